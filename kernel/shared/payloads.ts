@@ -1,0 +1,218 @@
+/**
+ * The one module that defines what the kernel sends and the renderer draws: the MIME types of
+ * Cotangent's rich outputs and the TypeScript types of their payloads. The kernel builds these
+ * payloads (kernel/display), the VS Code renderer and the HTML report draw them
+ * (extension/renderer). Pure data and pure functions only: it runs in Node and in a webview.
+ *
+ * Payloads are versioned: a reader that meets an unknown `version` shows a short error instead
+ * of guessing.
+ */
+
+export const PAYLOAD_VERSION = 1 as const;
+
+export const MIME = {
+  jacobian: "application/vnd.cotangent.jacobian+json",
+  chain: "application/vnd.cotangent.chain+json",
+  trace: "application/vnd.cotangent.trace+json",
+} as const;
+
+export type CotangentMime = (typeof MIME)[keyof typeof MIME];
+export const COTANGENT_MIMES: readonly CotangentMime[] = [MIME.jacobian, MIME.chain, MIME.trace];
+
+/** A Jupyter MIME bundle: MIME type → data (string for text types, JSON for +json types). */
+export type MimeBundle = Record<string, unknown>;
+
+/** Entry limits for tensors inside payloads (see kernel issue): beyond them, downsample. */
+export const LIMITS = {
+  /** Up to this many entries travel as float64. */
+  float64Entries: 65_536,
+  /** Up to this many entries travel as float32. */
+  float32Entries: 1_000_000,
+  /** Beyond that, a matrix is block-downsampled to at most this many rows and columns. */
+  maxSide: 1_000,
+} as const;
+
+/** A dense array of numbers, base64 of the little-endian bytes of a typed array. */
+export interface EncodedArray {
+  dtype: "float64" | "float32";
+  /** The shape of the encoded data (row-major). */
+  shape: number[];
+  /** base64 of the raw little-endian bytes. */
+  data: string;
+}
+
+/** How a matrix was block-downsampled to fit the limits. */
+export interface Downsampling {
+  /** Rows and columns of the full (flattened) matrix. */
+  fullRows: number;
+  fullCols: number;
+  /** Each drawn cell summarises a block of this many rows × columns of the full matrix. */
+  blockRows: number;
+  blockCols: number;
+  /** Per block, the mean of its entries (same shape as the payload's `values`). */
+  mean: EncodedArray;
+}
+
+export interface JacobianStats {
+  /** Frobenius norm of the full matrix. */
+  frobenius: number;
+  /** Largest |entry| of the full matrix. */
+  maxAbs: number;
+  /** Number of entries that are exactly nonzero. */
+  nnz: number;
+  /** Singular values in decreasing order (matrices up to 500×500 only). */
+  singularValues?: number[];
+  /** Numerical rank (σᵢ > max(m,n)·ε·σ₁) and condition number σ₁/σ_min, when known. */
+  rank?: number;
+  cond?: number;
+}
+
+/**
+ * A Jacobian J[i…, j…] = ∂yᵢ/∂xⱼ, drawn as a matrix whose rows are the flattened output indices
+ * and whose columns are the flattened input indices.
+ */
+export interface JacobianPayload {
+  version: typeof PAYLOAD_VERSION;
+  kind: "jacobian";
+  title?: string;
+  /** Shapes of the output y and the input x; rows = prod(outShape), cols = prod(inShape). */
+  outShape: number[];
+  inShape: number[];
+  /** Optional labels: one per flattened output (row) / input (column). */
+  outputs?: string[];
+  inputs?: string[];
+  /**
+   * The matrix, shape [rows, cols]. When `downsampled` is set, shape is the block grid and each
+   * value is the entry of largest magnitude in its block (signed).
+   */
+  values: EncodedArray;
+  downsampled?: Downsampling;
+  stats: JacobianStats;
+  /** Set when the Jacobian came from sparse detection: the number of colours (passes) used. */
+  sparse?: { colors: number };
+}
+
+/** One stage of a chain f = f_k ∘ … ∘ f_1, with the cotangent that flows through it. */
+export interface ChainStagePayload {
+  name: string;
+  inShape: number[];
+  outShape: number[];
+  /** The stage's input and output values at the traced point. */
+  input: EncodedArray;
+  output: EncodedArray;
+  /** The stage's Jacobian at that point (outShape × inShape). */
+  jacobian: JacobianPayload;
+  /** The cotangent that flows into this stage from the right (shape outShape). */
+  cotangentIn: EncodedArray;
+  /** The cotangent it sends left: vjp of this stage applied to cotangentIn (shape inShape). */
+  cotangentOut: EncodedArray;
+}
+
+export interface ChainPayload {
+  version: typeof PAYLOAD_VERSION;
+  kind: "chain";
+  title?: string;
+  /** Stages in application order: stages[0] is f_1, applied first. */
+  stages: ChainStagePayload[];
+  /** The seed cotangent v (shape of the final output) and the result Jᵀv (shape of the input). */
+  v: EncodedArray;
+  result: EncodedArray;
+}
+
+export interface TraceSeriesPayload {
+  name: string;
+  /** One value per step (NaN where a push did not give this series). */
+  values: EncodedArray;
+}
+
+/** A gradient trace: one or more series over a shared step axis. */
+export interface TracePayload {
+  version: typeof PAYLOAD_VERSION;
+  kind: "trace";
+  title: string;
+  steps: EncodedArray;
+  series: TraceSeriesPayload[];
+  /** False while the producing cell is still pushing values. */
+  done: boolean;
+}
+
+export type CotangentPayload = JacobianPayload | ChainPayload | TracePayload;
+
+// ---------------------------------------------------------------------------------------------
+// base64 typed arrays (no Buffer: this module also runs in the browser)
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const LOOKUP = (() => {
+  const table = new Uint8Array(128);
+  for (let i = 0; i < ALPHABET.length; i++) table[ALPHABET.charCodeAt(i)] = i;
+  return table;
+})();
+
+/** base64 of a byte array. */
+export function bytesToBase64(bytes: Uint8Array): string {
+  const parts: string[] = [];
+  const chunk = 3 * 4096;
+  for (let start = 0; start < bytes.length; start += chunk) {
+    const end = Math.min(start + chunk, bytes.length);
+    let s = "";
+    for (let i = start; i < end; i += 3) {
+      const b0 = bytes[i]!;
+      const b1 = i + 1 < end ? bytes[i + 1]! : 0;
+      const b2 = i + 2 < end ? bytes[i + 2]! : 0;
+      s += ALPHABET[b0 >> 2]! + ALPHABET[((b0 & 3) << 4) | (b1 >> 4)]!;
+      s += i + 1 < end ? ALPHABET[((b1 & 15) << 2) | (b2 >> 6)]! : "=";
+      s += i + 2 < end ? ALPHABET[b2 & 63]! : "=";
+    }
+    parts.push(s);
+  }
+  return parts.join("");
+}
+
+/** Bytes of a base64 string. Throws on characters outside the alphabet. */
+export function base64ToBytes(text: string): Uint8Array {
+  const clean = text.replace(/=+$/, "");
+  if (/[^A-Za-z0-9+/]/.test(clean)) throw new Error("base64: invalid character in payload data");
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let o = 0;
+  for (let i = 0; i < clean.length; i += 4) {
+    const c0 = LOOKUP[clean.charCodeAt(i)]!;
+    const c1 = LOOKUP[clean.charCodeAt(i + 1)]!;
+    const c2 = i + 2 < clean.length ? LOOKUP[clean.charCodeAt(i + 2)]! : 0;
+    const c3 = i + 3 < clean.length ? LOOKUP[clean.charCodeAt(i + 3)]! : 0;
+    out[o++] = (c0 << 2) | (c1 >> 4);
+    if (i + 2 < clean.length) out[o++] = ((c1 & 15) << 4) | (c2 >> 2);
+    if (i + 3 < clean.length) out[o++] = ((c2 & 3) << 6) | c3;
+  }
+  return out;
+}
+
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Encode numbers as float64 (or float32 when asked); shape defaults to [values.length]. */
+export function encodeArray(
+  values: ArrayLike<number>,
+  shape: number[] = [values.length],
+  dtype: EncodedArray["dtype"] = "float64",
+): EncodedArray {
+  if (!littleEndian) throw new Error("encodeArray: big-endian hosts are not supported");
+  const typed = dtype === "float64" ? Float64Array.from(values) : Float32Array.from(values);
+  const bytes = new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
+  return { dtype, shape: [...shape], data: bytesToBase64(bytes) };
+}
+
+/** Decode an EncodedArray into a Float64Array; checks that the byte count matches the shape. */
+export function decodeArray(encoded: EncodedArray): Float64Array {
+  const bytes = base64ToBytes(encoded.data);
+  const width = encoded.dtype === "float64" ? 8 : 4;
+  const expected = encoded.shape.reduce((a, b) => a * b, 1);
+  if (bytes.length !== expected * width) {
+    throw new Error(
+      `decodeArray: ${bytes.length} bytes do not hold ${expected} ${encoded.dtype} values (shape [${encoded.shape.join(",")}])`,
+    );
+  }
+  const aligned = new Uint8Array(bytes.length);
+  aligned.set(bytes);
+  return encoded.dtype === "float64"
+    ? new Float64Array(aligned.buffer)
+    : Float64Array.from(new Float32Array(aligned.buffer));
+}

@@ -1,0 +1,32 @@
+// Builds every bundle of the project with esbuild, and the runtime's declarations with tsc.
+//   node scripts/build.mjs            all targets
+//   node scripts/build.mjs runtime    only the named targets
+import { build } from "esbuild";
+import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
+
+const common = { bundle: true, sourcemap: true, logLevel: "warning", target: "es2022" };
+
+/** name → async build step. Each part of the project owns its entry here. */
+const targets = {
+  async runtime() {
+    const entry = { entryPoints: ["src/index.ts"], platform: "neutral", mainFields: ["module", "main"] };
+    await build({ ...common, ...entry, format: "esm", outfile: "dist/runtime/index.js" });
+    await build({ ...common, ...entry, format: "cjs", outfile: "dist/runtime/index.cjs" });
+    rmSync("dist/types", { recursive: true, force: true });
+    execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.runtime.json"], {
+      stdio: "inherit",
+    });
+  },
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted) {
+  if (!(name in targets)) throw new Error(`build: unknown target "${name}" (have: ${Object.keys(targets).join(", ")})`);
+}
+for (const [name, step] of Object.entries(targets)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  const started = Date.now();
+  await step();
+  console.log(`built ${name} in ${Date.now() - started} ms`);
+}

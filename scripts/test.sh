@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite, as the README's test command runs it (and CI, through .ci/run).
+# Installs what the suites need on a fresh machine (Debian packages, the offline VS Code server)
+# when it is missing, then runs every suite; any failure fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "build"
+npm run build --silent
+
+step "typecheck"
+npx tsc -p tsconfig.json --noEmit
+
+step "lint"
+npx eslint .
+npx prettier --check . >/dev/null || { npx prettier --list-different .; exit 1; }
+
+step "unit tests (vitest)"
+npx vitest run
