@@ -1,0 +1,120 @@
+/**
+ * Framing of protocol messages over a byte pipe: newline-delimited JSON. `JSON.stringify` never
+ * emits a raw newline, so one line is one message. The executor talks over a dedicated pipe
+ * (fd 3 of the executor process), never over stdout/stdin, which user code may write to.
+ *
+ * The framing is separate from any process: `FrameDecoder` turns chunks into messages and
+ * `attachChannel` connects a decoder and an encoder to any readable/writable stream pair.
+ */
+import { StringDecoder } from "node:string_decoder";
+import type { Readable, Writable } from "node:stream";
+
+/** The file descriptor of the executor's message pipe. */
+export const CHANNEL_FD = 3;
+
+/** One message as one frame: its JSON and a newline. */
+export function encodeFrame(message: unknown): string {
+  return JSON.stringify(message) + "\n";
+}
+
+/** A line that is not valid JSON: reported with (a prefix of) the offending text. */
+export class FrameError extends Error {
+  constructor(
+    readonly line: string,
+    cause: unknown,
+  ) {
+    const shown = line.length > 200 ? `${line.slice(0, 200)}…` : line;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`transport: a frame is not valid JSON (${reason}): ${shown}`);
+  }
+}
+
+/**
+ * Splits a byte or text stream into JSON messages. Chunks may end anywhere, even inside a
+ * multi-byte UTF-8 character; a partial line waits for the next chunk.
+ */
+export class FrameDecoder {
+  private readonly text = new StringDecoder("utf8");
+  private pending = "";
+
+  /** Feed a chunk; returns the complete messages it finished, and the frames that failed. */
+  push(chunk: Buffer | string): { messages: unknown[]; errors: FrameError[] } {
+    this.pending += typeof chunk === "string" ? chunk : this.text.write(chunk);
+    const messages: unknown[] = [];
+    const errors: FrameError[] = [];
+    let newline = this.pending.indexOf("\n");
+    while (newline >= 0) {
+      const line = this.pending.slice(0, newline);
+      this.pending = this.pending.slice(newline + 1);
+      if (line.trim() !== "") {
+        try {
+          messages.push(JSON.parse(line) as unknown);
+        } catch (error) {
+          errors.push(new FrameError(line, error));
+        }
+      }
+      newline = this.pending.indexOf("\n");
+    }
+    return { messages, errors };
+  }
+
+  /** Text received after the last newline (an unfinished frame). */
+  get buffered(): string {
+    return this.pending;
+  }
+}
+
+/** A framed message channel on a stream pair. */
+export interface Channel<Out> {
+  send(message: Out): void;
+  /** Stop listening and stop writing. */
+  close(): void;
+}
+
+export interface ChannelHandlers<In> {
+  onMessage(message: In): void;
+  onError?(error: Error): void;
+  /** The readable side ended (the peer closed the pipe or died). */
+  onClose?(): void;
+}
+
+/**
+ * Connect framing to a stream pair (both may be the same duplex, e.g. a socket on fd 3).
+ * Messages are not validated beyond being JSON; the receiver checks their `type`.
+ */
+export function attachChannel<In, Out>(
+  readable: Readable,
+  writable: Writable,
+  handlers: ChannelHandlers<In>,
+): Channel<Out> {
+  const decoder = new FrameDecoder();
+  let open = true;
+  const onData = (chunk: Buffer | string): void => {
+    const { messages, errors } = decoder.push(chunk);
+    for (const error of errors) handlers.onError?.(error);
+    for (const message of messages) handlers.onMessage(message as In);
+  };
+  const onEnd = (): void => {
+    if (!open) return;
+    open = false;
+    handlers.onClose?.();
+  };
+  const onStreamError = (error: Error): void => handlers.onError?.(error);
+  readable.on("data", onData);
+  readable.on("end", onEnd);
+  readable.on("close", onEnd);
+  readable.on("error", onStreamError);
+  writable.on("error", onStreamError);
+  return {
+    send(message: Out): void {
+      if (!open || writable.destroyed || !writable.writable) return;
+      writable.write(encodeFrame(message));
+    },
+    close(): void {
+      open = false;
+      readable.off("data", onData);
+      readable.off("end", onEnd);
+      readable.off("close", onEnd);
+    },
+  };
+}
