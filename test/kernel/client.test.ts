@@ -145,7 +145,7 @@ describe("kernel client", () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     client.interrupt();
     expect((await done).status).toBe("interrupted");
-    expect(children[0]!.requests.map((r) => r.type)).toEqual(["execute", "interrupt"]);
+    expect(children[0].requests.map((r) => r.type)).toEqual(["execute", "interrupt"]);
   });
 
   it("ends a running cell with a clear error when the executor runs out of memory, then starts fresh", async () => {
@@ -206,8 +206,8 @@ describe("kernel client", () => {
     await client.restart();
     expect(children).toHaveLength(2);
     expect(exits).toHaveLength(1);
-    expect(exits[0]!.expected).toBe(true);
-    expect(children[0]!.requests.map((r) => r.type)).toEqual(["shutdown"]);
+    expect(exits[0].expected).toBe(true);
+    expect(children[0].requests.map((r) => r.type)).toEqual(["shutdown"]);
     await client.shutdown();
     expect(client.state).toBe("dead");
   });

@@ -31,7 +31,7 @@ describe("FrameDecoder", () => {
     expect(messages).toEqual([{ ok: 1 }, { ok: 2 }]);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(FrameError);
-    expect(errors[0]!.message).toContain("not json");
+    expect(errors[0].message).toContain("not json");
   });
 });
 
