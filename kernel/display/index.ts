@@ -1,0 +1,45 @@
+/**
+ * Rich display of runtime values: `toMimeBundle(value)` turns a Tensor, Jacobian, JacobianView,
+ * SparseJacobian, ChainTrace or Trace into a Jupyter MIME bundle — our versioned payload first
+ * (drawn by the renderer), then static fallbacks (SVG / HTML and text) so saved notebooks read
+ * well anywhere. Values that are not ours give `undefined` (the executor falls back to
+ * util.inspect). Values are recognised by `instanceof` of the runtime's own classes.
+ */
+import { Trace } from "../../src/display.js";
+import type { MimeBundle } from "../shared/payloads.js";
+import { chainBundle } from "./chain.js";
+import { jacobianBundle } from "./jacobian.js";
+import {
+  jacobianInputOf,
+  chainInputOf,
+  isJacobianLike,
+  isChain,
+  isTensor,
+  tensorParts,
+} from "./runtime.js";
+import { tensorHtml, tensorText } from "./tensor.js";
+import { traceBundle } from "./trace.js";
+
+export { LIMITS, MIME, PAYLOAD_VERSION } from "../shared/payloads.js";
+export type { MimeBundle } from "../shared/payloads.js";
+
+/** The MIME bundle of a plain tensor: numpy-like text and an HTML table. */
+function tensorBundle(value: object): MimeBundle {
+  const { data, shape, text } = tensorParts(value);
+  return {
+    "text/html": tensorHtml(data, shape),
+    "text/plain": text ?? tensorText(data, shape),
+  };
+}
+
+/** The rich MIME bundle of a runtime value, or undefined when the value is not one of ours. */
+export function toMimeBundle(value: unknown): MimeBundle | undefined {
+  if (value instanceof Trace) return traceBundle(value);
+  if (isChain(value)) return chainBundle(chainInputOf(value));
+  if (isJacobianLike(value)) {
+    const { input, text } = jacobianInputOf(value);
+    return jacobianBundle(input, text);
+  }
+  if (isTensor(value)) return tensorBundle(value);
+  return undefined;
+}
