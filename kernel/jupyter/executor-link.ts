@@ -1,0 +1,49 @@
+/**
+ * What the Jupyter front end needs from the executor: one cell at a time with its outputs as
+ * they happen, the editor requests, and lifecycle. kernel/jupyter/main.ts adapts the
+ * child-process client (kernel/client.ts) to this; unit tests pass a fake.
+ */
+import type {
+  ClearEvent,
+  CompleteReply,
+  DisplayEvent,
+  ErrorEvent,
+  InspectReply,
+  IsCompleteReply,
+  ReadyEvent,
+  ResultEvent,
+  StreamEvent,
+} from "../protocol.js";
+
+/** An output of a running cell, as the executor reports it. */
+export type CellOutput = StreamEvent | DisplayEvent | ResultEvent | ClearEvent | ErrorEvent;
+
+/**
+ * How a cell ended. `crashed`: the executor process died while running it (exit, out of
+ * memory, stack overflow); `reason` says how, and the link has started a fresh executor.
+ */
+export type CellOutcome =
+  | { status: "ok" }
+  | { status: "error" }
+  | { status: "interrupted" }
+  | { status: "crashed"; reason: string };
+
+export type Versions = ReadyEvent["versions"];
+
+export interface ExecutorLink {
+  /** Resolves with the versions once the executor is ready (at once if it already is). */
+  ready(): Promise<Versions>;
+  execute(
+    code: string,
+    silent: boolean,
+    onOutput: (output: CellOutput) => void,
+  ): Promise<CellOutcome>;
+  /** `cursor` in UTF-16 code units, as the executor protocol counts. */
+  complete(code: string, cursor: number): Promise<CompleteReply>;
+  inspect(code: string, cursor: number, detailLevel: 0 | 1): Promise<InspectReply>;
+  isComplete(code: string): Promise<IsCompleteReply>;
+  /** Interrupt the running cell, if any. */
+  interrupt(): void;
+  /** Stop the executor for good. */
+  shutdown(): Promise<void>;
+}
