@@ -27,7 +27,7 @@ const notebook = parseNotebook(
   }),
   "t.ipynb",
 );
-const cell = notebook.cells[1]!;
+const cell = notebook.cells[1];
 if (cell.cell_type === "code") {
   cell.execution_count = 1;
   cell.outputs = [
