@@ -18,6 +18,21 @@ const targets = {
       stdio: "inherit",
     });
   },
+  // The VS Code extension host loads CommonJS; the package is "type": "module", hence .cjs.
+  async extension() {
+    const node = { platform: "node", target: "node20", format: "cjs", external: ["vscode"] };
+    await build({ ...common, ...node, entryPoints: ["extension/extension.ts"], outfile: "dist/extension/extension.cjs" });
+  },
+  // The real-VS-Code mocha suite (loaded as extensionTestsPath); out/test is marked CommonJS.
+  async integration() {
+    const { mkdirSync, writeFileSync, readdirSync } = await import("node:fs");
+    const suite = readdirSync("test/integration/suite").filter((f) => f.endsWith(".ts")).map((f) => `test/integration/suite/${f}`);
+    const node = { platform: "node", target: "node20", format: "cjs", external: ["vscode", "mocha"] };
+    rmSync("out/test/integration", { recursive: true, force: true });
+    await build({ ...common, ...node, entryPoints: suite, outdir: "out/test/integration/suite" });
+    mkdirSync("out/test", { recursive: true });
+    writeFileSync("out/test/package.json", '{ "type": "commonjs" }\n');
+  },
 };
 
 const wanted = process.argv.slice(2);

@@ -1,0 +1,97 @@
+/**
+ * Running cells: one cell execution against a kernel (events → outputs), and the per-notebook
+ * serial queue that runs batches in order, skips the rest of a batch after a failed cell (as
+ * Jupyter's "stop on error" does for Run All) and cancels queued cells on interrupt.
+ */
+import * as vscode from "vscode";
+import type { DoneEvent } from "../kernel/protocol.js";
+import type { KernelClient } from "../kernel/client.js";
+import { CellOutputWriter, type OutputTarget } from "./cellOutputs.js";
+import { interruptedItem } from "./outputs.js";
+
+/** The part of vscode.NotebookCellExecution a run uses. */
+export interface CellExecutionLike extends OutputTarget {
+  readonly cell: { readonly document: { getText(): string } };
+  executionOrder: number | undefined;
+  start(startTime?: number): void;
+  end(success: boolean | undefined, endTime?: number): void;
+}
+
+export type RunStatus = DoneEvent["status"];
+
+/** Runs one cell to its end and returns how it ended; never throws. */
+export async function runCell(
+  execution: CellExecutionLike,
+  kernel: KernelClient,
+): Promise<RunStatus> {
+  execution.start(Date.now());
+  await execution.clearOutput();
+  const writer = new CellOutputWriter(execution);
+  let status: RunStatus;
+  try {
+    const done = await kernel.execute(execution.cell.document.getText(), {
+      onStream: (event) => writer.stream(event),
+      onDisplay: (event) => writer.display(event),
+      onResult: (event) => {
+        execution.executionOrder = event.executionCount;
+        writer.result(event);
+      },
+      onClear: (event) => writer.clear(event.wait),
+      onError: (event) => writer.error(event),
+    });
+    status = done.status;
+    if (done.executionCount > 0) execution.executionOrder = done.executionCount;
+  } catch (error) {
+    const cause = error instanceof Error ? error : new Error(String(error));
+    writer.item(vscode.NotebookCellOutputItem.error(cause));
+    status = "error";
+  }
+  if (status === "interrupted" && !writer.sawError) writer.item(interruptedItem());
+  await writer.flush();
+  execution.end(status === "ok", Date.now());
+  return status;
+}
+
+/** The serial queue of one notebook. */
+export class CellQueue {
+  private tail: Promise<void> = Promise.resolve();
+  private readonly waiting = new Set<CellExecutionLike>();
+  private running: CellExecutionLike | undefined;
+
+  constructor(private readonly kernel: () => KernelClient) {}
+
+  /** Queues a batch (e.g. Run All); resolves when the batch has finished or was cancelled. */
+  enqueue(batch: readonly CellExecutionLike[]): Promise<void> {
+    for (const execution of batch) this.waiting.add(execution);
+    const run = this.tail.then(() => this.runBatch(batch));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Ends every queued cell unrun; the running cell is the kernel's to interrupt. */
+  cancelWaiting(): void {
+    for (const execution of this.waiting) execution.end(undefined);
+    this.waiting.clear();
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined || this.waiting.size > 0;
+  }
+
+  private async runBatch(batch: readonly CellExecutionLike[]): Promise<void> {
+    let failed = false;
+    for (const execution of batch) {
+      if (!this.waiting.delete(execution)) continue; // cancelled while queued
+      if (failed) {
+        execution.end(undefined);
+        continue;
+      }
+      this.running = execution;
+      try {
+        failed = (await runCell(execution, this.kernel())) !== "ok";
+      } finally {
+        this.running = undefined;
+      }
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The Cotangent extension: registers the notebook controller, the kernel manager, the status bar,
+ * the commands, the language features and the renderer messaging. Nothing else happens here.
+ */
+import * as path from "node:path";
+import * as os from "node:os";
+import * as vscode from "vscode";
+import { createKernelClient } from "../kernel/client.js";
+import { registerCommands } from "./commands.js";
+import { CotangentController } from "./controller.js";
+import { KernelManager, type KernelState } from "./kernelManager.js";
+import { registerLanguageFeatures } from "./languageFeatures.js";
+import { RendererMessages, type RendererMessage } from "./rendererMessages.js";
+import { createStatusBar } from "./statusBar.js";
+
+const loadedAt = Date.now();
+
+/** What the extension exports (used by the integration tests and by other extensions). */
+export interface CotangentApi {
+  rendererMessages(): readonly RendererMessage[];
+  onDidReceiveRendererMessage: vscode.Event<RendererMessage>;
+  kernelState(notebook: vscode.Uri): KernelState | undefined;
+  /** Milliseconds from loading the bundle to the end of activate(). */
+  activationMs: number;
+}
+
+/** Cells run in the notebook's folder; untitled notebooks in the first workspace folder. */
+function cwdFor(notebook: vscode.Uri): string {
+  if (notebook.scheme === "file") return path.dirname(notebook.fsPath);
+  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+}
+
+function kernelFactory(context: vscode.ExtensionContext, log: vscode.OutputChannel) {
+  const executorPath = context.asAbsolutePath(path.join("dist", "kernel", "executor.cjs"));
+  // In desktop VS Code the extension host is Electron: run it as plain Node.
+  const env = { ...process.env, ELECTRON_RUN_AS_NODE: "1" };
+  return (cwd: string) =>
+    createKernelClient({
+      executorPath,
+      nodePath: process.execPath,
+      cwd,
+      env,
+      onOutput: (name, text) => log.append(`[${name}] ${text}`),
+    });
+}
+
+function warnUntrustedOnce(): () => void {
+  let warned = false;
+  return () => {
+    if (warned) return;
+    warned = true;
+    const manage = "Manage Workspace Trust";
+    void vscode.window
+      .showWarningMessage(
+        "Cotangent does not run notebook cells in an untrusted workspace.",
+        manage,
+      )
+      .then((choice) => {
+        if (choice === manage) void vscode.commands.executeCommand("workbench.trust.manage");
+      });
+  };
+}
+
+export function activate(context: vscode.ExtensionContext): CotangentApi {
+  const log = vscode.window.createOutputChannel("Cotangent");
+  const kernels = new KernelManager(kernelFactory(context, log), cwdFor);
+  const controller = new CotangentController({
+    kernels,
+    isTrusted: () => vscode.workspace.isTrusted,
+    warnUntrusted: warnUntrustedOnce(),
+  });
+  const renderer = new RendererMessages();
+  const notebookOfCell = (cell: vscode.TextDocument): vscode.Uri | undefined =>
+    vscode.workspace.notebookDocuments.find((notebook) =>
+      notebook.getCells().some((c) => c.document === cell),
+    )?.uri;
+
+  context.subscriptions.push(
+    log,
+    kernels,
+    controller,
+    renderer,
+    createStatusBar(kernels, (notebook) => controller.isSelectedFor(notebook)),
+    registerCommands(kernels, controller),
+    registerLanguageFeatures((cell) => {
+      const notebook = notebookOfCell(cell);
+      return notebook && controller.isSelectedFor(notebook) ? kernels.running(notebook) : undefined;
+    }),
+    kernels.onDidChangeState(({ exit }) => {
+      if (exit) log.appendLine(`kernel died: ${exit.message}\n${exit.stderrTail}`);
+    }),
+  );
+
+  const activationMs = Date.now() - loadedAt;
+  log.appendLine(`Cotangent activated in ${activationMs} ms`);
+  return {
+    rendererMessages: () => renderer.all(),
+    onDidReceiveRendererMessage: renderer.onDidReceive,
+    kernelState: (notebook) => kernels.state(notebook),
+    activationMs,
+  };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,104 @@
+/**
+ * One kernel client per notebook, created on the first run. The client itself restarts its
+ * executor after a death (the running cell gets a KernelDied error from it); the manager tracks
+ * each notebook's kernel state for the status bar and tells the user when a kernel died.
+ */
+import * as vscode from "vscode";
+import type { ExitInfo, KernelClient, KernelState } from "../kernel/client.js";
+
+export type { KernelState } from "../kernel/client.js";
+
+/** Creates the client for a notebook whose cells run in `cwd`; starts nothing yet. */
+export type KernelFactory = (cwd: string) => KernelClient;
+
+export interface KernelStateChange {
+  notebook: vscode.Uri;
+  /** undefined: the notebook has no kernel (never started, or shut down). */
+  state: KernelState | undefined;
+  /** Set when the state became "dead" because the process ended unexpectedly. */
+  exit?: ExitInfo;
+}
+
+interface Entry {
+  client: KernelClient;
+  unsubscribe: () => void;
+}
+
+export class KernelManager implements vscode.Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private readonly changed = new vscode.EventEmitter<KernelStateChange>();
+  readonly onDidChangeState = this.changed.event;
+
+  constructor(
+    private readonly factory: KernelFactory,
+    private readonly cwdFor: (notebook: vscode.Uri) => string,
+  ) {}
+
+  /** The notebook's kernel, created if needed; a dead one starts afresh on its next request. */
+  kernel(notebook: vscode.Uri): KernelClient {
+    return (this.entries.get(notebook.toString()) ?? this.create(notebook)).client;
+  }
+
+  /** The kernel if it is up (completion, hover and diagnostics never start one). */
+  running(notebook: vscode.Uri): KernelClient | undefined {
+    const client = this.entries.get(notebook.toString())?.client;
+    return client && (client.state === "idle" || client.state === "busy") ? client : undefined;
+  }
+
+  state(notebook: vscode.Uri): KernelState | undefined {
+    return this.entries.get(notebook.toString())?.client.state;
+  }
+
+  /** Interrupts the running cell; false when the notebook has no running kernel. */
+  interrupt(notebook: vscode.Uri): boolean {
+    const client = this.running(notebook);
+    client?.interrupt();
+    return client !== undefined;
+  }
+
+  /** Kills the kernel and starts a fresh one (all variables are lost). */
+  async restart(notebook: vscode.Uri): Promise<void> {
+    await this.kernel(notebook).restart();
+  }
+
+  /** Stops the notebook's kernel and forgets it (when the notebook is closed). */
+  async shutdown(notebook: vscode.Uri): Promise<void> {
+    const key = notebook.toString();
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    entry.unsubscribe();
+    this.changed.fire({ notebook, state: undefined });
+    await entry.client.shutdown().catch(() => undefined);
+  }
+
+  dispose(): void {
+    for (const [key, entry] of this.entries) {
+      this.entries.delete(key);
+      entry.unsubscribe();
+      void entry.client.shutdown().catch(() => undefined);
+    }
+    this.changed.dispose();
+  }
+
+  private create(notebook: vscode.Uri): Entry {
+    const client = this.factory(this.cwdFor(notebook));
+    const offState = client.onStateChange((state) => {
+      if (state !== "dead") this.changed.fire({ notebook, state });
+    });
+    const offExit = client.onExit((exit) => {
+      const change: KernelStateChange = { notebook, state: "dead" };
+      if (!exit.expected) change.exit = exit;
+      this.changed.fire(change);
+    });
+    const entry: Entry = {
+      client,
+      unsubscribe: () => {
+        offState();
+        offExit();
+      },
+    };
+    this.entries.set(notebook.toString(), entry);
+    return entry;
+  }
+}

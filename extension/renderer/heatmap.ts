@@ -1,0 +1,83 @@
+/**
+ * The heatmap's pure parts (layout, hit testing, pixel fill) and its canvas drawing: one
+ * ImageData pixel per matrix cell, scaled by CSS, so 1,000×1,000 cells draw in one putImageData.
+ */
+import type { ColorScale } from "../../kernel/display/colorscale.js";
+
+/** The heatmap is at most this wide/high on screen (CSS pixels); cells at most MAX_CELL each. */
+export const MAX_EXTENT = 560;
+export const MAX_CELL = 28;
+export const MIN_CELL = 2;
+
+export interface HeatmapLayout {
+  rows: number;
+  cols: number;
+  /** CSS size of one cell (may be < 1 for big matrices). */
+  cellWidth: number;
+  cellHeight: number;
+  /** CSS size of the whole map. */
+  width: number;
+  height: number;
+  /** Show every `labelStep`-th row/column label so labels never overlap. */
+  rowLabelStep: number;
+  colLabelStep: number;
+}
+
+/** Cell size and on-screen extent for a rows × cols grid within `maxExtent` CSS pixels. */
+export function heatmapLayout(rows: number, cols: number, maxExtent = MAX_EXTENT): HeatmapLayout {
+  const longest = Math.max(rows, cols, 1);
+  const cell = Math.min(MAX_CELL, maxExtent / longest);
+  // small grids get whole-pixel cells; big ones fill the extent along their longer side
+  const size = cell >= MIN_CELL ? Math.floor(cell) : cell;
+  const width = Math.max(1, Math.round(cols * size));
+  const height = Math.max(1, Math.round(rows * size));
+  const labelPx = 13;
+  return {
+    rows,
+    cols,
+    cellWidth: width / Math.max(cols, 1),
+    cellHeight: height / Math.max(rows, 1),
+    width,
+    height,
+    rowLabelStep: Math.max(1, Math.ceil(labelPx / (height / Math.max(rows, 1)))),
+    colLabelStep: Math.max(1, Math.ceil(labelPx / (width / Math.max(cols, 1)))),
+  };
+}
+
+/** The (row, col) under a CSS offset inside the map, or null outside it. */
+export function hitTest(layout: HeatmapLayout, x: number, y: number): { row: number; col: number } | null {
+  if (x < 0 || y < 0 || x >= layout.width || y >= layout.height) return null;
+  const row = Math.min(layout.rows - 1, Math.floor(y / layout.cellHeight));
+  const col = Math.min(layout.cols - 1, Math.floor(x / layout.cellWidth));
+  return { row, col };
+}
+
+/** Fill RGBA pixels (one per cell, row-major) with the scale's colours. */
+export function fillPixels(values: ArrayLike<number>, scale: ColorScale, out: Uint8ClampedArray): void {
+  for (let k = 0; k < values.length; k++) scale.write(out, k * 4, values[k]!);
+}
+
+/**
+ * Draw a rows × cols grid on `canvas` at one pixel per cell and size it by CSS to the layout.
+ * Returns the milliseconds it took to fill and put the pixels.
+ */
+export function drawHeatmap(
+  canvas: HTMLCanvasElement,
+  values: ArrayLike<number>,
+  layout: HeatmapLayout,
+  scale: ColorScale,
+): number {
+  const started = performance.now();
+  canvas.width = layout.cols;
+  canvas.height = layout.rows;
+  canvas.style.width = `${layout.width}px`;
+  canvas.style.height = `${layout.height}px`;
+  // enlarge crisply; shrink smoothly
+  canvas.style.imageRendering = layout.cellWidth >= 1 ? "pixelated" : "auto";
+  const context = canvas.getContext("2d");
+  if (!context) throw new Error("heatmap: the canvas has no 2D context");
+  const image = context.createImageData(layout.cols, layout.rows);
+  fillPixels(values, scale, image.data);
+  context.putImageData(image, 0, 0);
+  return performance.now() - started;
+}

@@ -1,0 +1,74 @@
+/**
+ * The views' CSS, on VS Code's theme variables (light, dark and high-contrast themes set them in
+ * the notebook webview), with plain fallbacks for a standalone page.
+ */
+import uplotCss from "uplot/dist/uPlot.min.css";
+
+const CSS = `
+.ct-view { font-family: var(--vscode-font-family, system-ui, sans-serif); font-size: var(--vscode-font-size, 13px);
+  color: var(--vscode-foreground, #1f1f1f); line-height: 1.4; max-width: 100%; }
+.ct-title { font-weight: 600; font-size: 1.1em; margin: 2px 0 4px; }
+.ct-muted { color: var(--vscode-descriptionForeground, #616161); }
+.ct-summary { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 2px 0 6px; }
+.ct-summary b { font-weight: 600; }
+.ct-toolbar { display: flex; flex-wrap: wrap; gap: 4px; margin: 4px 0; align-items: center; }
+.ct-button { font: inherit; font-size: 0.92em; padding: 2px 8px; border-radius: 2px; cursor: pointer;
+  color: var(--vscode-button-secondaryForeground, #1f1f1f); background: var(--vscode-button-secondaryBackground, #e5e5e5);
+  border: 1px solid var(--vscode-button-border, var(--vscode-contrastBorder, transparent)); }
+.ct-button:hover { background: var(--vscode-button-secondaryHoverBackground, #d5d5d5); }
+.ct-button[aria-pressed="true"] { color: var(--vscode-button-foreground, #fff); background: var(--vscode-button-background, #005fb8); }
+.ct-button:focus-visible, .ct-focusable:focus-visible { outline: 1px solid var(--vscode-focusBorder, #005fb8); outline-offset: 1px; }
+.ct-sep { width: 1px; align-self: stretch; background: var(--vscode-widget-border, var(--vscode-panel-border, #ccc)); margin: 0 4px; }
+.ct-note { margin: 4px 0; padding: 2px 6px; border-left: 3px solid var(--vscode-editorWarning-foreground, #bf8803); }
+.ct-error { color: var(--vscode-errorForeground, #c72e0f); border: 1px solid var(--vscode-inputValidation-errorBorder, #be1100);
+  background: var(--vscode-inputValidation-errorBackground, transparent); padding: 4px 8px; font-family: var(--vscode-editor-font-family, monospace); }
+.ct-heatmap { display: grid; grid-template-columns: auto auto auto; gap: 0 8px; align-items: start; margin: 4px 0; }
+.ct-collabels { position: relative; grid-column: 2; }
+.ct-rowlabels { position: relative; grid-column: 1; }
+.ct-label { position: absolute; white-space: nowrap; font-size: 11px; font-family: var(--vscode-editor-font-family, monospace);
+  color: var(--vscode-descriptionForeground, #616161); cursor: pointer; overflow: hidden; text-overflow: ellipsis; }
+.ct-label.ct-selected { color: var(--vscode-foreground, #000); font-weight: 700; }
+.ct-collabels .ct-label { writing-mode: vertical-rl; transform: rotate(180deg); bottom: 0; }
+.ct-rowlabels .ct-label { right: 0; text-align: right; }
+.ct-canvas-wrap { position: relative; grid-column: 2; line-height: 0; }
+.ct-canvas-wrap canvas { display: block; }
+.ct-highlight { position: absolute; pointer-events: none; outline: 2px solid var(--vscode-focusBorder, #005fb8); }
+.ct-colorbar { display: flex; gap: 4px; grid-column: 3; }
+.ct-colorbar-ticks { position: relative; font-size: 11px; min-width: 56px; font-family: var(--vscode-editor-font-family, monospace); }
+.ct-colorbar-ticks span { position: absolute; left: 0; transform: translateY(-50%); white-space: nowrap; }
+.ct-readout { font-family: var(--vscode-editor-font-family, monospace); min-height: 1.5em; margin: 2px 0; white-space: pre-wrap; }
+.ct-caption { margin: 4px 0; }
+.ct-table-wrap { max-height: 360px; overflow: auto; margin: 4px 0; }
+.ct-table { border-collapse: collapse; font-family: var(--vscode-editor-font-family, monospace); font-size: 12px; }
+.ct-table td, .ct-table th { padding: 1px 6px; text-align: right; border-bottom: 1px solid var(--vscode-widget-border, #e0e0e0); }
+.ct-table th { color: var(--vscode-descriptionForeground, #616161); font-weight: normal; }
+.ct-copy-fallback { width: 100%; font-family: var(--vscode-editor-font-family, monospace); color: inherit; background: transparent; }
+.ct-chain { display: grid; gap: 6px 4px; align-items: stretch; margin: 6px 0; overflow-x: auto; }
+.ct-box { border: 1px solid var(--vscode-widget-border, var(--vscode-contrastBorder, #bbb)); border-radius: 4px; padding: 4px 8px; min-width: 110px;
+  background: var(--vscode-editorWidget-background, transparent); }
+.ct-box h4 { margin: 0 0 2px; font-size: 1em; }
+.ct-box code, .ct-mono { font-family: var(--vscode-editor-font-family, monospace); font-size: 12px; word-break: break-all; }
+.ct-box.ct-back { border-style: dashed; }
+.ct-arrow { align-self: center; text-align: center; font-size: 18px; color: var(--vscode-descriptionForeground, #777); }
+.ct-back-arrow { color: var(--vscode-charts-red, #c03030); }
+.ct-mini { cursor: pointer; margin-top: 4px; image-rendering: pixelated; border: 1px solid var(--vscode-widget-border, #bbb); }
+.ct-equation { font-family: var(--vscode-editor-font-family, monospace); margin: 4px 0; }
+.ct-trace .uplot { font-family: inherit; }
+.ct-trace .u-legend { color: var(--vscode-foreground, #1f1f1f); font-size: 12px; }
+.ct-trace .u-legend .u-series > * { padding: 2px 4px; }
+.ct-trace .u-select { background: var(--vscode-editor-selectionBackground, rgba(0,0,0,0.07)); }
+`;
+
+const STYLE_ID = "cotangent-renderer-style";
+
+/** Add the views' stylesheet once to the document (or shadow root) that holds `element`. */
+export function ensureStyles(element: HTMLElement): void {
+  const root = element.getRootNode();
+  const host = root instanceof ShadowRoot ? root : document.head;
+  const scope = root instanceof ShadowRoot ? root : document;
+  if (scope.getElementById(STYLE_ID)) return;
+  const style = document.createElement("style");
+  style.id = STYLE_ID;
+  style.textContent = `${uplotCss}\n${CSS}`;
+  host.append(style);
+}
