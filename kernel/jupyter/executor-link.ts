@@ -19,14 +19,10 @@ import type {
 export type CellOutput = StreamEvent | DisplayEvent | ResultEvent | ClearEvent | ErrorEvent;
 
 /**
- * How a cell ended. `crashed`: the executor process died while running it (exit, out of
- * memory, stack overflow); `reason` says how, and the link has started a fresh executor.
+ * How a cell ended. A crash of the executor (exit, out of memory, stack overflow) ends the
+ * running cell with an error output that says so, and `error`.
  */
-export type CellOutcome =
-  | { status: "ok" }
-  | { status: "error" }
-  | { status: "interrupted" }
-  | { status: "crashed"; reason: string };
+export type CellOutcome = { status: "ok" | "error" | "interrupted" };
 
 export type Versions = ReadyEvent["versions"];
 

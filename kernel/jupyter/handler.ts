@@ -380,21 +380,15 @@ function unsupportedExpressions(value: unknown): Content {
   return out;
 }
 
-function outcomeError(outcome: Exclude<CellOutcome, { status: "ok" }>): ErrorContent {
-  switch (outcome.status) {
-    case "interrupted":
-      return {
+/** The error shown when a cell failed or was interrupted without an error of its own. */
+function outcomeError(outcome: CellOutcome): ErrorContent {
+  return outcome.status === "interrupted"
+    ? {
         ename: "Interrupted",
         evalue: "the cell was interrupted",
         traceback: ["Interrupted: the cell was interrupted"],
-      };
-    case "crashed": {
-      const evalue = `the kernel's executor died (${outcome.reason}); it was restarted and earlier state is lost`;
-      return { ename: "KernelCrashed", evalue, traceback: [`KernelCrashed: ${evalue}`] };
-    }
-    case "error":
-      return { ename: "Error", evalue: "the cell failed", traceback: ["Error: the cell failed"] };
-  }
+      }
+    : { ename: "Error", evalue: "the cell failed", traceback: ["Error: the cell failed"] };
 }
 
 function describeFailure(error: unknown): ErrorContent {

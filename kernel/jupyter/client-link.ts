@@ -1,0 +1,42 @@
+/**
+ * Adapts the child-process kernel client (kernel/client.ts) to what the Jupyter front end
+ * needs. After an unexpected death of the executor (the client has already ended the running
+ * cell with an error that says how it died), a fresh executor is started at once, so the next
+ * cell does not pay for the start.
+ */
+import type { ExecuteHandlers, KernelClient } from "../client.js";
+import type { CellOutput, ExecutorLink } from "./executor-link.js";
+
+export function linkKernelClient(client: KernelClient, log: (text: string) => void): ExecutorLink {
+  let stopping = false;
+  client.onExit((info) => {
+    if (info.expected || stopping) return;
+    log(`${info.message} Starting a fresh executor.`);
+    client
+      .start()
+      .catch((error: unknown) => log(`restarting the executor failed: ${String(error)}`));
+  });
+  return {
+    ready: async () => (await client.start()).versions,
+    async execute(code, silent, onOutput) {
+      const forward = (output: CellOutput): void => onOutput(output);
+      const handlers: ExecuteHandlers = {
+        onStream: forward,
+        onDisplay: forward,
+        onResult: forward,
+        onError: forward,
+        onClear: forward,
+      };
+      const done = await client.execute(code, handlers, { silent });
+      return { status: done.status };
+    },
+    complete: (code, cursor) => client.complete(code, cursor),
+    inspect: (code, cursor, detailLevel) => client.inspect(code, cursor, detailLevel),
+    isComplete: (code) => client.isComplete(code),
+    interrupt: () => client.interrupt(),
+    async shutdown() {
+      stopping = true;
+      await client.shutdown();
+    },
+  };
+}

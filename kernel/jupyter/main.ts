@@ -1,0 +1,73 @@
+/**
+ * `cotangent kernel <connection_file>`: the Jupyter kernel process. It starts the executor
+ * first (the slow part: loading TypeScript) and binds the sockets while it warms up. SIGINT
+ * (kernelspec `interrupt_mode: signal`) interrupts the running cell; SIGTERM shuts down.
+ */
+import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { createKernelClient, type SpawnFn } from "../client.js";
+import { linkKernelClient } from "./client-link.js";
+import { parseConnectionInfo } from "./connection.js";
+import { JupyterKernel } from "./handler.js";
+import { executorPath } from "./paths.js";
+import { openKernelSockets, type KernelSockets } from "./sockets.js";
+
+const log = (text: string): void => {
+  process.stderr.write(`[cotangent kernel] ${text}\n`);
+};
+
+/**
+ * The executor gets its own process group: Jupyter delivers SIGINT to the kernel's whole group,
+ * and the kernel forwards the interrupt itself. The executor exits when its pipe closes, so it
+ * does not outlive the kernel.
+ */
+const spawnExecutor: SpawnFn = (command, args, options) =>
+  spawn(command, [...args], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["ignore", "pipe", "pipe", "pipe"],
+    detached: true,
+  });
+
+export async function main(args: readonly string[]): Promise<void> {
+  const file = args[0];
+  if (file === undefined || args.length > 1) {
+    throw new Error("usage: cotangent kernel <connection_file>");
+  }
+  const client = createKernelClient({
+    executorPath: process.env["COTANGENT_EXECUTOR"] ?? executorPath(),
+    cwd: process.cwd(),
+    spawn: spawnExecutor,
+    onOutput: (_name, text) => process.stderr.write(text),
+  });
+  const executor = linkKernelClient(client, log);
+  executor.ready().catch((error: unknown) => log(`the executor did not start: ${String(error)}`));
+
+  const info = parseConnectionInfo(await readFile(file, "utf8"), file);
+  const open: { sockets?: KernelSockets } = {};
+  const exit = async (code: number): Promise<never> => {
+    await open.sockets?.close();
+    process.exit(code);
+  };
+  const kernel = new JupyterKernel({
+    executor,
+    io: {
+      send: (channel, message) => open.sockets?.send(channel, message),
+      log,
+      exit: () => void exit(0),
+    },
+  });
+  open.sockets = await openKernelSockets(info, {
+    onMessage: (ch, msg) => kernel.handle(ch, msg),
+    log,
+  });
+  kernel.announceStarting();
+
+  process.on("SIGINT", () => kernel.interrupt());
+  process.on("SIGTERM", () => {
+    executor
+      .shutdown()
+      .catch((error: unknown) => log(`stopping the executor failed: ${String(error)}`))
+      .finally(() => void exit(0));
+  });
+}
