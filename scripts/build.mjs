@@ -33,6 +33,14 @@ const targets = {
     mkdirSync("out/test", { recursive: true });
     writeFileSync("out/test/package.json", '{ "type": "commonjs" }\n');
   },
+  // The `cotangent` command (bin) and the Jupyter kernel it runs: ESM with one chunk per
+  // subcommand, so `cotangent kernel` loads only the kernel. zeromq is native: left external.
+  async cli() {
+    const node = { platform: "node", target: "node20", format: "esm", splitting: true, external: ["zeromq"] };
+    rmSync("dist/cli", { recursive: true, force: true });
+    const banner = { js: "#!/usr/bin/env node" };
+    await build({ ...common, ...node, banner, entryPoints: { cotangent: "kernel/cli.ts" }, outdir: "dist/cli" });
+  },
 };
 
 const wanted = process.argv.slice(2);
