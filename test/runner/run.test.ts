@@ -16,6 +16,9 @@ import {
 import { MIME } from "../../kernel/shared/payloads.js";
 import { validateNotebook } from "./nbformat.js";
 
+/** An event without its request id (distributes over the union). */
+type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
+
 type Script = (id: string) => ExecutorEvent[];
 
 /** A kernel stand-in: each cell's source names the events it emits. */
@@ -74,7 +77,7 @@ const jacobianBundle = {
 describe("OutputCollector", () => {
   it("coalesces streams, replaces updated displays, and honours clear(wait)", () => {
     const c = new OutputCollector();
-    const ev = (e: Omit<ExecutorEvent, "id">): ExecutorEvent =>
+    const ev = (e: WithoutId<ExecutorEvent>): ExecutorEvent =>
       ({ ...e, id: "r1" }) as ExecutorEvent;
     c.accept(ev({ type: "stream", name: "stdout", text: "a\n" }));
     c.accept(ev({ type: "stream", name: "stdout", text: "b\n" }));
