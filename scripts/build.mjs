@@ -41,6 +41,11 @@ const targets = {
     const banner = { js: "#!/usr/bin/env node" };
     await build({ ...common, ...node, banner, entryPoints: { cotangent: "kernel/cli.ts" }, outdir: "dist/cli" });
   },
+  // The notebook renderer: one ESM bundle for the webview (and the HTML report), CSS as text.
+  async renderer() {
+    const web = { platform: "browser", format: "esm", minify: true, loader: { ".css": "text" } };
+    await build({ ...common, ...web, entryPoints: ["extension/renderer/index.ts"], outfile: "dist/renderer/index.js" });
+  },
 };
 
 const wanted = process.argv.slice(2);

@@ -15,7 +15,11 @@ export function barLayout(n: number, width: number): { step: number; bar: number
 }
 
 /** Draw the bars of `values` (zero line in the middle of a symmetric axis ±max|v|). */
-export function barChart(values: ArrayLike<number>, scale: ColorScale, foreground: string): HTMLElement {
+export function barChart(
+  values: ArrayLike<number>,
+  scale: ColorScale,
+  foreground: string,
+): HTMLElement {
   const n = values.length;
   const width = Math.min(560, Math.max(160, n * 14));
   const canvas = el("canvas", { class: "ct-bars", role: "img" });
@@ -25,7 +29,8 @@ export function barChart(values: ArrayLike<number>, scale: ColorScale, foregroun
   canvas.style.width = `${width}px`;
   canvas.style.height = `${HEIGHT}px`;
   let limit = 0;
-  for (let k = 0; k < n; k++) if (Number.isFinite(values[k]!)) limit = Math.max(limit, Math.abs(values[k]!));
+  for (let k = 0; k < n; k++)
+    if (Number.isFinite(values[k]!)) limit = Math.max(limit, Math.abs(values[k]!));
   if (limit === 0) limit = 1;
   const context = canvas.getContext("2d");
   if (context) {
@@ -37,12 +42,20 @@ export function barChart(values: ArrayLike<number>, scale: ColorScale, foregroun
       const [r, g, b] = scale.rgb(Number.isFinite(v) ? v : NaN);
       context.fillStyle = `rgb(${r},${g},${b})`;
       const h = Number.isFinite(v) ? (Math.abs(v) / limit) * (mid - 4) : mid - 4;
-      context.fillRect(k * step, v >= 0 || !Number.isFinite(v) ? mid - h : mid, bar, Math.max(h, 0.5));
+      context.fillRect(
+        k * step,
+        v >= 0 || !Number.isFinite(v) ? mid - h : mid,
+        bar,
+        Math.max(h, 0.5),
+      );
     }
     context.fillStyle = foreground;
     context.fillRect(0, mid, width, 1);
   }
-  canvas.setAttribute("aria-label", `bar chart of ${n} values, largest magnitude ${formatNumber(limit)}`);
+  canvas.setAttribute(
+    "aria-label",
+    `bar chart of ${n} values, largest magnitude ${formatNumber(limit)}`,
+  );
   const axis = el("div", { class: "ct-muted ct-mono" }, `±${formatNumber(limit, 4)}`);
   return el("div", { class: "ct-barchart" }, axis, canvas);
 }

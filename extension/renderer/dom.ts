@@ -37,7 +37,11 @@ export function toggle(
   onChange: (on: boolean) => void,
   attrs: Attrs = {},
 ): HTMLButtonElement {
-  const b = el("button", { type: "button", class: "ct-button ct-toggle", "aria-pressed": String(initial), ...attrs }, label);
+  const b = el(
+    "button",
+    { type: "button", class: "ct-button ct-toggle", "aria-pressed": String(initial), ...attrs },
+    label,
+  );
   b.addEventListener("click", () => {
     const on = b.getAttribute("aria-pressed") !== "true";
     b.setAttribute("aria-pressed", String(on));
@@ -53,7 +57,12 @@ export async function copyText(text: string, fallbackHost: HTMLElement): Promise
     return true;
   } catch {
     fallbackHost.replaceChildren();
-    const area = el("textarea", { class: "ct-copy-fallback", readonly: true, rows: 6, "aria-label": "Copy this text" });
+    const area = el("textarea", {
+      class: "ct-copy-fallback",
+      readonly: true,
+      rows: 6,
+      "aria-label": "Copy this text",
+    });
     area.value = text;
     fallbackHost.append(area);
     area.select();

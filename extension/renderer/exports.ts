@@ -58,7 +58,9 @@ export function latexNumber(v: number): string {
 export function toLatex(m: MatrixExport): string {
   const rows: string[] = [];
   for (let i = 0; i < m.rows; i++) {
-    const entries = Array.from({ length: m.cols }, (_, j) => latexNumber(m.values[i * m.cols + j]!));
+    const entries = Array.from({ length: m.cols }, (_, j) =>
+      latexNumber(m.values[i * m.cols + j]!),
+    );
     rows.push(`  ${entries.join(" & ")}`);
   }
   return `\\begin{bmatrix}\n${rows.join(" \\\\\n")}\n\\end{bmatrix}`;
@@ -78,7 +80,12 @@ export function toJson(m: MatrixExport): string {
   const out: Record<string, unknown> = { outShape: m.outShape, inShape: m.inShape };
   if (m.outputs) out["outputs"] = m.outputs;
   if (m.inputs) out["inputs"] = m.inputs;
-  if (m.block) out["downsampled"] = { blockRows: m.block.rows, blockCols: m.block.cols, reduce: "signed max |·|" };
+  if (m.block)
+    out["downsampled"] = {
+      blockRows: m.block.rows,
+      blockCols: m.block.cols,
+      reduce: "signed max |·|",
+    };
   out["values"] = values;
   return JSON.stringify(out, null, 1);
 }

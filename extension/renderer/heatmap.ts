@@ -45,7 +45,11 @@ export function heatmapLayout(rows: number, cols: number, maxExtent = MAX_EXTENT
 }
 
 /** The (row, col) under a CSS offset inside the map, or null outside it. */
-export function hitTest(layout: HeatmapLayout, x: number, y: number): { row: number; col: number } | null {
+export function hitTest(
+  layout: HeatmapLayout,
+  x: number,
+  y: number,
+): { row: number; col: number } | null {
   if (x < 0 || y < 0 || x >= layout.width || y >= layout.height) return null;
   const row = Math.min(layout.rows - 1, Math.floor(y / layout.cellHeight));
   const col = Math.min(layout.cols - 1, Math.floor(x / layout.cellWidth));
@@ -53,7 +57,11 @@ export function hitTest(layout: HeatmapLayout, x: number, y: number): { row: num
 }
 
 /** Fill RGBA pixels (one per cell, row-major) with the scale's colours. */
-export function fillPixels(values: ArrayLike<number>, scale: ColorScale, out: Uint8ClampedArray): void {
+export function fillPixels(
+  values: ArrayLike<number>,
+  scale: ColorScale,
+  out: Uint8ClampedArray,
+): void {
   for (let k = 0; k < values.length; k++) scale.write(out, k * 4, values[k]!);
 }
 

@@ -44,7 +44,12 @@ export function valueText(model: JacobianModel, v: number): string {
   return formatNumber(v, model.digits);
 }
 
-function indexName(prefix: string, index: number, shape: number[], labels: string[] | undefined): string {
+function indexName(
+  prefix: string,
+  index: number,
+  shape: number[],
+  labels: string[] | undefined,
+): string {
   const label = labels?.[index];
   if (label !== undefined) return label;
   return `${prefix}[${unravelIndex(index, shape)}]`;

@@ -1,0 +1,161 @@
+/**
+ * Cotangent's notebook renderer: draws the Jacobian, chain and trace payloads.
+ *
+ * In VS Code: `activate(ctx)` per the notebook renderer API (contributes.notebookRenderer, entry
+ * dist/renderer/index.js). After drawing, it posts `{ type: "rendered", mime, outputId, ... }`
+ * through `ctx.postMessage` when messaging is available.
+ *
+ * Standalone (the HTML report, test pages): `renderInto(element, mime, payload)` draws one
+ * payload into an element. When the bundle is loaded as a plain script (inlined), the same
+ * function is reachable as `globalThis.CotangentRenderer.renderInto`.
+ */
+import {
+  MIME,
+  PAYLOAD_VERSION,
+  type ChainPayload,
+  type JacobianPayload,
+  type TracePayload,
+} from "../../kernel/shared/payloads.js";
+import { validatePayload } from "../../kernel/shared/validate.js";
+import { renderChain } from "./chainView.js";
+import { el } from "./dom.js";
+import { renderJacobian, type ViewHooks } from "./jacobianView.js";
+import { ensureStyles } from "./styles.js";
+import { createTraceView, type TraceView } from "./traceView.js";
+
+export { MIME, PAYLOAD_VERSION };
+
+/** What renderInto reports: whether it drew, and for heatmaps how long drawing took. */
+export interface RenderResult {
+  ok: boolean;
+  error?: string;
+  /** Milliseconds from payload to pixels (decode, validate, build, draw). */
+  ms: number;
+}
+
+interface Mounted {
+  mime: string;
+  trace?: TraceView;
+}
+
+const mounted = new WeakMap<HTMLElement, Mounted>();
+
+function showError(element: HTMLElement, message: string): void {
+  element.replaceChildren(
+    el(
+      "div",
+      { class: "ct-view ct-error", role: "alert" },
+      `Cannot show this Cotangent output: ${message}`,
+    ),
+  );
+}
+
+/**
+ * Draw `payload` (of MIME type `mime`) into `element`. Rendering again into the same element
+ * updates a trace in place. Never throws: a bad payload shows a short error in the element.
+ */
+export function renderInto(
+  element: HTMLElement,
+  mime: string,
+  payload: unknown,
+  hooks: ViewHooks = { post: () => undefined },
+): RenderResult {
+  const started = performance.now();
+  try {
+    ensureStyles(element);
+    const checked = validatePayload(mime, payload);
+    if (!checked.ok) {
+      mounted.delete(element);
+      showError(element, checked.error);
+      return { ok: false, error: checked.error, ms: performance.now() - started };
+    }
+    const previous = mounted.get(element);
+    if (mime === MIME.trace) {
+      const trace = checked.payload as TracePayload;
+      if (previous?.trace && element.contains(previous.trace.element)) previous.trace.update(trace);
+      else mounted.set(element, { mime, trace: createTraceView(element, trace, hooks) });
+    } else {
+      previous?.trace?.dispose();
+      if (mime === MIME.jacobian)
+        renderJacobian(element, checked.payload as JacobianPayload, hooks);
+      else renderChain(element, checked.payload as ChainPayload, hooks);
+      mounted.set(element, { mime });
+    }
+    return { ok: true, ms: performance.now() - started };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    showError(element, message);
+    return { ok: false, error: message, ms: performance.now() - started };
+  }
+}
+
+/** Forget an element's view (disposes a trace chart). */
+export function disposeElement(element: HTMLElement): void {
+  mounted.get(element)?.trace?.dispose();
+  mounted.delete(element);
+}
+
+// ------------------------------------------------------------------ VS Code notebook renderer API
+
+/** The parts of VS Code's OutputItem the renderer uses. */
+export interface OutputItem {
+  readonly id: string;
+  readonly mime: string;
+  json(): unknown;
+  text(): string;
+}
+
+/** The parts of VS Code's RendererContext the renderer uses. */
+export interface RendererContext {
+  postMessage?(message: unknown): void;
+}
+
+export interface RendererApi {
+  renderOutputItem(item: OutputItem, element: HTMLElement, signal?: AbortSignal): void;
+  disposeOutputItem(id?: string): void;
+}
+
+/** Entry point called by VS Code with the renderer context. */
+export function activate(ctx: RendererContext): RendererApi {
+  const elements = new Map<string, HTMLElement>();
+  const post = (message: Record<string, unknown>): void => ctx.postMessage?.(message);
+  return {
+    renderOutputItem(item, element) {
+      elements.set(item.id, element);
+      let payload: unknown;
+      try {
+        payload = item.json();
+      } catch (error) {
+        showError(
+          element,
+          `the output is not JSON (${error instanceof Error ? error.message : String(error)})`,
+        );
+        post({ type: "error", mime: item.mime, outputId: item.id });
+        return;
+      }
+      const result = renderInto(element, item.mime, payload, {
+        post: (m) => post({ ...m, outputId: item.id }),
+      });
+      post({
+        type: result.ok ? "rendered" : "error",
+        mime: item.mime,
+        outputId: item.id,
+        ms: Math.round(result.ms * 10) / 10,
+        ...(result.error === undefined ? {} : { error: result.error }),
+      });
+    },
+    disposeOutputItem(id) {
+      const targets = id === undefined ? [...elements.values()] : [elements.get(id)];
+      for (const element of targets) if (element) disposeElement(element);
+      if (id === undefined) elements.clear();
+      else elements.delete(id);
+    },
+  };
+}
+
+(globalThis as { CotangentRenderer?: unknown }).CotangentRenderer = {
+  renderInto,
+  activate,
+  MIME,
+  PAYLOAD_VERSION,
+};

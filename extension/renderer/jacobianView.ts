@@ -1,0 +1,351 @@
+/**
+ * The Jacobian view: a canvas heatmap (rows = outputs fᵢ, columns = inputs xⱼ) on a diverging
+ * scale centred at 0, a colour bar, labels, a hover / keyboard read-out of ∂fᵢ/∂xⱼ, row and column
+ * selection as bar charts (vjp(f, eᵢ) and jvp(f, eⱼ)), colour-mode toggles, a numeric table,
+ * the summary and copy as CSV / LaTeX / JSON.
+ */
+import {
+  colorBarTicks,
+  makeColorScale,
+  type ColorMode,
+  type ColorScale,
+} from "../../kernel/display/colorscale.js";
+import { formatNumber, formatShape } from "../../kernel/display/format.js";
+import type { JacobianPayload } from "../../kernel/shared/payloads.js";
+import { barChart } from "./barChart.js";
+import { button, copyText, el, toggle } from "./dom.js";
+import { toCsv, toJson, toLatex } from "./exports.js";
+import { drawHeatmap, heatmapLayout, hitTest, type HeatmapLayout } from "./heatmap.js";
+import {
+  colName,
+  decodeJacobian,
+  exportOf,
+  readout,
+  rowName,
+  selectionCaption,
+  slice,
+  valueText,
+  type JacobianModel,
+} from "./jacobianModel.js";
+
+export interface ViewHooks {
+  /** Report to the host (VS Code: ctx.postMessage), e.g. after drawing. */
+  post(message: Record<string, unknown>): void;
+}
+
+/** The numeric table shows at most this many rows and columns. */
+export const TABLE_LIMIT = 60;
+
+interface State {
+  model: JacobianModel;
+  mode: ColorMode;
+  scale: ColorScale;
+  layout: HeatmapLayout;
+  cursor: { row: number; col: number };
+  selection: { axis: "row" | "col"; index: number } | null;
+}
+
+function summary(model: JacobianModel): HTMLElement {
+  const { payload } = model;
+  const s = payload.stats;
+  const item = (name: string, value: string): HTMLElement =>
+    el("span", {}, el("b", {}, name), " ", value);
+  const items = [
+    item(
+      "shape",
+      `${model.fullRows}×${model.fullCols} (f: ${formatShape(payload.outShape)}, x: ${formatShape(payload.inShape)})`,
+    ),
+    item("‖J‖F", formatNumber(s.frobenius, 6)),
+    item("max |J|", formatNumber(s.maxAbs, 6)),
+    item("nnz", `${s.nnz} of ${model.fullRows * model.fullCols}`),
+  ];
+  if (s.rank !== undefined) items.push(item("rank", String(s.rank)));
+  if (s.cond !== undefined) items.push(item("cond", formatNumber(s.cond, 4)));
+  if (s.singularValues && s.singularValues.length > 0) {
+    const shown = s.singularValues.slice(0, 6).map((v) => formatNumber(v, 4));
+    items.push(item("σ", `${shown.join(", ")}${s.singularValues.length > 6 ? ", …" : ""}`));
+  }
+  if (payload.sparse) items.push(item("colours", `${payload.sparse.colors} (sparse detection)`));
+  return el("div", { class: "ct-summary" }, ...items);
+}
+
+function colorBar(scale: ColorScale, height: number): HTMLElement {
+  const bar = el("canvas", {
+    class: "ct-colorbar-canvas",
+    width: 1,
+    height: 256,
+    "aria-hidden": "true",
+  });
+  bar.style.width = "12px";
+  bar.style.height = `${height}px`;
+  const context = bar.getContext("2d");
+  if (context) {
+    const image = context.createImageData(1, 256);
+    for (let k = 0; k < 256; k++) {
+      const t = 1 - (k / 255) * 2;
+      const v =
+        scale.mode === "sparsity"
+          ? k < 128
+            ? 1
+            : 0
+          : scale.mode === "log"
+            ? Math.sign(t) * scale.limit * 10 ** (-(1 - Math.abs(t)) * 6)
+            : t * scale.limit;
+      scale.write(image.data, k * 4, t === 0 ? 0 : v);
+    }
+    context.putImageData(image, 0, 0);
+  }
+  const ticks = el("div", { class: "ct-colorbar-ticks" });
+  ticks.style.height = `${height}px`;
+  const values = scale.mode === "sparsity" ? [] : colorBarTicks(scale);
+  for (const v of values) {
+    const label = el("span", {}, formatNumber(v, 3));
+    label.style.top = `${((1 - (scale.unit(v) + 1) / 2) * height).toFixed(1)}px`;
+    ticks.append(label);
+  }
+  if (scale.mode === "sparsity") {
+    const nz = el("span", {}, "≠ 0");
+    nz.style.top = `${height * 0.25}px`;
+    const z = el("span", {}, "= 0");
+    z.style.top = `${height * 0.75}px`;
+    ticks.append(nz, z);
+  }
+  return el("div", { class: "ct-colorbar" }, bar, ticks);
+}
+
+function labelStrip(
+  state: State,
+  axis: "row" | "col",
+  onPick: (index: number) => void,
+): HTMLElement {
+  const { layout, model } = state;
+  const strip = el("div", { class: axis === "row" ? "ct-rowlabels" : "ct-collabels" });
+  const count = axis === "row" ? model.rows : model.cols;
+  const step = axis === "row" ? layout.rowLabelStep : layout.colLabelStep;
+  const cell = axis === "row" ? layout.cellHeight : layout.cellWidth;
+  if (axis === "row") strip.style.height = `${layout.height}px`;
+  else strip.style.width = `${layout.width}px`;
+  let longest = 0;
+  for (let k = 0; k < count; k += step) {
+    const name = axis === "row" ? rowName(model, k) : colName(model, k);
+    const shown = name.length > 18 ? `${name.slice(0, 17)}…` : name;
+    longest = Math.max(longest, shown.length);
+    const label = el("span", { class: "ct-label", "data-index": k, title: name }, shown);
+    const position = k * cell + cell / 2;
+    if (axis === "row") label.style.top = `${position - 7}px`;
+    else label.style.left = `${position - 7}px`;
+    label.addEventListener("click", () => onPick(k));
+    strip.append(label);
+  }
+  const extent = Math.min(140, longest * 7 + 6);
+  if (axis === "row") strip.style.width = `${extent}px`;
+  else strip.style.height = `${extent}px`;
+  return strip;
+}
+
+function numericTable(model: JacobianModel): HTMLElement {
+  const rows = Math.min(model.rows, TABLE_LIMIT);
+  const cols = Math.min(model.cols, TABLE_LIMIT);
+  const head = el("tr", {}, el("th"));
+  for (let j = 0; j < cols; j++) head.append(el("th", { scope: "col" }, colName(model, j)));
+  const body = el("tbody");
+  for (let i = 0; i < rows; i++) {
+    const tr = el("tr", {}, el("th", { scope: "row" }, rowName(model, i)));
+    for (let j = 0; j < cols; j++)
+      tr.append(el("td", {}, formatNumber(model.values[i * model.cols + j]!, 4)));
+    body.append(tr);
+  }
+  const table = el("table", { class: "ct-table" }, el("thead", {}, head), body);
+  const clipped = rows < model.rows || cols < model.cols;
+  const note = clipped
+    ? el(
+        "div",
+        { class: "ct-muted" },
+        `first ${rows}×${cols} of ${model.rows}×${model.cols} shown; copy as CSV for all`,
+      )
+    : null;
+  return el("div", { class: "ct-table-wrap" }, note, table);
+}
+
+/** Build the Jacobian view inside `root`; returns the time spent drawing the heatmap (ms). */
+export function renderJacobian(
+  root: HTMLElement,
+  payload: JacobianPayload,
+  hooks: ViewHooks,
+): number {
+  const model = decodeJacobian(payload);
+  const limit =
+    payload.stats.maxAbs > 0 && Number.isFinite(payload.stats.maxAbs) ? payload.stats.maxAbs : 1;
+  const state: State = {
+    model,
+    mode: "linear",
+    scale: makeColorScale(limit, "linear"),
+    layout: heatmapLayout(model.rows, model.cols),
+    cursor: { row: 0, col: 0 },
+    selection: null,
+  };
+  const view = el("div", { class: "ct-view ct-jacobian" });
+  if (payload.title) view.append(el("div", { class: "ct-title" }, payload.title));
+  view.append(summary(model));
+  if (model.block) {
+    view.append(
+      el(
+        "div",
+        { class: "ct-note", role: "note" },
+        `Downsampled: ${model.fullRows}×${model.fullCols} shown as ${model.rows}×${model.cols} blocks of ${model.block.rows}×${model.block.cols} (signed max |·| per block; hover for the mean).`,
+      ),
+    );
+  }
+  const canvas = el("canvas", {
+    class: "ct-focusable",
+    tabindex: 0,
+    role: "img",
+    "aria-label": `Jacobian heatmap, ${model.rows} rows by ${model.cols} columns; arrow keys move, Enter selects the row, Shift+Enter the column`,
+  });
+  const highlight = el("div", { class: "ct-highlight", hidden: true });
+  const readoutLine = el(
+    "div",
+    { class: "ct-readout", "aria-live": "polite" },
+    "Hover a cell for ∂fᵢ/∂xⱼ; click a row label or cell for its gradient (row), a column label for jvp (column).",
+  );
+  const selectionHost = el("div", { class: "ct-selection" });
+  const tableHost = el("div");
+  const copyHost = el("div");
+  const status = el("span", { class: "ct-muted", "aria-live": "polite" });
+  const grid = el("div", { class: "ct-heatmap" });
+  let drawMs = 0;
+
+  const showCursor = (row: number, col: number): void => {
+    state.cursor = { row, col };
+    readoutLine.textContent = readout(model, row, col);
+    highlight.hidden = false;
+    highlight.style.left = `${col * state.layout.cellWidth}px`;
+    highlight.style.top = `${row * state.layout.cellHeight}px`;
+    highlight.style.width = `${Math.max(state.layout.cellWidth, 2)}px`;
+    highlight.style.height = `${Math.max(state.layout.cellHeight, 2)}px`;
+  };
+  const select = (axis: "row" | "col", index: number): void => {
+    state.selection = { axis, index };
+    const values = slice(model, axis, index);
+    const foreground = getComputedStyle(view).color || "#888";
+    selectionHost.replaceChildren(
+      el("div", { class: "ct-caption" }, selectionCaption(model, axis, index)),
+      barChart(values, state.scale, foreground),
+    );
+    for (const label of grid.querySelectorAll(".ct-label")) label.classList.remove("ct-selected");
+    const strip = grid.querySelector(axis === "row" ? ".ct-rowlabels" : ".ct-collabels");
+    strip?.querySelector(`[data-index="${index}"]`)?.classList.add("ct-selected");
+    hooks.post({ type: "selected", mime: "application/vnd.cotangent.jacobian+json", axis, index });
+  };
+  const redraw = (): void => {
+    drawMs = drawHeatmap(canvas, model.values, state.layout, state.scale);
+    const wrap = el("div", { class: "ct-canvas-wrap" }, canvas, highlight);
+    grid.replaceChildren(
+      el("div"),
+      labelStrip(state, "col", (j) => select("col", j)),
+      el("div"),
+      labelStrip(state, "row", (i) => select("row", i)),
+      wrap,
+      colorBar(state.scale, state.layout.height),
+    );
+    if (state.selection) select(state.selection.axis, state.selection.index);
+  };
+
+  canvas.addEventListener("mousemove", (event) => {
+    const hit = hitTest(state.layout, event.offsetX, event.offsetY);
+    if (hit) showCursor(hit.row, hit.col);
+  });
+  canvas.addEventListener("click", (event) => {
+    const hit = hitTest(state.layout, event.offsetX, event.offsetY);
+    if (hit)
+      select(
+        event.shiftKey || event.altKey ? "col" : "row",
+        event.shiftKey || event.altKey ? hit.col : hit.row,
+      );
+  });
+  canvas.addEventListener("keydown", (event) => {
+    const { row, col } = state.cursor;
+    const moves: Record<string, [number, number]> = {
+      ArrowUp: [-1, 0],
+      ArrowDown: [1, 0],
+      ArrowLeft: [0, -1],
+      ArrowRight: [0, 1],
+    };
+    const move = moves[event.key];
+    if (move) {
+      event.preventDefault();
+      showCursor(
+        Math.max(0, Math.min(model.rows - 1, row + move[0])),
+        Math.max(0, Math.min(model.cols - 1, col + move[1])),
+      );
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      select(event.shiftKey ? "col" : "row", event.shiftKey ? col : row);
+    }
+  });
+
+  const modeButtons: HTMLButtonElement[] = [];
+  const setMode = (mode: ColorMode): void => {
+    state.mode = mode;
+    state.scale = makeColorScale(limit, mode);
+    for (const b of modeButtons) b.setAttribute("aria-pressed", String(b.dataset["mode"] === mode));
+    redraw();
+  };
+  const modes: [ColorMode, string][] = [
+    ["linear", "Linear"],
+    ["log", "Log |·|"],
+    ["sparsity", "Sparsity"],
+  ];
+  for (const [mode, label] of modes) {
+    modeButtons.push(
+      button(label, () => setMode(mode), {
+        "data-mode": mode,
+        "aria-pressed": String(mode === "linear"),
+        class: "ct-button ct-toggle",
+        title: `Colour: ${label}`,
+      }),
+    );
+  }
+  const copy = (format: string, text: () => string): HTMLButtonElement =>
+    button(
+      `Copy ${format}`,
+      () => {
+        const content = text();
+        view.dataset["lastCopy"] = format;
+        void copyText(content, copyHost).then((ok) => {
+          status.textContent = ok ? `Copied ${format}.` : `Select and copy the ${format} below.`;
+          hooks.post({ type: "copied", format, length: content.length });
+        });
+      },
+      { "data-copy": format },
+    );
+  const exported = exportOf(model);
+  const toolbar = el(
+    "div",
+    { class: "ct-toolbar", role: "toolbar", "aria-label": "Jacobian view controls" },
+    ...modeButtons,
+    el("span", { class: "ct-sep" }),
+    toggle(
+      "Table",
+      false,
+      (on) => tableHost.replaceChildren(...(on ? [numericTable(model)] : [])),
+      { "data-toggle": "table" },
+    ),
+    el("span", { class: "ct-sep" }),
+    copy("CSV", () => toCsv(exported)),
+    copy("LaTeX", () => toLatex(exported)),
+    copy("JSON", () => toJson(exported)),
+    status,
+  );
+  view.append(toolbar, grid, readoutLine, selectionHost, tableHost, copyHost);
+  root.replaceChildren(view);
+  redraw();
+  view.dataset["drawMs"] = drawMs.toFixed(2);
+  return drawMs;
+}
+
+/** The precise text of one entry, for tests and the report. */
+export function entryText(payload: JacobianPayload, i: number, j: number): string {
+  const model = decodeJacobian(payload);
+  return valueText(model, model.values[i * model.cols + j]!);
+}

@@ -1,0 +1,138 @@
+/**
+ * The trace view: one or more series over steps in a uPlot line chart, with a linear / log y
+ * toggle, uPlot's live legend as the hover read-out (click a legend entry to hide a series) and
+ * in-place updates: rendering again into the same element only swaps the data.
+ */
+import uPlot from "uplot";
+import { decodeArray, type TracePayload } from "../../kernel/shared/payloads.js";
+import { formatNumber } from "../../kernel/display/format.js";
+import { el, toggle } from "./dom.js";
+import type { ViewHooks } from "./jacobianView.js";
+
+const COLORS = [
+  "#1f77b4",
+  "#d62728",
+  "#2ca02c",
+  "#ff7f0e",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#17becf",
+];
+const HEIGHT = 260;
+
+/** uPlot's data: steps, then one column per series with null for NaN (and for ≤ 0 in log mode). */
+export function traceData(payload: TracePayload, log: boolean): uPlot.AlignedData {
+  const steps = decodeArray(payload.steps);
+  const columns = payload.series.map((s) => {
+    const values = decodeArray(s.values);
+    const out = new Array<number | null>(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      out[i] = Number.isFinite(v) && (!log || v > 0) ? v : null;
+    }
+    return out;
+  });
+  return [steps, ...columns];
+}
+
+export interface TraceView {
+  /** Show a new state of the same trace without rebuilding the chart when the series match. */
+  update(payload: TracePayload): void;
+  dispose(): void;
+  readonly element: HTMLElement;
+}
+
+function seriesKey(payload: TracePayload): string {
+  return JSON.stringify(payload.series.map((s) => s.name));
+}
+
+/** Build the trace view inside `root`. */
+export function createTraceView(
+  root: HTMLElement,
+  first: TracePayload,
+  hooks: ViewHooks,
+): TraceView {
+  let payload = first;
+  let log = false;
+  let plot: uPlot | null = null;
+  const view = el("div", { class: "ct-view ct-trace" });
+  const title = el("div", { class: "ct-title" });
+  const status = el("span", { class: "ct-muted", "aria-live": "off" });
+  const chartHost = el("div", { class: "ct-chart" });
+  chartHost.style.minHeight = `${HEIGHT + 40}px`;
+  const logToggle = toggle(
+    "Log y",
+    false,
+    (on) => {
+      log = on;
+      rebuild();
+    },
+    { "data-toggle": "log" },
+  );
+  const toolbar = el(
+    "div",
+    { class: "ct-toolbar", role: "toolbar", "aria-label": "Trace controls" },
+    logToggle,
+    status,
+  );
+  view.append(title, toolbar, chartHost);
+  root.replaceChildren(view);
+
+  const width = (): number => Math.max(320, Math.min(900, (root.clientWidth || 640) - 8));
+  const describe = (): void => {
+    title.textContent = payload.title;
+    const n = payload.steps.shape[0] ?? 0;
+    status.textContent = `${n} steps${payload.done ? "" : " · running"}`;
+  };
+  const rebuild = (): void => {
+    plot?.destroy();
+    const foreground = getComputedStyle(view).color || "#888";
+    const grid = { stroke: "rgba(128,128,128,0.25)", width: 1 };
+    const axis = { stroke: foreground, grid, ticks: grid };
+    const options: uPlot.Options = {
+      width: width(),
+      height: HEIGHT,
+      scales: { x: { time: false }, y: log ? { distr: 3 } : { distr: 1 } },
+      axes: [
+        { ...axis, label: "step" },
+        { ...axis, size: 64, values: (_u, ticks) => ticks.map((t) => formatNumber(t, 3)) },
+      ],
+      legend: { live: true },
+      cursor: { drag: { x: true, y: false } },
+      series: [
+        { label: "step", value: (_u, v) => (v === null ? "—" : formatNumber(v, 8)) },
+        ...payload.series.map((s, i) => ({
+          label: s.name,
+          stroke: COLORS[i % COLORS.length]!,
+          width: 1.5,
+          spanGaps: false,
+          value: (_u: uPlot, v: number | null) => (v === null ? "—" : formatNumber(v, 6)),
+        })),
+      ],
+    };
+    plot = new uPlot(options, traceData(payload, log), chartHost);
+  };
+
+  describe();
+  rebuild();
+  return {
+    element: view,
+    update(next) {
+      const sameSeries = seriesKey(next) === seriesKey(payload);
+      payload = next;
+      describe();
+      if (sameSeries && plot) plot.setData(traceData(payload, log));
+      else rebuild();
+      hooks.post({
+        type: "updated",
+        mime: "application/vnd.cotangent.trace+json",
+        steps: next.steps.shape[0] ?? 0,
+      });
+    },
+    dispose() {
+      plot?.destroy();
+      plot = null;
+    },
+  };
+}
