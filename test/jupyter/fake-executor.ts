@@ -1,0 +1,82 @@
+/** A scripted ExecutorLink for the Jupyter front end's tests: no process, no TypeScript. */
+import type { CompleteReply, InspectReply, IsCompleteReply } from "../../kernel/protocol.js";
+import type {
+  CellOutcome,
+  CellOutput,
+  ExecutorLink,
+  Versions,
+} from "../../kernel/jupyter/executor-link.js";
+
+export interface ScriptedCell {
+  outputs?: CellOutput[];
+  status?: CellOutcome["status"];
+  /** Keep the cell running until `interrupt()` is called; it then ends as interrupted. */
+  untilInterrupted?: boolean;
+}
+
+export const VERSIONS: Versions = { cotangent: "0.1.0", typescript: "5.0.4", node: "20.20.0" };
+
+export class FakeExecutor implements ExecutorLink {
+  readonly executed: { code: string; silent: boolean }[] = [];
+  readonly completions: { code: string; cursor: number }[] = [];
+  readonly inspections: { code: string; cursor: number; detailLevel: 0 | 1 }[] = [];
+  interrupts = 0;
+  shutdowns = 0;
+  completeReply: Omit<CompleteReply, "type" | "id"> = { matches: [], cursorStart: 0, cursorEnd: 0 };
+  inspectReply: Omit<InspectReply, "type" | "id"> = { found: false, text: "" };
+  isCompleteReply: Omit<IsCompleteReply, "type" | "id"> = { status: "complete" };
+  failNextRequest: Error | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly script: (code: string) => ScriptedCell = () => ({})) {}
+
+  ready(): Promise<Versions> {
+    return Promise.resolve(VERSIONS);
+  }
+
+  async execute(
+    code: string,
+    silent: boolean,
+    onOutput: (output: CellOutput) => void,
+  ): Promise<CellOutcome> {
+    this.executed.push({ code, silent });
+    const cell = this.script(code);
+    for (const output of cell.outputs ?? []) onOutput(output);
+    if (cell.untilInterrupted === true) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      return { status: "interrupted" };
+    }
+    return { status: cell.status ?? "ok" };
+  }
+
+  complete(code: string, cursor: number): Promise<CompleteReply> {
+    this.completions.push({ code, cursor });
+    return this.answer({ type: "completeReply", id: "c", ...this.completeReply });
+  }
+
+  inspect(code: string, cursor: number, detailLevel: 0 | 1): Promise<InspectReply> {
+    this.inspections.push({ code, cursor, detailLevel });
+    return this.answer({ type: "inspectReply", id: "i", ...this.inspectReply });
+  }
+
+  isComplete(_code: string): Promise<IsCompleteReply> {
+    return this.answer({ type: "isCompleteReply", id: "k", ...this.isCompleteReply });
+  }
+
+  interrupt(): void {
+    this.interrupts++;
+    this.wake?.();
+    this.wake = undefined;
+  }
+
+  shutdown(): Promise<void> {
+    this.shutdowns++;
+    return Promise.resolve();
+  }
+
+  private answer<T>(value: T): Promise<T> {
+    const failure = this.failNextRequest;
+    this.failNextRequest = undefined;
+    return failure ? Promise.reject(failure) : Promise.resolve(value);
+  }
+}
