@@ -1,0 +1,34 @@
+/**
+ * cotangent: float64 tensors with derivatives you can see. The curated public surface: tensors
+ * and their constructors, the ops, the transforms (vjp, jvp, grad, valueAndGrad, jacobian, …),
+ * and `display`/`trace` for notebooks.
+ */
+export { Tensor } from "./tensor.js";
+export type { Axis, NestedArray, SliceSpec, TensorLike } from "./tensor.js";
+export {
+  arange,
+  asTensor,
+  eye,
+  full,
+  linspace,
+  ones,
+  rand,
+  randn,
+  tensor,
+  zeros,
+} from "./creation.js";
+export type { RandomOptions } from "./creation.js";
+export * from "./ops.js";
+export { grad, jvp, valueAndGrad, vjp } from "./transforms.js";
+export type { ArgOf, ArgsOf, GradOf, GradOptions } from "./transforms.js";
+export type { Pytree } from "./pytree.js";
+export { Primitive } from "./primitive.js";
+export type { CompareOp } from "./primitive.js";
+export { JacobianView, Trace, display, setDisplaySink, trace } from "./display.js";
+export type {
+  Display,
+  DisplaySink,
+  JacobianViewOptions,
+  MimeBundle,
+  TraceValues,
+} from "./display.js";

@@ -1,0 +1,63 @@
+/** Small traced helpers shared by the JVP, VJP and batching rules. */
+import type { Tensor } from "./tensor.js";
+import { NO_PARAMS, Primitive } from "./primitive.js";
+import { bind } from "./core.js";
+import { zeros } from "./creation.js";
+import * as ops from "./ops.js";
+import { sameShape } from "./shape.js";
+
+/** Sums the broadcast axes of `x` away so that it has `shape` (undoes numpy broadcasting). */
+export function sumToShape(x: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(x.shape, shape)) return x;
+  const lead = x.ndim - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < lead; i++) axes.push(i);
+  for (let i = 0; i < shape.length; i++)
+    if (shape[i] === 1 && x.shape[lead + i] !== 1) axes.push(lead + i);
+  const summed = axes.length > 0 ? bind(Primitive.Sum, [x], { axes }) : x;
+  return ops.reshape(summed, shape);
+}
+
+export function zerosLike(x: Tensor): Tensor {
+  return zeros(x.shape);
+}
+
+/** Broadcasts `x` to `shape` unless it already has it. */
+export function bcast(x: Tensor, shape: readonly number[]): Tensor {
+  return sameShape(x.shape, shape) ? x : ops.broadcastTo(x, shape);
+}
+
+/** a + b where either may be a symbolic zero (null). */
+export function addMaybe(a: Tensor | null, b: Tensor | null): Tensor | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return bind(Primitive.Add, [a, b], NO_PARAMS);
+}
+
+export const mul = (a: Tensor, b: Tensor): Tensor => bind(Primitive.Mul, [a, b], NO_PARAMS);
+export const div = (a: Tensor, b: Tensor): Tensor => bind(Primitive.Div, [a, b], NO_PARAMS);
+export const sub = (a: Tensor, b: Tensor): Tensor => bind(Primitive.Sub, [a, b], NO_PARAMS);
+export const neg = (a: Tensor): Tensor => bind(Primitive.Neg, [a], NO_PARAMS);
+
+/** The shape of `shape` with the axes in `axes` set to 1 (reductions with keepdims). */
+export function keepShape(shape: readonly number[], axes: readonly number[]): number[] {
+  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
+/** Indicator (0/1) of the entries equal to the reduced value, divided by the number of ties. */
+export function tieWeights(x: Tensor, out: Tensor, axes: readonly number[]): Tensor {
+  const kept = ops.reshape(out, keepShape(x.shape, axes));
+  const hits = ops.equal(x, kept);
+  const count = ops.reshape(
+    bind(Primitive.Sum, [hits], { axes: [...axes] }),
+    keepShape(x.shape, axes),
+  );
+  return div(hits, count);
+}
+
+/** Balanced mask of maximum(a, b): 1 where a wins, 0.5 at ties, 0 where b wins (JAX). */
+export function winnerMask(a: Tensor, b: Tensor, op: "gt" | "lt"): Tensor {
+  const wins = ops.compare(a, b, op);
+  const ties = ops.equal(a, b);
+  return ops.add(wins, ops.mul(ties, 0.5));
+}

@@ -1,0 +1,95 @@
+/** Shape arithmetic shared by the kernels, the rules and the ops. */
+
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function stridesOf(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(",")}]`;
+}
+
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** numpy broadcasting of two shapes; the error names the op and both shapes. */
+export function broadcastShapes(op: string, a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new Error(
+        `${op}: shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be broadcast together`,
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/**
+ * Strides to read an array of `shape` as if it had `outShape` (right-aligned, numpy rules):
+ * 0 on broadcast axes.
+ */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const strides = stridesOf(shape);
+  const offset = outShape.length - shape.length;
+  const out = new Array<number>(outShape.length).fill(0);
+  for (let i = 0; i < shape.length; i++) {
+    out[offset + i] = shape[i] === 1 && outShape[offset + i] !== 1 ? 0 : strides[i]!;
+  }
+  return out;
+}
+
+/** A possibly negative axis, checked against ndim; the error names the op. */
+export function normAxis(op: string, axis: number, ndim: number): number {
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= Math.max(ndim, 1)) {
+    throw new Error(`${op}: axis ${axis} is out of range for a tensor with ${ndim} dimensions`);
+  }
+  return axis < 0 ? axis + ndim : axis;
+}
+
+/** Axis argument of a reduction: undefined = all axes; sorted, unique, normalised. */
+export function normAxes(
+  op: string,
+  axis: number | readonly number[] | undefined,
+  ndim: number,
+): number[] {
+  if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof axis === "number" ? [axis] : axis;
+  const axes = list.map((a) => normAxis(op, a, ndim));
+  const unique = [...new Set(axes)].sort((x, y) => x - y);
+  if (unique.length !== axes.length) throw new Error(`${op}: repeated axis in ${fmtShape(list)}`);
+  return unique;
+}
+
+/** The shape after reducing `axes` with keepdims (reduced axes become 1). */
+export function keepDimsShape(shape: readonly number[], axes: readonly number[]): number[] {
+  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
+export function reducedShape(shape: readonly number[], axes: readonly number[]): number[] {
+  return shape.filter((_, i) => !axes.includes(i));
+}
+
+export function inversePerm(perm: readonly number[]): number[] {
+  const inv = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inv[p] = i));
+  return inv;
+}

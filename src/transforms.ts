@@ -1,0 +1,289 @@
+/**
+ * The differentiation API, layered as in JAX: grad on valueAndGrad on vjp; jvp for forward mode.
+ * Inputs and outputs are pytrees (numbers and Tensors are leaves; arrays and plain objects are
+ * containers); a gradient has the structure of its input, and a number in gives a number out.
+ */
+import { Tensor } from "./tensor.js";
+import { Tracer, withNewLevel } from "./core.js";
+import { JVPTrace, JVPTracer } from "./jvp.js";
+import { VJPTrace, VJPTracer } from "./vjp.js";
+import { zeros } from "./creation.js";
+import { describe, flatten, sameStructure, unflatten } from "./pytree.js";
+import type { TreeDef } from "./pytree.js";
+import { fmtShape, sameShape } from "./shape.js";
+
+/** What a transformed function accepts for a parameter of type T (a number for a Tensor). */
+export type ArgOf<T> = T extends Tensor
+  ? Tensor | number
+  : T extends number
+    ? number
+    : { [K in keyof T]: ArgOf<T[K]> };
+export type ArgsOf<P extends readonly unknown[]> = { [K in keyof P]: ArgOf<P[K]> };
+/** The gradient (or tangent, cotangent) of a value of type A: the same structure. */
+export type GradOf<A> = A extends number
+  ? number
+  : A extends Tensor
+    ? Tensor
+    : { [K in keyof A]: GradOf<A[K]> };
+/** A function of tensors (any arity and structure). */
+export type Fn = (...args: never[]) => unknown;
+
+/** Gradients of concrete leaves that came in as numbers go out as numbers. */
+const concreteNumber = (t: Tensor): boolean => !(t instanceof Tracer);
+
+interface Traced {
+  /** f's outputs as a tree of primal values. */
+  outDef: TreeDef;
+  outPrimals: Tensor[];
+  outNodes: number[];
+  aux: unknown;
+}
+
+/** Runs f on reverse tracers for `primals`; returns the trace and f's outputs. */
+function traceReverse(
+  f: (...args: unknown[]) => unknown,
+  primals: readonly unknown[],
+  hasAux: boolean,
+  who: string,
+): { trace: VJPTrace; inDef: TreeDef; inNodes: number[]; inLeaves: Tensor[]; out: Traced } {
+  return withNewLevel((level) => {
+    const trace = new VJPTrace(level);
+    const { leaves, def } = flatten(primals, `${who} arguments`);
+    const tracers = leaves.map((x) => trace.leaf(x));
+    const args = unflatten(def, tracers) as unknown[];
+    let result = f(...args);
+    let aux: unknown = undefined;
+    if (hasAux) {
+      if (!Array.isArray(result) || result.length !== 2) {
+        throw new Error(`${who}: with hasAux, f must return [output, aux]`);
+      }
+      [result, aux] = result as [unknown, unknown];
+    }
+    const flat = flatten(result, `${who}: the output of f`);
+    const outNodes = flat.leaves.map((y) =>
+      y instanceof VJPTracer && y.trace === trace ? y.node : -1,
+    );
+    const outPrimals = flat.leaves.map((y) =>
+      y instanceof VJPTracer && y.trace === trace ? y.primal : y,
+    );
+    return {
+      trace,
+      inDef: def,
+      inNodes: tracers.map((t) => t.node),
+      inLeaves: leaves,
+      out: { outDef: flat.def, outPrimals, outNodes, aux },
+    };
+  });
+}
+
+/** A pullback: a cotangent shaped like f's output in, one cotangent per primal out. */
+export type Pullback<A extends readonly unknown[]> = (ct: unknown) => GradOf<A>;
+
+function makePullback(
+  traced: ReturnType<typeof traceReverse>,
+  who: string,
+): (ct: unknown) => unknown[] {
+  const { trace, inDef, inNodes, out } = traced;
+  return (ct: unknown) => {
+    const flat = flatten(ct, `${who}: the cotangent`);
+    if (!sameStructure(flat.def, out.outDef)) {
+      throw new Error(
+        `${who}: the cotangent has structure ${describe(flat.def, flat.leaves)} but f's output is ${describe(out.outDef, out.outPrimals)}`,
+      );
+    }
+    const seeds = new Map<number, Tensor>();
+    flat.leaves.forEach((c, i) => {
+      const y = out.outPrimals[i]!;
+      let ct2 = c;
+      if (!sameShape(c.shape, y.shape)) {
+        if (c.size === 1 && y.size === 1) ct2 = c.reshape(y.shape);
+        else
+          throw new Error(
+            `${who}: cotangent of shape ${fmtShape(c.shape)} for an output of shape ${fmtShape(y.shape)}`,
+          );
+      }
+      const node = out.outNodes[i]!;
+      if (node >= 0) seeds.set(node, seeds.has(node) ? seeds.get(node)!.add(ct2) : ct2);
+    });
+    const cts = trace.backward(seeds, inNodes);
+    const leaves = cts.map((c, i) => c ?? zeros(traced.inLeaves[i]!.shape));
+    return unflatten(inDef, leaves, concreteNumber) as unknown[];
+  };
+}
+
+/**
+ * Reverse mode: `[y, pullback]` with y = f(...primals) and pullback(ct) = one cotangent per
+ * primal (Jᵀct, shaped like that primal). A number is accepted as ct for a scalar output. The
+ * pullback never re-runs f and may be called many times.
+ */
+export function vjp<P extends unknown[], R>(
+  f: (...args: P) => R,
+  ...primals: ArgsOf<P>
+): [R, (ct: GradOf<R> | number) => GradOf<ArgsOf<P>>] {
+  const traced = traceReverse(f as (...args: unknown[]) => unknown, primals, false, "vjp");
+  const y = unflatten(traced.out.outDef, traced.out.outPrimals) as R;
+  return [y, makePullback(traced, "vjp") as (ct: GradOf<R> | number) => GradOf<ArgsOf<P>>];
+}
+
+/**
+ * Forward mode: `[y, yDot]` with yDot = J·tangents; primals and tangents are arrays with one
+ * entry per argument of f, tangents shaped like the primals.
+ */
+export function jvp<P extends unknown[], R>(
+  f: (...args: P) => R,
+  primals: ArgsOf<P>,
+  tangents: GradOf<ArgsOf<P>> | readonly unknown[],
+): [R, GradOf<R>] {
+  const p = flatten(primals, "jvp primals");
+  const t = flatten(tangents, "jvp tangents");
+  if (!sameStructure(p.def, t.def)) {
+    throw new Error(
+      `jvp: tangents ${describe(t.def, t.leaves)} do not match primals ${describe(p.def, p.leaves)}`,
+    );
+  }
+  p.leaves.forEach((x, i) => {
+    if (!sameShape(x.shape, t.leaves[i]!.shape)) {
+      throw new Error(
+        `jvp: tangent of shape ${fmtShape(t.leaves[i]!.shape)} for a primal of shape ${fmtShape(x.shape)}`,
+      );
+    }
+  });
+  return withNewLevel((level) => {
+    const trace = new JVPTrace(level);
+    const tracers = p.leaves.map((x, i) => new JVPTracer(trace, x, t.leaves[i]!));
+    const out = flatten(
+      (f as (...args: unknown[]) => unknown)(...(unflatten(p.def, tracers) as unknown[])),
+      "jvp: the output of f",
+    );
+    const ys = out.leaves.map((y) => (y instanceof JVPTracer && y.trace === trace ? y.primal : y));
+    const dys = out.leaves.map((y) =>
+      y instanceof JVPTracer && y.trace === trace && y.tangent !== null
+        ? y.tangent
+        : zeros(y.shape),
+    );
+    return [unflatten(out.def, ys) as R, unflatten(out.def, dys) as GradOf<R>];
+  });
+}
+
+/** Options of grad and valueAndGrad. */
+export interface GradOptions {
+  /** Which argument(s) to differentiate: a number (default 0) or an array (gives an array). */
+  argnums?: number | readonly number[];
+  /** f returns [scalar, aux]; aux is passed through undifferentiated. */
+  hasAux?: boolean;
+}
+
+function selectArgs(
+  args: readonly unknown[],
+  argnums: number | readonly number[],
+  who: string,
+): number[] {
+  const list = typeof argnums === "number" ? [argnums] : [...argnums];
+  for (const a of list) {
+    if (!Number.isInteger(a) || a < 0 || a >= args.length) {
+      throw new Error(
+        `${who}: argnums ${a} is out of range for a call with ${args.length} argument(s)`,
+      );
+    }
+  }
+  return list;
+}
+
+function scalarCheck(traced: ReturnType<typeof traceReverse>, who: string): void {
+  const { outDef, outPrimals } = traced.out;
+  const y = outPrimals[0];
+  if (
+    outPrimals.length !== 1 ||
+    (outDef.kind !== "tensor" && outDef.kind !== "number") ||
+    y!.size !== 1
+  ) {
+    const what =
+      outPrimals.length === 1
+        ? `a tensor of shape ${fmtShape(y!.shape)}`
+        : describe(outDef, outPrimals);
+    throw new Error(
+      `${who}: f must return a scalar, but it returned ${what}; use vjp(f, x) for vector-Jacobian products or jacobian(f) for the full Jacobian`,
+    );
+  }
+}
+
+/** valueAndGrad's engine: value, aux, gradients (one per selected argument). */
+function valueAuxGrad(
+  f: Fn,
+  args: readonly unknown[],
+  options: GradOptions,
+  who: string,
+): { value: Tensor; aux: unknown; grads: unknown } {
+  const argnums = options.argnums ?? 0;
+  const which = selectArgs(args, argnums, who);
+  const g = (...diff: unknown[]): unknown => {
+    const full = args.slice();
+    which.forEach((a, i) => (full[a] = diff[i]));
+    return (f as (...a: unknown[]) => unknown)(...full);
+  };
+  const traced = traceReverse(
+    g,
+    which.map((a) => args[a]),
+    options.hasAux ?? false,
+    who,
+  );
+  scalarCheck(traced, who);
+  const cts = makePullback(traced, who)(1);
+  const value = traced.out.outPrimals[0]!;
+  return {
+    value: value.ndim === 0 ? value : value.reshape([]),
+    aux: traced.out.aux,
+    grads: typeof argnums === "number" ? cts[0] : cts,
+  };
+}
+
+/**
+ * The gradient of a scalar function, curried as in JAX: `grad(f)(x)`. With `argnums` an array,
+ * an array of gradients; with `hasAux`, `[grad, aux]`. Errors if f's output is not a scalar.
+ */
+export function grad<P extends unknown[]>(
+  f: (...args: P) => Tensor | number,
+  options?: { argnums?: number; hasAux?: false },
+): <A extends ArgsOf<P>>(...args: A) => GradOf<A[0]>;
+export function grad<P extends unknown[]>(
+  f: (...args: P) => Tensor | number,
+  options: { argnums: readonly number[]; hasAux?: false },
+): <A extends ArgsOf<P>>(...args: A) => GradOf<A[number]>[];
+export function grad<P extends unknown[], X>(
+  f: (...args: P) => readonly [Tensor | number, X],
+  options: { argnums?: number; hasAux: true },
+): <A extends ArgsOf<P>>(...args: A) => [GradOf<A[0]>, X];
+export function grad<P extends unknown[], X>(
+  f: (...args: P) => readonly [Tensor | number, X],
+  options: { argnums: readonly number[]; hasAux: true },
+): <A extends ArgsOf<P>>(...args: A) => [GradOf<A[number]>[], X];
+export function grad(f: Fn, options: GradOptions = {}): (...args: never[]) => unknown {
+  return (...args: unknown[]) => {
+    const { aux, grads } = valueAuxGrad(f, args, options, "grad");
+    return options.hasAux ? [grads, aux] : grads;
+  };
+}
+
+/** `[value, grad]` (or `[[value, aux], grad]` with hasAux), curried as in JAX. */
+export function valueAndGrad<P extends unknown[]>(
+  f: (...args: P) => Tensor | number,
+  options?: { argnums?: number; hasAux?: false },
+): <A extends ArgsOf<P>>(...args: A) => [Tensor, GradOf<A[0]>];
+export function valueAndGrad<P extends unknown[]>(
+  f: (...args: P) => Tensor | number,
+  options: { argnums: readonly number[]; hasAux?: false },
+): <A extends ArgsOf<P>>(...args: A) => [Tensor, GradOf<A[number]>[]];
+export function valueAndGrad<P extends unknown[], X>(
+  f: (...args: P) => readonly [Tensor | number, X],
+  options: { argnums?: number; hasAux: true },
+): <A extends ArgsOf<P>>(...args: A) => [[Tensor, X], GradOf<A[0]>];
+export function valueAndGrad<P extends unknown[], X>(
+  f: (...args: P) => readonly [Tensor | number, X],
+  options: { argnums: readonly number[]; hasAux: true },
+): <A extends ArgsOf<P>>(...args: A) => [[Tensor, X], GradOf<A[number]>[]];
+export function valueAndGrad(f: Fn, options: GradOptions = {}): (...args: never[]) => unknown {
+  return (...args: unknown[]) => {
+    const { value, aux, grads } = valueAuxGrad(f, args, options, "valueAndGrad");
+    return options.hasAux ? [[value, aux], grads] : [value, grads];
+  };
+}
