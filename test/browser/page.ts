@@ -1,0 +1,84 @@
+/**
+ * A headless Chromium page with the renderer bundle loaded standalone (as the HTML report loads
+ * it), in a light or dark VS Code-like theme. Uses Debian's /usr/bin/chromium via playwright-core.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const RESULTS = "test-results/views";
+
+const THEMES = {
+  light: `--vscode-foreground:#3b3b3b;--vscode-descriptionForeground:#717171;--vscode-editor-background:#ffffff;
+    --vscode-button-background:#005fb8;--vscode-button-foreground:#ffffff;--vscode-button-secondaryBackground:#e5e5e5;
+    --vscode-button-secondaryForeground:#3b3b3b;--vscode-focusBorder:#005fb8;--vscode-widget-border:#e5e5e5;
+    --vscode-errorForeground:#f85149;--vscode-font-family:system-ui,sans-serif;--vscode-font-size:13px;
+    --vscode-editor-font-family:monospace;background:#ffffff;`,
+  dark: `--vscode-foreground:#cccccc;--vscode-descriptionForeground:#9d9d9d;--vscode-editor-background:#1f1f1f;
+    --vscode-button-background:#0078d4;--vscode-button-foreground:#ffffff;--vscode-button-secondaryBackground:#313131;
+    --vscode-button-secondaryForeground:#cccccc;--vscode-focusBorder:#0078d4;--vscode-widget-border:#454545;
+    --vscode-errorForeground:#f85149;--vscode-font-family:system-ui,sans-serif;--vscode-font-size:13px;
+    --vscode-editor-font-family:monospace;background:#1f1f1f;`,
+} as const;
+export type Theme = keyof typeof THEMES;
+
+/** A fresh browser; playwright gives every non-persistent launch its own fresh profile folder. */
+export async function launch(): Promise<Browser> {
+  mkdirSync(RESULTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** A page with the bundle loaded and an empty #out element in the given theme. */
+export async function openPage(browser: Browser, theme: Theme): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 980, height: 900 } });
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.setContent(
+    `<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:12px;${THEMES[theme]}">` +
+      `<div id="out" style="width:940px"></div></body></html>`,
+  );
+  await page.addScriptTag({
+    content: readFileSync("dist/renderer/index.js", "utf8"),
+    type: "module",
+  });
+  await page.waitForFunction(() => "CotangentRenderer" in globalThis);
+  (page as Page & { errors: string[] }).errors = errors;
+  return page;
+}
+
+/** Render a payload into #out; returns renderInto's result. */
+export async function render(
+  page: Page,
+  mime: string,
+  payload: unknown,
+): Promise<{ ok: boolean; ms: number; error?: string }> {
+  return page.evaluate(
+    ([m, p]) => {
+      const r = (
+        globalThis as unknown as {
+          CotangentRenderer: {
+            renderInto(
+              e: HTMLElement,
+              m: string,
+              p: unknown,
+            ): { ok: boolean; ms: number; error?: string };
+          };
+        }
+      ).CotangentRenderer;
+      return r.renderInto(document.getElementById("out")!, m, p);
+    },
+    [mime, payload] as const,
+  );
+}
