@@ -57,21 +57,21 @@ function textOf(value: unknown): string {
 /** The static part of a bundle: what a browser shows without our renderer. */
 function renderStatic(bundle: MimeBundle): string {
   if (bundle["text/html"] !== undefined)
-    return `<div class="ct-html">${textOf(bundle["text/html"])}</div>`;
+    return `<div class="nb-html">${textOf(bundle["text/html"])}</div>`;
   if (bundle["image/svg+xml"] !== undefined)
-    return `<div class="ct-svg">${textOf(bundle["image/svg+xml"])}</div>`;
+    return `<div class="nb-svg">${textOf(bundle["image/svg+xml"])}</div>`;
   if (bundle["image/png"] !== undefined) {
-    return `<img class="ct-png" alt="" src="data:image/png;base64,${escapeHtml(textOf(bundle["image/png"]).trim())}">`;
+    return `<img class="nb-png" alt="" src="data:image/png;base64,${escapeHtml(textOf(bundle["image/png"]).trim())}">`;
   }
   if (bundle["text/markdown"] !== undefined) {
-    return `<div class="ct-markdown">${renderMarkdown(textOf(bundle["text/markdown"]))}</div>`;
+    return `<div class="nb-markdown">${renderMarkdown(textOf(bundle["text/markdown"]))}</div>`;
   }
   if (bundle["application/json"] !== undefined) {
-    return `<pre class="ct-text">${escapeHtml(JSON.stringify(bundle["application/json"], null, 2))}</pre>`;
+    return `<pre class="nb-text">${escapeHtml(JSON.stringify(bundle["application/json"], null, 2))}</pre>`;
   }
   if (bundle["text/plain"] !== undefined)
-    return `<pre class="ct-text">${escapeHtml(textOf(bundle["text/plain"]))}</pre>`;
-  return `<pre class="ct-text">(no displayable data: ${escapeHtml(Object.keys(bundle).join(", "))})</pre>`;
+    return `<pre class="nb-text">${escapeHtml(textOf(bundle["text/plain"]))}</pre>`;
+  return `<pre class="nb-text">(no displayable data: ${escapeHtml(Object.keys(bundle).join(", "))})</pre>`;
 }
 
 /** A bundle: our view (payload + fallback) when it has one of our MIME types, else its static form. */
@@ -81,34 +81,34 @@ function renderBundle(bundle: MimeBundle): string {
   const payload = bundle[mime];
   const kind = mime.replace(/^application\/vnd\.cotangent\.|\+json$/g, "");
   return (
-    `<div class="ct-view" data-mime="${escapeHtml(mime)}" data-kind="${escapeHtml(kind)}">` +
-    `<script type="application/json" class="ct-payload">${scriptJson(payload)}</script>` +
-    `<div class="ct-live"></div><div class="ct-fallback">${renderStatic(bundle)}</div></div>`
+    `<div class="nb-view" data-mime="${escapeHtml(mime)}" data-kind="${escapeHtml(kind)}">` +
+    `<script type="application/json" class="nb-payload">${scriptJson(payload)}</script>` +
+    `<div class="nb-live"></div><div class="nb-fallback">${renderStatic(bundle)}</div></div>`
   );
 }
 
 function renderOutput(output: Output): string {
   switch (output.output_type) {
     case "stream":
-      return `<pre class="ct-stream ct-${output.name}">${escapeHtml(textOf(output.text))}</pre>`;
+      return `<pre class="nb-stream nb-${output.name}">${escapeHtml(textOf(output.text))}</pre>`;
     case "display_data":
-      return `<div class="ct-output">${renderBundle(output.data)}</div>`;
+      return `<div class="nb-output">${renderBundle(output.data)}</div>`;
     case "execute_result":
-      return `<div class="ct-output ct-result">${renderBundle(output.data)}</div>`;
+      return `<div class="nb-output nb-result">${renderBundle(output.data)}</div>`;
     case "error": {
       const text =
         output.traceback.length > 0
           ? output.traceback.join("\n")
           : `${output.ename}: ${output.evalue}`;
-      return `<pre class="ct-error">${escapeHtml(stripAnsi(text))}</pre>`;
+      return `<pre class="nb-error">${escapeHtml(stripAnsi(text))}</pre>`;
     }
   }
 }
 
 function runBadge(run: CellRun | undefined): string {
-  if (!run) return `<span class="ct-badge ct-skipped">not run</span>`;
+  if (!run) return `<span class="nb-badge nb-skipped">not run</span>`;
   const time = `${run.milliseconds.toFixed(0)} ms`;
-  return `<span class="ct-badge ct-${run.status}">${run.status} · ${time}</span>`;
+  return `<span class="nb-badge nb-${run.status}">${run.status} · ${time}</span>`;
 }
 
 function renderCell(cell: Cell, index: number, runs: ReadonlyMap<number, CellRun>): string {
@@ -116,16 +116,16 @@ function renderCell(cell: Cell, index: number, runs: ReadonlyMap<number, CellRun
   if (cell.cell_type !== "code") {
     const body =
       cell.cell_type === "markdown" ? renderMarkdown(source) : `<pre>${escapeHtml(source)}</pre>`;
-    return `<section class="ct-cell ct-${cell.cell_type}">${body}</section>`;
+    return `<section class="nb-cell nb-${cell.cell_type}">${body}</section>`;
   }
   const count = cell.execution_count ?? " ";
   const tags = cellTags(cell);
   const tagText = tags.length > 0 ? ` data-tags="${escapeHtml(tags.join(" "))}"` : "";
   return (
-    `<section class="ct-cell ct-code" id="cell-${index + 1}"${tagText}>` +
-    `<div class="ct-in"><span class="ct-prompt">[${count}]</span>${runBadge(runs.get(index + 1))}</div>` +
-    `<pre class="ct-source"><code>${escapeHtml(source)}</code></pre>` +
-    `<div class="ct-outputs">${cell.outputs.map(renderOutput).join("")}</div></section>`
+    `<section class="nb-cell nb-code" id="cell-${index + 1}"${tagText}>` +
+    `<div class="nb-in"><span class="nb-prompt">[${count}]</span>${runBadge(runs.get(index + 1))}</div>` +
+    `<pre class="nb-source"><code>${escapeHtml(source)}</code></pre>` +
+    `<div class="nb-outputs">${cell.outputs.map(renderOutput).join("")}</div></section>`
   );
 }
 
@@ -134,10 +134,10 @@ export function renderReport(notebook: Notebook, options: ReportOptions): string
   const runs = new Map((options.runs ?? []).map((run) => [run.cellNumber, run]));
   const cells = notebook.cells.map((cell, i) => renderCell(cell, i, runs)).join("\n");
   const subtitle = options.subtitle
-    ? `<p class="ct-subtitle">${escapeHtml(options.subtitle)}</p>`
+    ? `<p class="nb-subtitle">${escapeHtml(options.subtitle)}</p>`
     : "";
   const renderer = options.rendererScript
-    ? `<script>${options.rendererScript.replace(/<\/script/gi, "<\\/script")}</script>`
+    ? `<script type="module">${options.rendererScript.replace(/<\/script/gi, "<\\/script")}</script>`
     : "";
   return `<!doctype html>
 <html lang="en">
@@ -148,12 +148,12 @@ export function renderReport(notebook: Notebook, options: ReportOptions): string
 <style>${REPORT_STYLE}</style>
 </head>
 <body>
-<header class="ct-header"><h1 class="ct-title">${escapeHtml(options.title)}</h1>${subtitle}</header>
+<header class="nb-header"><h1 class="nb-title">${escapeHtml(options.title)}</h1>${subtitle}</header>
 <main>
 ${cells}
 </main>
 ${renderer}
-<script>${REPORT_SCRIPT}</script>
+<script type="module">${REPORT_SCRIPT}</script>
 </body>
 </html>
 `;

@@ -1,0 +1,95 @@
+/**
+ * Every TypeScript example in README.md runs, as a user would paste it: each ```ts block is
+ * type-checked against the runtime's sources and executed. A line ending in `// → expected`
+ * is also an assertion: its expression must equal `expected` (allclose for numbers and tensors).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { extractBlocks, withAssertions } from "./blocks.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+const blocks = extractBlocks(readme, ["ts", "typescript"]);
+const scratch = mkdtempSync(join(tmpdir(), "cotangent-readme-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Collected by the generated code: one entry per `// →` line. */
+interface Assertion {
+  line: number;
+  actual: unknown;
+  expected: unknown;
+}
+
+describe("README.md", () => {
+  it("has TypeScript examples", () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("type-checks every TypeScript example against the runtime", { timeout: 120_000 }, () => {
+    const files = blocks.map((block, i) => {
+      const file = join(scratch, `check-${i}.ts`);
+      writeFileSync(file, `export {};\n${block.code}`);
+      return file;
+    });
+    const config = {
+      extends: join(ROOT, "tsconfig.base.json"),
+      compilerOptions: {
+        noEmit: true,
+        types: [],
+        noUnusedLocals: false,
+        baseUrl: ROOT,
+        paths: { cotangent: ["src/index.ts"] },
+      },
+      files,
+    };
+    writeFileSync(join(scratch, "tsconfig.json"), JSON.stringify(config));
+    let output = "";
+    try {
+      execFileSync(
+        process.execPath,
+        [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", scratch],
+        { encoding: "utf8" },
+      );
+    } catch (error) {
+      output = String((error as { stdout?: string }).stdout ?? error);
+    }
+    expect(
+      output.replace(
+        /check-(\d+)\.ts\((\d+)/g,
+        (_, b: string, l: string) =>
+          `README block ${Number(b) + 1} at README line ${blocks[Number(b)].line + Number(l) - 1}`,
+      ),
+    ).toBe("");
+  });
+
+  it.each(blocks.map((block, i) => ({ ...block, index: i + 1 })))(
+    "runs block $index (README line $line)",
+    async (block) => {
+      const file = join(scratch, `run-${block.index}.ts`);
+      writeFileSync(file, withAssertions(block.code, block.line));
+      const module = (await import(pathToFileURL(file).href)) as { assertions: Assertion[] };
+      expect(module.assertions.length).toBeGreaterThan(0);
+      for (const { line, actual, expected } of module.assertions) {
+        if (
+          typeof expected === "object" &&
+          expected !== null &&
+          !Array.isArray(expected) &&
+          !("toArray" in expected)
+        ) {
+          expect(actual, `README line ${line}`).toEqual(expected);
+        } else if (Array.isArray(expected) && expected.some((e) => typeof e === "string")) {
+          expect(actual, `README line ${line}`).toEqual(expected);
+        } else {
+          expect(actual, `README line ${line}`).toBeAllclose(expected, {
+            rtol: 1e-12,
+            atol: 1e-12,
+          });
+        }
+      }
+    },
+  );
+});

@@ -1,0 +1,72 @@
+/**
+ * Every example notebook runs headless through the real kernel; its check cells hold (the seed
+ * notebook's identities to 1e-10) and every view it shows carries its payload and static fallbacks.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { MIME } from "../../kernel/shared/payloads.js";
+import { validateNotebook } from "../runner/nbformat.js";
+import {
+  EXAMPLES,
+  executeNotebook,
+  readChecks,
+  readExample,
+  readViews,
+  type View,
+} from "./helpers.js";
+
+interface Expectation {
+  name: string;
+  /** How many check cells the notebook has. */
+  checks: number;
+  /** The least number of views of each kind it must show. */
+  views: Partial<Record<"jacobian" | "chain" | "trace", number>>;
+}
+
+const EXAMPLE_TABLE: Expectation[] = [
+  { name: "vector-jacobian-products.ipynb", checks: 8, views: { jacobian: 1, chain: 1 } },
+  { name: "newton.ipynb", checks: 1, views: { jacobian: 3, trace: 1 } },
+  { name: "rosenbrock.ipynb", checks: 2, views: { trace: 1 } },
+  { name: "mlp-saliency.ipynb", checks: 2, views: { jacobian: 2, trace: 1 } },
+  { name: "sparse-pde.ipynb", checks: 2, views: { jacobian: 1 } },
+];
+
+const KIND_MIME = { jacobian: MIME.jacobian, chain: MIME.chain, trace: MIME.trace } as const;
+
+function expectFallbacks(view: View): void {
+  const where = `cell ${view.cell} (${view.mime})`;
+  expect(typeof view.payload["version"], `${where}: payload version`).toBe("number");
+  expect(view.bundle["text/plain"], `${where}: text/plain fallback`).toBeDefined();
+  const picture = view.bundle["image/svg+xml"] ?? view.bundle["text/html"];
+  expect(picture, `${where}: an SVG or HTML fallback`).toBeDefined();
+}
+
+describe.each(EXAMPLE_TABLE)("examples/$name", ({ name, checks, views }) => {
+  it(
+    "runs headless; its checks hold and its views carry payloads and fallbacks",
+    { timeout: 180_000 },
+    async () => {
+      const { notebook } = await executeNotebook(join(EXAMPLES, name), readExample(name));
+
+      const found = readChecks(notebook);
+      expect(found).toHaveLength(checks);
+      for (const check of found) {
+        expect(
+          check.ok,
+          `cell ${check.cell} (${check.tag}): ${check.value} is not ${check.bound}`,
+        ).toBe(true);
+      }
+
+      const shown = readViews(notebook);
+      for (const [kind, least] of Object.entries(views)) {
+        const mime = KIND_MIME[kind as keyof typeof KIND_MIME];
+        expect(shown.filter((v) => v.mime === mime).length, `${kind} views`).toBeGreaterThanOrEqual(
+          least,
+        );
+      }
+      shown.forEach(expectFallbacks);
+
+      expect(validateNotebook(JSON.stringify(notebook))).toBe("valid");
+    },
+  );
+});
