@@ -1,0 +1,198 @@
+"""The cotangent kernel under a real Jupyter client (jupyter_client, jupyter_kernel_test, nbconvert).
+
+Run by scripts/test-jupyter.sh with JUPYTER_PATH pointing at a prefix where the kernelspec was
+installed. Every sample jupyter_kernel_test offers is set, except the pager's.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+from queue import Empty
+
+import jupyter_kernel_test
+from jupyter_client.manager import start_new_kernel
+from jupyter_client.session import Session
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KERNEL_NAME = os.environ.get("COTANGENT_KERNEL_NAME", "cotangent")
+JACOBIAN_MIME = "application/vnd.cotangent.jacobian+json"
+
+
+class CotangentKernelTests(jupyter_kernel_test.KernelTests):
+    kernel_name = KERNEL_NAME
+    language_name = "typescript"
+    file_extension = ".ts"
+
+    code_hello_world = 'console.log("hello, world");'
+    code_stderr = 'console.error("something went wrong");'
+
+    completion_samples = [
+        {"text": "const zzAlpha = 1, zzBeta = 2;\nzz", "matches": {"zzAlpha", "zzBeta"}},
+        {"text": "Math.ma", "matches": {"max"}},
+    ]
+    complete_code_samples = ["1 + 1", "const x = 2;", "function f(a: number) {\n  return a;\n}"]
+    incomplete_code_samples = ["function f(a: number) {", "const xs = [1, 2,", "if (true) {\n  1"]
+    invalid_code_samples = ["const = 1;", "1 +* 2", "}"]
+
+    code_generate_error = 'throw new Error("deliberate failure");'
+    code_execute_result = [
+        {"code": "1 + 2", "result": "3"},
+        {"code": "[1, 2].map((x) => x * 10)", "result": "[ 10, 20 ]"},
+        {"code": '"cotangent".length', "result": "9"},
+    ]
+    code_display_data = [
+        {"code": 'display.html("<b>bold</b>");', "mime": "text/html"},
+        {"code": 'display.markdown("**bold**");', "mime": "text/markdown"},
+    ]
+    code_history_pattern = "1 +*"
+    supported_history_operations = ("tail", "range", "search")
+    code_inspect_sample = "Math.max"
+    code_clear_output = 'console.log("soon gone"); display.clear();'
+
+
+def drain_until_idle(kc, msg_id, timeout=30):
+    """IOPub messages for msg_id until its idle status."""
+    outputs = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            msg = kc.get_iopub_msg(timeout=1)
+        except Empty:
+            continue
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return outputs
+        outputs.append(msg)
+    raise AssertionError(f"no idle status for {msg_id} within {timeout}s")
+
+
+class LifecycleTests(unittest.TestCase):
+    """Interrupts (signal and message), state across them, restart, crashes, signatures."""
+
+    def setUp(self):
+        self.km, self.kc = start_new_kernel(kernel_name=KERNEL_NAME)
+
+    def tearDown(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+    def run_cell(self, code, timeout=30):
+        reply = self.kc.execute_interactive(code, timeout=timeout, output_hook=lambda msg: None)
+        return reply["content"]
+
+    def run_cell_outputs(self, code, timeout=30):
+        msg_id = self.kc.execute(code)
+        reply = self.kc.get_shell_msg(timeout=timeout)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        return reply["content"], drain_until_idle(self.kc, msg_id)
+
+    def interrupt_loop(self, how):
+        self.assertEqual(self.run_cell("const kept = 41;")["status"], "ok")
+        msg_id = self.kc.execute("while (true) {}")
+        time.sleep(0.5)
+        if how == "signal":
+            self.km.interrupt_kernel()
+        else:
+            request = self.kc.session.msg("interrupt_request", {})
+            self.kc.control_channel.send(request)
+            reply = self.kc.control_channel.get_msg(timeout=10)
+            self.assertEqual(reply["msg_type"], "interrupt_reply")
+        reply = self.kc.get_shell_msg(timeout=10)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        self.assertEqual(reply["content"]["status"], "error")
+        content, outputs = self.run_cell_outputs("kept + 1")
+        self.assertEqual(content["status"], "ok")
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "42")
+
+    def test_interrupt_by_signal_keeps_state(self):
+        self.assertEqual(self.km.kernel_spec.interrupt_mode, "signal")
+        self.interrupt_loop("signal")
+
+    def test_interrupt_by_message_keeps_state(self):
+        self.interrupt_loop("message")
+
+    def test_restart_gives_a_fresh_kernel(self):
+        self.assertEqual(self.run_cell("const before = 1;")["status"], "ok")
+        self.km.restart_kernel(now=False)
+        self.kc.wait_for_ready(timeout=60)
+        content, outputs = self.run_cell_outputs("typeof before")
+        self.assertEqual(content["status"], "ok")
+        self.assertEqual(content["execution_count"], 1)
+
+    def test_executor_crash_is_an_error_and_the_kernel_recovers(self):
+        content, outputs = self.run_cell_outputs("process.exit(3)")
+        self.assertEqual(content["status"], "error")
+        errors = [m for m in outputs if m["msg_type"] == "error"]
+        self.assertEqual(len(errors), 1)
+        self.assertIn("exit", errors[0]["content"]["evalue"])
+        content, outputs = self.run_cell_outputs("6 * 7")
+        self.assertEqual(content["status"], "ok")
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "42")
+
+    def test_wrong_signature_is_not_executed(self):
+        forged = Session(key=b"not-the-kernel-key", session=self.kc.session.session)
+        self.assertEqual(self.run_cell("let runs = 0;")["status"], "ok")
+        msg = forged.msg("execute_request", {"code": "runs = 100;", "silent": False, "store_history": True,
+                                             "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+        forged.send(self.kc.shell_channel.socket, msg)
+        with self.assertRaises(Empty):
+            self.kc.get_shell_msg(timeout=2)
+        content, outputs = self.run_cell_outputs("runs")
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "0")
+
+
+class NotebookTests(unittest.TestCase):
+    """`jupyter nbconvert --execute` on a notebook that uses the runtime."""
+
+    def test_nbconvert_executes_the_runtime_notebook(self):
+        source = os.path.join(HERE, "fixtures", "runtime.ipynb")
+        with tempfile.TemporaryDirectory() as out_dir:
+            command = [sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
+                       f"--ExecutePreprocessor.kernel_name={KERNEL_NAME}", "--ExecutePreprocessor.timeout=120",
+                       "--output-dir", out_dir, source]
+            done = subprocess.run(command, capture_output=True, text=True)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            with open(os.path.join(out_dir, "runtime.ipynb"), encoding="utf-8") as handle:
+                notebook = json.load(handle)
+        self.assertEqual(notebook["metadata"]["kernelspec"]["name"], KERNEL_NAME)
+        cells = {cell["metadata"]["name"]: cell for cell in notebook["cells"] if cell["cell_type"] == "code"}
+
+        gradient = cells["gradient"]["outputs"]
+        self.assertEqual([o["output_type"] for o in gradient], ["execute_result"])
+        self.assertIn("text/plain", gradient[0]["data"])
+
+        jacobian = cells["jacobian"]["outputs"]
+        bundles = [o["data"] for o in jacobian if o["output_type"] in ("display_data", "execute_result")]
+        self.assertTrue(bundles, "the jacobian cell has no rich output")
+        bundle = bundles[0]
+        self.assertIn(JACOBIAN_MIME, bundle)
+        payload = bundle[JACOBIAN_MIME]
+        self.assertEqual(payload["kind"], "jacobian")
+        self.assertEqual(payload["outShape"], [2])
+        self.assertEqual(payload["inShape"], [3])
+        self.assertIn("text/plain", bundle)
+        self.assertTrue("image/svg+xml" in bundle or "text/html" in bundle, sorted(bundle))
+
+        failing = cells["failing"]["outputs"]
+        errors = [o for o in failing if o["output_type"] == "error"]
+        self.assertEqual(len(errors), 1)
+        self.assertEqual(errors[0]["ename"], "Error")
+        self.assertIn("deliberate failure", errors[0]["evalue"])
+        self.assertTrue(any("cell" in line for line in errors[0]["traceback"]), errors[0]["traceback"])
+
+        after = cells["after"]["outputs"]
+        self.assertEqual(after[0]["output_type"], "stream")
+        self.assertIn("still running", after[0]["text"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
