@@ -19,6 +19,8 @@ export function barChart(
   values: ArrayLike<number>,
   scale: ColorScale,
   foreground: string,
+  names: (k: number) => string,
+  onHover: (k: number) => void,
 ): HTMLElement {
   const n = values.length;
   const width = Math.min(560, Math.max(160, n * 14));
@@ -52,10 +54,24 @@ export function barChart(
     context.fillStyle = foreground;
     context.fillRect(0, mid, width, 1);
   }
+  canvas.addEventListener("mousemove", (event) => {
+    const k = Math.floor(event.offsetX / barLayout(n, width).step);
+    if (k >= 0 && k < n) onHover(k);
+  });
+  const labels = el("div", { class: "ct-barlabels" });
+  labels.style.width = `${width}px`;
+  if (n <= 24) {
+    for (let k = 0; k < n; k++) {
+      const name = names(k);
+      const label = el("span", { title: name }, name.length > 8 ? `${name.slice(0, 7)}…` : name);
+      label.style.width = `${width / n}px`;
+      labels.append(label);
+    }
+  }
   canvas.setAttribute(
     "aria-label",
     `bar chart of ${n} values, largest magnitude ${formatNumber(limit)}`,
   );
   const axis = el("div", { class: "ct-muted ct-mono" }, `±${formatNumber(limit, 4)}`);
-  return el("div", { class: "ct-barchart" }, axis, canvas);
+  return el("div", { class: "ct-barchart" }, axis, canvas, labels);
 }

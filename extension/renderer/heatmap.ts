@@ -6,7 +6,7 @@ import type { ColorScale } from "../../kernel/display/colorscale.js";
 
 /** The heatmap is at most this wide/high on screen (CSS pixels); cells at most MAX_CELL each. */
 export const MAX_EXTENT = 560;
-export const MAX_CELL = 28;
+export const MAX_CELL = 36;
 export const MIN_CELL = 2;
 
 export interface HeatmapLayout {
@@ -21,6 +21,17 @@ export interface HeatmapLayout {
   /** Show every `labelStep`-th row/column label so labels never overlap. */
   rowLabelStep: number;
   colLabelStep: number;
+}
+
+/** The smallest of 1, 2, 5, 10, 20, 25, 50, 100, … that is at least `minimum`. */
+export function niceStep(minimum: number): number {
+  if (minimum <= 1) return 1;
+  for (let scale = 1; ; scale *= 10) {
+    for (const base of [1, 2, 2.5, 5]) {
+      const step = base * scale;
+      if (Number.isInteger(step) && step >= minimum) return step;
+    }
+  }
 }
 
 /** Cell size and on-screen extent for a rows × cols grid within `maxExtent` CSS pixels. */
@@ -39,8 +50,8 @@ export function heatmapLayout(rows: number, cols: number, maxExtent = MAX_EXTENT
     cellHeight: height / Math.max(rows, 1),
     width,
     height,
-    rowLabelStep: Math.max(1, Math.ceil(labelPx / (height / Math.max(rows, 1)))),
-    colLabelStep: Math.max(1, Math.ceil(labelPx / (width / Math.max(cols, 1)))),
+    rowLabelStep: niceStep(labelPx / (height / Math.max(rows, 1))),
+    colLabelStep: niceStep((labelPx + 3) / (width / Math.max(cols, 1))),
   };
 }
 

@@ -230,7 +230,13 @@ export function renderJacobian(
     const foreground = getComputedStyle(view).color || "#888";
     selectionHost.replaceChildren(
       el("div", { class: "ct-caption" }, selectionCaption(model, axis, index)),
-      barChart(values, state.scale, foreground),
+      barChart(
+        values,
+        state.scale,
+        foreground,
+        (k) => (axis === "row" ? colName(model, k) : rowName(model, k)),
+        (k) => showCursor(axis === "row" ? index : k, axis === "row" ? k : index),
+      ),
     );
     for (const label of grid.querySelectorAll(".ct-label")) label.classList.remove("ct-selected");
     const strip = grid.querySelector(axis === "row" ? ".ct-rowlabels" : ".ct-collabels");

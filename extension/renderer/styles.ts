@@ -22,7 +22,7 @@ const CSS = `
 .ct-note { margin: 4px 0; padding: 2px 6px; border-left: 3px solid var(--vscode-editorWarning-foreground, #bf8803); }
 .ct-error { color: var(--vscode-errorForeground, #c72e0f); border: 1px solid var(--vscode-inputValidation-errorBorder, #be1100);
   background: var(--vscode-inputValidation-errorBackground, transparent); padding: 4px 8px; font-family: var(--vscode-editor-font-family, monospace); }
-.ct-heatmap { display: grid; grid-template-columns: auto auto auto; gap: 0 8px; align-items: start; margin: 4px 0; }
+.ct-heatmap { display: grid; grid-template-columns: max-content max-content max-content; justify-content: start; gap: 0 8px; align-items: start; margin: 4px 0; }
 .ct-collabels { position: relative; grid-column: 2; }
 .ct-rowlabels { position: relative; grid-column: 1; }
 .ct-label { position: absolute; white-space: nowrap; font-size: 11px; font-family: var(--vscode-editor-font-family, monospace);
@@ -38,6 +38,8 @@ const CSS = `
 .ct-colorbar-ticks span { position: absolute; left: 0; transform: translateY(-50%); white-space: nowrap; }
 .ct-readout { font-family: var(--vscode-editor-font-family, monospace); min-height: 1.5em; margin: 2px 0; white-space: pre-wrap; }
 .ct-caption { margin: 4px 0; }
+.ct-barlabels { display: flex; font-size: 11px; font-family: var(--vscode-editor-font-family, monospace); color: var(--vscode-descriptionForeground, #616161); }
+.ct-barlabels span { text-align: center; overflow: hidden; white-space: nowrap; }
 .ct-table-wrap { max-height: 360px; overflow: auto; margin: 4px 0; }
 .ct-table { border-collapse: collapse; font-family: var(--vscode-editor-font-family, monospace); font-size: 12px; }
 .ct-table td, .ct-table th { padding: 1px 6px; text-align: right; border-bottom: 1px solid var(--vscode-widget-border, #e0e0e0); }
