@@ -21,9 +21,14 @@ export type { RandomOptions } from "./creation.js";
 export * from "./ops.js";
 export { grad, jvp, valueAndGrad, vjp } from "./transforms.js";
 export type { ArgOf, ArgsOf, GradOf, GradOptions } from "./transforms.js";
+export { Jacobian, hessian, jacfwd, jacobian, jacrev, vmap } from "./jacobian.js";
+export type { JacobianOf, JacobianOptions } from "./jacobian.js";
+export { customVjp } from "./custom.js";
 export type { Pytree } from "./pytree.js";
 export { Primitive } from "./primitive.js";
 export type { CompareOp } from "./primitive.js";
+export { setPrimitiveObserver } from "./core.js";
+export type { Phase, PrimitiveObserver } from "./core.js";
 export { JacobianView, Trace, display, setDisplaySink, trace } from "./display.js";
 export type {
   Display,

@@ -29,7 +29,7 @@ export type GradOf<A> = A extends number
 export type Fn = (...args: never[]) => unknown;
 
 /** Gradients of concrete leaves that came in as numbers go out as numbers. */
-const concreteNumber = (t: Tensor): boolean => !(t instanceof Tracer);
+export const concreteNumber = (t: Tensor): boolean => !(t instanceof Tracer);
 
 interface Traced {
   /** f's outputs as a tree of primal values. */
@@ -40,7 +40,7 @@ interface Traced {
 }
 
 /** Runs f on reverse tracers for `primals`; returns the trace and f's outputs. */
-function traceReverse(
+export function traceReverse(
   f: (...args: unknown[]) => unknown,
   primals: readonly unknown[],
   hasAux: boolean,
@@ -148,20 +148,28 @@ export function jvp<P extends unknown[], R>(
       );
     }
   });
+  const out = jvpFlat(f as (...args: unknown[]) => unknown, p.def, p.leaves, t.leaves);
+  return [unflatten(out.def, out.primals) as R, unflatten(out.def, out.tangents) as GradOf<R>];
+}
+
+/** Forward mode on flat leaves: f's output structure, primal leaves and tangent leaves. */
+export function jvpFlat(
+  f: (...args: unknown[]) => unknown,
+  inDef: TreeDef,
+  primals: readonly Tensor[],
+  tangents: readonly Tensor[],
+): { def: TreeDef; primals: Tensor[]; tangents: Tensor[] } {
   return withNewLevel((level) => {
     const trace = new JVPTrace(level);
-    const tracers = p.leaves.map((x, i) => new JVPTracer(trace, x, t.leaves[i]!));
-    const out = flatten(
-      (f as (...args: unknown[]) => unknown)(...(unflatten(p.def, tracers) as unknown[])),
-      "jvp: the output of f",
-    );
+    const tracers = primals.map((x, i) => new JVPTracer(trace, x, tangents[i]!));
+    const out = flatten(f(...(unflatten(inDef, tracers) as unknown[])), "jvp: the output of f");
     const ys = out.leaves.map((y) => (y instanceof JVPTracer && y.trace === trace ? y.primal : y));
     const dys = out.leaves.map((y) =>
       y instanceof JVPTracer && y.trace === trace && y.tangent !== null
         ? y.tangent
         : zeros(y.shape),
     );
-    return [unflatten(out.def, ys) as R, unflatten(out.def, dys) as GradOf<R>];
+    return { def: out.def, primals: ys, tangents: dys };
   });
 }
 
@@ -173,7 +181,7 @@ export interface GradOptions {
   hasAux?: boolean;
 }
 
-function selectArgs(
+export function selectArgs(
   args: readonly unknown[],
   argnums: number | readonly number[],
   who: string,
@@ -241,18 +249,18 @@ function valueAuxGrad(
  * The gradient of a scalar function, curried as in JAX: `grad(f)(x)`. With `argnums` an array,
  * an array of gradients; with `hasAux`, `[grad, aux]`. Errors if f's output is not a scalar.
  */
-export function grad<P extends unknown[]>(
+export function grad<P extends unknown[], N extends number = 0>(
   f: (...args: P) => Tensor | number,
-  options?: { argnums?: number; hasAux?: false },
-): <A extends ArgsOf<P>>(...args: A) => GradOf<A[0]>;
+  options?: { argnums?: N; hasAux?: false },
+): <A extends ArgsOf<P>>(...args: A) => GradOf<A[N]>;
 export function grad<P extends unknown[]>(
   f: (...args: P) => Tensor | number,
   options: { argnums: readonly number[]; hasAux?: false },
 ): <A extends ArgsOf<P>>(...args: A) => GradOf<A[number]>[];
-export function grad<P extends unknown[], X>(
+export function grad<P extends unknown[], X, N extends number = 0>(
   f: (...args: P) => readonly [Tensor | number, X],
-  options: { argnums?: number; hasAux: true },
-): <A extends ArgsOf<P>>(...args: A) => [GradOf<A[0]>, X];
+  options: { argnums?: N; hasAux: true },
+): <A extends ArgsOf<P>>(...args: A) => [GradOf<A[N]>, X];
 export function grad<P extends unknown[], X>(
   f: (...args: P) => readonly [Tensor | number, X],
   options: { argnums: readonly number[]; hasAux: true },
@@ -265,18 +273,18 @@ export function grad(f: Fn, options: GradOptions = {}): (...args: never[]) => un
 }
 
 /** `[value, grad]` (or `[[value, aux], grad]` with hasAux), curried as in JAX. */
-export function valueAndGrad<P extends unknown[]>(
+export function valueAndGrad<P extends unknown[], N extends number = 0>(
   f: (...args: P) => Tensor | number,
-  options?: { argnums?: number; hasAux?: false },
-): <A extends ArgsOf<P>>(...args: A) => [Tensor, GradOf<A[0]>];
+  options?: { argnums?: N; hasAux?: false },
+): <A extends ArgsOf<P>>(...args: A) => [Tensor, GradOf<A[N]>];
 export function valueAndGrad<P extends unknown[]>(
   f: (...args: P) => Tensor | number,
   options: { argnums: readonly number[]; hasAux?: false },
 ): <A extends ArgsOf<P>>(...args: A) => [Tensor, GradOf<A[number]>[]];
-export function valueAndGrad<P extends unknown[], X>(
+export function valueAndGrad<P extends unknown[], X, N extends number = 0>(
   f: (...args: P) => readonly [Tensor | number, X],
-  options: { argnums?: number; hasAux: true },
-): <A extends ArgsOf<P>>(...args: A) => [[Tensor, X], GradOf<A[0]>];
+  options: { argnums?: N; hasAux: true },
+): <A extends ArgsOf<P>>(...args: A) => [[Tensor, X], GradOf<A[N]>];
 export function valueAndGrad<P extends unknown[], X>(
   f: (...args: P) => readonly [Tensor | number, X],
   options: { argnums: readonly number[]; hasAux: true },

@@ -1,0 +1,259 @@
+/**
+ * Jacobians: jacrev (one batched backward pass over the output basis), jacfwd (one batched
+ * forward pass over the input basis), jacobian (picks by shape), hessian, and vmap.
+ * J[i…, j…] = ∂yᵢ/∂xⱼ, shape [...y.shape, ...x.shape]; pytrees nest as in JAX: the output
+ * structure outside, the input structure inside, a `Jacobian` at each leaf pair.
+ */
+import { Tensor } from "./tensor.js";
+import { Tracer } from "./core.js";
+import { eye, zeros } from "./creation.js";
+import * as ops from "./ops.js";
+import { vmapFlat } from "./batch.js";
+import type { TreeDef } from "./pytree.js";
+import { flatten, unflatten } from "./pytree.js";
+import { jvpFlat, selectArgs, traceReverse } from "./transforms.js";
+import type { ArgsOf } from "./transforms.js";
+import { fmtShape, sizeOf } from "./shape.js";
+
+/**
+ * A Jacobian: a Tensor of shape [...outShape, ...inShape] (every op works on it) that also
+ * records which axes are outputs (rows) and which are inputs (columns).
+ */
+export class Jacobian extends Tensor {
+  readonly outShape: number[];
+  readonly inShape: number[];
+
+  constructor(data: Float64Array, outShape: readonly number[], inShape: readonly number[]) {
+    super(data, [...outShape, ...inShape]);
+    this.outShape = outShape.slice();
+    this.inShape = inShape.slice();
+  }
+
+  /** Rows (flattened outputs) and columns (flattened inputs). */
+  get rows(): number {
+    return sizeOf(this.outShape);
+  }
+  get cols(): number {
+    return sizeOf(this.inShape);
+  }
+
+  /** The Jacobian as a 2-D [rows, cols] tensor. */
+  asMatrix(): Tensor {
+    return this.reshape([this.rows, this.cols]);
+  }
+
+  override toString(): string {
+    return `${super.toString()} (outShape ${fmtShape(this.outShape)}, inShape ${fmtShape(this.inShape)})`;
+  }
+}
+
+/** A Jacobian when the value is concrete; under an outer transformation, the traced tensor. */
+function asJacobian(t: Tensor, outShape: readonly number[], inShape: readonly number[]): Tensor {
+  const shaped = ops.reshape(t, [...outShape, ...inShape]);
+  if (shaped instanceof Tracer) return shaped;
+  return new Jacobian(shaped.data, outShape, inShape);
+}
+
+/** Options of jacrev, jacfwd, jacobian and hessian. */
+export interface JacobianOptions {
+  /** Which argument(s) to differentiate: a number (default 0) or an array (results nest in an array). */
+  argnums?: number | readonly number[];
+}
+
+type Fn = (...args: never[]) => unknown;
+
+/** The result type of a Jacobian of Y with respect to X: output structure outside, input inside. */
+export type JacobianOf<Y, X> = Y extends Tensor | number
+  ? X extends Tensor | number
+    ? Jacobian
+    : { [K in keyof X]: JacobianOf<Y, X[K]> }
+  : { [K in keyof Y]: JacobianOf<Y[K], X> };
+
+/** A transform's result: Jacobians of f's output with respect to argument N (or the arguments N[]). */
+type JacobianFn<P extends unknown[], R, N> = <A extends ArgsOf<P>>(
+  ...args: A
+) => N extends number ? JacobianOf<R, A[N]> : JacobianOf<R, A>;
+type JacobianTransform = <P extends unknown[], R, N extends number | readonly number[] = 0>(
+  f: (...args: P) => R,
+  options?: { argnums?: N },
+) => JacobianFn<P, R, N>;
+
+/** f with the non-differentiated arguments fixed; the differentiated ones passed in order. */
+function partial(
+  f: Fn,
+  args: readonly unknown[],
+  which: readonly number[],
+): (...diff: unknown[]) => unknown {
+  return (...diff: unknown[]) => {
+    const full = args.slice();
+    which.forEach((a, i) => (full[a] = diff[i]));
+    return (f as (...a: unknown[]) => unknown)(...full);
+  };
+}
+
+/** Columns [offset, offset + n) of an identity of size total, as [total, ...shape]. */
+function basisBlock(total: number, offset: number, shape: readonly number[]): Tensor {
+  const cols = ops.slice(eye(total), null, [offset, offset + sizeOf(shape)]);
+  return ops.reshape(cols, [total, ...shape]);
+}
+
+function offsets(leaves: readonly Tensor[]): number[] {
+  const out: number[] = [];
+  let at = 0;
+  for (const x of leaves) {
+    out.push(at);
+    at += x.size;
+  }
+  return out;
+}
+
+/** Nests blocks[i][j] (output leaf i, input leaf j) as output structure ∘ input structure. */
+function nest(outDef: TreeDef, inDef: TreeDef, blocks: Tensor[][], single: boolean): unknown {
+  const perOut = blocks.map((row) => {
+    const tree = unflatten(inDef, row) as unknown[];
+    return single ? tree[0] : tree;
+  });
+  return unflatten(outDef, perOut as Tensor[]);
+}
+
+/** Reverse-mode Jacobian: one batched backward pass over the basis of the output. */
+export const jacrev: JacobianTransform = ((f: Fn, options: JacobianOptions = {}) => {
+  return (...args: unknown[]) => {
+    const argnums = options.argnums ?? 0;
+    const which = selectArgs(args, argnums, "jacrev");
+    const traced = traceReverse(
+      partial(f, args, which),
+      which.map((a) => args[a]),
+      false,
+      "jacrev",
+    );
+    return finishReverse(traced, typeof argnums === "number");
+  };
+}) as JacobianTransform;
+
+function finishReverse(traced: ReturnType<typeof traceReverse>, single: boolean): unknown {
+  const { trace, inNodes, inLeaves, inDef, out } = traced;
+  const outOffsets = offsets(out.outPrimals);
+  const total = out.outPrimals.reduce((n, y) => n + y.size, 0);
+  const seedsIn = out.outPrimals.map((y, i) => basisBlock(total, outOffsets[i]!, y.shape));
+  const grads = vmapFlat(
+    (cts) => {
+      const seeds = new Map<number, Tensor>();
+      cts.forEach((c, i) => {
+        const node = out.outNodes[i]!;
+        if (node >= 0) seeds.set(node, seeds.has(node) ? seeds.get(node)!.add(c) : c);
+      });
+      const back = trace.backward(seeds, inNodes);
+      return back.map((g, j) => g ?? zeros(inLeaves[j]!.shape));
+    },
+    seedsIn,
+    total,
+  );
+  const blocks = out.outPrimals.map((y, i) =>
+    grads.map((g, j) => {
+      const rows = ops.slice(g, [outOffsets[i]!, outOffsets[i]! + y.size]);
+      return asJacobian(rows, y.shape, inLeaves[j]!.shape);
+    }),
+  );
+  return nest(out.outDef, inDef, blocks, single);
+}
+
+/** Forward-mode Jacobian: one batched forward pass over the basis of the input. */
+export const jacfwd: JacobianTransform = ((f: Fn, options: JacobianOptions = {}) => {
+  return (...args: unknown[]) => {
+    const argnums = options.argnums ?? 0;
+    const which = selectArgs(args, argnums, "jacfwd");
+    const g = partial(f, args, which);
+    const { leaves, def } = flatten(
+      which.map((a) => args[a]),
+      "jacfwd arguments",
+    );
+    const inOffsets = offsets(leaves);
+    const total = leaves.reduce((n, x) => n + x.size, 0);
+    let outDef: TreeDef = { kind: "tensor" };
+    let outShapes: number[][] = [];
+    const tangents = vmapFlat(
+      (ts) => {
+        const res = jvpFlat(g, def, leaves, ts);
+        outDef = res.def;
+        outShapes = res.primals.map((y) => y.shape);
+        return res.tangents;
+      },
+      leaves.map((x, j) => basisBlock(total, inOffsets[j]!, x.shape)),
+      total,
+    );
+    const blocks = tangents.map((t, i) => {
+      const o = outShapes[i]!;
+      const moved = ops.transpose(t, [...o.map((_, k) => k + 1), 0]); // [...o, total]
+      return leaves.map((x, j) => {
+        const cols = ops.slice(ops.reshape(moved, [sizeOf(o), total]), null, [
+          inOffsets[j]!,
+          inOffsets[j]! + x.size,
+        ]);
+        return asJacobian(cols, o, x.shape);
+      });
+    });
+    return nest(outDef, def, blocks, typeof argnums === "number");
+  };
+}) as JacobianTransform;
+
+/**
+ * The Jacobian, by reverse mode when the output has at most as many entries as the inputs
+ * (f runs once) and by forward mode otherwise.
+ */
+export const jacobian: JacobianTransform = ((f: Fn, options: JacobianOptions = {}) => {
+  return (...args: unknown[]) => {
+    const argnums = options.argnums ?? 0;
+    const which = selectArgs(args, argnums, "jacobian");
+    const traced = traceReverse(
+      partial(f, args, which),
+      which.map((a) => args[a]),
+      false,
+      "jacobian",
+    );
+    const outSize = traced.out.outPrimals.reduce((n, y) => n + y.size, 0);
+    const inSize = traced.inLeaves.reduce((n, x) => n + x.size, 0);
+    if (outSize <= inSize) return finishReverse(traced, typeof argnums === "number");
+    return (jacfwd as (f: Fn, o: JacobianOptions) => (...a: unknown[]) => unknown)(
+      f,
+      options,
+    )(...args);
+  };
+}) as JacobianTransform;
+
+/** The Hessian: the forward-mode Jacobian of the reverse-mode gradient (a Jacobian of the gradient). */
+export function hessian<P extends unknown[], N extends number = 0>(
+  f: (...args: P) => Tensor | number,
+  options: { argnums?: N } = {},
+): <A extends ArgsOf<P>>(...args: A) => JacobianOf<A[N], A[N]> {
+  const inner = jacrev(f as Fn, options as JacobianOptions) as unknown as Fn;
+  return jacfwd(inner, options as JacobianOptions) as unknown as <A extends ArgsOf<P>>(
+    ...args: A
+  ) => JacobianOf<A[N], A[N]>;
+}
+
+/**
+ * Maps f over axis 0 of every argument (pytrees of tensors, all with the same leading length);
+ * outputs get that axis first. The per-example code sees tensors without the batch axis.
+ */
+export function vmap<P extends unknown[], R>(f: (...args: P) => R): (...args: ArgsOf<P>) => R {
+  return (...args: ArgsOf<P>) => {
+    const { leaves, def } = flatten(args, "vmap arguments");
+    if (leaves.length === 0) throw new Error("vmap: needs at least one tensor argument");
+    const size = leaves[0]!.shape[0] ?? -1;
+    let outDef: TreeDef = { kind: "tensor" };
+    const outs = vmapFlat(
+      (xs) => {
+        const res = flatten(
+          (f as (...a: unknown[]) => unknown)(...(unflatten(def, xs) as unknown[])),
+          "vmap: the output of f",
+        );
+        outDef = res.def;
+        return res.leaves;
+      },
+      leaves,
+      size,
+    );
+    return unflatten(outDef, outs) as R;
+  };
+}
