@@ -19,3 +19,6 @@ npx prettier --check . >/dev/null || { npx prettier --list-different .; exit 1; 
 
 step "unit tests (vitest)"
 npx vitest run
+
+step "main job (npm start: the seed notebook, headless, into report/)"
+npm start --silent
