@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { grad, log, sqrt, sum, tensor, mul, type Tensor } from "cotangent";
+import { NonFiniteError, setDebugNans, withDebugNans } from "../../src/debug.js";
+
+function caught(body: () => unknown): NonFiniteError {
+  try {
+    body();
+  } catch (e) {
+    if (e instanceof NonFiniteError) return e;
+    throw e;
+  }
+  throw new Error("expected a NonFiniteError");
+}
+
+describe("withDebugNans", () => {
+  it("names log for log(-1) in the forward pass, with the input shape and value", () => {
+    const e = caught(() => withDebugNans(() => sum(log(tensor([1, 2, -1])))));
+    expect(e.primitive).toBe("log");
+    expect(e.phase).toBe("forward");
+    expect(e.inputShapes).toEqual([[3]]);
+    expect(e.index).toBe(2);
+    expect(e.message).toBe(
+      "log produced NaN in the forward pass at flat index 2 of [3] (input shapes [3]) from input value -1",
+    );
+  });
+
+  it("names the backward primitive when only the gradient is non-finite", () => {
+    // sqrt(0) = 0 is finite, but d sqrt = dx / (2 sqrt x) divides by zero in the backward pass.
+    const f = (x: Tensor) => sum(mul(sqrt(x), 3));
+    const e = caught(() => withDebugNans(() => grad(f)(tensor([4, 0]))));
+    expect(e.phase).toBe("backward");
+    expect(e.value).toBe(Infinity);
+    // d sqrt = ct / (2 sqrt x): 3 / 0 at the second entry.
+    expect(e.primitive).toBe("div");
+    expect(e.index).toBe(1);
+    expect(e.message).toMatch(/in the backward pass/);
+  });
+
+  it("lets finite computations through and removes the check afterwards", () => {
+    expect(withDebugNans(() => sum(log(tensor([1, 2]))).item())).toBeCloseTo(Math.log(2));
+    expect(Number.isNaN(log(tensor(-1)).item())).toBe(true);
+  });
+
+  it("can be switched on globally", () => {
+    setDebugNans(true);
+    try {
+      expect(() => log(tensor(-1))).toThrow(/log produced NaN in the forward pass/);
+    } finally {
+      setDebugNans(false);
+    }
+    expect(Number.isNaN(log(tensor(-1)).item())).toBe(true);
+  });
+});
