@@ -59,16 +59,12 @@ const rank = (v: Tensor, b: boolean): number => (b ? v.ndim - 1 : v.ndim);
 
 /** Batched values get ones after the batch axis so that numpy broadcasting lines up. */
 function alignRanks(values: Tensor[], batched: boolean[], minRank = 0): Tensor[] {
-  const r = Math.max(minRank, ...values.map((v, i) => rank(v, batched[i]!)));
+  const r = Math.max(minRank, ...values.map((v, i) => rank(v, batched[i])));
   return values.map((v, i) => {
     if (!batched[i]) return v;
     const missing = r - (v.ndim - 1);
     if (missing === 0) return v;
-    return ops.reshape(v, [
-      v.shape[0]!,
-      ...new Array<number>(missing).fill(1),
-      ...v.shape.slice(1),
-    ]);
+    return ops.reshape(v, [v.shape[0], ...new Array<number>(missing).fill(1), ...v.shape.slice(1)]);
   });
 }
 
@@ -89,7 +85,7 @@ function shifted<P extends Primitive>(
   prim: P,
   shift: (params: ParamsOf<P>, x: Tensor) => ParamsOf<P>,
 ): BatchRule<P> {
-  return ([x], _b, params) => bind(prim, [x!], shift(params, x!));
+  return ([x], _b, params) => bind(prim, [x], shift(params, x));
 }
 
 const axesUp = (p: { axes: number[] }): { axes: number[] } => ({ axes: p.axes.map((a) => a + 1) });
@@ -135,10 +131,10 @@ export const batchRules: { [P in Primitive]: BatchRule<P> } = {
   [Primitive.Solve]: matrixOp(Primitive.Solve),
   [Primitive.Det]: matrixOp(Primitive.Det),
   [Primitive.Svd]: matrixOp(Primitive.Svd),
-  [Primitive.Reshape]: shifted(Primitive.Reshape, (p, x) => ({ shape: [x.shape[0]!, ...p.shape] })),
+  [Primitive.Reshape]: shifted(Primitive.Reshape, (p, x) => ({ shape: [x.shape[0], ...p.shape] })),
   [Primitive.BroadcastTo]: ([x], _b, { shape }) => {
-    const b = x!.shape[0]!;
-    const aligned = alignRanks([x!], [true], shape.length)[0]!;
+    const b = x.shape[0];
+    const aligned = alignRanks([x], [true], shape.length)[0];
     return bind(Primitive.BroadcastTo, [aligned], { shape: [b, ...shape] });
   },
   [Primitive.Transpose]: shifted(Primitive.Transpose, (p) => ({
@@ -146,13 +142,13 @@ export const batchRules: { [P in Primitive]: BatchRule<P> } = {
   })),
   [Primitive.Slice]: shifted(Primitive.Slice, (p, x) => ({
     start: [0, ...p.start],
-    stop: [x.shape[0]!, ...p.stop],
+    stop: [x.shape[0], ...p.stop],
     step: [1, ...p.step],
   })),
   [Primitive.Pad]: shifted(Primitive.Pad, (p, x) => ({
     start: [0, ...p.start],
     step: [1, ...p.step],
-    shape: [x.shape[0]!, ...p.shape],
+    shape: [x.shape[0], ...p.shape],
   })),
   [Primitive.Concat]: (values, batched, { axis }, size) =>
     bind(Primitive.Concat, materialise(values, batched, size), { axis: axis + 1 }),

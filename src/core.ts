@@ -6,7 +6,7 @@
  * binding again on lower-level values: this is how transformations nest (JAX's design).
  */
 import type { ParamsOf } from "./primitive.js";
-import { Primitive } from "./primitive.js";
+import type { Primitive } from "./primitive.js";
 import { EMPTY_DATA, Tensor } from "./tensor.js";
 import { evalRules } from "./eval-rules.js";
 import { fmtShape } from "./shape.js";

@@ -8,7 +8,7 @@ function inferShape(value: NestedArray, where: string): number[] {
   if (!Array.isArray(value)) throw new Error(`tensor: expected a number or an array at ${where}`);
   const items = value as readonly NestedArray[];
   if (items.length === 0) return [0];
-  return [items.length, ...inferShape(items[0]!, `${where}[0]`)];
+  return [items.length, ...inferShape(items[0], `${where}[0]`)];
 }
 
 function fill(
@@ -28,8 +28,7 @@ function fill(
     throw new Error(`tensor: ragged nested array at ${where} (expected length ${shape[axis]})`);
   }
   const items = value as readonly NestedArray[];
-  for (let k = 0; k < items.length; k++)
-    fill(items[k]!, shape, axis + 1, out, at, `${where}[${k}]`);
+  for (let k = 0; k < items.length; k++) fill(items[k], shape, axis + 1, out, at, `${where}[${k}]`);
 }
 
 function checkShape(op: string, shape: readonly number[]): void {

@@ -34,7 +34,7 @@ export function customVjp<P extends Tensor[], R>(
       return cts.map((c, i) => {
         if (c === null) return null;
         const t = asTensor(c);
-        const want = inputs[i]!.shape;
+        const want = inputs[i].shape;
         if (!sameShape(t.shape, want)) {
           throw new Error(
             `customVjp: bwd returned a cotangent of shape ${fmtShape(t.shape)} for argument ${i} of shape ${fmtShape(want)}`,

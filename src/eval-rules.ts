@@ -13,7 +13,7 @@ import { broadcastShapes, reducedShape, sameShape, sizeOf } from "./shape.js";
 export type EvalRule<P extends Primitive> = (inputs: Tensor[], params: ParamsOf<P>) => Tensor;
 
 function unary(f: (x: number) => number): EvalRule<Primitive> {
-  return ([x]) => new Tensor(K.mapUnary(x!.data, f), x!.shape);
+  return ([x]) => new Tensor(K.mapUnary(x.data, f), x.shape);
 }
 
 function binary(
@@ -21,17 +21,15 @@ function binary(
   code: BinaryCode | ((a: number, b: number) => number),
 ): EvalRule<Primitive> {
   return ([a, b]) => {
-    const shape = sameShape(a!.shape, b!.shape)
-      ? a!.shape
-      : broadcastShapes(op, a!.shape, b!.shape);
-    return new Tensor(K.binary(code, a!.data, a!.shape, b!.data, b!.shape, shape), shape);
+    const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(op, a.shape, b.shape);
+    return new Tensor(K.binary(code, a.data, a.shape, b.data, b.shape, shape), shape);
   };
 }
 
 function reduction(kind: K.ReduceKind): (inputs: Tensor[], params: { axes: number[] }) => Tensor {
   return ([x], { axes }) => {
-    if (axes.length === 0) return x!;
-    return new Tensor(K.reduce(kind, x!.data, x!.shape, axes), reducedShape(x!.shape, axes));
+    if (axes.length === 0) return x;
+    return new Tensor(K.reduce(kind, x.data, x.shape, axes), reducedShape(x.shape, axes));
   };
 }
 
@@ -59,7 +57,7 @@ function softplus(x: number): number {
 function matrixBatch(x: Tensor): { count: number; m: number; n: number; batch: number[] } {
   const nd = x.ndim;
   const batch = x.shape.slice(0, nd - 2);
-  return { count: sizeOf(batch), m: x.shape[nd - 2]!, n: x.shape[nd - 1]!, batch };
+  return { count: sizeOf(batch), m: x.shape[nd - 2], n: x.shape[nd - 1], batch };
 }
 
 function svd(x: Tensor, part: "u" | "s" | "vt"): Tensor {
@@ -73,10 +71,10 @@ function svd(x: Tensor, part: "u" | "s" | "vt"): Tensor {
 
 export const evalRules: { [P in Primitive]: EvalRule<P> } = {
   [Primitive.Neg]: ([x]) => {
-    const d = x!.data;
+    const d = x.data;
     const out: Data = new Float64Array(d.length);
-    for (let i = 0; i < d.length; i++) out[i] = -d[i]!;
-    return new Tensor(out, x!.shape);
+    for (let i = 0; i < d.length; i++) out[i] = -d[i];
+    return new Tensor(out, x.shape);
   },
   [Primitive.Exp]: unary(Math.exp),
   [Primitive.Log]: unary(Math.log),
@@ -101,48 +99,45 @@ export const evalRules: { [P in Primitive]: EvalRule<P> } = {
   [Primitive.Minimum]: binary("minimum", (a, b) => (a < b || Number.isNaN(a) ? a : b)),
   [Primitive.Compare]: (inputs, { op }) => binary(op, COMPARE[op])(inputs, {}),
   [Primitive.Where]: ([c, a, b]) => {
-    const shape = broadcastShapes("where", broadcastShapes("where", c!.shape, a!.shape), b!.shape);
-    return new Tensor(
-      K.where(c!.data, c!.shape, a!.data, a!.shape, b!.data, b!.shape, shape),
-      shape,
-    );
+    const shape = broadcastShapes("where", broadcastShapes("where", c.shape, a.shape), b.shape);
+    return new Tensor(K.where(c.data, c.shape, a.data, a.shape, b.data, b.shape, shape), shape);
   },
   [Primitive.Sum]: reduction("sum"),
   [Primitive.ReduceMax]: reduction("max"),
   [Primitive.ReduceMin]: reduction("min"),
   [Primitive.Prod]: reduction("prod"),
   [Primitive.MatMul]: ([a, b]) => {
-    const batch = broadcastShapes("matmul", a!.shape.slice(0, -2), b!.shape.slice(0, -2));
-    const shape = [...batch, a!.shape[a!.ndim - 2]!, b!.shape[b!.ndim - 1]!];
-    return new Tensor(K.matmul(a!.data, a!.shape, b!.data, b!.shape, batch), shape);
+    const batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const shape = [...batch, a.shape[a.ndim - 2], b.shape[b.ndim - 1]];
+    return new Tensor(K.matmul(a.data, a.shape, b.data, b.shape, batch), shape);
   },
   [Primitive.Solve]: ([a, b]) => {
-    const { count, n } = matrixBatch(a!);
-    const k = b!.shape[b!.ndim - 1]!;
-    return new Tensor(L.solve(a!.data, b!.data, count, n, k), b!.shape);
+    const { count, n } = matrixBatch(a);
+    const k = b.shape[b.ndim - 1];
+    return new Tensor(L.solve(a.data, b.data, count, n, k), b.shape);
   },
   [Primitive.Det]: ([a]) => {
-    const { count, n, batch } = matrixBatch(a!);
-    return new Tensor(L.det(a!.data, count, n), batch);
+    const { count, n, batch } = matrixBatch(a);
+    return new Tensor(L.det(a.data, count, n), batch);
   },
-  [Primitive.Svd]: ([x], { part }) => svd(x!, part),
-  [Primitive.Reshape]: ([x], { shape }) => new Tensor(x!.data, shape),
+  [Primitive.Svd]: ([x], { part }) => svd(x, part),
+  [Primitive.Reshape]: ([x], { shape }) => new Tensor(x.data, shape),
   [Primitive.BroadcastTo]: ([x], { shape }) =>
-    sameShape(x!.shape, shape) ? x! : new Tensor(K.broadcastTo(x!.data, x!.shape, shape), shape),
+    sameShape(x.shape, shape) ? x : new Tensor(K.broadcastTo(x.data, x.shape, shape), shape),
   [Primitive.Transpose]: ([x], { perm }) =>
     new Tensor(
-      K.transpose(x!.data, x!.shape, perm),
-      perm.map((p) => x!.shape[p]!),
+      K.transpose(x.data, x.shape, perm),
+      perm.map((p) => x.shape[p]),
     ),
   [Primitive.Slice]: ([x], { start, stop, step }) => {
-    const shape = start.map((s, d) => Math.max(0, Math.ceil((stop[d]! - s) / step[d]!)));
-    return new Tensor(K.slice(x!.data, x!.shape, start, step, shape), shape);
+    const shape = start.map((s, d) => Math.max(0, Math.ceil((stop[d] - s) / step[d])));
+    return new Tensor(K.slice(x.data, x.shape, start, step, shape), shape);
   },
   [Primitive.Pad]: ([x], { start, step, shape }) =>
-    new Tensor(K.pad(x!.data, x!.shape, start, step, shape), shape),
+    new Tensor(K.pad(x.data, x.shape, start, step, shape), shape),
   [Primitive.Concat]: (inputs, { axis }) => {
-    const shape = inputs[0]!.shape.slice();
-    shape[axis] = inputs.reduce((n, x) => n + x.shape[axis]!, 0);
+    const shape = inputs[0].shape.slice();
+    shape[axis] = inputs.reduce((n, x) => n + x.shape[axis], 0);
     return new Tensor(
       K.concat(
         inputs.map((x) => x.data),
@@ -153,14 +148,14 @@ export const evalRules: { [P in Primitive]: EvalRule<P> } = {
     );
   },
   [Primitive.Take]: ([x], { axis, indices, indexShape }) => {
-    const shape = [...x!.shape.slice(0, axis), ...indexShape, ...x!.shape.slice(axis + 1)];
-    return new Tensor(K.take(x!.data, x!.shape, axis, indices), shape);
+    const shape = [...x.shape.slice(0, axis), ...indexShape, ...x.shape.slice(axis + 1)];
+    return new Tensor(K.take(x.data, x.shape, axis, indices), shape);
   },
   [Primitive.ScatterAdd]: ([x], { axis, indices, indexShape, size }) => {
-    const outer = x!.shape.slice(0, axis);
-    const inner = x!.shape.slice(axis + indexShape.length);
-    const data = K.scatterAdd(x!.data, sizeOf(outer), sizeOf(inner), indices, size);
+    const outer = x.shape.slice(0, axis);
+    const inner = x.shape.slice(axis + indexShape.length);
+    const data = K.scatterAdd(x.data, sizeOf(outer), sizeOf(inner), indices, size);
     return new Tensor(data, [...outer, size, ...inner]);
   },
-  [Primitive.StopGradient]: ([x]) => x!,
+  [Primitive.StopGradient]: ([x]) => x,
 };

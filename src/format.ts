@@ -23,7 +23,7 @@ export function formatTensor(data: Float64Array, shape: readonly number[], prefi
   const summarise = size > SUMMARY_THRESHOLD;
   let allIntegral = true;
   for (let i = 0; i < size; i++) {
-    const v = data[i]!;
+    const v = data[i];
     if (Number.isFinite(v) && !Number.isInteger(v)) {
       allIntegral = false;
       break;
@@ -34,7 +34,7 @@ export function formatTensor(data: Float64Array, shape: readonly number[], prefi
   const text = (i: number): string => {
     let t = texts.get(i);
     if (t === undefined) {
-      t = formatNumber(data[i]!, allIntegral);
+      t = formatNumber(data[i], allIntegral);
       texts.set(i, t);
     }
     return t;
@@ -43,16 +43,16 @@ export function formatTensor(data: Float64Array, shape: readonly number[], prefi
   const visit = (offset: number, axis: number, f: (i: number) => void): void => {
     if (axis === shape.length) return f(offset);
     let stride = 1;
-    for (let k = axis + 1; k < shape.length; k++) stride *= shape[k]!;
-    for (const p of positions(shape[axis]!, summarise))
+    for (let k = axis + 1; k < shape.length; k++) stride *= shape[k];
+    for (const p of positions(shape[axis], summarise))
       if (p >= 0) visit(offset + p * stride, axis + 1, f);
   };
   visit(0, 0, (i) => (width = Math.max(width, text(i).length)));
   const render = (offset: number, axis: number, indent: string): string => {
     if (axis === shape.length) return text(offset).padStart(width);
     let stride = 1;
-    for (let k = axis + 1; k < shape.length; k++) stride *= shape[k]!;
-    const parts = positions(shape[axis]!, summarise).map((p) =>
+    for (let k = axis + 1; k < shape.length; k++) stride *= shape[k];
+    const parts = positions(shape[axis], summarise).map((p) =>
       p < 0 ? "..." : render(offset + p * stride, axis + 1, indent + " "),
     );
     const last = axis === shape.length - 1;

@@ -135,24 +135,24 @@ function finishReverse(traced: ReturnType<typeof traceReverse>, single: boolean)
   const { trace, inNodes, inLeaves, inDef, out } = traced;
   const outOffsets = offsets(out.outPrimals);
   const total = out.outPrimals.reduce((n, y) => n + y.size, 0);
-  const seedsIn = out.outPrimals.map((y, i) => basisBlock(total, outOffsets[i]!, y.shape));
+  const seedsIn = out.outPrimals.map((y, i) => basisBlock(total, outOffsets[i], y.shape));
   const grads = vmapFlat(
     (cts) => {
       const seeds = new Map<number, Tensor>();
       cts.forEach((c, i) => {
-        const node = out.outNodes[i]!;
+        const node = out.outNodes[i];
         if (node >= 0) seeds.set(node, seeds.has(node) ? seeds.get(node)!.add(c) : c);
       });
       const back = trace.backward(seeds, inNodes);
-      return back.map((g, j) => g ?? zeros(inLeaves[j]!.shape));
+      return back.map((g, j) => g ?? zeros(inLeaves[j].shape));
     },
     seedsIn,
     total,
   );
   const blocks = out.outPrimals.map((y, i) =>
     grads.map((g, j) => {
-      const rows = ops.slice(g, [outOffsets[i]!, outOffsets[i]! + y.size]);
-      return asJacobian(rows, y.shape, inLeaves[j]!.shape);
+      const rows = ops.slice(g, [outOffsets[i], outOffsets[i] + y.size]);
+      return asJacobian(rows, y.shape, inLeaves[j].shape);
     }),
   );
   return nest(out.outDef, inDef, blocks, single);
@@ -179,16 +179,16 @@ export const jacfwd: JacobianTransform = ((f: Fn, options: JacobianOptions = {})
         outShapes = res.primals.map((y) => y.shape);
         return res.tangents;
       },
-      leaves.map((x, j) => basisBlock(total, inOffsets[j]!, x.shape)),
+      leaves.map((x, j) => basisBlock(total, inOffsets[j], x.shape)),
       total,
     );
     const blocks = tangents.map((t, i) => {
-      const o = outShapes[i]!;
+      const o = outShapes[i];
       const moved = ops.transpose(t, [...o.map((_, k) => k + 1), 0]); // [...o, total]
       return leaves.map((x, j) => {
         const cols = ops.slice(ops.reshape(moved, [sizeOf(o), total]), null, [
-          inOffsets[j]!,
-          inOffsets[j]! + x.size,
+          inOffsets[j],
+          inOffsets[j] + x.size,
         ]);
         return asJacobian(cols, o, x.shape);
       });
@@ -240,7 +240,7 @@ export function vmap<P extends unknown[], R>(f: (...args: P) => R): (...args: Ar
   return (...args: ArgsOf<P>) => {
     const { leaves, def } = flatten(args, "vmap arguments");
     if (leaves.length === 0) throw new Error("vmap: needs at least one tensor argument");
-    const size = leaves[0]!.shape[0] ?? -1;
+    const size = leaves[0].shape[0] ?? -1;
     let outDef: TreeDef = { kind: "tensor" };
     const outs = vmapFlat(
       (xs) => {

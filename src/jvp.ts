@@ -56,7 +56,7 @@ export class JVPTrace extends Trace {
 
 /** A rule for an elementwise unary op: tangent = t · f′(x), f′ from the primal and output. */
 function chainUnary(deriv: (x: Tensor, out: Tensor) => Tensor): JvpRule<Primitive> {
-  return ([x], [t], _p, out) => mul(t!, deriv(x!, out));
+  return ([x], [t], _p, out) => mul(t!, deriv(x, out));
 }
 
 /** The same linear primitive applied to the tangent. */
@@ -75,14 +75,14 @@ function reduceChooser(): (
 ) => Tensor {
   // d max = Σ t · [x = max] / #ties
   return ([x], [t], { axes }, out) =>
-    bind(Primitive.Sum, [mul(t!, tieWeights(x!, out, axes))], { axes });
+    bind(Primitive.Sum, [mul(t!, tieWeights(x, out, axes))], { axes });
 }
 
 function minMax(
   op: "gt" | "lt",
 ): (p: Tensor[], t: (Tensor | null)[], params: unknown, out: Tensor) => Tensor | null {
   return ([a, b], [ta, tb], _p, out) => {
-    const mask = winnerMask(a!, b!, op);
+    const mask = winnerMask(a, b, op);
     const da = ta === null ? null : bcast(mul(ta, mask), out.shape);
     const db = tb === null ? null : bcast(mul(tb, ops.sub(1, mask)), out.shape);
     return addMaybe(da, db);
@@ -93,8 +93,8 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   [Primitive.Neg]: linear(Primitive.Neg),
   // d eˣ = eˣ dx
   [Primitive.Exp]: chainUnary((_x, out) => out),
-  [Primitive.Log]: ([x], [t]) => div(t!, x!),
-  [Primitive.Log1p]: ([x], [t]) => div(t!, ops.add(x!, 1)),
+  [Primitive.Log]: ([x], [t]) => div(t!, x),
+  [Primitive.Log1p]: ([x], [t]) => div(t!, ops.add(x, 1)),
   // d expm1 = eˣ dx = (expm1 + 1) dx
   [Primitive.Expm1]: chainUnary((_x, out) => ops.add(out, 1)),
   [Primitive.Sin]: chainUnary((x) => ops.cos(x)),
@@ -121,21 +121,21 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   [Primitive.Mul]: ([a, b], [ta, tb], _p, out) =>
     bcast(
       addMaybe(
-        scaled(ta, () => b!),
-        scaled(tb, () => a!),
+        scaled(ta, () => b),
+        scaled(tb, () => a),
       )!,
       out.shape,
     ),
   // d(a/b) = da / b − db · (a/b) / b
   [Primitive.Div]: ([, b], [ta, tb], _p, out) =>
     bcast(
-      addMaybe(ta === null ? null : div(ta, b!), tb === null ? null : neg(div(mul(tb, out), b!)))!,
+      addMaybe(ta === null ? null : div(ta, b), tb === null ? null : neg(div(mul(tb, out), b)))!,
       out.shape,
     ),
   // d xʸ = y x^(y−1) dx + log(x) xʸ dy, with the dx term 0 where y = 0 and the dy term 0 where x = 0
   [Primitive.Pow]: ([x, y], [tx, ty], _p, out) => {
-    const dx = tx === null ? null : mul(tx, powDx(x!, y!));
-    const dy = ty === null ? null : mul(ty, powDy(x!, out));
+    const dx = tx === null ? null : mul(tx, powDx(x, y));
+    const dy = ty === null ? null : mul(ty, powDy(x, out));
     return bcast(addMaybe(dx, dy)!, out.shape);
   },
   [Primitive.Maximum]: minMax("gt"),
@@ -143,18 +143,18 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   [Primitive.Compare]: () => null,
   [Primitive.Where]: ([c, a, b], [, ta, tb], _p, out) => {
     if (ta === null && tb === null) return null;
-    return ops.where(c!, ta ?? zerosLike(a!), tb ?? zerosLike(b!)).broadcastTo(out.shape);
+    return ops.where(c, ta ?? zerosLike(a), tb ?? zerosLike(b)).broadcastTo(out.shape);
   },
   [Primitive.Sum]: linear(Primitive.Sum),
   [Primitive.ReduceMax]: reduceChooser(),
   [Primitive.ReduceMin]: reduceChooser(),
   // d Π x = Π x · Σ dx / x
   [Primitive.Prod]: ([x], [t], { axes }, out) =>
-    mul(out, bind(Primitive.Sum, [div(t!, x!)], { axes })),
+    mul(out, bind(Primitive.Sum, [div(t!, x)], { axes })),
   [Primitive.MatMul]: ([a, b], [ta, tb]) =>
     addMaybe(
-      ta === null ? null : bind(Primitive.MatMul, [ta, b!], NO_PARAMS),
-      tb === null ? null : bind(Primitive.MatMul, [a!, tb], NO_PARAMS),
+      ta === null ? null : bind(Primitive.MatMul, [ta, b], NO_PARAMS),
+      tb === null ? null : bind(Primitive.MatMul, [a, tb], NO_PARAMS),
     ),
   // dX = A⁻¹ (dB − dA X)
   [Primitive.Solve]: ([a], [ta, tb], _p, out) => {
@@ -162,20 +162,20 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
       tb,
       ta === null ? null : neg(bind(Primitive.MatMul, [ta, out], NO_PARAMS)),
     )!;
-    return bind(Primitive.Solve, [a!, rhs], NO_PARAMS);
+    return bind(Primitive.Solve, [a, rhs], NO_PARAMS);
   },
   // d det A = det A · tr(A⁻¹ dA)
   [Primitive.Det]: ([a], [t], _p, out) => {
-    const n = a!.shape[a!.ndim - 1]!;
-    const m = bind(Primitive.Solve, [a!, t!], NO_PARAMS);
+    const n = a.shape[a.ndim - 1];
+    const m = bind(Primitive.Solve, [a, t!], NO_PARAMS);
     return mul(out, ops.sum(ops.mul(m, eye(n)), [-2, -1]));
   },
   // dσᵢ = uᵢᵀ dA vᵢ
   [Primitive.Svd]: ([a], [t], { part }) => {
     if (part !== "s")
       throw new Error("svd: only the singular values are differentiable, not u or vt");
-    const uu = ops.stopGradient(bind(Primitive.Svd, [a!], { part: "u" }));
-    const v = ops.matrixTranspose(ops.stopGradient(bind(Primitive.Svd, [a!], { part: "vt" })));
+    const uu = ops.stopGradient(bind(Primitive.Svd, [a], { part: "u" }));
+    const v = ops.matrixTranspose(ops.stopGradient(bind(Primitive.Svd, [a], { part: "vt" })));
     return ops.sum(ops.mul(uu, ops.matmul(t!, v)), -2);
   },
   [Primitive.Reshape]: linear(Primitive.Reshape),
@@ -186,7 +186,7 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   [Primitive.Concat]: (xs, ts, params) =>
     bind(
       Primitive.Concat,
-      ts.map((t, i) => t ?? zerosLike(xs[i]!)),
+      ts.map((t, i) => t ?? zerosLike(xs[i])),
       params,
     ),
   [Primitive.Take]: linear(Primitive.Take),

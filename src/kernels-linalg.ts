@@ -12,9 +12,9 @@ function luInPlace(a: Data, n: number): { piv: Int32Array; sign: number; singula
   let singular = false;
   for (let k = 0; k < n; k++) {
     let p = k;
-    let best = Math.abs(a[k * n + k]!);
+    let best = Math.abs(a[k * n + k]);
     for (let i = k + 1; i < n; i++) {
-      const v = Math.abs(a[i * n + k]!);
+      const v = Math.abs(a[i * n + k]);
       if (v > best) {
         best = v;
         p = i;
@@ -24,20 +24,20 @@ function luInPlace(a: Data, n: number): { piv: Int32Array; sign: number; singula
     if (p !== k) {
       sign = -sign;
       for (let j = 0; j < n; j++) {
-        const t = a[k * n + j]!;
+        const t = a[k * n + j];
         a[k * n + j] = a[p * n + j]!;
         a[p * n + j] = t;
       }
     }
-    const pivot = a[k * n + k]!;
+    const pivot = a[k * n + k];
     if (pivot === 0) {
       singular = true;
       continue;
     }
     for (let i = k + 1; i < n; i++) {
-      const f = (a[i * n + k]! /= pivot);
+      const f = (a[i * n + k] /= pivot);
       if (f === 0) continue;
-      for (let j = k + 1; j < n; j++) a[i * n + j] -= f * a[k * n + j]!;
+      for (let j = k + 1; j < n; j++) a[i * n + j] -= f * a[k * n + j];
     }
   }
   return { piv, sign, singular };
@@ -53,10 +53,10 @@ export function solve(a: Data, b: Data, count: number, n: number, k: number): Da
     const x = out.subarray(t * n * k, (t + 1) * n * k);
     x.set(b.subarray(t * n * k, (t + 1) * n * k));
     for (let i = 0; i < n; i++) {
-      const p = piv[i]!;
+      const p = piv[i];
       if (p !== i) {
         for (let j = 0; j < k; j++) {
-          const tmp = x[i * k + j]!;
+          const tmp = x[i * k + j];
           x[i * k + j] = x[p * k + j]!;
           x[p * k + j] = tmp;
         }
@@ -64,16 +64,16 @@ export function solve(a: Data, b: Data, count: number, n: number, k: number): Da
     }
     for (let i = 0; i < n; i++) {
       for (let r = 0; r < i; r++) {
-        const f = lu[i * n + r]!;
-        if (f !== 0) for (let j = 0; j < k; j++) x[i * k + j] -= f * x[r * k + j]!;
+        const f = lu[i * n + r];
+        if (f !== 0) for (let j = 0; j < k; j++) x[i * k + j] -= f * x[r * k + j];
       }
     }
     for (let i = n - 1; i >= 0; i--) {
       for (let r = i + 1; r < n; r++) {
-        const f = lu[i * n + r]!;
-        if (f !== 0) for (let j = 0; j < k; j++) x[i * k + j] -= f * x[r * k + j]!;
+        const f = lu[i * n + r];
+        if (f !== 0) for (let j = 0; j < k; j++) x[i * k + j] -= f * x[r * k + j];
       }
-      const d = lu[i * n + i]!;
+      const d = lu[i * n + i];
       for (let j = 0; j < k; j++) x[i * k + j] /= d;
     }
   }
@@ -86,7 +86,7 @@ export function det(a: Data, count: number, n: number): Data {
     const lu: Data = a.slice(t * n * n, (t + 1) * n * n);
     const { sign } = luInPlace(lu, n);
     let d = sign;
-    for (let i = 0; i < n; i++) d *= lu[i * n + i]!;
+    for (let i = 0; i < n; i++) d *= lu[i * n + i];
     out[t] = d;
   }
   return out;
@@ -132,8 +132,8 @@ function svdOne(a: Data, m: number, n: number): SvdResult {
         let beta = 0;
         let gamma = 0;
         for (let i = 0; i < rows; i++) {
-          const x = w[i * cols + p]!;
-          const y = w[i * cols + q]!;
+          const x = w[i * cols + p];
+          const y = w[i * cols + q];
           alpha += x * x;
           beta += y * y;
           gamma += x * y;
@@ -152,19 +152,19 @@ function svdOne(a: Data, m: number, n: number): SvdResult {
   }
   const norms = Array.from({ length: cols }, (_, j) => {
     let acc = 0;
-    for (let i = 0; i < rows; i++) acc += w[i * cols + j]! ** 2;
+    for (let i = 0; i < rows; i++) acc += w[i * cols + j] ** 2;
     return Math.sqrt(acc);
   });
-  const order = norms.map((_, j) => j).sort((x, y) => norms[y]! - norms[x]!);
+  const order = norms.map((_, j) => j).sort((x, y) => norms[y] - norms[x]);
   const r = cols;
   const left: Data = new Float64Array(rows * r); // columns: W's normalised columns
   const right: Data = new Float64Array(cols * r); // columns: V's columns
   const s: Data = new Float64Array(r);
   order.forEach((j, k) => {
-    const sigma = norms[j]!;
+    const sigma = norms[j];
     s[k] = sigma;
     for (let i = 0; i < rows; i++)
-      left[i * r + k] = sigma > 0 ? w[i * cols + j]! / sigma : i === k ? 1 : 0;
+      left[i * r + k] = sigma > 0 ? w[i * cols + j] / sigma : i === k ? 1 : 0;
     for (let i = 0; i < cols; i++) right[i * r + k] = v[i * cols + j]!;
   });
   // tall: A = left·diag(s)·rightᵀ; wide (Aᵀ = left·diag(s)·rightᵀ): A = right·diag(s)·leftᵀ
@@ -186,8 +186,8 @@ function rotate(
   s: number,
 ): void {
   for (let i = 0; i < rows; i++) {
-    const a = x[i * cols + p]!;
-    const b = x[i * cols + q]!;
+    const a = x[i * cols + p];
+    const b = x[i * cols + q];
     x[i * cols + p] = c * a - s * b;
     x[i * cols + q] = s * a + c * b;
   }

@@ -11,7 +11,7 @@ type Binary = (a: number, b: number) => number;
 export function mapUnary(x: Data, f: Unary): Data {
   const n = x.length;
   const out: Data = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = f(x[i]!);
+  for (let i = 0; i < n; i++) out[i] = f(x[i]);
   return out;
 }
 
@@ -26,20 +26,20 @@ function walkBroadcast2(
   if (nd === 0) return inner(0, 0, 0, 1, 0, 0);
   const aStr = broadcastStrides(aShape, outShape);
   const bStr = broadcastStrides(bShape, outShape);
-  const last = outShape[nd - 1]!;
+  const last = outShape[nd - 1];
   const outer = last === 0 ? 0 : sizeOf(outShape) / last;
   const idx = new Array<number>(nd).fill(0);
   let ao = 0;
   let bo = 0;
   for (let o = 0; o < outer; o++) {
-    inner(o * last, ao, bo, last, aStr[nd - 1]!, bStr[nd - 1]!);
+    inner(o * last, ao, bo, last, aStr[nd - 1], bStr[nd - 1]);
     for (let d = nd - 2; d >= 0; d--) {
-      idx[d]!++;
-      ao += aStr[d]!;
-      bo += bStr[d]!;
-      if (idx[d]! < outShape[d]!) break;
-      ao -= aStr[d]! * outShape[d]!;
-      bo -= bStr[d]! * outShape[d]!;
+      idx[d]++;
+      ao += aStr[d];
+      bo += bStr[d];
+      if (idx[d] < outShape[d]) break;
+      ao -= aStr[d] * outShape[d];
+      bo -= bStr[d] * outShape[d];
       idx[d] = 0;
     }
   }
@@ -50,26 +50,26 @@ export type BinaryCode = "add" | "sub" | "mul" | "div";
 function fastBinary(code: BinaryCode, a: Data, b: Data, out: Data): boolean {
   const n = out.length;
   if (a.length === n && b.length === n) {
-    if (code === "add") for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
-    else if (code === "sub") for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!;
-    else if (code === "mul") for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
-    else for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!;
+    if (code === "add") for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+    else if (code === "sub") for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
+    else if (code === "mul") for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+    else for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
     return true;
   }
   if (b.length === 1 && a.length === n) {
-    const s = b[0]!;
-    if (code === "add") for (let i = 0; i < n; i++) out[i] = a[i]! + s;
-    else if (code === "sub") for (let i = 0; i < n; i++) out[i] = a[i]! - s;
-    else if (code === "mul") for (let i = 0; i < n; i++) out[i] = a[i]! * s;
-    else for (let i = 0; i < n; i++) out[i] = a[i]! / s;
+    const s = b[0];
+    if (code === "add") for (let i = 0; i < n; i++) out[i] = a[i] + s;
+    else if (code === "sub") for (let i = 0; i < n; i++) out[i] = a[i] - s;
+    else if (code === "mul") for (let i = 0; i < n; i++) out[i] = a[i] * s;
+    else for (let i = 0; i < n; i++) out[i] = a[i] / s;
     return true;
   }
   if (a.length === 1 && b.length === n) {
-    const s = a[0]!;
-    if (code === "add") for (let i = 0; i < n; i++) out[i] = s + b[i]!;
-    else if (code === "sub") for (let i = 0; i < n; i++) out[i] = s - b[i]!;
-    else if (code === "mul") for (let i = 0; i < n; i++) out[i] = s * b[i]!;
-    else for (let i = 0; i < n; i++) out[i] = s / b[i]!;
+    const s = a[0];
+    if (code === "add") for (let i = 0; i < n; i++) out[i] = s + b[i];
+    else if (code === "sub") for (let i = 0; i < n; i++) out[i] = s - b[i];
+    else if (code === "mul") for (let i = 0; i < n; i++) out[i] = s * b[i];
+    else for (let i = 0; i < n; i++) out[i] = s / b[i];
     return true;
   }
   return false;
@@ -95,11 +95,11 @@ export function binary(
   if (typeof code === "string" && fastBinary(code, a, b, out)) return out;
   const f = typeof code === "string" ? ARITH[code] : code;
   if (a.length === out.length && b.length === out.length) {
-    for (let i = 0; i < out.length; i++) out[i] = f(a[i]!, b[i]!);
+    for (let i = 0; i < out.length; i++) out[i] = f(a[i], b[i]);
     return out;
   }
   walkBroadcast2(aShape, bShape, outShape, (start, ao, bo, n, as, bs) => {
-    for (let j = 0; j < n; j++) out[start + j] = f(a[ao + j * as]!, b[bo + j * bs]!);
+    for (let j = 0; j < n; j++) out[start + j] = f(a[ao + j * as], b[bo + j * bs]);
   });
   return out;
 }
@@ -108,7 +108,7 @@ export function binary(
 export function broadcastTo(x: Data, shape: readonly number[], outShape: readonly number[]): Data {
   const out: Data = new Float64Array(sizeOf(outShape));
   if (x.length === 1) {
-    out.fill(x[0]!);
+    out.fill(x[0]);
     return out;
   }
   walkBroadcast2(shape, [], outShape, (start, ao, _bo, n, as) => {
@@ -134,31 +134,31 @@ export function reduce(
   const n = x.length;
   if (out.length === 1) {
     let acc = REDUCE_INIT[kind];
-    if (kind === "sum") for (let i = 0; i < n; i++) acc += x[i]!;
-    else if (kind === "prod") for (let i = 0; i < n; i++) acc *= x[i]!;
-    else if (kind === "max") for (let i = 0; i < n; i++) acc = nanMax(acc, x[i]!);
-    else for (let i = 0; i < n; i++) acc = nanMin(acc, x[i]!);
+    if (kind === "sum") for (let i = 0; i < n; i++) acc += x[i];
+    else if (kind === "prod") for (let i = 0; i < n; i++) acc *= x[i];
+    else if (kind === "max") for (let i = 0; i < n; i++) acc = nanMax(acc, x[i]);
+    else for (let i = 0; i < n; i++) acc = nanMin(acc, x[i]);
     out[0] = acc;
     return out;
   }
   // walk x in order; the output offset uses the output strides with 0 on reduced axes
   const oStr = stridesOf(outShape).map((s, i) => (axes.includes(i) ? 0 : s));
   const nd = shape.length;
-  const last = shape[nd - 1]!;
-  const ls = oStr[nd - 1]!;
+  const last = shape[nd - 1];
+  const ls = oStr[nd - 1];
   const idx = new Array<number>(nd).fill(0);
   let oo = 0;
   for (let start = 0; start < n; start += last) {
-    if (kind === "sum") for (let j = 0; j < last; j++) out[oo + j * ls] += x[start + j]!;
-    else if (kind === "prod") for (let j = 0; j < last; j++) out[oo + j * ls] *= x[start + j]!;
+    if (kind === "sum") for (let j = 0; j < last; j++) out[oo + j * ls] += x[start + j];
+    else if (kind === "prod") for (let j = 0; j < last; j++) out[oo + j * ls] *= x[start + j];
     else if (kind === "max")
-      for (let j = 0; j < last; j++) out[oo + j * ls] = nanMax(out[oo + j * ls]!, x[start + j]!);
-    else for (let j = 0; j < last; j++) out[oo + j * ls] = nanMin(out[oo + j * ls]!, x[start + j]!);
+      for (let j = 0; j < last; j++) out[oo + j * ls] = nanMax(out[oo + j * ls], x[start + j]);
+    else for (let j = 0; j < last; j++) out[oo + j * ls] = nanMin(out[oo + j * ls], x[start + j]);
     for (let d = nd - 2; d >= 0; d--) {
-      idx[d]!++;
-      oo += oStr[d]!;
-      if (idx[d]! < shape[d]!) break;
-      oo -= oStr[d]! * shape[d]!;
+      idx[d]++;
+      oo += oStr[d];
+      if (idx[d] < shape[d]) break;
+      oo -= oStr[d] * shape[d];
       idx[d] = 0;
     }
   }
@@ -177,22 +177,22 @@ export function transpose(x: Data, shape: readonly number[], perm: readonly numb
   const nd = shape.length;
   const out: Data = new Float64Array(x.length);
   if (nd === 2 && perm[0] === 1) {
-    const [r, c] = [shape[0]!, shape[1]!];
+    const [r, c] = [shape[0], shape[1]];
     for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = x[i * c + j]!;
     return out;
   }
-  const outShape = perm.map((p) => shape[p]!);
+  const outShape = perm.map((p) => shape[p]);
   const inStr = stridesOf(shape);
-  const str = perm.map((p) => inStr[p]!); // input stride per output axis
+  const str = perm.map((p) => inStr[p]); // input stride per output axis
   const idx = new Array<number>(nd).fill(0);
   let xo = 0;
   for (let o = 0; o < out.length; o++) {
     out[o] = x[xo]!;
     for (let d = nd - 1; d >= 0; d--) {
-      idx[d]!++;
-      xo += str[d]!;
-      if (idx[d]! < outShape[d]!) break;
-      xo -= str[d]! * outShape[d]!;
+      idx[d]++;
+      xo += str[d];
+      if (idx[d] < outShape[d]) break;
+      xo -= str[d] * outShape[d];
       idx[d] = 0;
     }
   }
@@ -207,24 +207,24 @@ export function matmul(
   bShape: readonly number[],
   batch: readonly number[],
 ): Data {
-  const m = aShape[aShape.length - 2]!;
-  const k = aShape[aShape.length - 1]!;
-  const n = bShape[bShape.length - 1]!;
+  const m = aShape[aShape.length - 2];
+  const k = aShape[aShape.length - 1];
+  const n = bShape[bShape.length - 1];
   const count = sizeOf(batch);
   const out: Data = new Float64Array(count * m * n);
   const aOffsets = batchOffsets(aShape.slice(0, -2), batch, m * k);
   const bOffsets = batchOffsets(bShape.slice(0, -2), batch, k * n);
   for (let t = 0; t < count; t++) {
-    const ao = aOffsets[t]!;
-    const bo = bOffsets[t]!;
+    const ao = aOffsets[t];
+    const bo = bOffsets[t];
     const oo = t * m * n;
     for (let i = 0; i < m; i++) {
       const row = oo + i * n;
       for (let p = 0; p < k; p++) {
-        const aip = a[ao + i * k + p]!;
+        const aip = a[ao + i * k + p];
         if (aip === 0) continue;
         const brow = bo + p * n;
-        for (let j = 0; j < n; j++) out[row + j] += aip * b[brow + j]!;
+        for (let j = 0; j < n; j++) out[row + j] += aip * b[brow + j];
       }
     }
   }
@@ -244,7 +244,7 @@ function batchOffsets(
   const matrices = new Float64Array(sizeOf(shape));
   for (let i = 0; i < matrices.length; i++) matrices[i] = i;
   const spread = shape.length === 0 ? idx.fill(0) : broadcastTo(matrices, shape, batch);
-  for (let t = 0; t < count; t++) offsets[t] = spread[t]! * matrixSize;
+  for (let t = 0; t < count; t++) offsets[t] = spread[t] * matrixSize;
   return offsets;
 }
 
@@ -259,11 +259,11 @@ export function slice(
   const n = sizeOf(outShape);
   const inStr = stridesOf(shape);
   let base = 0;
-  for (let d = 0; d < shape.length; d++) base += start[d]! * inStr[d]!;
+  for (let d = 0; d < shape.length; d++) base += start[d] * inStr[d];
   // a window that is contiguous in memory: share the data
   let contiguous = true;
   for (let d = 1; d < shape.length; d++) if (outShape[d] !== shape[d]) contiguous = false;
-  if (contiguous && (shape.length === 0 || step[0] === 1 || outShape[0]! <= 1))
+  if (contiguous && (shape.length === 0 || step[0] === 1 || outShape[0] <= 1))
     return x.subarray(base, base + n);
   const out: Data = new Float64Array(n);
   windowWalk(shape, start, step, outShape, (o, xo) => (out[o] = x[xo]!));
@@ -293,17 +293,17 @@ function windowWalk(
   const nd = shape.length;
   const n = sizeOf(winShape);
   const inStr = stridesOf(shape);
-  const str = inStr.map((s, d) => s * step[d]!);
+  const str = inStr.map((s, d) => s * step[d]);
   let xo = 0;
-  for (let d = 0; d < nd; d++) xo += start[d]! * inStr[d]!;
+  for (let d = 0; d < nd; d++) xo += start[d] * inStr[d];
   const idx = new Array<number>(nd).fill(0);
   for (let o = 0; o < n; o++) {
     f(o, xo);
     for (let d = nd - 1; d >= 0; d--) {
-      idx[d]!++;
-      xo += str[d]!;
-      if (idx[d]! < winShape[d]!) break;
-      xo -= str[d]! * winShape[d]!;
+      idx[d]++;
+      xo += str[d];
+      if (idx[d] < winShape[d]) break;
+      xo -= str[d] * winShape[d];
       idx[d] = 0;
     }
   }
@@ -314,15 +314,15 @@ export function concat(
   shapes: readonly (readonly number[])[],
   axis: number,
 ): Data {
-  const outer = sizeOf(shapes[0]!.slice(0, axis));
+  const outer = sizeOf(shapes[0].slice(0, axis));
   const chunks = shapes.map((s) => sizeOf(s.slice(axis)));
   const total = chunks.reduce((x, y) => x + y, 0);
   const out: Data = new Float64Array(outer * total);
   for (let o = 0; o < outer; o++) {
     let at = o * total;
     for (let p = 0; p < parts.length; p++) {
-      const c = chunks[p]!;
-      out.set(parts[p]!.subarray(o * c, o * c + c), at);
+      const c = chunks[p];
+      out.set(parts[p].subarray(o * c, o * c + c), at);
       at += c;
     }
   }
@@ -333,12 +333,12 @@ export function concat(
 export function take(x: Data, shape: readonly number[], axis: number, indices: Int32Array): Data {
   const outer = sizeOf(shape.slice(0, axis));
   const inner = sizeOf(shape.slice(axis + 1));
-  const dim = shape[axis]!;
+  const dim = shape[axis];
   const out: Data = new Float64Array(outer * indices.length * inner);
   let at = 0;
   for (let o = 0; o < outer; o++) {
     for (let t = 0; t < indices.length; t++) {
-      const from = (o * dim + indices[t]!) * inner;
+      const from = (o * dim + indices[t]) * inner;
       out.set(x.subarray(from, from + inner), at);
       at += inner;
     }
@@ -358,8 +358,8 @@ export function scatterAdd(
   let at = 0;
   for (let o = 0; o < outer; o++) {
     for (let t = 0; t < indices.length; t++) {
-      const to = (o * size + indices[t]!) * inner;
-      for (let j = 0; j < inner; j++) out[to + j] += x[at + j]!;
+      const to = (o * size + indices[t]) * inner;
+      for (let j = 0; j < inner; j++) out[to + j] += x[at + j];
       at += inner;
     }
   }
@@ -381,6 +381,6 @@ export function where(
   const aa = a.length === n ? a : broadcastTo(a, aShape, outShape);
   const bb = b.length === n ? b : broadcastTo(b, bShape, outShape);
   const out: Data = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = cc[i] !== 0 ? aa[i]! : bb[i]!;
+  for (let i = 0; i < n; i++) out[i] = cc[i] !== 0 ? aa[i] : bb[i];
   return out;
 }

@@ -8,8 +8,8 @@
  * maximum/minimum and max/min reductions split the derivative equally between tied entries;
  * sqrt′(0) = inf; x^y has ∂/∂y = 0 where x = 0 and ∂/∂x = 0 where y = 0.
  */
-import type { Axis, SliceSpec, TensorLike } from "./tensor.js";
-import { Tensor, bindTensorOps } from "./tensor.js";
+import type { Axis, SliceSpec, TensorLike, Tensor } from "./tensor.js";
+import { bindTensorOps } from "./tensor.js";
 import type { CompareOp } from "./primitive.js";
 import { NO_PARAMS, Primitive } from "./primitive.js";
 import { bind } from "./core.js";
@@ -137,7 +137,7 @@ export const prod: (x: TensorLike, axis?: Axis, keepdims?: boolean) => Tensor = 
 export function mean(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
   const t = asTensor(x);
   const axes = normAxes("mean", axis, t.ndim);
-  const count = axes.reduce((n, a) => n * t.shape[a]!, 1);
+  const count = axes.reduce((n, a) => n * t.shape[a], 1);
   return div(sum(t, axes, keepdims), count);
 }
 
@@ -340,7 +340,7 @@ export function slice(x: TensorLike, ...specs: SliceSpec[]): Tensor {
   if (!parsed.some((p) => p.drop)) return out;
   return reshape(
     out,
-    out.shape.filter((_, i) => !parsed[i]!.drop),
+    out.shape.filter((_, i) => !parsed[i].drop),
   );
 }
 
@@ -349,11 +349,11 @@ function integerIndices(
   indices: TensorLike | readonly number[],
   dim: number,
 ): { flat: Int32Array; shape: number[] } {
-  const t = asTensor(indices as TensorLike);
+  const t = asTensor(indices);
   const data = t.data;
   const flat = new Int32Array(data.length);
   for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
+    const v = data[i];
     if (!Number.isInteger(v) || v < -dim || v >= dim) {
       throw new Error(`${op}: index ${v} is out of range for an axis of length ${dim}`);
     }
@@ -366,14 +366,14 @@ function integerIndices(
 export function take(x: TensorLike, indices: TensorLike | readonly number[], axis = 0): Tensor {
   const t = asTensor(x);
   const a = normAxis("take", axis, t.ndim);
-  const { flat, shape } = integerIndices("take", indices, t.shape[a]!);
+  const { flat, shape } = integerIndices("take", indices, t.shape[a]);
   return bind(Primitive.Take, [t], { axis: a, indices: flat, indexShape: shape });
 }
 
 export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
   if (xs.length === 0) throw new Error("concat: needs at least one tensor");
   const ts = xs.map(asTensor);
-  const first = ts[0]!;
+  const first = ts[0];
   const a = normAxis("concat", axis, first.ndim);
   for (const t of ts) {
     if (t.ndim !== first.ndim || t.shape.some((d, i) => i !== a && d !== first.shape[i])) {
@@ -390,11 +390,11 @@ export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
   if (xs.length === 0) throw new Error("stack: needs at least one tensor");
   const ts = xs.map(asTensor);
   for (const t of ts) {
-    if (!sameShape(t.shape, ts[0]!.shape)) {
-      throw new Error(`stack: shapes ${fmtShape(ts[0]!.shape)} and ${fmtShape(t.shape)} differ`);
+    if (!sameShape(t.shape, ts[0].shape)) {
+      throw new Error(`stack: shapes ${fmtShape(ts[0].shape)} and ${fmtShape(t.shape)} differ`);
     }
   }
-  const a = normAxis("stack", axis, ts[0]!.ndim + 1);
+  const a = normAxis("stack", axis, ts[0].ndim + 1);
   return concat(
     ts.map((t) => expandDims(t, a)),
     a,
@@ -415,8 +415,8 @@ export function matmul(x: TensorLike, y: TensorLike): Tensor {
       `matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(bb.shape)}: operands must have at least 1 dimension`,
     );
   }
-  const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]!]) : a;
-  const b2 = bb.ndim === 1 ? reshape(bb, [bb.shape[0]!, 1]) : bb;
+  const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]]) : a;
+  const b2 = bb.ndim === 1 ? reshape(bb, [bb.shape[0], 1]) : bb;
   if (a2.shape[a2.ndim - 1] !== b2.shape[b2.ndim - 2]) {
     throw new Error(`matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(bb.shape)} do not align`);
   }
@@ -424,8 +424,8 @@ export function matmul(x: TensorLike, y: TensorLike): Tensor {
   const out = bind(Primitive.MatMul, [a2, b2], NO_PARAMS);
   if (a.ndim > 1 && bb.ndim > 1) return out;
   const shape = [...batch];
-  if (a.ndim > 1) shape.push(a2.shape[a2.ndim - 2]!);
-  if (bb.ndim > 1) shape.push(b2.shape[b2.ndim - 1]!);
+  if (a.ndim > 1) shape.push(a2.shape[a2.ndim - 2]);
+  if (bb.ndim > 1) shape.push(b2.shape[b2.ndim - 1]);
   return reshape(out, shape);
 }
 
@@ -450,7 +450,7 @@ export function outer(x: TensorLike, y: TensorLike): Tensor {
 }
 
 function checkSquare(op: string, a: Tensor): number {
-  const n = a.shape[a.ndim - 1]!;
+  const n = a.shape[a.ndim - 1];
   if (a.ndim < 2 || a.shape[a.ndim - 2] !== n) {
     throw new Error(`${op}: expected square matrices [..., n, n], got shape ${fmtShape(a.shape)}`);
   }
@@ -469,7 +469,7 @@ export function solve(a: TensorLike, b: TensorLike): Tensor {
   }
   const batch = broadcastShapes("solve", ta.shape.slice(0, -2), b2.shape.slice(0, -2));
   const aa = broadcastTo(ta, [...batch, n, n]);
-  const bbb = broadcastTo(b2, [...batch, n, b2.shape[b2.ndim - 1]!]);
+  const bbb = broadcastTo(b2, [...batch, n, b2.shape[b2.ndim - 1]]);
   const x = bind(Primitive.Solve, [aa, bbb], NO_PARAMS);
   return vector ? squeeze(x, -1) : x;
 }

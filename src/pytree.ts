@@ -60,14 +60,14 @@ export function unflatten(
       case "tensor":
         return leaves[i++];
       case "number": {
-        const t = leaves[i++]!;
+        const t = leaves[i++];
         return asNumber(t) ? t.item() : t;
       }
       case "array":
         return d.children.map(build);
       case "object": {
         const out: Record<string, unknown> = {};
-        d.keys.forEach((k, j) => (out[k] = build(d.children[j]!)));
+        d.keys.forEach((k, j) => (out[k] = build(d.children[j])));
         return out;
       }
     }
@@ -90,7 +90,7 @@ export function sameStructure(a: TreeDef, b: TreeDef): boolean {
   if (a.kind !== b.kind || a.children.length !== b.children.length) return false;
   if (a.kind === "object" && b.kind === "object" && a.keys.join("\u0000") !== b.keys.join("\u0000"))
     return false;
-  return a.children.every((c, i) => sameStructure(c, b.children[i]!));
+  return a.children.every((c, i) => sameStructure(c, b.children[i]));
 }
 
 /** Describes a structure briefly for errors: `[tensor [3], number]`. */
@@ -102,7 +102,7 @@ export function describe(def: TreeDef, leaves?: readonly Tensor[]): string {
       return t ? `${d.kind} ${fmtShape(t.shape)}` : d.kind;
     }
     if (d.kind === "array") return `[${d.children.map(go).join(", ")}]`;
-    return `{${d.keys.map((k, j) => `${k}: ${go(d.children[j]!)}`).join(", ")}}`;
+    return `{${d.keys.map((k, j) => `${k}: ${go(d.children[j])}`).join(", ")}}`;
   };
   return go(def);
 }

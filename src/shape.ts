@@ -11,7 +11,7 @@ export function stridesOf(shape: readonly number[]): number[] {
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     strides[i] = s;
-    s *= shape[i]!;
+    s *= shape[i];
   }
   return strides;
 }
@@ -52,7 +52,7 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
   const offset = outShape.length - shape.length;
   const out = new Array<number>(outShape.length).fill(0);
   for (let i = 0; i < shape.length; i++) {
-    out[offset + i] = shape[i] === 1 && outShape[offset + i] !== 1 ? 0 : strides[i]!;
+    out[offset + i] = shape[i] === 1 && outShape[offset + i] !== 1 ? 0 : strides[i];
   }
   return out;
 }

@@ -66,15 +66,15 @@ export class Tensor {
   toArray(): NestedArray {
     const data = this.data;
     const shape = this.shape;
-    if (shape.length === 0) return data[0]!;
+    if (shape.length === 0) return data[0];
     const build = (offset: number, axis: number): NestedArray => {
-      const n = shape[axis]!;
+      const n = shape[axis];
       let stride = 1;
-      for (let k = axis + 1; k < shape.length; k++) stride *= shape[k]!;
+      for (let k = axis + 1; k < shape.length; k++) stride *= shape[k];
       const out: NestedArray[] = new Array<NestedArray>(n);
       for (let i = 0; i < n; i++) {
         out[i] =
-          axis === shape.length - 1 ? data[offset + i]! : build(offset + i * stride, axis + 1);
+          axis === shape.length - 1 ? data[offset + i] : build(offset + i * stride, axis + 1);
       }
       return out;
     };
@@ -87,7 +87,7 @@ export class Tensor {
       throw new Error(
         `item: tensor of shape ${fmtShape(this.shape)} has ${this.size} entries, not 1`,
       );
-    return this.data[0]!;
+    return this.data[0];
   }
 
   toString(): string {

@@ -3,7 +3,7 @@
  * Inputs and outputs are pytrees (numbers and Tensors are leaves; arrays and plain objects are
  * containers); a gradient has the structure of its input, and a number in gives a number out.
  */
-import { Tensor } from "./tensor.js";
+import type { Tensor } from "./tensor.js";
 import { Tracer, withNewLevel } from "./core.js";
 import { JVPTrace, JVPTracer } from "./jvp.js";
 import { VJPTrace, VJPTracer } from "./vjp.js";
@@ -93,7 +93,7 @@ function makePullback(
     }
     const seeds = new Map<number, Tensor>();
     flat.leaves.forEach((c, i) => {
-      const y = out.outPrimals[i]!;
+      const y = out.outPrimals[i];
       let ct2 = c;
       if (!sameShape(c.shape, y.shape)) {
         if (c.size === 1 && y.size === 1) ct2 = c.reshape(y.shape);
@@ -102,11 +102,11 @@ function makePullback(
             `${who}: cotangent of shape ${fmtShape(c.shape)} for an output of shape ${fmtShape(y.shape)}`,
           );
       }
-      const node = out.outNodes[i]!;
+      const node = out.outNodes[i];
       if (node >= 0) seeds.set(node, seeds.has(node) ? seeds.get(node)!.add(ct2) : ct2);
     });
     const cts = trace.backward(seeds, inNodes);
-    const leaves = cts.map((c, i) => c ?? zeros(traced.inLeaves[i]!.shape));
+    const leaves = cts.map((c, i) => c ?? zeros(traced.inLeaves[i].shape));
     return unflatten(inDef, leaves, concreteNumber) as unknown[];
   };
 }
@@ -142,9 +142,9 @@ export function jvp<P extends unknown[], R>(
     );
   }
   p.leaves.forEach((x, i) => {
-    if (!sameShape(x.shape, t.leaves[i]!.shape)) {
+    if (!sameShape(x.shape, t.leaves[i].shape)) {
       throw new Error(
-        `jvp: tangent of shape ${fmtShape(t.leaves[i]!.shape)} for a primal of shape ${fmtShape(x.shape)}`,
+        `jvp: tangent of shape ${fmtShape(t.leaves[i].shape)} for a primal of shape ${fmtShape(x.shape)}`,
       );
     }
   });
@@ -161,7 +161,7 @@ export function jvpFlat(
 ): { def: TreeDef; primals: Tensor[]; tangents: Tensor[] } {
   return withNewLevel((level) => {
     const trace = new JVPTrace(level);
-    const tracers = primals.map((x, i) => new JVPTracer(trace, x, tangents[i]!));
+    const tracers = primals.map((x, i) => new JVPTracer(trace, x, tangents[i]));
     const out = flatten(f(...(unflatten(inDef, tracers) as unknown[])), "jvp: the output of f");
     const ys = out.leaves.map((y) => (y instanceof JVPTracer && y.trace === trace ? y.primal : y));
     const dys = out.leaves.map((y) =>
@@ -203,11 +203,11 @@ function scalarCheck(traced: ReturnType<typeof traceReverse>, who: string): void
   if (
     outPrimals.length !== 1 ||
     (outDef.kind !== "tensor" && outDef.kind !== "number") ||
-    y!.size !== 1
+    y.size !== 1
   ) {
     const what =
       outPrimals.length === 1
-        ? `a tensor of shape ${fmtShape(y!.shape)}`
+        ? `a tensor of shape ${fmtShape(y.shape)}`
         : describe(outDef, outPrimals);
     throw new Error(
       `${who}: f must return a scalar, but it returned ${what}; use vjp(f, x) for vector-Jacobian products or jacobian(f) for the full Jacobian`,
@@ -237,7 +237,7 @@ function valueAuxGrad(
   );
   scalarCheck(traced, who);
   const cts = makePullback(traced, who)(1);
-  const value = traced.out.outPrimals[0]!;
+  const value = traced.out.outPrimals[0];
   return {
     value: value.ndim === 0 ? value : value.reshape([]),
     aux: traced.out.aux,

@@ -24,7 +24,7 @@ export type VjpRule<P extends Primitive> = (
 
 /** Elementwise unary: x̄ = ȳ · f′(x). */
 function unary(deriv: (x: Tensor, out: Tensor) => Tensor): VjpRule<Primitive> {
-  return (ct, [x], out) => [mul(ct, deriv(x!, out))];
+  return (ct, [x], out) => [mul(ct, deriv(x, out))];
 }
 
 /** Elementwise binary: ā = unbroadcast(ȳ · ∂f/∂a), b̄ likewise. */
@@ -33,8 +33,8 @@ function binary(
   db: (a: Tensor, b: Tensor, out: Tensor) => Tensor,
 ): VjpRule<Primitive> {
   return (ct, [a, b], out, _p, needs) => [
-    needs[0] ? sumToShape(mul(ct, da(a!, b!, out)), a!.shape) : null,
-    needs[1] ? sumToShape(mul(ct, db(a!, b!, out)), b!.shape) : null,
+    needs[0] ? sumToShape(mul(ct, da(a, b, out)), a.shape) : null,
+    needs[1] ? sumToShape(mul(ct, db(a, b, out)), b.shape) : null,
   ];
 }
 
@@ -48,15 +48,15 @@ function chooser(): (
 ) => Tensor[] {
   // x̄ = ȳ · [x = max] / #ties
   return (ct, [x], out, { axes }) => [
-    mul(ops.reshape(ct, keepShape(x!.shape, axes)), tieWeights(x!, out, axes)),
+    mul(ops.reshape(ct, keepShape(x.shape, axes)), tieWeights(x, out, axes)),
   ];
 }
 
 export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
   [Primitive.Neg]: (ct) => [neg(ct)],
   [Primitive.Exp]: unary((_x, out) => out),
-  [Primitive.Log]: (ct, [x]) => [div(ct, x!)],
-  [Primitive.Log1p]: (ct, [x]) => [div(ct, ops.add(x!, 1))],
+  [Primitive.Log]: (ct, [x]) => [div(ct, x)],
+  [Primitive.Log1p]: (ct, [x]) => [div(ct, ops.add(x, 1))],
   [Primitive.Expm1]: unary((_x, out) => ops.add(out, 1)),
   [Primitive.Sin]: unary((x) => ops.cos(x)),
   [Primitive.Cos]: unary((x) => neg(ops.sin(x))),
@@ -76,12 +76,12 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
   [Primitive.Abs]: unary((x) => ops.sign(x)),
   [Primitive.Sign]: none,
   [Primitive.Add]: (ct, [a, b], _o, _p, needs) => [
-    needs[0] ? sumToShape(ct, a!.shape) : null,
-    needs[1] ? sumToShape(ct, b!.shape) : null,
+    needs[0] ? sumToShape(ct, a.shape) : null,
+    needs[1] ? sumToShape(ct, b.shape) : null,
   ],
   [Primitive.Sub]: (ct, [a, b], _o, _p, needs) => [
-    needs[0] ? sumToShape(ct, a!.shape) : null,
-    needs[1] ? sumToShape(neg(ct), b!.shape) : null,
+    needs[0] ? sumToShape(ct, a.shape) : null,
+    needs[1] ? sumToShape(neg(ct), b.shape) : null,
   ],
   [Primitive.Mul]: binary(
     (_a, b) => b,
@@ -89,8 +89,8 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
   ),
   // ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −(a/b)/b
   [Primitive.Div]: (ct, [a, b], out, _p, needs) => [
-    needs[0] ? sumToShape(div(ct, b!), a!.shape) : null,
-    needs[1] ? sumToShape(neg(div(mul(ct, out), b!)), b!.shape) : null,
+    needs[0] ? sumToShape(div(ct, b), a.shape) : null,
+    needs[1] ? sumToShape(neg(div(mul(ct, out), b)), b.shape) : null,
   ],
   [Primitive.Pow]: binary(
     (x, y) => powDx(x, y),
@@ -107,38 +107,38 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
   [Primitive.Compare]: () => [null, null],
   [Primitive.Where]: (ct, [c, a, b], _o, _p, needs) => [
     null,
-    needs[1] ? sumToShape(ops.where(c!, ct, 0), a!.shape) : null,
-    needs[2] ? sumToShape(ops.where(c!, 0, ct), b!.shape) : null,
+    needs[1] ? sumToShape(ops.where(c, ct, 0), a.shape) : null,
+    needs[2] ? sumToShape(ops.where(c, 0, ct), b.shape) : null,
   ],
   [Primitive.Sum]: (ct, [x], _o, { axes }) => [
-    ops.broadcastTo(ops.reshape(ct, keepShape(x!.shape, axes)), x!.shape),
+    ops.broadcastTo(ops.reshape(ct, keepShape(x.shape, axes)), x.shape),
   ],
   [Primitive.ReduceMax]: chooser(),
   [Primitive.ReduceMin]: chooser(),
   // ∂Πx/∂xᵢ = Πx / xᵢ
   [Primitive.Prod]: (ct, [x], out, { axes }) => {
-    const kept = (t: Tensor): Tensor => ops.reshape(t, keepShape(x!.shape, axes));
-    return [div(mul(kept(ct), kept(out)), x!)];
+    const kept = (t: Tensor): Tensor => ops.reshape(t, keepShape(x.shape, axes));
+    return [div(mul(kept(ct), kept(out)), x)];
   },
   // Ā = C̄ Bᵀ, B̄ = Aᵀ C̄ (summed over broadcast batch axes)
   [Primitive.MatMul]: (ct, [a, b], _o, _p, needs) => [
     needs[0]
-      ? sumToShape(bind(Primitive.MatMul, [ct, ops.matrixTranspose(b!)], NO_PARAMS), a!.shape)
+      ? sumToShape(bind(Primitive.MatMul, [ct, ops.matrixTranspose(b)], NO_PARAMS), a.shape)
       : null,
     needs[1]
-      ? sumToShape(bind(Primitive.MatMul, [ops.matrixTranspose(a!), ct], NO_PARAMS), b!.shape)
+      ? sumToShape(bind(Primitive.MatMul, [ops.matrixTranspose(a), ct], NO_PARAMS), b.shape)
       : null,
   ],
   // B̄ = A⁻ᵀ X̄, Ā = −B̄ Xᵀ
   [Primitive.Solve]: (ct, [a], out) => {
-    const bBar = bind(Primitive.Solve, [ops.matrixTranspose(a!), ct], NO_PARAMS);
+    const bBar = bind(Primitive.Solve, [ops.matrixTranspose(a), ct], NO_PARAMS);
     return [neg(bind(Primitive.MatMul, [bBar, ops.matrixTranspose(out)], NO_PARAMS)), bBar];
   },
   // Ā = ȳ · det A · A⁻ᵀ
   [Primitive.Det]: (ct, [a], out) => {
-    const n = a!.shape[a!.ndim - 1]!;
-    const at = ops.matrixTranspose(a!);
-    const invT = bind(Primitive.Solve, [at, ops.broadcastTo(eye(n), a!.shape)], NO_PARAMS);
+    const n = a.shape[a.ndim - 1];
+    const at = ops.matrixTranspose(a);
+    const invT = bind(Primitive.Solve, [at, ops.broadcastTo(eye(n), a.shape)], NO_PARAMS);
     const scale = ops.reshape(mul(ct, out), [...out.shape, 1, 1]);
     return [mul(scale, invT)];
   },
@@ -146,28 +146,28 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
   [Primitive.Svd]: (ct, [a], _o, { part }) => {
     if (part !== "s")
       throw new Error("svd: only the singular values are differentiable, not u or vt");
-    const uu = ops.stopGradient(bind(Primitive.Svd, [a!], { part: "u" }));
-    const vt = ops.stopGradient(bind(Primitive.Svd, [a!], { part: "vt" }));
+    const uu = ops.stopGradient(bind(Primitive.Svd, [a], { part: "u" }));
+    const vt = ops.stopGradient(bind(Primitive.Svd, [a], { part: "vt" }));
     return [bind(Primitive.MatMul, [mul(uu, ops.expandDims(ct, -2)), vt], NO_PARAMS)];
   },
-  [Primitive.Reshape]: (ct, [x]) => [ops.reshape(ct, x!.shape)],
-  [Primitive.BroadcastTo]: (ct, [x]) => [sumToShape(ct, x!.shape)],
+  [Primitive.Reshape]: (ct, [x]) => [ops.reshape(ct, x.shape)],
+  [Primitive.BroadcastTo]: (ct, [x]) => [sumToShape(ct, x.shape)],
   [Primitive.Transpose]: (ct, _x, _o, { perm }) => [ops.transpose(ct, inversePerm(perm))],
   [Primitive.Slice]: (ct, [x], _o, { start, step }) => [
-    bind(Primitive.Pad, [ct], { start, step, shape: x!.shape.slice() }),
+    bind(Primitive.Pad, [ct], { start, step, shape: x.shape.slice() }),
   ],
   [Primitive.Pad]: (ct, [x], _o, { start, step }) => [
     bind(Primitive.Slice, [ct], {
       start,
       step,
-      stop: start.map((s, d) => s + (x!.shape[d]! - 1) * step[d]! + 1),
+      stop: start.map((s, d) => s + (x.shape[d] - 1) * step[d] + 1),
     }),
   ],
   [Primitive.Concat]: (ct, xs, _o, { axis }, needs) => {
     let at = 0;
     return xs.map((x, i) => {
       const from = at;
-      at += x.shape[axis]!;
+      at += x.shape[axis];
       if (!needs[i]) return null;
       const start = x.shape.map((_, d) => (d === axis ? from : 0));
       const stop = x.shape.map((n, d) => (d === axis ? from + n : n));
@@ -175,7 +175,7 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
     });
   },
   [Primitive.Take]: (ct, [x], _o, { axis, indices, indexShape }) => [
-    bind(Primitive.ScatterAdd, [ct], { axis, indices, indexShape, size: x!.shape[axis]! }),
+    bind(Primitive.ScatterAdd, [ct], { axis, indices, indexShape, size: x.shape[axis] }),
   ],
   [Primitive.ScatterAdd]: (ct, _x, _o, { axis, indices, indexShape }) => [
     bind(Primitive.Take, [ct], { axis, indices, indexShape }),

@@ -92,7 +92,7 @@ export class VJPTrace extends Trace {
     inPhase("backward", () => {
       for (let i = this.tape.length - 1; i >= 0; i--) {
         const ct = cts[i];
-        const entry = this.tape[i]!;
+        const entry = this.tape[i];
         if (ct === null || ct === undefined || (entry.prim === null && entry.custom === null))
           continue;
         const needs = entry.inputs.map((n) => n >= 0);
