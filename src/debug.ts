@@ -33,7 +33,7 @@ export class NonFiniteError extends Error {
 
 function firstNonFinite(data: Float64Array): number {
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i]!)) return i;
+    if (!Number.isFinite(data[i])) return i;
   }
   return -1;
 }
@@ -59,7 +59,7 @@ function inputValuesAt(inputs: readonly Tensor[], output: Tensor, index: number)
 function check(prim: Primitive, inputs: readonly Tensor[], output: Tensor, phase: Phase): void {
   const index = firstNonFinite(output.data);
   if (index < 0) return;
-  const value = output.data[index]!;
+  const value = output.data[index];
   const fromInput = inputs.some((x) => firstNonFinite(x.data) >= 0);
   const shapes = inputs.map((x) => x.shape.slice());
   const where = output.size === 1 ? "" : ` at flat index ${index} of ${fmtShape(output.shape)}`;
