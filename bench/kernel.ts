@@ -1,0 +1,207 @@
+/**
+ * `npm run bench:kernel`: the kernel's speed, side by side with tslab's kernel, through the same
+ * Jupyter client (jupyter_client, bench/kernel_jupyter.py), plus the child-process channel's own
+ * figures (kernel/client.ts, as the VS Code extension uses it). Prints a table with ratios and
+ * writes it to the "## Kernel" section of BENCHMARKS.md. Not a test: it asserts nothing.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { createKernelClient } from "../kernel/client.js";
+
+const ROOT = resolve(import.meta.dirname, "..", "..");
+const PYTHON = "/usr/bin/python3";
+const FIRST_CELL = "const first: number = 40 + 2;\nfirst";
+const TRIVIAL_RUNS = 100;
+
+interface Figures {
+  start_ms: number;
+  trivial_p50_ms: number;
+  trivial_p95_ms: number;
+  interrupt_ms: number;
+  restart_ms: number;
+}
+
+function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(
+    sorted.length - 1,
+    Math.max(0, Math.round((q / 100) * (sorted.length - 1))),
+  );
+  return sorted[index];
+}
+
+function median(values: number[]): number {
+  return percentile(values, 50);
+}
+
+/** Kernelspecs for both kernels in a fresh prefix; returns its share/jupyter folder. */
+function installKernelspecs(prefix: string): string {
+  execFileSync(
+    process.execPath,
+    [join(ROOT, "dist/cli/cotangent.js"), "install-kernel", "--prefix", prefix],
+    {
+      stdio: "ignore",
+    },
+  );
+  const tslabDir = join(prefix, "share/jupyter/kernels/tslab");
+  mkdirSync(tslabDir, { recursive: true });
+  const tslab = join(ROOT, "node_modules/tslab/bin/tslab");
+  const spec = {
+    argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],
+    display_name: "TypeScript (tslab)",
+    language: "typescript",
+  };
+  writeFileSync(join(tslabDir, "kernel.json"), JSON.stringify(spec, null, 2));
+  return join(prefix, "share/jupyter");
+}
+
+function jupyterFigures(jupyterPath: string): Record<string, Figures> {
+  const out = execFileSync(PYTHON, [join(ROOT, "bench/kernel_jupyter.py"), "cotangent", "tslab"], {
+    cwd: mkdtempSync(join(tmpdir(), "cotangent-bench-cwd-")),
+    env: {
+      ...process.env,
+      JUPYTER_PATH: jupyterPath,
+      JUPYTER_RUNTIME_DIR: join(jupyterPath, "runtime"),
+      JUPYTER_PLATFORM_DIRS: "1",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(out.toString()) as Record<string, Figures>;
+}
+
+/** The child-process channel alone: kernel/client.ts driving the executor, no Jupyter. */
+async function channelFigures(): Promise<Figures> {
+  const options = { executorPath: join(ROOT, "dist/kernel/executor.cjs"), cwd: tmpdir() };
+  const starts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const client = createKernelClient(options);
+    await runOk(client, FIRST_CELL);
+    starts.push(performance.now() - t0);
+    await client.shutdown();
+  }
+  const client = createKernelClient(options);
+  await runOk(client, FIRST_CELL);
+  for (let i = 0; i < 5; i++) await runOk(client, "1");
+  const trivial: number[] = [];
+  for (let i = 0; i < TRIVIAL_RUNS; i++) {
+    const t0 = performance.now();
+    await runOk(client, "1");
+    trivial.push(performance.now() - t0);
+  }
+  const interrupts: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const running = client.execute("while (true) {}");
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = performance.now();
+    client.interrupt();
+    await running;
+    interrupts.push(performance.now() - t0);
+  }
+  const restarts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await client.restart();
+    await runOk(client, FIRST_CELL);
+    restarts.push(performance.now() - t0);
+  }
+  await client.shutdown();
+  return {
+    start_ms: median(starts),
+    trivial_p50_ms: percentile(trivial, 50),
+    trivial_p95_ms: percentile(trivial, 95),
+    interrupt_ms: median(interrupts),
+    restart_ms: median(restarts),
+  };
+}
+
+async function runOk(client: ReturnType<typeof createKernelClient>, code: string): Promise<void> {
+  const errors: string[] = [];
+  const done = await client.execute(code, {
+    onError: (e) => errors.push(`${e.ename}: ${e.evalue}`),
+  });
+  if (done.status !== "ok")
+    throw new Error(`cell ${JSON.stringify(code)} ended ${done.status}: ${errors.join("; ")}`);
+}
+
+const ms = (value: number): string =>
+  Number.isFinite(value) ? `${value < 100 ? value.toFixed(1) : value.toFixed(0)} ms` : "—";
+const ratio = (theirs: number, ours: number): string =>
+  Number.isFinite(theirs / ours) ? `${(theirs / ours).toFixed(2)}×` : "—";
+
+function table(ours: Figures, tslab: Figures, channel: Figures): string {
+  const rows: [string, keyof Figures, string][] = [
+    ["start to first type-checked result", "start_ms", "≥ 1.5× faster"],
+    ["trivial cell, p50 (100 cells)", "trivial_p50_ms", "≥ 1.5× faster"],
+    ["trivial cell, p95 (100 cells)", "trivial_p95_ms", ""],
+    ["interrupt `while (true) {}` (SIGINT → reply)", "interrupt_ms", "≤ 100 ms"],
+    ["restart to first result", "restart_ms", "≥ 1.5× faster"],
+  ];
+  const lines = [
+    "| measure | cotangent (Jupyter) | tslab (Jupyter) | tslab ÷ cotangent | target | cotangent channel (no Jupyter) |",
+    "| --- | ---: | ---: | ---: | --- | ---: |",
+    ...rows.map(
+      ([label, key, target]) =>
+        `| ${label} | ${ms(ours[key])} | ${ms(tslab[key])} | ${ratio(tslab[key], ours[key])} | ${target} | ${ms(channel[key])} |`,
+    ),
+  ];
+  return lines.join("\n");
+}
+
+function writeSection(body: string): void {
+  const file = join(ROOT, "BENCHMARKS.md");
+  const current = existsSync(file)
+    ? readFileSync(file, "utf8")
+    : "# Benchmarks\n\nFigures measured on this project's reference machine (2 cores). Regenerate with the npm scripts named in each section.\n";
+  const section = `## Kernel\n\n${body}\n`;
+  const start = current.search(/^## Kernel\s*$/m);
+  let next: string;
+  if (start < 0) {
+    next = `${current.trimEnd()}\n\n${section}`;
+  } else {
+    const rest = current.slice(start + 1);
+    const following = rest.search(/^## /m);
+    const end = following < 0 ? current.length : start + 1 + following;
+    next = `${current.slice(0, start)}${section}${following < 0 ? "" : `\n${current.slice(end)}`}`;
+  }
+  writeFileSync(file, next.endsWith("\n") ? next : `${next}\n`);
+}
+
+async function main(): Promise<void> {
+  for (const needed of ["dist/cli/cotangent.js", "dist/kernel/executor.cjs"]) {
+    if (!existsSync(join(ROOT, needed)))
+      throw new Error(`bench:kernel needs ${needed}: run npm run build first`);
+  }
+  const prefix = mkdtempSync(join(tmpdir(), "cotangent-bench-"));
+  try {
+    const jupyter = jupyterFigures(installKernelspecs(prefix));
+    console.error("measuring the child-process channel ...");
+    const channel = await channelFigures();
+    const ours = jupyter["cotangent"];
+    const tslab = jupyter["tslab"];
+    const tslabVersion = (
+      JSON.parse(readFileSync(join(ROOT, "node_modules/tslab/package.json"), "utf8")) as {
+        version: string;
+      }
+    ).version;
+    const body = [
+      `\`npm run bench:kernel\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores. Both kernels driven by the same`,
+      `jupyter_client (bench/kernel_jupyter.py); tslab ${tslabVersion} from node_modules. A cell's time runs from sending`,
+      "execute_request to its reply and idle status. Start and restart: medians of 3, to the first",
+      "type-checked result; interrupt: median of 5; the channel column is kernel/client.ts alone.",
+      "",
+      table(ours, tslab, channel),
+    ].join("\n");
+    console.log(`\n${body}\n`);
+    writeSection(body);
+    console.error("wrote the Kernel section of BENCHMARKS.md");
+  } finally {
+    rmSync(prefix, { recursive: true, force: true });
+  }
+}
+
+await main();
