@@ -3,7 +3,7 @@
  * first (the slow part: loading TypeScript) and binds the sockets while it warms up. SIGINT
  * (kernelspec `interrupt_mode: signal`) interrupts the running cell; SIGTERM shuts down.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { createKernelClient, type SpawnFn } from "../client.js";
 import { linkKernelClient } from "./client-link.js";
@@ -16,18 +16,29 @@ const log = (text: string): void => {
   process.stderr.write(`[cotangent kernel] ${text}\n`);
 };
 
+/** Executors started by this process, killed when it exits however it exits. */
+const executors = new Set<ChildProcess>();
+
 /**
  * The executor gets its own process group: Jupyter delivers SIGINT to the kernel's whole group,
- * and the kernel forwards the interrupt itself. The executor exits when its pipe closes, so it
- * does not outlive the kernel.
+ * and the kernel forwards the interrupt itself (a second, direct SIGINT would reach the executor
+ * twice). Being detached, it is killed explicitly when the kernel exits.
  */
-const spawnExecutor: SpawnFn = (command, args, options) =>
-  spawn(command, [...args], {
+const spawnExecutor: SpawnFn = (command, args, options) => {
+  const child = spawn(command, [...args], {
     cwd: options.cwd,
     env: options.env,
     stdio: ["ignore", "pipe", "pipe", "pipe"],
     detached: true,
   });
+  executors.add(child);
+  child.once("exit", () => executors.delete(child));
+  return child;
+};
+
+process.once("exit", () => {
+  for (const child of executors) child.kill("SIGKILL");
+});
 
 export async function main(args: readonly string[]): Promise<void> {
   const file = args[0];
@@ -42,6 +53,8 @@ export async function main(args: readonly string[]): Promise<void> {
   });
   const executor = linkKernelClient(client, log);
   executor.ready().catch((error: unknown) => log(`the executor did not start: ${String(error)}`));
+  process.on("SIGINT", () => executor.interrupt());
+  process.on("unhandledRejection", (reason) => log(`unhandled rejection: ${String(reason)}`));
 
   const info = parseConnectionInfo(await readFile(file, "utf8"), file);
   const open: { sockets?: KernelSockets } = {};
@@ -63,7 +76,6 @@ export async function main(args: readonly string[]): Promise<void> {
   });
   kernel.announceStarting();
 
-  process.on("SIGINT", () => kernel.interrupt());
   process.on("SIGTERM", () => {
     executor
       .shutdown()
