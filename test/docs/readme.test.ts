@@ -15,6 +15,8 @@ const ROOT = join(import.meta.dirname, "..", "..");
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
 const blocks = extractBlocks(readme, ["ts", "typescript"]);
 const scratch = mkdtempSync(join(tmpdir(), "cotangent-readme-"));
+// The blocks are ES modules, as cells and user code are.
+writeFileSync(join(scratch, "package.json"), '{ "type": "module" }\n');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Collected by the generated code: one entry per `// →` line. */
@@ -39,7 +41,9 @@ describe("README.md", () => {
       extends: join(ROOT, "tsconfig.base.json"),
       compilerOptions: {
         noEmit: true,
-        types: [],
+        // Cells see Node's globals (console, process), so the examples may too.
+        types: ["node"],
+        typeRoots: [join(ROOT, "node_modules", "@types")],
         noUnusedLocals: false,
         baseUrl: ROOT,
         paths: { cotangent: ["src/index.ts"] },
