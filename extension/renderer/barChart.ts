@@ -32,7 +32,7 @@ export function barChart(
   canvas.style.height = `${HEIGHT}px`;
   let limit = 0;
   for (let k = 0; k < n; k++)
-    if (Number.isFinite(values[k]!)) limit = Math.max(limit, Math.abs(values[k]!));
+    if (Number.isFinite(values[k])) limit = Math.max(limit, Math.abs(values[k]));
   if (limit === 0) limit = 1;
   const context = canvas.getContext("2d");
   if (context) {
@@ -40,7 +40,7 @@ export function barChart(
     const mid = HEIGHT / 2;
     const { step, bar } = barLayout(n, width);
     for (let k = 0; k < n; k++) {
-      const v = values[k]!;
+      const v = values[k];
       const [r, g, b] = scale.rgb(Number.isFinite(v) ? v : NaN);
       context.fillStyle = `rgb(${r},${g},${b})`;
       const h = Number.isFinite(v) ? (Math.abs(v) / limit) * (mid - 4) : mid - 4;

@@ -23,8 +23,8 @@ export function shortArray(encoded: EncodedArray, max = 5): string {
 }
 
 function mini(jacobian: JacobianPayload, onOpen: () => void, name: string): HTMLCanvasElement {
-  const rows = jacobian.values.shape[0]!;
-  const cols = jacobian.values.shape[1]!;
+  const rows = jacobian.values.shape[0];
+  const cols = jacobian.values.shape[1];
   const limit =
     jacobian.stats.maxAbs > 0 && Number.isFinite(jacobian.stats.maxAbs) ? jacobian.stats.maxAbs : 1;
   const canvas = el("canvas", {
@@ -61,7 +61,7 @@ function box(title: string, lines: (string | Node)[], extra = ""): HTMLElement {
 
 /** Subscript k as text: f₁, f₂, … */
 function sub(k: number): string {
-  return String(k).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[Number(d)]!);
+  return String(k).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[Number(d)]);
 }
 
 /** Build the chain view inside `root`. */
@@ -90,7 +90,7 @@ export function renderChain(root: HTMLElement, payload: ChainPayload, hooks: Vie
       return;
     }
     open = index;
-    const stage = stages[index]!;
+    const stage = stages[index];
     const host = el("div");
     expanded.replaceChildren(
       el(
@@ -109,7 +109,7 @@ export function renderChain(root: HTMLElement, payload: ChainPayload, hooks: Vie
     i % 2 === 0 ? "minmax(120px, auto)" : "24px",
   ).join(" ");
   // top row: x → f₁ → f₂ → … → f_k (each stage box holds its output)
-  const first = stages[0]!;
+  const first = stages[0];
   const top: HTMLElement[] = [
     box("x", [formatShape(first.inShape), shortArray(first.input)], "ct-forward"),
   ];

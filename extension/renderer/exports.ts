@@ -37,7 +37,7 @@ export function toCsv(m: MatrixExport): string {
     lines.push(["", ...header].join(","));
   }
   for (let i = 0; i < m.rows; i++) {
-    const row = Array.from({ length: m.cols }, (_, j) => csvNumber(m.values[i * m.cols + j]!));
+    const row = Array.from({ length: m.cols }, (_, j) => csvNumber(m.values[i * m.cols + j]));
     lines.push(labelled ? [csvField(m.outputs?.[i] ?? `f${i}`), ...row].join(",") : row.join(","));
   }
   return `${lines.join("\n")}\n`;
@@ -59,7 +59,7 @@ export function toLatex(m: MatrixExport): string {
   const rows: string[] = [];
   for (let i = 0; i < m.rows; i++) {
     const entries = Array.from({ length: m.cols }, (_, j) =>
-      latexNumber(m.values[i * m.cols + j]!),
+      latexNumber(m.values[i * m.cols + j]),
     );
     rows.push(`  ${entries.join(" & ")}`);
   }
@@ -72,7 +72,7 @@ export function toJson(m: MatrixExport): string {
   for (let i = 0; i < m.rows; i++) {
     const row: (number | null)[] = [];
     for (let j = 0; j < m.cols; j++) {
-      const v = m.values[i * m.cols + j]!;
+      const v = m.values[i * m.cols + j];
       row.push(Number.isFinite(v) ? v : null);
     }
     values.push(row);

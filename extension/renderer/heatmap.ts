@@ -73,7 +73,7 @@ export function fillPixels(
   scale: ColorScale,
   out: Uint8ClampedArray,
 ): void {
-  for (let k = 0; k < values.length; k++) scale.write(out, k * 4, values[k]!);
+  for (let k = 0; k < values.length; k++) scale.write(out, k * 4, values[k]);
 }
 
 /**

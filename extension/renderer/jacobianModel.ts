@@ -22,8 +22,8 @@ export interface JacobianModel {
 }
 
 export function decodeJacobian(payload: JacobianPayload): JacobianModel {
-  const rows = payload.values.shape[0]!;
-  const cols = payload.values.shape[1]!;
+  const rows = payload.values.shape[0];
+  const cols = payload.values.shape[1];
   const d = payload.downsampled;
   return {
     payload,
@@ -78,9 +78,9 @@ export function colName(model: JacobianModel, j: number): string {
 /** The hover read-out of cell (i, j): ∂fᵢ/∂xⱼ = value (blocks: max |·| and mean). */
 export function readout(model: JacobianModel, i: number, j: number): string {
   const k = i * model.cols + j;
-  const v = model.values[k]!;
+  const v = model.values[k];
   if (model.block && model.mean) {
-    return `block ${rowName(model, i)} × ${colName(model, j)}: max |·| ${valueText(model, v)}, mean ${formatNumber(model.mean[k]!, 6)}`;
+    return `block ${rowName(model, i)} × ${colName(model, j)}: max |·| ${valueText(model, v)}, mean ${formatNumber(model.mean[k], 6)}`;
   }
   return `∂${rowName(model, i)}/∂${colName(model, j)} = ${valueText(model, v)}`;
 }

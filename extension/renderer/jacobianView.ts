@@ -152,7 +152,7 @@ function numericTable(model: JacobianModel): HTMLElement {
   for (let i = 0; i < rows; i++) {
     const tr = el("tr", {}, el("th", { scope: "row" }, rowName(model, i)));
     for (let j = 0; j < cols; j++)
-      tr.append(el("td", {}, formatNumber(model.values[i * model.cols + j]!, 4)));
+      tr.append(el("td", {}, formatNumber(model.values[i * model.cols + j], 4)));
     body.append(tr);
   }
   const table = el("table", { class: "ct-table" }, el("thead", {}, head), body);
@@ -353,5 +353,5 @@ export function renderJacobian(
 /** The precise text of one entry, for tests and the report. */
 export function entryText(payload: JacobianPayload, i: number, j: number): string {
   const model = decodeJacobian(payload);
-  return valueText(model, model.values[i * model.cols + j]!);
+  return valueText(model, model.values[i * model.cols + j]);
 }

@@ -28,7 +28,7 @@ export function traceData(payload: TracePayload, log: boolean): uPlot.AlignedDat
     const values = decodeArray(s.values);
     const out = new Array<number | null>(values.length);
     for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
+      const v = values[i];
       out[i] = Number.isFinite(v) && (!log || v > 0) ? v : null;
     }
     return out;
@@ -104,7 +104,7 @@ export function createTraceView(
         { label: "step", value: (_u, v) => (v === null ? "—" : formatNumber(v, 8)) },
         ...payload.series.map((s, i) => ({
           label: s.name,
-          stroke: COLORS[i % COLORS.length]!,
+          stroke: COLORS[i % COLORS.length],
           width: 1.5,
           spanGaps: false,
           value: (_u: uPlot, v: number | null) => (v === null ? "—" : formatNumber(v, 6)),

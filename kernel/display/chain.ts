@@ -97,7 +97,7 @@ export function chainPayload(chain: ChainInput, svd?: SingularValuesFn): ChainPa
 /** A short rendering of a vector's values: "[1, 2, 3, …]" (at most `max` numbers). */
 export function shortValues(data: ArrayLike<number>, max = 6): string {
   const shown = Array.from({ length: Math.min(max, data.length) }, (_, i) =>
-    formatNumber(data[i]!, 4),
+    formatNumber(data[i], 4),
   );
   return `[${shown.join(", ")}${data.length > max ? ", …" : ""}]`;
 }
@@ -133,7 +133,7 @@ const ARROW = "display:inline-block;vertical-align:top;margin-top:28px;font-size
 /** The HTML fallback: one box per stage with its shapes, values, cotangents and Jacobian. */
 export function chainHtml(payload: ChainPayload, chain: ChainInput): string {
   const boxes = payload.stages.map((stage, k) => {
-    const s = chain.stages[k]!;
+    const s = chain.stages[k];
     const svg = jacobianSvg({ ...stage.jacobian, title: "" });
     return [
       `<div style="${BOX}">`,

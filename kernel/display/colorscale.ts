@@ -50,8 +50,8 @@ export function interpolate(t: number): Rgb {
   const position = ((clamped + 1) / 2) * (STOPS.length - 1);
   const lower = Math.min(Math.floor(position), STOPS.length - 2);
   const f = position - lower;
-  const a = STOPS[lower]!;
-  const b = STOPS[lower + 1]!;
+  const a = STOPS[lower];
+  const b = STOPS[lower + 1];
   return [
     Math.round(a[0] + (b[0] - a[0]) * f),
     Math.round(a[1] + (b[1] - a[1]) * f),
@@ -63,7 +63,7 @@ export function interpolate(t: number): Rgb {
 export function symmetricLimit(values: ArrayLike<number>): number {
   let limit = 0;
   for (let i = 0; i < values.length; i++) {
-    const m = Math.abs(values[i]!);
+    const m = Math.abs(values[i]);
     if (m > limit && Number.isFinite(m)) limit = m;
   }
   return limit > 0 ? limit : 1;
@@ -115,7 +115,7 @@ export function makeColorScale(limit: number, mode: ColorMode = "linear"): Color
   const rgb = (v: number): Rgb => {
     const out = new Uint8Array(4);
     write(out, 0, v);
-    return [out[0]!, out[1]!, out[2]!];
+    return [out[0], out[1], out[2]];
   };
   return { mode, limit, unit, rgb, write };
 }

@@ -47,7 +47,7 @@ export function unravelIndex(flat: number, shape: readonly number[]): string {
   const parts = new Array<number>(shape.length);
   let rest = flat;
   for (let d = shape.length - 1; d >= 0; d--) {
-    const size = shape[d]!;
+    const size = shape[d];
     parts[d] = rest % size;
     rest = Math.floor(rest / size);
   }

@@ -59,10 +59,10 @@ function spectralStats(
   if (source.rows === 0 || source.cols === 0) return {};
   const sigma = singularValues(dense, source.rows, source.cols);
   if (sigma.length === 0 || sigma.some((s) => !Number.isFinite(s))) return {};
-  const top = sigma[0]!;
+  const top = sigma[0];
   const tolerance = Math.max(source.rows, source.cols) * Number.EPSILON * top;
   const rank = sigma.filter((s) => s > tolerance).length;
-  const smallest = sigma[sigma.length - 1]!;
+  const smallest = sigma[sigma.length - 1];
   const cond = smallest > 0 ? top / smallest : Infinity;
   return { singularValues: sigma, rank, cond };
 }

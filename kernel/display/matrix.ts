@@ -36,7 +36,7 @@ export function matrixStats(source: MatrixSource): MatrixStats {
   for (let i = 0; i < source.rows; i++) {
     const row = source.row(i);
     for (let j = 0; j < source.cols; j++) {
-      const v = row[j]!;
+      const v = row[j];
       if (v !== 0) nnz++;
       const m = Math.abs(v);
       sumSquares += m * m;
@@ -87,17 +87,17 @@ export function downsample(source: MatrixSource, maxSide: number = LIMITS.maxSid
     const row = source.row(i);
     const base = Math.floor(i / blockRows) * gridCols;
     for (let j = 0; j < source.cols; j++) {
-      const v = row[j]!;
+      const v = row[j];
       const cell = base + Math.floor(j / blockCols);
-      const best = maxAbs[cell]!;
+      const best = maxAbs[cell];
       if (Math.abs(v) > Math.abs(best) || Number.isNaN(v)) {
         if (!Number.isNaN(best)) maxAbs[cell] = v;
       }
-      sum[cell] = sum[cell]! + v;
-      count[cell] = count[cell]! + 1;
+      sum[cell] = sum[cell] + v;
+      count[cell] = count[cell] + 1;
     }
   }
   const mean = new Float64Array(sum.length);
-  for (let k = 0; k < sum.length; k++) mean[k] = sum[k]! / count[k]!;
+  for (let k = 0; k < sum.length; k++) mean[k] = sum[k] / count[k];
   return { ...grid, maxAbs, mean };
 }

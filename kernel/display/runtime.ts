@@ -35,7 +35,7 @@ export const runtimeSingularValues: SingularValuesFn = (data, rows, cols) =>
 function splitShape(t: Tensor): { outShape: number[]; inShape: number[] } {
   if (t instanceof Jacobian) return { outShape: [...t.outShape], inShape: [...t.inShape] };
   if (t.shape.length === 0) return { outShape: [], inShape: [] };
-  return { outShape: [t.shape[0]!], inShape: t.shape.slice(1) };
+  return { outShape: [t.shape[0]], inShape: t.shape.slice(1) };
 }
 
 /** The payload input (and the text rendering) of a Jacobian, sparse Jacobian or labelled view. */

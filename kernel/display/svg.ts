@@ -3,7 +3,7 @@
  * and a trace line chart. Self-contained SVG on a white background, every payload string escaped.
  */
 import { decodeArray, type JacobianPayload, type TracePayload } from "../shared/payloads.js";
-import { colorBarTicks, makeColorScale, symmetricLimit, toHex, type Rgb } from "./colorscale.js";
+import { colorBarTicks, makeColorScale, symmetricLimit, toHex } from "./colorscale.js";
 import { escapeXml, formatNumber, formatShape } from "./format.js";
 import { denseSource, downsample } from "./matrix.js";
 
@@ -71,7 +71,7 @@ export function jacobianSvg(payload: JacobianPayload): string {
   }
   for (let i = 0; i < small.gridRows; i++) {
     for (let j = 0; j < small.gridCols; j++) {
-      const fill = toHex(scale.rgb(small.maxAbs[i * small.gridCols + j]!) as Rgb);
+      const fill = toHex(scale.rgb(small.maxAbs[i * small.gridCols + j]));
       parts.push(
         `<rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" fill="${fill}"/>`,
       );
@@ -132,15 +132,15 @@ export function decimate(xs: Float64Array, ys: Float64Array, buckets: number): [
     let lo = -1;
     let hi = -1;
     for (let k = start; k < Math.min(n, start + per); k++) {
-      const y = ys[k]!;
+      const y = ys[k];
       if (!Number.isFinite(y)) continue;
-      if (lo < 0 || y < ys[lo]!) lo = k;
-      if (hi < 0 || y > ys[hi]!) hi = k;
+      if (lo < 0 || y < ys[lo]) lo = k;
+      if (hi < 0 || y > ys[hi]) hi = k;
     }
     if (lo < 0) continue;
     const [a, b] = lo <= hi ? [lo, hi] : [hi, lo];
-    out.push([xs[a]!, ys[a]!]);
-    if (b !== a) out.push([xs[b]!, ys[b]!]);
+    out.push([xs[a], ys[a]]);
+    if (b !== a) out.push([xs[b], ys[b]]);
   }
   return out;
 }
@@ -163,8 +163,8 @@ export function traceSvg(payload: TracePayload): string {
         lo = Math.min(lo, v);
         hi = Math.max(hi, v);
       }
-  const xLo = steps.length ? steps[0]! : 0;
-  const xHi = steps.length ? steps[steps.length - 1]! : 1;
+  const xLo = steps.length ? steps[0] : 0;
+  const xHi = steps.length ? steps[steps.length - 1] : 1;
   const log = lo > 0 && hi / lo > 1e3;
   if (!Number.isFinite(lo)) {
     lo = 0;
@@ -201,7 +201,7 @@ export function traceSvg(payload: TracePayload): string {
     `<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle" ${FONT}>step${log ? " (log y)" : ""}</text>`,
   );
   series.forEach((s, k) => {
-    const color = SERIES_COLORS[k % SERIES_COLORS.length]!;
+    const color = SERIES_COLORS[k % SERIES_COLORS.length];
     const points = decimate(steps, s.values, 400).filter(([, y]) => !log || y > 0);
     const d = points.map(([x, y]) => `${tx(x).toFixed(1)},${ty(y).toFixed(1)}`).join(" ");
     parts.push(`<polyline points="${d}" fill="none" stroke="${color}" stroke-width="1.5"/>`);

@@ -20,7 +20,7 @@ function matrixTable(data: ArrayLike<number>, offset: number, rows: number, cols
   const body = rowIdx.map((i) => {
     const cells = colIdx.map((j) => {
       if (i < 0 || j < 0) return `<td style="${CELL}">…</td>`;
-      return `<td style="${CELL}">${escapeXml(formatNumber(data[offset + i * cols + j]!, 6))}</td>`;
+      return `<td style="${CELL}">${escapeXml(formatNumber(data[offset + i * cols + j], 6))}</td>`;
     });
     return `<tr><th style="${HEAD}">${i < 0 ? "⋮" : i}</th>${cells.join("")}</tr>`;
   });
@@ -39,16 +39,16 @@ export function tensorHtml(
   }
   const caption = `<div style="opacity:0.7;font-size:90%">${escapeXml(name)} ${escapeXml(formatShape(shape))}</div>`;
   if (shape.length === 0) {
-    return `<div>${caption}<code>${escapeXml(formatNumber(data[0]!, 8))}</code></div>`;
+    return `<div>${caption}<code>${escapeXml(formatNumber(data[0], 8))}</code></div>`;
   }
   if (shape.length <= 2) {
-    const rows = shape.length === 1 ? 1 : shape[0]!;
-    const cols = shape[shape.length - 1]!;
+    const rows = shape.length === 1 ? 1 : shape[0];
+    const cols = shape[shape.length - 1];
     return `<div>${caption}${matrixTable(data, 0, rows, cols)}</div>`;
   }
   // rank ≥ 3: one table per leading index, over the last two axes
-  const rows = shape[shape.length - 2]!;
-  const cols = shape[shape.length - 1]!;
+  const rows = shape[shape.length - 2];
+  const cols = shape[shape.length - 1];
   const leading = shape.slice(0, -2);
   const slices = shapeSize(leading);
   const parts = visibleIndices(slices, TABLE_MAX_SLICES).map((s) => {
@@ -63,33 +63,33 @@ function unravel(flat: number, shape: readonly number[]): number[] {
   const out = new Array<number>(shape.length);
   let rest = flat;
   for (let d = shape.length - 1; d >= 0; d--) {
-    out[d] = rest % shape[d]!;
-    rest = Math.floor(rest / shape[d]!);
+    out[d] = rest % shape[d];
+    rest = Math.floor(rest / shape[d]);
   }
   return out;
 }
 
 /** A numpy-like text rendering, for values without their own toString (summarised like numpy). */
 export function tensorText(data: ArrayLike<number>, shape: readonly number[]): string {
-  if (shape.length === 0) return formatNumber(data[0]!, 8);
+  if (shape.length === 0) return formatNumber(data[0], 8);
   const strides: number[] = [];
   let stride = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
     strides[d] = stride;
-    stride *= shape[d]!;
+    stride *= shape[d];
   }
   const render = (axis: number, offset: number, indent: string): string => {
-    const n = shape[axis]!;
+    const n = shape[axis];
     const idx = visibleIndices(n, axis === shape.length - 1 ? TABLE_MAX_COLS : 6);
     if (axis === shape.length - 1) {
-      const items = idx.map((j) => (j < 0 ? "..." : formatNumber(data[offset + j]!, 6)));
+      const items = idx.map((j) => (j < 0 ? "..." : formatNumber(data[offset + j], 6)));
       return `[${items.join(", ")}]`;
     }
     const sep = `,${"\n".repeat(shape.length - axis - 1)}${indent} `;
     const items = idx.map((i) =>
-      i < 0 ? "..." : render(axis + 1, offset + i * strides[axis]!, `${indent} `),
+      i < 0 ? "..." : render(axis + 1, offset + i * strides[axis], `${indent} `),
     );
     return `[${items.join(sep)}]`;
   };
-  return `tensor(${render(0, 0, "      ")}, shape=[${shape.join(", ")}])`;
+  return `tensor(${render(0, 0, " ".repeat("tensor(".length))}, shape=[${shape.join(", ")}])`;
 }

@@ -31,8 +31,8 @@ function encodeSeries(values: ArrayLike<number>): EncodedArray {
 function strided(values: readonly number[], stride: number): number[] {
   if (stride === 1) return [...values];
   const out: number[] = [];
-  for (let i = 0; i < values.length; i += stride) out.push(values[i]!);
-  if ((values.length - 1) % stride !== 0) out.push(values[values.length - 1]!);
+  for (let i = 0; i < values.length; i += stride) out.push(values[i]);
+  if ((values.length - 1) % stride !== 0) out.push(values[values.length - 1]);
   return out;
 }
 
@@ -64,11 +64,11 @@ export function traceText(trace: TraceInput): string {
   const n = trace.steps.length;
   const last = [...trace.series].map(([name, values]) => {
     let k = values.length - 1;
-    while (k >= 0 && Number.isNaN(values[k]!)) k--;
-    return `${name}=${k >= 0 ? formatNumber(values[k]!, 6) : "—"}`;
+    while (k >= 0 && Number.isNaN(values[k])) k--;
+    return `${name}=${k >= 0 ? formatNumber(values[k], 6) : "—"}`;
   });
   const state = trace.done ? "" : " (running)";
-  const at = n > 0 ? ` at step ${formatNumber(trace.steps[n - 1]!, 8)}` : "";
+  const at = n > 0 ? ` at step ${formatNumber(trace.steps[n - 1], 8)}` : "";
   return `trace "${trace.title}": ${n} steps${state}${last.length ? `; last${at}: ${last.join(" ")}` : ""}`;
 }
 

@@ -150,18 +150,27 @@ const LOOKUP = (() => {
 
 /** base64 of a byte array. */
 export function bytesToBase64(bytes: Uint8Array): string {
+  // btoa over a binary string (Node ≥ 16 and browsers) is ~20× faster than the loop below
+  if (typeof btoa === "function") {
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      const chunk = bytes.subarray(i, i + 0x8000) as unknown as number[];
+      binary += String.fromCharCode.apply(null, chunk);
+    }
+    return btoa(binary);
+  }
   const parts: string[] = [];
   const chunk = 3 * 4096;
   for (let start = 0; start < bytes.length; start += chunk) {
     const end = Math.min(start + chunk, bytes.length);
     let s = "";
     for (let i = start; i < end; i += 3) {
-      const b0 = bytes[i]!;
-      const b1 = i + 1 < end ? bytes[i + 1]! : 0;
-      const b2 = i + 2 < end ? bytes[i + 2]! : 0;
-      s += ALPHABET[b0 >> 2]! + ALPHABET[((b0 & 3) << 4) | (b1 >> 4)]!;
-      s += i + 1 < end ? ALPHABET[((b1 & 15) << 2) | (b2 >> 6)]! : "=";
-      s += i + 2 < end ? ALPHABET[b2 & 63]! : "=";
+      const b0 = bytes[i];
+      const b1 = i + 1 < end ? bytes[i + 1] : 0;
+      const b2 = i + 2 < end ? bytes[i + 2] : 0;
+      s += ALPHABET[b0 >> 2] + ALPHABET[((b0 & 3) << 4) | (b1 >> 4)];
+      s += i + 1 < end ? ALPHABET[((b1 & 15) << 2) | (b2 >> 6)] : "=";
+      s += i + 2 < end ? ALPHABET[b2 & 63] : "=";
     }
     parts.push(s);
   }
@@ -175,10 +184,10 @@ export function base64ToBytes(text: string): Uint8Array {
   const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
   let o = 0;
   for (let i = 0; i < clean.length; i += 4) {
-    const c0 = LOOKUP[clean.charCodeAt(i)]!;
-    const c1 = LOOKUP[clean.charCodeAt(i + 1)]!;
-    const c2 = i + 2 < clean.length ? LOOKUP[clean.charCodeAt(i + 2)]! : 0;
-    const c3 = i + 3 < clean.length ? LOOKUP[clean.charCodeAt(i + 3)]! : 0;
+    const c0 = LOOKUP[clean.charCodeAt(i)];
+    const c1 = LOOKUP[clean.charCodeAt(i + 1)];
+    const c2 = i + 2 < clean.length ? LOOKUP[clean.charCodeAt(i + 2)] : 0;
+    const c3 = i + 3 < clean.length ? LOOKUP[clean.charCodeAt(i + 3)] : 0;
     out[o++] = (c0 << 2) | (c1 >> 4);
     if (i + 2 < clean.length) out[o++] = ((c1 & 15) << 4) | (c2 >> 2);
     if (i + 3 < clean.length) out[o++] = ((c2 & 3) << 6) | c3;

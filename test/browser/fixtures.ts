@@ -38,13 +38,13 @@ export function smallChain(): ChainPayload {
     [1, 2, 0],
     [0, -1, 1],
   ];
-  const h = A.map((row) => row.reduce((s, a, j) => s + a * x[j]!, 0));
+  const h = A.map((row) => row.reduce((s, a, j) => s + a * x[j], 0));
   const t = h.map(Math.tanh);
   const y = [t.reduce((s, v) => s + v * v, 0)];
   const v = [1];
-  const gt = t.map((ti) => 2 * ti * v[0]!); // d(Σt²) = 2t dt
-  const gh = gt.map((g, i) => g * (1 - t[i]! ** 2)); // d tanh = (1 - tanh²) dh
-  const gx = x.map((_, j) => A.reduce((s, row, i) => s + row[j]! * gh[i]!, 0));
+  const gt = t.map((ti) => 2 * ti * v[0]); // d(Σt²) = 2t dt
+  const gh = gt.map((g, i) => g * (1 - t[i] ** 2)); // d tanh = (1 - tanh²) dh
+  const gx = x.map((_, j) => A.reduce((s, row, i) => s + row[j] * gh[i], 0));
   const chain: ChainInput = {
     title: "f = sumsq ∘ tanh ∘ linear",
     stages: [
@@ -60,7 +60,7 @@ export function smallChain(): ChainPayload {
         name: "tanh",
         input: { data: h, shape: [2] },
         output: { data: t, shape: [2] },
-        jacobian: [1 - t[0]! ** 2, 0, 0, 1 - t[1]! ** 2],
+        jacobian: [1 - t[0] ** 2, 0, 0, 1 - t[1] ** 2],
         cotangentIn: { data: gt, shape: [2] },
         cotangentOut: { data: gh, shape: [2] },
       },

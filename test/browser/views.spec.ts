@@ -27,7 +27,7 @@ async function cellPixel(
   return page.$eval(
     selector,
     (canvas, [r, c]) =>
-      Array.from((canvas as HTMLCanvasElement).getContext("2d")!.getImageData(c!, r!, 1, 1).data),
+      Array.from((canvas as HTMLCanvasElement).getContext("2d")!.getImageData(c, r, 1, 1).data),
     [row, col],
   );
 }

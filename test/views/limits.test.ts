@@ -151,7 +151,7 @@ describe("payload limits", () => {
     const loss = steps.map((k) => (k === 5 ? NaN : 1 / (k + 1)));
     const p = tracePayload({ title: "t", steps, series: new Map([["loss", loss]]), done: false });
     expect(p.steps.dtype).toBe("float32");
-    const back = decodeArray(p.series[0]!.values);
+    const back = decodeArray(p.series[0].values);
     expect(back.length).toBe(100_000);
     expect(Number.isNaN(back[5])).toBe(true);
     expect(validatePayload(MIME.trace, p).ok).toBe(true);
