@@ -171,12 +171,14 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
     return mul(out, ops.sum(ops.mul(m, eye(n)), [-2, -1]));
   },
   // dσᵢ = uᵢᵀ dA vᵢ
+  // dσᵢ = uᵢᵀ dA vᵢ (u and v held constant: exact at order 1)
   [Primitive.Svd]: ([a], [t], { part }) => {
     if (part !== "s")
       throw new Error("svd: only the singular values are differentiable, not u or vt");
-    const uu = ops.stopGradient(bind(Primitive.Svd, [a], { part: "u" }));
-    const v = ops.matrixTranspose(ops.stopGradient(bind(Primitive.Svd, [a], { part: "vt" })));
-    return ops.sum(ops.mul(uu, ops.matmul(t!, v)), -2);
+    const fixed = ops.stopGradient(a);
+    const uu = bind(Primitive.Svd, [fixed], { part: "u" });
+    const v = ops.matrixTranspose(bind(Primitive.Svd, [fixed], { part: "vt" }));
+    return ops.sum(ops.mul(uu, ops.matmul(t, v)), -2);
   },
   [Primitive.Reshape]: linear(Primitive.Reshape),
   [Primitive.BroadcastTo]: linear(Primitive.BroadcastTo),

@@ -146,8 +146,9 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
   [Primitive.Svd]: (ct, [a], _o, { part }) => {
     if (part !== "s")
       throw new Error("svd: only the singular values are differentiable, not u or vt");
-    const uu = ops.stopGradient(bind(Primitive.Svd, [a], { part: "u" }));
-    const vt = ops.stopGradient(bind(Primitive.Svd, [a], { part: "vt" }));
+    const fixed = ops.stopGradient(a);
+    const uu = bind(Primitive.Svd, [fixed], { part: "u" });
+    const vt = bind(Primitive.Svd, [fixed], { part: "vt" });
     return [bind(Primitive.MatMul, [mul(uu, ops.expandDims(ct, -2)), vt], NO_PARAMS)];
   },
   [Primitive.Reshape]: (ct, [x]) => [ops.reshape(ct, x.shape)],
