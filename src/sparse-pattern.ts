@@ -80,30 +80,51 @@ interface GatherSource {
   map: ArrayLike<number> | null;
 }
 
+/** Adds the sizes of the gathered sets to counts[o + 1]. */
+function countGathered(counts: Int32Array, sets: IndexSets, map: ArrayLike<number> | null): void {
+  const outSize = counts.length - 1;
+  const ptr = sets.ptr;
+  for (let o = 0; o < outSize; o++) {
+    const e = map === null ? o : map[o];
+    if (e >= 0) counts[o + 1] += ptr[e + 1] - ptr[e];
+  }
+}
+
+/** Copies the gathered sets into idx at each output's fill position, advancing it. */
+function copyGathered(
+  idx: Int32Array,
+  fill: Int32Array,
+  sets: IndexSets,
+  map: ArrayLike<number> | null,
+): void {
+  const { ptr, idx: from } = sets;
+  for (let o = 0; o < fill.length; o++) {
+    const e = map === null ? o : map[o];
+    if (e < 0) continue;
+    let at = fill[o];
+    for (let p = ptr[e]; p < ptr[e + 1]; p++) idx[at++] = from[p];
+    fill[o] = at;
+  }
+}
+
 /** out[o] = ∪ₖ sourceₖ.sets[sourceₖ.map[o]]. */
-function gatherUnion(outSize: number, sources: GatherSource[], columns: number): IndexSets {
+function gatherUnion(outSize: number, given: GatherSource[], columns: number): IndexSets {
+  // Constants (empty sets) add nothing; x ⊙ x unites a set with itself.
+  const sources = given.filter(
+    (s, k) =>
+      s.sets.idx.length > 0 && !given.slice(0, k).some((t) => t.sets === s.sets && t.map === s.map),
+  );
+  if (sources.length === 0) return emptySets(outSize);
   const single = sources.length === 1 ? sources[0] : undefined;
   if (single && single.map === null) return single.sets;
-  const ptr = new Int32Array(outSize + 1);
-  let total = 0;
-  for (let o = 0; o < outSize; o++) {
-    for (const { sets, map } of sources) {
-      const e = map === null ? o : map[o];
-      if (e >= 0) total += sets.ptr[e + 1] - sets.ptr[e];
-    }
-    ptr[o + 1] = total;
-  }
-  checkEntries(total);
-  const idx = new Int32Array(total);
-  let k = 0;
-  for (let o = 0; o < outSize; o++) {
-    for (const { sets, map } of sources) {
-      const e = map === null ? o : map[o];
-      if (e < 0) continue;
-      for (let p = sets.ptr[e]; p < sets.ptr[e + 1]; p++) idx[k++] = sets.idx[p]!;
-    }
-  }
-  return single ? { ptr, idx } : dedupe({ ptr, idx }, columns);
+  const counts = new Int32Array(outSize + 1);
+  for (const { sets, map } of sources) countGathered(counts, sets, map);
+  for (let o = 0; o < outSize; o++) counts[o + 1] += counts[o];
+  checkEntries(counts[outSize]);
+  const idx = new Int32Array(counts[outSize]);
+  const fill = counts.slice(0, outSize);
+  for (const { sets, map } of sources) copyGathered(idx, fill, sets, map);
+  return single ? { ptr: counts, idx } : dedupe({ ptr: counts, idx }, columns);
 }
 
 /** out[dest[e]] ⊇ sets[e] for every input element e (dest < 0: dropped). */
