@@ -178,7 +178,7 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
     const fixed = ops.stopGradient(a);
     const uu = bind(Primitive.Svd, [fixed], { part: "u" });
     const v = ops.matrixTranspose(bind(Primitive.Svd, [fixed], { part: "vt" }));
-    return ops.sum(ops.mul(uu, ops.matmul(t, v)), -2);
+    return ops.sum(ops.mul(uu, ops.matmul(t!, v)), -2);
   },
   [Primitive.Reshape]: linear(Primitive.Reshape),
   [Primitive.BroadcastTo]: linear(Primitive.BroadcastTo),

@@ -6,8 +6,8 @@ export type TensorFn = (...xs: Tensor[]) => Tensor;
 
 /** Central difference of f at xs in direction ts. */
 export function fdJvp(f: TensorFn, xs: Tensor[], ts: Tensor[], eps = 1e-6): Tensor {
-  const plus = f(...xs.map((x, i) => x.add(ts[i]!.mul(eps))));
-  const minus = f(...xs.map((x, i) => x.sub(ts[i]!.mul(eps))));
+  const plus = f(...xs.map((x, i) => x.add(ts[i].mul(eps))));
+  const minus = f(...xs.map((x, i) => x.sub(ts[i].mul(eps))));
   return plus.sub(minus).div(2 * eps);
 }
 
@@ -27,7 +27,7 @@ export function innerProducts(f: TensorFn, xs: Tensor[]): { forward: number; rev
   const c = randomLike(y);
   const [, pullback] = vjp(f, ...xs);
   const cts = pullback(c) as Tensor[];
-  const reverse = cts.reduce((acc, ct, i) => acc + inner(ts[i]!, ct), 0);
+  const reverse = cts.reduce((acc, ct, i) => acc + inner(ts[i], ct), 0);
   return { forward: inner(yDot, c), reverse };
 }
 
