@@ -74,6 +74,11 @@ export class JupyterKernel {
     this.publish(undefined, "status", { execution_state: "starting" });
   }
 
+  /** Publish the current state (busy while a shell request is served, else idle), no parent. */
+  announceState(): void {
+    this.publish(undefined, "status", { execution_state: this.pumping ? "busy" : "idle" });
+  }
+
   /** Take one incoming, already verified request. */
   handle(channel: RequestChannel | "stdin", message: JupyterMessage): void {
     if (this.shuttingDown) {

@@ -72,6 +72,7 @@ export async function main(args: readonly string[]): Promise<void> {
   });
   open.sockets = await openKernelSockets(info, {
     onMessage: (ch, msg) => kernel.handle(ch, msg),
+    onSubscribe: () => kernel.announceState(),
     log,
   });
   kernel.announceStarting();

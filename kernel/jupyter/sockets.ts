@@ -3,7 +3,7 @@
  * and verifies every incoming message (a bad or missing signature is logged and dropped, never
  * handed on), signs every outgoing one, and echoes heartbeats.
  */
-import { Publisher, Reply, Router, type Socket } from "zeromq";
+import { Reply, Router, XPublisher, type Socket } from "zeromq";
 import { endpoint, type ConnectionInfo } from "./connection.js";
 import type { Channel, RequestChannel } from "./handler.js";
 import {
@@ -18,7 +18,7 @@ import {
 class SendQueue {
   private tail: Promise<void> = Promise.resolve();
   constructor(
-    private readonly socket: Router | Publisher,
+    private readonly socket: Router | XPublisher,
     private readonly log: (text: string) => void,
   ) {}
 
@@ -41,6 +41,12 @@ export interface KernelSockets {
 
 export interface SocketHandlers {
   onMessage: (channel: RequestChannel | "stdin", message: JupyterMessage) => void;
+  /**
+   * A client subscribed to IOPub. Publishing the kernel's state then tells the client its
+   * subscription is live (jupyter_client waits for an IOPub message before it calls a kernel
+   * ready; without one it waits 200 ms and asks again).
+   */
+  onSubscribe: () => void;
   log: (text: string) => void;
 }
 
@@ -52,7 +58,8 @@ export async function openKernelSockets(
   const signer = createSigner(info.signature_scheme, info.key);
   const replays = new ReplayGuard();
   const routers = { shell: new Router(), control: new Router(), stdin: new Router() };
-  const iopub = new Publisher();
+  const iopub = new XPublisher();
+  iopub.verbosity = "allSubs";
   const heartbeat = new Reply();
   const all: Socket[] = [routers.shell, routers.control, routers.stdin, iopub, heartbeat];
   for (const socket of all) socket.linger = 1000;
@@ -82,6 +89,9 @@ export async function openKernelSockets(
       }
     }
   };
+  const subscriptions = async (): Promise<void> => {
+    for await (const [frame] of iopub) if (frame?.[0] === 1) handlers.onSubscribe();
+  };
   const echo = async (): Promise<void> => {
     for await (const frames of heartbeat) await heartbeat.send(frames);
   };
@@ -91,6 +101,7 @@ export async function openKernelSockets(
   for (const channel of ["shell", "control", "stdin"] as const)
     receive(channel).catch(closedQuietly);
   echo().catch(closedQuietly);
+  subscriptions().catch(closedQuietly);
 
   return {
     send(channel, message) {

@@ -101,6 +101,7 @@ describe("kernel sockets over ZeroMQ", () => {
     });
     holder.sockets = await openKernelSockets(info, {
       onMessage: (ch, m) => kernel.handle(ch, m),
+      onSubscribe: () => kernel.announceState(),
       log: (t) => logs.push(t),
     });
     cleanup.push(() => holder.sockets?.close());
@@ -113,7 +114,7 @@ describe("kernel sockets over ZeroMQ", () => {
       shell.close();
       iopub.close();
     });
-    return { info, executor, logs, shell, kernel };
+    return { info, executor, logs, shell, kernel, iopub };
   }
 
   it("drops a message signed with the wrong key and never executes it", async () => {
@@ -152,6 +153,16 @@ describe("kernel sockets over ZeroMQ", () => {
     await kernel.idle();
     expect(executor.executed).toHaveLength(1);
     expect(logs).toContain("rejected a message on shell: replayed signature");
+  });
+
+  it("tells a new IOPub subscriber the kernel's state, signed", async () => {
+    const { iopub } = await start();
+    iopub.receiveTimeout = 5000;
+    const decoded = decodeMessage(await iopub.receive(), createSigner("hmac-sha256", KEY));
+    expect(decoded.ok).toBe(true);
+    if (!decoded.ok) return;
+    expect(decoded.message.header.msg_type).toBe("status");
+    expect(decoded.message.content).toEqual({ execution_state: "idle" });
   });
 
   it("echoes heartbeats", async () => {
