@@ -55,6 +55,17 @@ if (cell.cell_type === "code") {
 }
 
 describe("renderMarkdown", () => {
+  it("spells \\mathbb and \\mathbf letters with Unicode math alphabets (MathML Core ignores mathvariant)", () => {
+    const html = renderMarkdown(
+      "$f: \\mathbb{R}^3 \\to \\mathbb{R}$, $\\mathbf{J}_f^\\top \\mathbf{v}$ and\n$\\mathbf{1}$ over a line break",
+    );
+    expect(html).toContain('<mi mathvariant="normal">ℝ</mi>');
+    expect(html).toContain('<mi mathvariant="normal">𝐉</mi>');
+    expect(html).toContain('<mi mathvariant="normal">𝐯</mi>');
+    expect(html).toContain("<mn>𝟏</mn>");
+    expect(html).not.toContain("$");
+  });
+
   it("turns $…$ and $$…$$ into MathML and leaves code spans alone", () => {
     const html = renderMarkdown("The VJP $\\mathbf{J}^\\top v$ and `$x$`.\n\n$$a_1 = b$$");
     expect(html).toContain('<math xmlns="http://www.w3.org/1998/Math/MathML">');
