@@ -124,6 +124,7 @@ export class JupyterKernel {
     } catch (error) {
       const failure = describeFailure(error);
       this.io.log(`${type} failed: ${failure.evalue}`);
+      if (type === "execute_request") this.publish(request, "error", failure);
       if (type.endsWith("_request")) {
         this.reply(channel, request, type.replace(/_request$/, "_reply"), {
           status: "error",

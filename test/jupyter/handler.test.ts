@@ -252,7 +252,8 @@ describe("JupyterKernel: execute", () => {
 
   it("replies with an error naming the field when code is missing", async () => {
     const { shell } = setup();
-    const { content } = await shell("execute_request", {});
+    const { content, types } = await shell("execute_request", {});
+    expect(types).toEqual(["status", "error", "status"]);
     expect(content).toMatchObject({
       status: "error",
       evalue: 'the request\'s "code" must be a string',
