@@ -7,35 +7,26 @@
  */
 import { Trace } from "../../src/display.js";
 import type { MimeBundle } from "../shared/payloads.js";
-import { chainBundle } from "./chain.js";
 import { jacobianBundle } from "./jacobian.js";
-import {
-  jacobianInputOf,
-  chainInputOf,
-  isJacobianLike,
-  isChain,
-  isTensor,
-  tensorParts,
-} from "./runtime.js";
-import { tensorHtml, tensorText } from "./tensor.js";
+import { isJacobianLike, isTensor, jacobianInputOf, tensorParts } from "./runtime.js";
+import { tensorHtml } from "./tensor.js";
 import { traceBundle } from "./trace.js";
 
 export { LIMITS, MIME, PAYLOAD_VERSION } from "../shared/payloads.js";
 export type { MimeBundle } from "../shared/payloads.js";
 
 /** The MIME bundle of a plain tensor: numpy-like text and an HTML table. */
-function tensorBundle(value: object): MimeBundle {
+function tensorBundle(value: Parameters<typeof tensorParts>[0]): MimeBundle {
   const { data, shape, text } = tensorParts(value);
   return {
     "text/html": tensorHtml(data, shape),
-    "text/plain": text ?? tensorText(data, shape),
+    "text/plain": text,
   };
 }
 
 /** The rich MIME bundle of a runtime value, or undefined when the value is not one of ours. */
 export function toMimeBundle(value: unknown): MimeBundle | undefined {
   if (value instanceof Trace) return traceBundle(value);
-  if (isChain(value)) return chainBundle(chainInputOf(value));
   if (isJacobianLike(value)) {
     const { input, text } = jacobianInputOf(value);
     return jacobianBundle(input, text);

@@ -2,34 +2,66 @@
  * The one place that knows the runtime's classes: recognises its values by `instanceof` and turns
  * them into the plain inputs of the payload builders (jacobian.ts, chain.ts, tensor.ts).
  */
-import { ChainTrace, Jacobian, SparseJacobian, Tensor, singularValues } from "../../src/index.js";
-import { JacobianView } from "../../src/display.js";
-import type { ChainInput } from "./chain.js";
-import { denseJacobianInput, type JacobianInput, type SingularValuesFn } from "./jacobian.js";
+import { Jacobian, JacobianView, Tensor, singularValues } from "../../src/index.js";
+import { SparseJacobian } from "../../src/sparse.js";
+import {
+  SVD_MAX_SIDE,
+  denseJacobianInput,
+  type JacobianInput,
+  type SingularValuesFn,
+} from "./jacobian.js";
+import type { MatrixSource } from "./matrix.js";
+
+export type JacobianLike = Jacobian | SparseJacobian | JacobianView;
 
 export function isTensor(value: unknown): value is Tensor {
   return value instanceof Tensor;
 }
 
-export function isJacobianLike(value: unknown): value is Jacobian | SparseJacobian | JacobianView {
+export function isJacobianLike(value: unknown): value is JacobianLike {
   return (
     value instanceof Jacobian || value instanceof SparseJacobian || value instanceof JacobianView
   );
 }
 
-export function isChain(value: unknown): value is ChainTrace {
-  return value instanceof ChainTrace;
-}
-
 /** Values, shape and the runtime's own numpy-like text of a tensor. */
-export function tensorParts(value: object): { data: Float64Array; shape: number[]; text?: string } {
-  const t = value as Tensor;
-  return { data: t.data, shape: [...t.shape], text: t.toString() };
+export function tensorParts(value: Tensor): { data: Float64Array; shape: number[]; text: string } {
+  return { data: value.data, shape: [...value.shape], text: value.toString() };
 }
 
 /** The runtime's singular values as the builders want them. */
 export const runtimeSingularValues: SingularValuesFn = (data, rows, cols) =>
   Array.from(singularValues(new Tensor(data, [rows, cols])).data);
+
+/** A sparse Jacobian read row by row from its compressed rows (never densified when large). */
+function sparseSource(sparse: SparseJacobian): MatrixSource {
+  const buffer = new Float64Array(sparse.cols);
+  return {
+    rows: sparse.rows,
+    cols: sparse.cols,
+    row(i) {
+      buffer.fill(0);
+      for (let p = sparse.rowPtr[i]; p < sparse.rowPtr[i + 1]; p++)
+        buffer[sparse.colIdx[p]] = sparse.values[p]!;
+      return buffer;
+    },
+  };
+}
+
+function sparseInput(sparse: SparseJacobian): JacobianInput {
+  const small = sparse.rows <= SVD_MAX_SIDE && sparse.cols <= SVD_MAX_SIDE;
+  const input: JacobianInput = {
+    source: sparseSource(sparse),
+    outShape: [...sparse.outShape],
+    inShape: [...sparse.inShape],
+    colors: sparse.colors,
+  };
+  if (small) {
+    input.dense = sparse.toDense().data;
+    input.singularValues = runtimeSingularValues;
+  }
+  return input;
+}
 
 /** How a tensor splits into rows (outputs) and columns (inputs) when it is not a Jacobian. */
 function splitShape(t: Tensor): { outShape: number[]; inShape: number[] } {
@@ -39,47 +71,23 @@ function splitShape(t: Tensor): { outShape: number[]; inShape: number[] } {
 }
 
 /** The payload input (and the text rendering) of a Jacobian, sparse Jacobian or labelled view. */
-export function jacobianInputOf(value: Jacobian | SparseJacobian | JacobianView): {
-  input: JacobianInput;
-  text: string;
-} {
-  if (value instanceof SparseJacobian) {
-    const dense = value.toDense();
-    const input = denseJacobianInput(dense.data, [...value.outShape], [...value.inShape], {
-      colors: value.colors,
-      singularValues: runtimeSingularValues,
-    });
-    return { input, text: dense.toString() };
-  }
+export function jacobianInputOf(value: JacobianLike): { input: JacobianInput; text: string } {
+  if (value instanceof SparseJacobian) return { input: sparseInput(value), text: value.toString() };
   const options = value instanceof JacobianView ? value.options : {};
-  const tensor = value instanceof JacobianView ? value.jacobian : value;
-  if (value instanceof JacobianView && isJacobianLike(tensor) && tensor instanceof SparseJacobian) {
-    const inner = jacobianInputOf(tensor);
-    return { input: { ...inner.input, ...options }, text: inner.text };
+  const labels = { title: options.title, outputs: options.outputs, inputs: options.inputs };
+  const inner: unknown = value instanceof JacobianView ? value.jacobian : value;
+  if (inner instanceof SparseJacobian) {
+    return { input: { ...sparseInput(inner), ...labels }, text: inner.toString() };
   }
-  const { outShape, inShape } = splitShape(tensor);
-  const input = denseJacobianInput(tensor.data, outShape, inShape, {
-    title: options.title,
-    outputs: options.outputs,
-    inputs: options.inputs,
+  if (!(inner instanceof Tensor)) {
+    throw new Error(
+      `display.jacobian: expected a Tensor, Jacobian or SparseJacobian, got ${typeof inner}`,
+    );
+  }
+  const { outShape, inShape } = splitShape(inner);
+  const input = denseJacobianInput(inner.data, outShape, inShape, {
+    ...labels,
     singularValues: runtimeSingularValues,
   });
-  return { input, text: tensor.toString() };
-}
-
-/** The builder input of a recorded chain. */
-export function chainInputOf(chain: ChainTrace): ChainInput {
-  return {
-    title: chain.title,
-    stages: chain.stages.map((s) => ({
-      name: s.name,
-      input: s.input,
-      output: s.output,
-      jacobian: s.jacobian.data,
-      cotangentIn: s.cotangentIn,
-      cotangentOut: s.cotangentOut,
-    })),
-    v: chain.v,
-    result: chain.result,
-  };
+  return { input, text: inner.toString() };
 }
