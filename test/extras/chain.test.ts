@@ -15,7 +15,8 @@ import {
   vjp,
   type Tensor,
 } from "cotangent";
-import { ChainTrace, chain, traceChain } from "../../src/chain.js";
+import type { ChainTrace } from "../../src/chain.js";
+import { chain, traceChain } from "../../src/chain.js";
 
 const W1 = randn([4, 3], { seed: 1 });
 const W2 = randn([2, 4], { seed: 2 });
@@ -28,7 +29,7 @@ const f4 = { name: "sum of squares", fn: (x: Tensor) => sum(mul(x, x)) };
 function productOfTransposes(trace: ChainTrace): Tensor {
   let ct = trace.v.reshape([-1]);
   for (let k = trace.stages.length - 1; k >= 0; k--) {
-    ct = matmul(transpose(trace.stages[k]!.jacobian.asMatrix()), ct);
+    ct = matmul(transpose(trace.stages[k].jacobian.asMatrix()), ct);
   }
   return ct;
 }

@@ -12,7 +12,15 @@ describe("checkGrad", () => {
   });
   it("handles several arguments and numbers", () => {
     const f = (a: Tensor, b: number) => sum(mul(matmul(a, a), b));
-    const report = checkGrad(f, tensor([[1, 2], [3, 4]]), 0.5, { rtol: 1e-5 });
+    const report = checkGrad(
+      f,
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      0.5,
+      { rtol: 1e-5 },
+    );
     expect(report.ok).toBe(true);
   });
 });
