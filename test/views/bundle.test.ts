@@ -7,7 +7,6 @@ import {
   jacrev,
   matmul,
   sin,
-  sum,
   tanh,
   tensor,
   mul,
@@ -118,8 +117,8 @@ describe("toMimeBundle", () => {
     const bundle = toMimeBundle(t)!;
     const payload = bundle[MIME.trace] as TracePayload;
     expect(payload.title).toBe("fit");
-    expect(decodeArray(payload.series[0]!.values)).toBeAllclose([2, 1]);
-    expect(Number.isNaN(decodeArray(payload.series[1]!.values)[0])).toBe(true); // lr came later
+    expect(decodeArray(payload.series[0].values)).toBeAllclose([2, 1]);
+    expect(Number.isNaN(decodeArray(payload.series[1].values)[0])).toBe(true); // lr came later
     expect(bundle["text/plain"]).toContain("loss=1 lr=0.1");
   });
 });
