@@ -37,3 +37,10 @@ export type {
   MimeBundle,
   TraceValues,
 } from "./display.js";
+// Runtime extras: debugging checks, chains of stages, sparse Jacobians.
+export { checkGrad } from "./check.js";
+export type { CheckGradMismatch, CheckGradOptions, CheckGradReport, CheckName } from "./check.js";
+export { NonFiniteError, setDebugNans, withDebugNans } from "./debug.js";
+export { ChainTrace, chain, traceChain } from "./chain.js";
+export type { ChainFunction, ChainStage, NamedStage, StageFn, StageSpec } from "./chain.js";
+export { SparseJacobian, sparseJacobian } from "./sparse.js";

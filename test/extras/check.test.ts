@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mul, sin, sum, tensor, exp, matmul, type Tensor } from "cotangent";
-import { checkGrad } from "../../src/check.js";
+import { mul, sin, sum, tensor, exp, matmul, type Tensor, checkGrad } from "cotangent";
 
 describe("checkGrad", () => {
   it("passes on correct derivatives, full Jacobians", () => {

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { grad, log, sqrt, sum, tensor, mul, type Tensor } from "cotangent";
-import { NonFiniteError, setDebugNans, withDebugNans } from "../../src/debug.js";
+import {
+  grad,
+  log,
+  sqrt,
+  sum,
+  tensor,
+  mul,
+  type Tensor,
+  NonFiniteError,
+  setDebugNans,
+  withDebugNans,
+} from "cotangent";
 
 function caught(body: () => unknown): NonFiniteError {
   try {
