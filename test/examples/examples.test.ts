@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MIME } from "../../kernel/shared/payloads.js";
+import { MIME, type ChainPayload, type JacobianPayload } from "../../kernel/shared/payloads.js";
 import { validateNotebook } from "../runner/nbformat.js";
 import {
   EXAMPLES,
@@ -21,14 +21,49 @@ interface Expectation {
   checks: number;
   /** The least number of views of each kind it must show. */
   views: Partial<Record<"jacobian" | "chain" | "trace", number>>;
+  /** Checks particular to the notebook, on its views. */
+  extra?: (views: View[]) => void;
 }
 
+const payloadsOf = (views: View[], mime: string): Record<string, unknown>[] =>
+  views.filter((v) => v.mime === mime).map((v) => v.payload);
+
 const EXAMPLE_TABLE: Expectation[] = [
-  { name: "vector-jacobian-products.ipynb", checks: 8, views: { jacobian: 1, chain: 1 } },
+  {
+    name: "vector-jacobian-products.ipynb",
+    checks: 8,
+    views: { jacobian: 1, chain: 1 },
+    extra: (views) => {
+      const [chainView] = payloadsOf(views, MIME.chain) as unknown as ChainPayload[];
+      expect(chainView?.stages.map((s) => s.name)).toEqual([
+        "f₁ = tanh(W₁x)",
+        "f₂ = h² + sin h",
+        "f₃ = W₃h",
+      ]);
+      expect(chainView?.stages.map((s) => [s.inShape, s.outShape])).toEqual([
+        [[3], [4]],
+        [[4], [4]],
+        [[4], [2]],
+      ]);
+      const labelled = payloadsOf(views, MIME.jacobian) as unknown as JacobianPayload[];
+      expect(
+        labelled.some((p) => p.inputs?.join() === "x₁,x₂,x₃" && p.outputs?.join() === "f₁,f₂"),
+      ).toBe(true);
+    },
+  },
   { name: "newton.ipynb", checks: 1, views: { jacobian: 3, trace: 1 } },
   { name: "rosenbrock.ipynb", checks: 2, views: { trace: 1 } },
   { name: "mlp-saliency.ipynb", checks: 2, views: { jacobian: 2, trace: 1 } },
-  { name: "sparse-pde.ipynb", checks: 2, views: { jacobian: 1 } },
+  {
+    name: "sparse-pde.ipynb",
+    checks: 2,
+    views: { jacobian: 1 },
+    extra: (views) => {
+      const [sparse] = payloadsOf(views, MIME.jacobian) as unknown as JacobianPayload[];
+      expect(sparse?.sparse).toEqual({ colors: 3 });
+      expect(sparse?.stats.nnz).toBe(3 * 40 - 2);
+    },
+  },
 ];
 
 const KIND_MIME = { jacobian: MIME.jacobian, chain: MIME.chain, trace: MIME.trace } as const;
@@ -41,7 +76,7 @@ function expectFallbacks(view: View): void {
   expect(picture, `${where}: an SVG or HTML fallback`).toBeDefined();
 }
 
-describe.each(EXAMPLE_TABLE)("examples/$name", ({ name, checks, views }) => {
+describe.each(EXAMPLE_TABLE)("examples/$name", ({ name, checks, views, extra }) => {
   it(
     "runs headless; its checks hold and its views carry payloads and fallbacks",
     { timeout: 180_000 },
@@ -65,6 +100,7 @@ describe.each(EXAMPLE_TABLE)("examples/$name", ({ name, checks, views }) => {
         );
       }
       shown.forEach(expectFallbacks);
+      extra?.(shown);
 
       expect(validateNotebook(JSON.stringify(notebook))).toBe("valid");
     },
