@@ -45,6 +45,7 @@ export async function main(args: readonly string[]): Promise<void> {
   if (file === undefined || args.length > 1) {
     throw new Error("usage: cotangent kernel <connection_file>");
   }
+  const info = parseConnectionInfo(await readFile(file, "utf8"), file);
   const client = createKernelClient({
     executorPath: process.env["COTANGENT_EXECUTOR"] ?? executorPath(),
     cwd: process.cwd(),
@@ -56,7 +57,6 @@ export async function main(args: readonly string[]): Promise<void> {
   process.on("SIGINT", () => executor.interrupt());
   process.on("unhandledRejection", (reason) => log(`unhandled rejection: ${String(reason)}`));
 
-  const info = parseConnectionInfo(await readFile(file, "utf8"), file);
   const open: { sockets?: KernelSockets } = {};
   const exit = async (code: number): Promise<never> => {
     await open.sockets?.close();
@@ -70,11 +70,18 @@ export async function main(args: readonly string[]): Promise<void> {
       exit: () => void exit(0),
     },
   });
-  open.sockets = await openKernelSockets(info, {
-    onMessage: (ch, msg) => kernel.handle(ch, msg),
-    onSubscribe: () => kernel.announceState(),
-    log,
-  });
+  try {
+    open.sockets = await openKernelSockets(info, {
+      onMessage: (ch, msg) => kernel.handle(ch, msg),
+      onSubscribe: () => kernel.announceState(),
+      log,
+    });
+  } catch (error) {
+    await executor.shutdown();
+    throw new Error(`cannot bind the kernel's sockets from ${file}: ${String(error)}`, {
+      cause: error,
+    });
+  }
   kernel.announceStarting();
 
   process.on("SIGTERM", () => {
