@@ -58,7 +58,10 @@ export interface CheckGradReport {
   ok: boolean;
   maxAbsError: number;
   maxRelError: number;
-  /** The comparison furthest beyond its tolerance (or closest to it when all pass). */
+  /**
+   * The comparison furthest beyond its tolerance (or closest to it when all pass); when a full
+   * Jacobian entry fails, the worst such entry, since it says which output and input.
+   */
   worst: CheckGradMismatch | null;
   /** "full": whole Jacobians compared; "directions": random directions only. */
   mode: "full" | "directions";
@@ -173,8 +176,8 @@ class Tally {
   maxRel = 0;
   compared = 0;
   ok = true;
-  worst: CheckGradMismatch | null = null;
-  private worstExcess = -Infinity;
+  private worstAny: { excess: number; mismatch: CheckGradMismatch } | null = null;
+  private worstEntry: { excess: number; mismatch: CheckGradMismatch } | null = null;
 
   constructor(
     private readonly rtol: number,
@@ -195,10 +198,21 @@ class Tally {
     if (!(excess <= 1)) this.ok = false;
     this.maxAbs = Math.max(this.maxAbs, finite ? absError : Infinity);
     this.maxRel = Math.max(this.maxRel, finite ? relError : Infinity);
-    if (this.worst === null || excess > this.worstExcess) {
-      this.worstExcess = excess;
-      this.worst = { ...where, actual, expected, absError, relError };
+    const mismatch = { ...where, actual, expected, absError, relError };
+    if (this.worstAny === null || excess > this.worstAny.excess)
+      this.worstAny = { excess, mismatch };
+    if (
+      where.input !== undefined &&
+      (this.worstEntry === null || excess > this.worstEntry.excess)
+    ) {
+      this.worstEntry = { excess, mismatch };
     }
+  }
+
+  /** The worst comparison; a failing Jacobian entry first, since it says exactly where. */
+  get worst(): CheckGradMismatch | null {
+    if (this.worstEntry !== null && !(this.worstEntry.excess <= 1)) return this.worstEntry.mismatch;
+    return this.worstAny?.mismatch ?? null;
   }
 }
 
