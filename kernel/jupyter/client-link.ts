@@ -7,6 +7,9 @@
 import type { ExecuteHandlers, KernelClient } from "../client.js";
 import type { CellOutput, ExecutorLink } from "./executor-link.js";
 
+/** How long a shutdown waits for the executor to exit by itself. */
+const SHUTDOWN_GRACE_MS = 300;
+
 export function linkKernelClient(client: KernelClient, log: (text: string) => void): ExecutorLink {
   let stopping = false;
   client.onExit((info) => {
@@ -34,9 +37,15 @@ export function linkKernelClient(client: KernelClient, log: (text: string) => vo
     inspect: (code, cursor, detailLevel) => client.inspect(code, cursor, detailLevel),
     isComplete: (code) => client.isComplete(code),
     interrupt: () => client.interrupt(),
+    /** Asks the executor to stop; past a short grace the kernel exits anyway and kills it. */
     async shutdown() {
       stopping = true;
-      await client.shutdown();
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>(
+        (resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS)),
+      );
+      await Promise.race([client.shutdown(), grace]);
+      clearTimeout(timer);
     },
   };
 }
