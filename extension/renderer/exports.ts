@@ -58,9 +58,7 @@ export function latexNumber(v: number): string {
 export function toLatex(m: MatrixExport): string {
   const rows: string[] = [];
   for (let i = 0; i < m.rows; i++) {
-    const entries = Array.from({ length: m.cols }, (_, j) =>
-      latexNumber(m.values[i * m.cols + j]),
-    );
+    const entries = Array.from({ length: m.cols }, (_, j) => latexNumber(m.values[i * m.cols + j]));
     rows.push(`  ${entries.join(" & ")}`);
   }
   return `\\begin{bmatrix}\n${rows.join(" \\\\\n")}\n\\end{bmatrix}`;

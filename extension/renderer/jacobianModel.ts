@@ -56,6 +56,7 @@ function indexName(
 }
 
 function rangeName(prefix: string, from: number, to: number, shape: number[]): string {
+  if (from === to) return `${prefix}[${unravelIndex(from, shape)}]`;
   return `${prefix}[${unravelIndex(from, shape)} … ${unravelIndex(to, shape)}]`;
 }
 
