@@ -12,6 +12,7 @@ npm run build --silent
 
 step "typecheck"
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p extension/renderer --noEmit && npx tsc -p test/views/dom --noEmit && npx tsc -p test/browser --noEmit
 
 step "lint"
 npx eslint .
@@ -19,6 +20,9 @@ npx prettier --check . >/dev/null || { npx prettier --list-different .; exit 1; 
 
 step "unit tests (vitest)"
 npx vitest run
+
+step "views in a real browser (headless Chromium)"
+bash scripts/test-browser.sh
 
 step "main job (npm start: the seed notebook, headless, into report/)"
 npm start --silent
