@@ -99,9 +99,31 @@ export function binary(
     return out;
   }
   walkBroadcast2(aShape, bShape, outShape, (start, ao, bo, n, as, bs) => {
-    for (let j = 0; j < n; j++) out[start + j] = f(a[ao + j * as], b[bo + j * bs]);
+    if (typeof code === "string") stridedArith(code, out, start, a, ao, as, b, bo, bs, n);
+    else for (let j = 0; j < n; j++) out[start + j] = f(a[ao + j * as], b[bo + j * bs]);
   });
   return out;
+}
+
+/** One broadcast row of + − × ÷ with strides (0 for a broadcast axis), no call per element. */
+function stridedArith(
+  code: BinaryCode,
+  out: Data,
+  start: number,
+  a: Data,
+  ao: number,
+  as: number,
+  b: Data,
+  bo: number,
+  bs: number,
+  n: number,
+): void {
+  if (code === "add") for (let j = 0; j < n; j++) out[start + j] = a[ao + j * as] + b[bo + j * bs];
+  else if (code === "sub")
+    for (let j = 0; j < n; j++) out[start + j] = a[ao + j * as] - b[bo + j * bs];
+  else if (code === "mul")
+    for (let j = 0; j < n; j++) out[start + j] = a[ao + j * as] * b[bo + j * bs];
+  else for (let j = 0; j < n; j++) out[start + j] = a[ao + j * as] / b[bo + j * bs];
 }
 
 /** Materialises `x` (of `shape`) broadcast to `outShape`. */
@@ -266,7 +288,10 @@ export function slice(
   if (contiguous && (shape.length === 0 || step[0] === 1 || outShape[0] <= 1))
     return x.subarray(base, base + n);
   const out: Data = new Float64Array(n);
-  windowWalk(shape, start, step, outShape, (o, xo) => (out[o] = x[xo]!));
+  windowWalk(shape, start, step, outShape, (o, xo, len, stride) => {
+    if (stride === 1) out.set(x.subarray(xo, xo + len), o);
+    else for (let j = 0; j < len; j++) out[o + j] = x[xo + j * stride];
+  });
   return out;
 }
 
@@ -279,27 +304,36 @@ export function pad(
   shape: readonly number[],
 ): Data {
   const out: Data = new Float64Array(sizeOf(shape));
-  windowWalk(shape, start, step, outShapeOfX, (o, xo) => (out[xo] = x[o]!));
+  windowWalk(shape, start, step, outShapeOfX, (o, xo, len, stride) => {
+    if (stride === 1) out.set(x.subarray(o, o + len), xo);
+    else for (let j = 0; j < len; j++) out[xo + j * stride] = x[o + j];
+  });
   return out;
 }
 
+/**
+ * Walks a strided window of `shape` row by row (rows along the last axis): calls
+ * `row(windowStart, fullStart, length, fullStride)` once per row, so kernels copy whole rows.
+ */
 function windowWalk(
   shape: readonly number[],
   start: readonly number[],
   step: readonly number[],
   winShape: readonly number[],
-  f: (windowIndex: number, fullIndex: number) => void,
+  row: (windowStart: number, fullStart: number, length: number, fullStride: number) => void,
 ): void {
   const nd = shape.length;
-  const n = sizeOf(winShape);
   const inStr = stridesOf(shape);
   const str = inStr.map((s, d) => s * step[d]);
   let xo = 0;
   for (let d = 0; d < nd; d++) xo += start[d] * inStr[d];
+  if (nd === 0) return row(0, xo, 1, 1);
+  const last = winShape[nd - 1];
+  const rows = last === 0 ? 0 : sizeOf(winShape) / last;
   const idx = new Array<number>(nd).fill(0);
-  for (let o = 0; o < n; o++) {
-    f(o, xo);
-    for (let d = nd - 1; d >= 0; d--) {
+  for (let r = 0; r < rows; r++) {
+    row(r * last, xo, last, str[nd - 1]);
+    for (let d = nd - 2; d >= 0; d--) {
       idx[d]++;
       xo += str[d];
       if (idx[d] < winShape[d]) break;
