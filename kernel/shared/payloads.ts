@@ -181,6 +181,12 @@ export function bytesToBase64(bytes: Uint8Array): string {
 export function base64ToBytes(text: string): Uint8Array {
   const clean = text.replace(/=+$/, "");
   if (/[^A-Za-z0-9+/]/.test(clean)) throw new Error("base64: invalid character in payload data");
+  if (typeof atob === "function" && clean.length % 4 !== 1) {
+    const binary = atob(text);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
   const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
   let o = 0;
   for (let i = 0; i < clean.length; i += 4) {
