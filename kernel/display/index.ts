@@ -8,7 +8,16 @@
 import { Trace } from "../../src/display.js";
 import type { MimeBundle } from "../shared/payloads.js";
 import { jacobianBundle } from "./jacobian.js";
-import { isJacobianLike, isTensor, jacobianInputOf, tensorParts } from "./runtime.js";
+import { chainBundle } from "./chain.js";
+import {
+  chainInputOf,
+  isChain,
+  isJacobianLike,
+  isTensor,
+  jacobianInputOf,
+  runtimeSingularValues,
+  tensorParts,
+} from "./runtime.js";
 import { tensorHtml } from "./tensor.js";
 import { traceBundle } from "./trace.js";
 
@@ -27,6 +36,7 @@ function tensorBundle(value: Parameters<typeof tensorParts>[0]): MimeBundle {
 /** The rich MIME bundle of a runtime value, or undefined when the value is not one of ours. */
 export function toMimeBundle(value: unknown): MimeBundle | undefined {
   if (value instanceof Trace) return traceBundle(value);
+  if (isChain(value)) return chainBundle(chainInputOf(value), runtimeSingularValues);
   if (isJacobianLike(value)) {
     const { input, text } = jacobianInputOf(value);
     return jacobianBundle(input, text);

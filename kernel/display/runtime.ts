@@ -2,8 +2,15 @@
  * The one place that knows the runtime's classes: recognises its values by `instanceof` and turns
  * them into the plain inputs of the payload builders (jacobian.ts, chain.ts, tensor.ts).
  */
-import { Jacobian, JacobianView, Tensor, singularValues } from "../../src/index.js";
-import { SparseJacobian } from "../../src/sparse.js";
+import {
+  ChainTrace,
+  Jacobian,
+  JacobianView,
+  SparseJacobian,
+  Tensor,
+  singularValues,
+} from "../../src/index.js";
+import type { ChainInput } from "./chain.js";
 import {
   SVD_MAX_SIDE,
   denseJacobianInput,
@@ -22,6 +29,10 @@ export function isJacobianLike(value: unknown): value is JacobianLike {
   return (
     value instanceof Jacobian || value instanceof SparseJacobian || value instanceof JacobianView
   );
+}
+
+export function isChain(value: unknown): value is ChainTrace {
+  return value instanceof ChainTrace;
 }
 
 /** Values, shape and the runtime's own numpy-like text of a tensor. */
@@ -90,4 +101,25 @@ export function jacobianInputOf(value: JacobianLike): { input: JacobianInput; te
     singularValues: runtimeSingularValues,
   });
   return { input, text: inner.toString() };
+}
+
+/** The builder input of a chain recorded with `traceChain`. */
+export function chainInputOf(chain: ChainTrace): ChainInput {
+  const plain = (t: Tensor): { data: Float64Array; shape: number[] } => ({
+    data: t.data,
+    shape: [...t.shape],
+  });
+  return {
+    title: chain.title,
+    stages: chain.stages.map((s) => ({
+      name: s.name,
+      input: plain(s.input),
+      output: plain(s.output),
+      jacobian: s.jacobian.data,
+      cotangentIn: plain(s.cotangentIn),
+      cotangentOut: plain(s.cotangentOut),
+    })),
+    v: plain(chain.v),
+    result: plain(chain.result),
+  };
 }

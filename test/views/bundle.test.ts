@@ -2,6 +2,9 @@
 import { describe, expect, it } from "vitest";
 import {
   JacobianView,
+  chain,
+  sparseJacobian,
+  traceChain,
   Trace,
   jacobian,
   jacrev,
@@ -10,10 +13,11 @@ import {
   tanh,
   tensor,
   mul,
+  grad,
+  sum,
   type Tensor,
 } from "cotangent";
 import { toMimeBundle } from "../../kernel/display/index.js";
-import { sparseJacobian } from "../../src/sparse.js";
 import {
   MIME,
   decodeArray,
@@ -110,6 +114,39 @@ describe("toMimeBundle", () => {
     expect(values[3 * n + 3]).toBe(6);
     expect(values[3 * n + 4]).toBe(0);
     expect(validatePayload(MIME.jacobian, payload).ok).toBe(true);
+  });
+
+  it("shows a traced chain: stages, cotangents flowing back, and Jᵀv", () => {
+    const A = tensor([
+      [1, 2, 0],
+      [0, -1, 1],
+    ]);
+    const F = chain(
+      { name: "linear", fn: (x: Tensor) => matmul(A, x) },
+      { name: "tanh", fn: (h: Tensor) => tanh(h) },
+      { name: "sumsq", fn: (t: Tensor) => sum(mul(t, t)) },
+    );
+    const x = tensor([0.5, -1, 2]);
+    const recorded = traceChain(F, x, undefined, { title: "seed" });
+    const bundle = toMimeBundle(recorded)!;
+    expect(Object.keys(bundle)).toEqual([MIME.chain, "text/html", "text/plain"]);
+    const payload = bundle[MIME.chain] as ChainPayload;
+    expect(validatePayload(MIME.chain, payload).ok).toBe(true);
+    expect(payload.title).toBe("seed");
+    expect(payload.stages.map((s) => s.name)).toEqual(["linear", "tanh", "sumsq"]);
+    expect(payload.stages.map((s) => s.jacobian.values.shape)).toEqual([
+      [2, 3],
+      [2, 2],
+      [1, 2],
+    ]);
+    // Jᵀv equals the gradient, and each stage's cotangent out feeds the stage before it
+    const g = grad((z: Tensor) => F(z))(x);
+    expect(decodeArray(payload.result)).toBeAllclose(g, { rtol: 1e-12 });
+    expect(decodeArray(payload.stages[1]!.cotangentOut)).toBeAllclose(
+      decodeArray(payload.stages[0]!.cotangentIn),
+    );
+    expect(decodeArray(payload.stages[0]!.jacobian.values)).toBeAllclose(A.data);
+    expect(bundle["text/plain"]).toContain("f = sumsq ∘ tanh ∘ linear");
   });
 
   it("shows a trace with every series", () => {
