@@ -1,0 +1,212 @@
+/// <reference types="mocha" />
+/**
+ * The extension end to end in a real VS Code: open the fixture notebook, select Cotangent, Run
+ * All, and check what the user sees — execution order, streamed stdout, results, our MIME types
+ * first, the renderer drawing them — then errors, interrupt and recovery from a dead kernel.
+ */
+import * as assert from "node:assert/strict";
+import * as vscode from "vscode";
+import { MIME } from "../../../kernel/shared/payloads.js";
+import {
+  activateExtension,
+  appendCells,
+  errors,
+  openFixture,
+  runCells,
+  startCells,
+  STDOUT,
+  texts,
+  waitFor,
+  type CotangentApi,
+} from "./helpers.js";
+
+suite("Cotangent notebook in a real VS Code", () => {
+  let api: CotangentApi;
+  let notebook: vscode.NotebookDocument;
+  /** The stdout text of the streaming cell each time its outputs changed while it ran. */
+  const streamedWhileRunning: string[] = [];
+  const runAll = { started: 0, firstOutput: 0, lastOutput: 0 };
+
+  const cellWith = (text: string): vscode.NotebookCell => {
+    const cell = notebook.getCells().find((c) => c.document.getText().includes(text));
+    if (!cell) throw new Error(`no cell contains ${JSON.stringify(text)}`);
+    return cell;
+  };
+
+  suiteSetup(async () => {
+    api = await activateExtension();
+    console.log(`measure: extension activation ${api.activationMs} ms`);
+    notebook = await openFixture("demo.ipynb");
+    const listener = vscode.workspace.onDidChangeNotebookDocument((event) => {
+      if (event.notebook !== notebook) return;
+      for (const change of event.cellChanges) {
+        if (!change.outputs) continue;
+        const now = Date.now();
+        if (runAll.firstOutput === 0 && change.outputs.length > 0) runAll.firstOutput = now;
+        runAll.lastOutput = now;
+        if (
+          change.cell.document.getText().includes("tick 1") &&
+          !change.cell.executionSummary?.timing?.endTime
+        ) {
+          streamedWhileRunning.push(texts(change.cell, STDOUT).join(""));
+        }
+      }
+    });
+    runAll.started = Date.now();
+    await vscode.commands.executeCommand("notebook.execute", notebook.uri);
+    const code = notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
+    // Cells skipped after a failure never get an end time: the tests below then say which failed.
+    await waitFor("Run All to finish", () =>
+      code.every((c) => c.executionSummary?.timing?.endTime !== undefined),
+    ).catch((error: Error) => console.log(error.message));
+    listener.dispose();
+    console.log(
+      `measure: Run All → first output ${runAll.firstOutput - runAll.started} ms, ` +
+        `last output ${runAll.lastOutput - runAll.started} ms`,
+    );
+  });
+
+  test("runs every code cell successfully, in order", () => {
+    const code = notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
+    const failed = code.filter((c) => c.executionSummary?.success !== true);
+    assert.deepEqual(
+      failed.map((c) => ({ source: c.document.getText(), outputs: errors(c) })),
+      [],
+      "cells that did not succeed",
+    );
+    const orders = code.map((c) => c.executionSummary?.executionOrder);
+    assert.deepEqual(
+      orders,
+      code.map((_, i) => i + 1),
+    );
+  });
+
+  test("streams stdout while the cell is still running", () => {
+    const cell = cellWith("tick 1");
+    assert.ok(
+      streamedWhileRunning.some((text) => text.includes("tick 1") && !text.includes("tick 2")),
+      `expected "tick 1" alone before the cell ended; saw ${JSON.stringify(streamedWhileRunning)}`,
+    );
+    assert.match(texts(cell, STDOUT).join(""), /tick 1\n[^]*tick 2/);
+  });
+
+  test("shows a tensor as the cell's result", () => {
+    const cell = cellWith("const kept = 41");
+    const result = cell.outputs.find((o) => o.metadata?.["outputType"] === "execute_result");
+    assert.ok(result, "no execute_result output");
+    const plain = texts(cell, "text/plain").join("\n");
+    assert.match(plain, /1[^\d]+2[^\d]+3[^\d]+4/);
+  });
+
+  test("puts the Jacobian first with Cotangent's MIME type, fallbacks after", () => {
+    const cell = cellWith("jacobian(f)");
+    const output = cell.outputs.find((o) => o.items.some((i) => i.mime === MIME.jacobian));
+    assert.ok(
+      output,
+      `no ${MIME.jacobian} output; have ${cell.outputs.map((o) => o.items.map((i) => i.mime).join(",")).join(" | ")}`,
+    );
+    assert.equal(output.items[0]?.mime, MIME.jacobian);
+    assert.ok(
+      output.items.some((i) => i.mime === "text/plain"),
+      "no text/plain fallback",
+    );
+    const payload = JSON.parse(new TextDecoder().decode(output.items[0].data)) as {
+      kind: string;
+      outShape: number[];
+      inShape: number[];
+    };
+    assert.equal(payload.kind, "jacobian");
+    assert.deepEqual([payload.outShape, payload.inShape], [[3], [3]]);
+  });
+
+  test("shows a chain and a finished trace with their MIME types", () => {
+    const chain = cellWith("traceChain(F");
+    assert.ok(
+      chain.outputs.some((o) => o.items[0]?.mime === MIME.chain),
+      "no chain output",
+    );
+    const traceCell = cellWith('trace("loss")');
+    const traces = traceCell.outputs.filter((o) => o.items[0]?.mime === MIME.trace);
+    assert.equal(traces.length, 1, "the trace should update one output in place");
+    const payload = JSON.parse(new TextDecoder().decode(traces[0].items[0].data)) as {
+      done: boolean;
+    };
+    assert.equal(payload.done, true, "the trace output should show the finished trace");
+  });
+
+  test("the renderer reports drawing the Jacobian, the chain and the trace", async () => {
+    for (const mime of [MIME.jacobian, MIME.chain, MIME.trace]) {
+      await waitFor(`the renderer to report drawing ${mime}`, () =>
+        api.rendererMessages().some((m) => {
+          const message = m.message as { type?: unknown; mime?: unknown };
+          return message.type === "rendered" && message.mime === mime;
+        }),
+      );
+    }
+  });
+
+  test("an error points to the right line of its cell", async () => {
+    const index = await appendCells(notebook, [
+      'const a = 1;\nconst b = a + 1;\nthrow new Error("boom " + b);',
+    ]);
+    await runCells(notebook, index, index + 1);
+    const cell = notebook.cellAt(index);
+    assert.equal(cell.executionSummary?.success, false);
+    const [error] = errors(cell);
+    assert.ok(error, "no error output");
+    assert.equal(error.message, "boom 2");
+    assert.match(
+      error.stack ?? "",
+      /cell[^\n]*:3:\d+/,
+      `stack should point to line 3: ${error.stack}`,
+    );
+  });
+
+  test("a type error is reported at its line and the cell does not run", async () => {
+    const index = await appendCells(notebook, ['console.log("ran");\nconst s: string = kept;']);
+    await runCells(notebook, index, index + 1);
+    const cell = notebook.cellAt(index);
+    assert.equal(cell.executionSummary?.success, false);
+    assert.deepEqual(texts(cell, STDOUT), [], "a cell that does not type-check must not run");
+    const [error] = errors(cell);
+    assert.ok(error, "no error output");
+    assert.match(
+      `${error.message}\n${error.stack}`,
+      /2:\d+/,
+      `should point to line 2: ${error.stack}`,
+    );
+  });
+
+  test("interrupting `while (true) {}` keeps the kernel's state", async () => {
+    const index = await appendCells(notebook, ["while (true) {}", "kept + 1"]);
+    const since = Date.now();
+    void startCells(notebook, index, index + 1);
+    await waitFor("the loop to be running", () => api.kernelState(notebook.uri) === "busy");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await vscode.commands.executeCommand("cotangent.interruptKernel", notebook.uri);
+    const loop = notebook.cellAt(index);
+    await waitFor(
+      "the loop to stop",
+      () => (loop.executionSummary?.timing?.endTime ?? 0) >= since,
+      10_000,
+    );
+    assert.equal(loop.executionSummary?.success, false);
+    await runCells(notebook, index + 1, index + 2);
+    assert.deepEqual(texts(notebook.cellAt(index + 1), "text/plain"), ["42"]);
+  });
+
+  test("after process.exit(1) the cell reports the death and the next run starts a fresh kernel", async () => {
+    const before = notebook.getCells().map((c) => c.document.getText());
+    const index = await appendCells(notebook, ["process.exit(1)", "6 * 7"]);
+    await runCells(notebook, index, index + 1);
+    const dead = notebook.cellAt(index);
+    assert.equal(dead.executionSummary?.success, false);
+    const [error] = errors(dead);
+    assert.ok(error, "no error output for the dead kernel");
+    assert.match(`${error.name} ${error.message}`, /KernelDied|exited|died/i);
+    await runCells(notebook, index + 1, index + 2);
+    assert.deepEqual(texts(notebook.cellAt(index + 1), "text/plain"), ["42"]);
+    const after = notebook.getCells().map((c) => c.document.getText());
+    assert.deepEqual(after.slice(0, before.length), before, "notebook content must be unchanged");
+  });
+});
