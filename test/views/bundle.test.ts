@@ -21,6 +21,7 @@ import { toMimeBundle } from "../../kernel/display/index.js";
 import {
   MIME,
   decodeArray,
+  type ChainPayload,
   type JacobianPayload,
   type TracePayload,
 } from "../../kernel/shared/payloads.js";
@@ -142,10 +143,10 @@ describe("toMimeBundle", () => {
     // Jᵀv equals the gradient, and each stage's cotangent out feeds the stage before it
     const g = grad((z: Tensor) => F(z))(x);
     expect(decodeArray(payload.result)).toBeAllclose(g, { rtol: 1e-12 });
-    expect(decodeArray(payload.stages[1]!.cotangentOut)).toBeAllclose(
-      decodeArray(payload.stages[0]!.cotangentIn),
+    expect(decodeArray(payload.stages[1].cotangentOut)).toBeAllclose(
+      decodeArray(payload.stages[0].cotangentIn),
     );
-    expect(decodeArray(payload.stages[0]!.jacobian.values)).toBeAllclose(A.data);
+    expect(decodeArray(payload.stages[0].jacobian.values)).toBeAllclose(A.data);
     expect(bundle["text/plain"]).toContain("f = sumsq ∘ tanh ∘ linear");
   });
 
