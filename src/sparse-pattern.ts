@@ -77,15 +77,19 @@ function checkEntries(total: number): void {
 interface GatherSource {
   sets: IndexSets;
   /** null: the identity map. */
-  map: ArrayLike<number> | null;
+  map: Int32Array | null;
 }
 
 /** Adds the sizes of the gathered sets to counts[o + 1]. */
-function countGathered(counts: Int32Array, sets: IndexSets, map: ArrayLike<number> | null): void {
+function countGathered(counts: Int32Array, sets: IndexSets, map: Int32Array | null): void {
   const outSize = counts.length - 1;
   const ptr = sets.ptr;
+  if (map === null) {
+    for (let o = 0; o < outSize; o++) counts[o + 1] += ptr[o + 1] - ptr[o];
+    return;
+  }
   for (let o = 0; o < outSize; o++) {
-    const e = map === null ? o : map[o];
+    const e = map[o];
     if (e >= 0) counts[o + 1] += ptr[e + 1] - ptr[e];
   }
 }
@@ -95,7 +99,7 @@ function copyGathered(
   idx: Int32Array,
   fill: Int32Array,
   sets: IndexSets,
-  map: ArrayLike<number> | null,
+  map: Int32Array | null,
 ): void {
   const { ptr, idx: from } = sets;
   for (let o = 0; o < fill.length; o++) {
@@ -131,7 +135,7 @@ function gatherUnion(outSize: number, given: GatherSource[], columns: number): I
 function scatterUnion(
   outSize: number,
   sets: IndexSets,
-  dest: ArrayLike<number>,
+  dest: Int32Array,
   columns: number,
 ): IndexSets {
   const counts = new Int32Array(outSize + 1);
@@ -152,6 +156,11 @@ function scatterUnion(
   return dedupe({ ptr: counts, idx }, columns);
 }
 
+/** Flat indices computed in float64 (exact below 2⁵³) as an index array. */
+function indexMap(data: Float64Array): Int32Array {
+  return Int32Array.from(data);
+}
+
 /** A tensor holding its own flat indices 0, 1, …, size − 1 (plus `offset`). */
 function indexTensor(shape: readonly number[], offset = 0): Tensor {
   const data = new Float64Array(sizeOf(shape));
@@ -160,12 +169,11 @@ function indexTensor(shape: readonly number[], offset = 0): Tensor {
 }
 
 /** For each element of a broadcast result of shape `outShape`, the source element of `shape`. */
-function broadcastMap(
-  shape: readonly number[],
-  outShape: readonly number[],
-): ArrayLike<number> | null {
+function broadcastMap(shape: readonly number[], outShape: readonly number[]): Int32Array | null {
   if (sameShape(shape, outShape)) return null;
-  return evalRules[Primitive.BroadcastTo]([indexTensor(shape)], { shape: [...outShape] }).data;
+  return indexMap(
+    evalRules[Primitive.BroadcastTo]([indexTensor(shape)], { shape: [...outShape] }).data,
+  );
 }
 
 /** The value of one input as a rule sees it. */
@@ -201,7 +209,9 @@ function reduceSets(
   const keep = keepDimsShape(x.shape, axes);
   const shape = x.shape.filter((_, d) => !axes.includes(d));
   if (axes.length === 0) return { shape, sets: x.sets };
-  const dest = evalRules[Primitive.BroadcastTo]([indexTensor(keep)], { shape: [...x.shape] }).data;
+  const dest = indexMap(
+    evalRules[Primitive.BroadcastTo]([indexTensor(keep)], { shape: [...x.shape] }).data,
+  );
   return { shape, sets: scatterUnion(sizeOf(shape), x.sets, dest, columns) };
 }
 
@@ -225,7 +235,7 @@ const reduction: SparsityRule<Reduction> = ([x], { axes }, ctx) =>
 /** A rule that gathers from its single input through the primitive's own eval rule. */
 function gatherByEval<P extends Primitive>(prim: P): SparsityRule<P> {
   return ([x], params, ctx) => {
-    const map = evalRules[prim]([indexTensor(x.shape)], params).data;
+    const map = indexMap(evalRules[prim]([indexTensor(x.shape)], params).data);
     return gatherUnion(sizeOf(ctx.outShape), [{ sets: x.sets, map }], ctx.columns);
   };
 }
@@ -269,35 +279,29 @@ const solveRule: SparsityRule<Primitive.Solve> = ([a, b], _params, ctx) => {
 
 /** Concatenated inputs: gather from the inputs' sets laid end to end. */
 const concatRule: SparsityRule<Primitive.Concat> = (inputs, params, ctx) => {
+  const totalSize = inputs.reduce((n, x) => n + sizeOf(x.shape), 0);
+  const totalIdx = inputs.reduce((n, x) => n + x.sets.idx.length, 0);
+  const ptr = new Int32Array(totalSize + 1);
+  const idx = new Int32Array(totalIdx);
   let offset = 0;
-  const ptrs: number[] = [0];
-  const idxParts: Int32Array[] = [];
+  let at = 0;
   const indexTensors = inputs.map((x) => {
+    const size = sizeOf(x.shape);
     const t = indexTensor(x.shape, offset);
-    offset += sizeOf(x.shape);
-    const base = ptrs[ptrs.length - 1];
-    for (let i = 1; i < x.sets.ptr.length; i++) ptrs.push(base + x.sets.ptr[i]);
-    idxParts.push(x.sets.idx);
+    for (let i = 1; i <= size; i++) ptr[offset + i] = at + x.sets.ptr[i];
+    idx.set(x.sets.idx, at);
+    offset += size;
+    at += x.sets.idx.length;
     return t;
   });
-  const idx = new Int32Array(ptrs[ptrs.length - 1]);
-  let at = 0;
-  for (const part of idxParts) {
-    idx.set(part, at);
-    at += part.length;
-  }
-  const map = evalRules[Primitive.Concat](indexTensors, params).data;
-  return gatherUnion(
-    sizeOf(ctx.outShape),
-    [{ sets: { ptr: Int32Array.from(ptrs), idx }, map }],
-    ctx.columns,
-  );
+  const map = indexMap(evalRules[Primitive.Concat](indexTensors, params).data);
+  return gatherUnion(sizeOf(ctx.outShape), [{ sets: { ptr, idx }, map }], ctx.columns);
 };
 
 /** Pad places the input in a window of zeros: pad the indices + 1, so 0 marks "no source". */
 const padRule: SparsityRule<Primitive.Pad> = ([x], params, ctx) => {
   const shifted = evalRules[Primitive.Pad]([indexTensor(x.shape, 1)], params).data;
-  const map = shifted.map((v) => v - 1);
+  const map = indexMap(shifted.map((v) => v - 1));
   return gatherUnion(sizeOf(ctx.outShape), [{ sets: x.sets, map }], ctx.columns);
 };
 
@@ -308,7 +312,7 @@ const scatterAddRule: SparsityRule<Primitive.ScatterAdd> = (
   ctx,
 ) => {
   const takeParams = { axis, indices, indexShape };
-  const dest = evalRules[Primitive.Take]([indexTensor(ctx.outShape)], takeParams).data;
+  const dest = indexMap(evalRules[Primitive.Take]([indexTensor(ctx.outShape)], takeParams).data);
   return scatterUnion(sizeOf(ctx.outShape), x.sets, dest, ctx.columns);
 };
 
