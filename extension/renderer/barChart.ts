@@ -14,6 +14,25 @@ export function barLayout(n: number, width: number): { step: number; bar: number
   return { step, bar: Math.max(1, step >= 4 ? step - 1 : step) };
 }
 
+/**
+ * Where the zero line goes: at the bottom when no value is negative, at the top when none is
+ * positive, in the middle otherwise; `extent` is the bar length of the largest magnitude (pure).
+ */
+export function barBaseline(
+  values: ArrayLike<number>,
+  height: number,
+): { baseline: number; extent: number } {
+  let positive = false;
+  let negative = false;
+  for (let k = 0; k < values.length; k++) {
+    if (values[k] > 0) positive = true;
+    if (values[k] < 0) negative = true;
+  }
+  if (positive && negative) return { baseline: height / 2, extent: height / 2 - 4 };
+  if (negative) return { baseline: 2, extent: height - 6 };
+  return { baseline: height - 2, extent: height - 6 };
+}
+
 /** Draw the bars of `values` (zero line in the middle of a symmetric axis ±max|v|). */
 export function barChart(
   values: ArrayLike<number>,
@@ -37,22 +56,22 @@ export function barChart(
   const context = canvas.getContext("2d");
   if (context) {
     context.scale(ratio, ratio);
-    const mid = HEIGHT / 2;
+    const { baseline, extent } = barBaseline(values, HEIGHT);
     const { step, bar } = barLayout(n, width);
     for (let k = 0; k < n; k++) {
       const v = values[k];
       const [r, g, b] = scale.rgb(Number.isFinite(v) ? v : NaN);
       context.fillStyle = `rgb(${r},${g},${b})`;
-      const h = Number.isFinite(v) ? (Math.abs(v) / limit) * (mid - 4) : mid - 4;
+      const h = Number.isFinite(v) ? (Math.abs(v) / limit) * extent : extent;
       context.fillRect(
         k * step,
-        v >= 0 || !Number.isFinite(v) ? mid - h : mid,
+        v >= 0 || !Number.isFinite(v) ? baseline - h : baseline,
         bar,
         Math.max(h, 0.5),
       );
     }
     context.fillStyle = foreground;
-    context.fillRect(0, mid, width, 1);
+    context.fillRect(0, baseline, width, 1);
   }
   canvas.addEventListener("mousemove", (event) => {
     const k = Math.floor(event.offsetX / barLayout(n, width).step);

@@ -116,6 +116,12 @@ export function createTraceView(
 
   describe();
   rebuild();
+  // follow the output's width (the notebook column resizes) without rebuilding the chart
+  const resize =
+    typeof ResizeObserver === "function"
+      ? new ResizeObserver(() => plot?.setSize({ width: width(), height: HEIGHT }))
+      : null;
+  resize?.observe(root);
   return {
     element: view,
     update(next) {
@@ -131,6 +137,7 @@ export function createTraceView(
       });
     },
     dispose() {
+      resize?.disconnect();
       plot?.destroy();
       plot = null;
     },

@@ -19,6 +19,11 @@ const THEMES = {
     --vscode-button-secondaryForeground:#cccccc;--vscode-focusBorder:#0078d4;--vscode-widget-border:#454545;
     --vscode-errorForeground:#f85149;--vscode-font-family:system-ui,sans-serif;--vscode-font-size:13px;
     --vscode-editor-font-family:monospace;background:#1f1f1f;`,
+  "high-contrast": `--vscode-foreground:#ffffff;--vscode-descriptionForeground:#ffffff;--vscode-editor-background:#000000;
+    --vscode-button-background:#000000;--vscode-button-foreground:#ffffff;--vscode-button-secondaryBackground:#000000;
+    --vscode-button-secondaryForeground:#ffffff;--vscode-button-border:#6fc3df;--vscode-contrastBorder:#6fc3df;
+    --vscode-focusBorder:#f38518;--vscode-widget-border:#6fc3df;--vscode-errorForeground:#f48771;
+    --vscode-font-family:system-ui,sans-serif;--vscode-font-size:13px;--vscode-editor-font-family:monospace;background:#000000;`,
 } as const;
 export type Theme = keyof typeof THEMES;
 

@@ -32,7 +32,7 @@ async function cellPixel(
   );
 }
 
-const themes: Theme[] = ["light", "dark"];
+const themes: Theme[] = ["light", "dark", "high-contrast"];
 
 describe.each(themes)("Jacobian view (%s theme)", (theme) => {
   let page: Page;

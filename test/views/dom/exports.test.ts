@@ -18,7 +18,7 @@ import {
   selectionCaption,
   slice,
 } from "../../../extension/renderer/jacobianModel.js";
-import { barLayout } from "../../../extension/renderer/barChart.js";
+import { barBaseline, barLayout } from "../../../extension/renderer/barChart.js";
 
 const matrix: MatrixExport = {
   rows: 2,
@@ -92,6 +92,9 @@ describe("heatmap layout", () => {
     ]);
     expect(heatmapLayout(1000, 1000).rowLabelStep).toBe(25);
     expect(barLayout(4, 160)).toEqual({ step: 40, bar: 39 });
+    expect(barBaseline([0, 1, 2], 120)).toEqual({ baseline: 118, extent: 114 });
+    expect(barBaseline([-1, 0], 120)).toEqual({ baseline: 2, extent: 114 });
+    expect(barBaseline([-1, 1], 120)).toEqual({ baseline: 60, extent: 56 });
   });
 });
 
