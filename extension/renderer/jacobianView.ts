@@ -97,7 +97,9 @@ function colorBar(scale: ColorScale, height: number): HTMLElement {
   }
   const ticks = el("div", { class: "ct-colorbar-ticks" });
   ticks.style.height = `${height}px`;
-  const values = scale.mode === "sparsity" ? [] : colorBarTicks(scale);
+  const all = scale.mode === "sparsity" ? [] : colorBarTicks(scale);
+  // short bars get the ends and 0 only, so tick labels never overlap
+  const values = height < 100 ? all.filter((_, k) => k % 2 === 0) : all;
   for (const v of values) {
     const label = el("span", {}, formatNumber(v, 3));
     label.style.top = `${((1 - (scale.unit(v) + 1) / 2) * height).toFixed(1)}px`;

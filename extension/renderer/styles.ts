@@ -16,7 +16,8 @@ const CSS = `
   color: var(--vscode-button-secondaryForeground, #1f1f1f); background: var(--vscode-button-secondaryBackground, #e5e5e5);
   border: 1px solid var(--vscode-button-border, var(--vscode-contrastBorder, transparent)); }
 .ct-button:hover { background: var(--vscode-button-secondaryHoverBackground, #d5d5d5); }
-.ct-button[aria-pressed="true"] { color: var(--vscode-button-foreground, #fff); background: var(--vscode-button-background, #005fb8); }
+.ct-button[aria-pressed="true"] { color: var(--vscode-button-foreground, #fff); background: var(--vscode-button-background, #005fb8);
+  outline: 1px solid var(--vscode-contrastActiveBorder, transparent); outline-offset: -3px; font-weight: 600; }
 .ct-button:focus-visible, .ct-focusable:focus-visible { outline: 1px solid var(--vscode-focusBorder, #005fb8); outline-offset: 1px; }
 .ct-sep { width: 1px; align-self: stretch; background: var(--vscode-widget-border, var(--vscode-panel-border, #ccc)); margin: 0 4px; }
 .ct-note { margin: 4px 0; padding: 2px 6px; border-left: 3px solid var(--vscode-editorWarning-foreground, #bf8803); }

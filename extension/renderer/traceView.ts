@@ -36,6 +36,13 @@ export function traceData(payload: TracePayload, log: boolean): uPlot.AlignedDat
   return [steps, ...columns];
 }
 
+/** A y tick's label: on a log axis only powers of ten are labelled (uPlot passes null to skip). */
+export function tickLabel(tick: number | null, log: boolean): string {
+  if (tick === null || !Number.isFinite(tick)) return "";
+  if (log && Math.abs(Math.log10(tick) - Math.round(Math.log10(tick))) > 1e-9) return "";
+  return formatNumber(tick, 4);
+}
+
 export interface TraceView {
   /** Show a new state of the same trace without rebuilding the chart when the series match. */
   update(payload: TracePayload): void;
@@ -96,7 +103,7 @@ export function createTraceView(
       scales: { x: { time: false }, y: log ? { distr: 3 } : { distr: 1 } },
       axes: [
         { ...axis, label: "step" },
-        { ...axis, size: 64, values: (_u, ticks) => ticks.map((t) => formatNumber(t, 3)) },
+        { ...axis, size: 64, values: (_u, ticks) => ticks.map((t) => tickLabel(t, log)) },
       ],
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },

@@ -22,7 +22,7 @@ const THEMES = {
   "high-contrast": `--vscode-foreground:#ffffff;--vscode-descriptionForeground:#ffffff;--vscode-editor-background:#000000;
     --vscode-button-background:#000000;--vscode-button-foreground:#ffffff;--vscode-button-secondaryBackground:#000000;
     --vscode-button-secondaryForeground:#ffffff;--vscode-button-border:#6fc3df;--vscode-contrastBorder:#6fc3df;
-    --vscode-focusBorder:#f38518;--vscode-widget-border:#6fc3df;--vscode-errorForeground:#f48771;
+    --vscode-focusBorder:#f38518;--vscode-contrastActiveBorder:#f38518;--vscode-widget-border:#6fc3df;--vscode-errorForeground:#f48771;
     --vscode-font-family:system-ui,sans-serif;--vscode-font-size:13px;--vscode-editor-font-family:monospace;background:#000000;`,
 } as const;
 export type Theme = keyof typeof THEMES;

@@ -19,6 +19,7 @@ import {
   slice,
 } from "../../../extension/renderer/jacobianModel.js";
 import { barBaseline, barLayout } from "../../../extension/renderer/barChart.js";
+import { tickLabel } from "../../../extension/renderer/traceView.js";
 
 const matrix: MatrixExport = {
   rows: 2,
@@ -95,6 +96,22 @@ describe("heatmap layout", () => {
     expect(barBaseline([0, 1, 2], 120)).toEqual({ baseline: 118, extent: 114 });
     expect(barBaseline([-1, 0], 120)).toEqual({ baseline: 2, extent: 114 });
     expect(barBaseline([-1, 1], 120)).toEqual({ baseline: 60, extent: 56 });
+  });
+});
+
+describe("trace axis labels", () => {
+  it("labels every linear tick, only powers of ten on a log axis, nothing for skipped ticks", () => {
+    expect([0.5, 1, 2.5].map((t) => tickLabel(t, false))).toEqual(["0.5", "1", "2.5"]);
+    expect([0.01, 0.02, 0.1, 1, 3, 10, 1000].map((t) => tickLabel(t, true))).toEqual([
+      "0.01",
+      "",
+      "0.1",
+      "1",
+      "",
+      "10",
+      "1000",
+    ]);
+    expect(tickLabel(null, false)).toBe("");
   });
 });
 
