@@ -13,13 +13,6 @@ export function flatResult(result: Result): ArrayLike<number> {
   return "parts" in result ? concatFlat(result.parts) : result;
 }
 
-export interface TimingOptions {
-  warmups: number;
-  samples: number;
-  /** A sample repeats the call until it lasts at least this long (ms). */
-  minSampleMs: number;
-}
-
 export interface Timing {
   /** Median time of one call, in milliseconds. */
   medianMs: number;
@@ -28,17 +21,34 @@ export interface Timing {
   samples: number;
 }
 
+export interface TimingOptions {
+  warmups: number;
+  /** Warm-up goes on for at least this long (ms), so the JIT has optimised the code. */
+  minWarmupMs: number;
+  samples: number;
+  /** A sample repeats the call until it lasts at least this long (ms). */
+  minSampleMs: number;
+}
+
+/** Times `calls` calls; a synchronous runner is not awaited (no microtask per call). */
 async function timeCalls(run: Runner, calls: number): Promise<number> {
   const start = performance.now();
-  for (let i = 0; i < calls; i++) await run();
+  for (let i = 0; i < calls; i++) {
+    const result = run();
+    if (result instanceof Promise) await result;
+  }
   return performance.now() - start;
 }
 
 export async function measure(run: Runner, options: TimingOptions): Promise<Timing> {
-  let warmupMs = 0;
-  for (let i = 0; i < options.warmups; i++) warmupMs = await timeCalls(run, 1);
-  const perCall = Math.max(warmupMs, 1e-4);
-  const repeat = Math.max(1, Math.ceil(options.minSampleMs / perCall));
+  const warmStart = performance.now();
+  let calls = 0;
+  let lastMs = 0;
+  while (calls < options.warmups || performance.now() - warmStart < options.minWarmupMs) {
+    lastMs = await timeCalls(run, 1);
+    calls += 1;
+  }
+  const repeat = Math.max(1, Math.ceil(options.minSampleMs / Math.max(lastMs, 1e-4)));
   const times: number[] = [];
   for (let s = 0; s < options.samples; s++) times.push((await timeCalls(run, repeat)) / repeat);
   times.sort((a, b) => a - b);

@@ -1,6 +1,5 @@
 /** cotangent, this runtime (float64), used as a notebook user would. */
-import type {
-  Tensor} from "../src/index.js";
+import type { Tensor } from "../src/index.js";
 import {
   add,
   concat,
@@ -16,7 +15,7 @@ import {
   square,
   sub,
   sum,
-  tensor
+  tensor,
 } from "../src/index.js";
 import type { Peer } from "./cases.js";
 import type { Result } from "./harness.js";

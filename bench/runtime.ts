@@ -108,7 +108,8 @@ function writeBenchmarksMd(table: string, timing: TimingOptions): void {
   const end = "<!-- bench:end -->";
   const meta =
     `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${cpus()[0]?.model ?? "?"} ` +
-    `(${cpus().length} cores), Node ${process.version}; ${timing.warmups} warm-ups, median of ${timing.samples} samples.`;
+    `(${cpus().length} cores), Node ${process.version}; ≥ ${timing.warmups} warm-ups (≥ ${timing.minWarmupMs} ms), ` +
+    `median of ${timing.samples} samples of ≥ ${timing.minSampleMs} ms each.`;
   const block = `${begin}\n${meta}\n\n${table}\n${end}`;
   let text: string;
   try {
@@ -126,8 +127,8 @@ function writeBenchmarksMd(table: string, timing: TimingOptions): void {
 async function main(): Promise<void> {
   const quick = process.argv.includes("--quick");
   const timing: TimingOptions = quick
-    ? { warmups: 3, samples: 5, minSampleMs: 5 }
-    : { warmups: 3, samples: 15, minSampleMs: 20 };
+    ? { warmups: 3, minWarmupMs: 50, samples: 5, minSampleMs: 5 }
+    : { warmups: 3, minWarmupMs: 300, samples: 15, minSampleMs: 20 };
   const allPeers: Peer[] = [plainPeer, oursPeer, tfjsPeer, jaxPeer, jaxJitPeer];
   const peers = allPeers.filter((p) => matchesFilter(p.name, argValue("peers")));
   const inputs = makeInputs();
