@@ -57,7 +57,7 @@ function checkArray(value: unknown, where: string, shape?: number[]): EncodedArr
     fail(`${where}.shape`, `is [${s.join(",")}], expected [${shape.join(",")}]`);
   }
   const width = value["dtype"] === "float64" ? 8 : 4;
-  const bytes = Math.floor(((value["data"]).replace(/=+$/, "").length * 3) / 4);
+  const bytes = Math.floor((value["data"].replace(/=+$/, "").length * 3) / 4);
   const count = s.reduce((a, b) => a * b, 1);
   if (bytes !== count * width)
     fail(`${where}.data`, `holds ${bytes} bytes, not ${count} ${value["dtype"]} values`);
