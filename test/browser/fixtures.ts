@@ -31,6 +31,23 @@ export function squareJacobian(n: number): JacobianPayload {
   return jacobianPayload(denseJacobianInput(data, [n], [n]));
 }
 
+/** n×n tridiagonal [-1, 2, -1] (a 1-D Laplacian), read row by row: downsampled beyond 1,000. */
+export function downsampledJacobian(n: number): JacobianPayload {
+  const row = new Float64Array(n);
+  const source = {
+    rows: n,
+    cols: n,
+    row(i: number): Float64Array {
+      row.fill(0);
+      row[i] = 2;
+      if (i > 0) row[i - 1] = -1;
+      if (i + 1 < n) row[i + 1] = -1;
+      return row;
+    },
+  };
+  return jacobianPayload({ source, outShape: [n], inShape: [n], title: "1-D Laplacian" });
+}
+
 /** A three-stage chain x ↦ A x ↦ tanh ↦ sum of squares at a fixed point, with v = 1. */
 export function smallChain(): ChainPayload {
   const x = [0.5, -1, 2];

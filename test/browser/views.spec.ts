@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { makeColorScale, NONZERO_COLOR, ZERO_COLOR } from "../../kernel/display/colorscale.js";
 import { MIME, PAYLOAD_VERSION } from "../../kernel/shared/payloads.js";
-import { XSS_LABEL, smallChain, smallJacobian, squareJacobian, trace } from "./fixtures.js";
+import {
+  XSS_LABEL,
+  downsampledJacobian,
+  smallChain,
+  smallJacobian,
+  squareJacobian,
+  trace,
+} from "./fixtures.js";
 import { RESULTS, launch, openPage, render, type Theme } from "./page.js";
 
 let browser: Browser;
@@ -125,6 +132,29 @@ describe("large Jacobians", () => {
     const expected = makeColorScale(limit).rgb(Math.fround(v));
     expect((await cellPixel(page, 500, 250)).slice(0, 3)).toEqual([...expected]);
     await page.screenshot({ path: `${RESULTS}/jacobian-1000.png` });
+  });
+});
+
+describe("downsampled Jacobians", () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await openPage(browser, "dark");
+  });
+  afterAll(async () => page.close());
+
+  it("say so with the block size and read out a block's max |·| and mean", async () => {
+    const payload = downsampledJacobian(3000);
+    expect(payload.downsampled).toMatchObject({ blockRows: 3, blockCols: 3 });
+    expect((await render(page, MIME.jacobian, payload)).ok).toBe(true);
+    expect(await page.textContent("#out .ct-note")).toBe(
+      "Downsampled: 3000×3000 shown as 1000×1000 blocks of 3×3 (signed max |·| per block; hover for the mean).",
+    );
+    await page.focus("#out .ct-canvas-wrap canvas");
+    await page.keyboard.press("ArrowDown");
+    expect(await page.textContent("#out .ct-readout")).toBe(
+      "block f[3 … 5] × x[0 … 2]: max |·| -1, mean -0.111111",
+    );
+    await page.screenshot({ path: `${RESULTS}/jacobian-downsampled.png` });
   });
 });
 
