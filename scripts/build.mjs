@@ -18,6 +18,21 @@ const targets = {
       stdio: "inherit",
     });
   },
+  // The executor process and its two threads (kernel/executor, kernel/cells), CommonJS; the
+  // runtime is bundled in (cells get that very instance), tslab's TypeScript stays external.
+  async kernel() {
+    const { readFileSync } = await import("node:fs");
+    const version = JSON.parse(readFileSync("package.json", "utf8")).version;
+    const node = { platform: "node", target: "node20", format: "cjs", outExtension: { ".js": ".cjs" } };
+    const entryPoints = {
+      executor: "kernel/executor/main.ts",
+      "io-worker": "kernel/executor/io-worker.ts",
+      "checker-worker": "kernel/cells/checker-worker.ts",
+    };
+    const define = { COTANGENT_VERSION: JSON.stringify(version) };
+    const external = ["tslab", "tslab/*", "@tslab/typescript-for-tslab"];
+    await build({ ...common, ...node, entryPoints, outdir: "dist/kernel", define, external });
+  },
   // The VS Code extension host loads CommonJS; the package is "type": "module", hence .cjs.
   async extension() {
     const node = { platform: "node", target: "node20", format: "cjs", external: ["vscode"] };

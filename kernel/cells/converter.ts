@@ -1,0 +1,200 @@
+/**
+ * Cell conversion and type checking on tslab's converter (`tslab/dist/converter`, TypeScript 5.0
+ * fork `@tslab/typescript-for-tslab`): cross-cell declarations, top-level await, the last
+ * expression, completion and hover.
+ *
+ * We adjust the converter's compiler options through a proxy of its TypeScript module:
+ * - `moduleResolution: bundler` so packages resolve through their `exports` (ESM-only packages
+ *   type-check; tslab's Node10 resolution cannot see them);
+ * - `paths: { cotangent: [<dist/types/index.d.ts>] }` so `import … from "cotangent"` has the
+ *   runtime's types wherever the notebook lives;
+ * - inline source maps, plus a source map for the converter's ES→CommonJS step, so errors point
+ *   to the cell's own line:column.
+ */
+import { createRequire } from "node:module";
+import type * as TS from "@tslab/typescript-for-tslab";
+import type * as TslabConverterNs from "tslab/dist/converter.js";
+import type { CellPosition } from "../protocol.js";
+import type {
+  CellMaps,
+  CompileDiagnostic,
+  ConvertResult,
+  SideModule,
+} from "../executor/messages.js";
+
+type TslabConverterModule = typeof TslabConverterNs;
+type TslabConverter = ReturnType<TslabConverterModule["createConverter"]>;
+type TslabDiagnostic = ReturnType<TslabConverter["convert"]>["diagnostics"][number];
+
+export interface CellConverterOptions {
+  /** The runtime's declarations, e.g. <repo>/dist/types/index.d.ts. */
+  runtimeTypes: string;
+}
+
+export interface CompletionResult {
+  matches: string[];
+  start: number;
+  end: number;
+  details: { name: string; kind: string }[];
+}
+
+export interface CellConverter {
+  readonly typescriptVersion: string;
+  /**
+   * Type-check and convert a cell against the declarations kept so far; `declarations` are the
+   * ones to keep if the cell runs to the end (see `keep`).
+   */
+  convert(code: string): { result: ConvertResult; declarations: string | undefined };
+  /** Keep the declarations of a converted cell that ran to the end. */
+  keep(declarations: string): void;
+  complete(code: string, cursor: number): CompletionResult;
+  inspect(code: string, cursor: number, detailLevel: 0 | 1): { found: boolean; text: string };
+  isComplete(code: string): { status: "complete" | "incomplete"; indent?: string };
+  diagnose(code: string): CompileDiagnostic[];
+}
+
+/** The globals every cell sees besides Node's: the runtime's display and trace. */
+const CELL_GLOBALS = [
+  "declare global {",
+  '  const display: typeof import("cotangent").display;',
+  '  const trace: typeof import("cotangent").trace;',
+  "}",
+  "",
+].join("\n");
+
+const SOURCE_MAP_COMMENT = /^\/\/# sourceMappingURL=.*$/gm;
+const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)/;
+
+/** Load TypeScript and tslab's converter with our compiler options. Takes most of a second. */
+export function createCellConverter(options: CellConverterOptions): CellConverter {
+  const require = createRequire(__filename);
+  const tsPath = require.resolve("@tslab/typescript-for-tslab");
+  const ts = require(tsPath) as typeof TS;
+  let lastTranspile: { input: string; map: string | undefined } | undefined;
+  const patched = new Proxy(ts, {
+    get(target, key, receiver) {
+      if (key === "createWatchCompilerHost") return patchedHost(target, options.runtimeTypes);
+      if (key === "transpileModule") {
+        return (input: string, transpile: TS.TranspileOptions): TS.TranspileOutput => {
+          const compilerOptions = { ...transpile.compilerOptions, sourceMap: true };
+          const out = target.transpileModule(input, { ...transpile, compilerOptions });
+          lastTranspile = { input, map: out.sourceMapText };
+          return out;
+        };
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  const cached = require.cache[tsPath];
+  if (cached) cached.exports = patched;
+  const tslab = require("tslab/dist/converter") as TslabConverterModule;
+  const converter = tslab.createConverter();
+
+  let declarations = "";
+
+  function convert(code: string): { result: ConvertResult; declarations: string | undefined } {
+    lastTranspile = undefined;
+    const out = converter.convert(CELL_GLOBALS + declarations, code);
+    const errors = out.diagnostics.map(toDiagnostic).filter((d) => d.severity === "error");
+    if (errors.length > 0) return { result: { ok: false, errors }, declarations: undefined };
+    const sideModules: SideModule[] = (out.sideOutputs ?? []).map((side) => ({
+      path: side.path,
+      code: side.data.replace(SOURCE_MAP_COMMENT, ""),
+    }));
+    const maps = cellMaps(lastTranspile);
+    const result: ConvertResult = {
+      ok: true,
+      code: out.output?.replace(SOURCE_MAP_COMMENT, ""),
+      maps,
+      lastExpressionVar: out.lastExpressionVar,
+      hasTopLevelAwait: out.hasToplevelAwait === true,
+      sideModules,
+    };
+    return { result, declarations: out.declOutput ?? "" };
+  }
+
+  return {
+    typescriptVersion: ts.version,
+    convert,
+    keep(next) {
+      declarations = next;
+    },
+    complete(code, cursor) {
+      const info = converter.complete(CELL_GLOBALS + declarations, code, cursor);
+      const kinds = new Map((info.original?.entries ?? []).map((e) => [e.name, String(e.kind)]));
+      const details = info.candidates.map((name) => ({ name, kind: kinds.get(name) ?? "" }));
+      return { matches: info.candidates, start: info.start, end: info.end, details };
+    },
+    inspect(code, cursor, detailLevel) {
+      const info = converter.inspect(CELL_GLOBALS + declarations, code, cursor) as
+        TS.QuickInfo | undefined;
+      if (!info) return { found: false, text: "" };
+      return { found: true, text: quickInfoText(ts, info, detailLevel) };
+    },
+    isComplete(code) {
+      const result = tslab.isCompleteCode(code);
+      const indent = result.indent !== undefined ? { indent: result.indent } : {};
+      return { status: result.completed ? "complete" : "incomplete", ...indent };
+    },
+    diagnose(code) {
+      const { result } = convert(code);
+      return result.ok ? [] : result.errors;
+    },
+  };
+}
+
+/** The converter's watch host, with our module resolution, runtime types and source maps. */
+function patchedHost(ts: typeof TS, runtimeTypes: string): typeof TS.createWatchCompilerHost {
+  const original = ts.createWatchCompilerHost.bind(ts) as (...args: unknown[]) => unknown;
+  return ((rootFiles: string[], compilerOptions: TS.CompilerOptions, ...rest: unknown[]) =>
+    original(
+      rootFiles,
+      {
+        ...compilerOptions,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+        paths: { cotangent: [runtimeTypes] },
+        inlineSourceMap: true,
+      },
+      ...rest,
+    )) as unknown as typeof TS.createWatchCompilerHost;
+}
+
+function cellMaps(
+  last: { input: string; map: string | undefined } | undefined,
+): CellMaps | undefined {
+  if (!last?.map) return undefined;
+  const inline = INLINE_MAP.exec(last.input);
+  if (!inline?.[1]) return undefined;
+  return { cjs: last.map, es: Buffer.from(inline[1], "base64").toString("utf8") };
+}
+
+function position(pos: { line: number; character: number }): CellPosition {
+  return { line: pos.line + 1, column: pos.character + 1 };
+}
+
+function toDiagnostic(d: TslabDiagnostic): CompileDiagnostic {
+  const file = d.fileName !== undefined ? { file: d.fileName } : {};
+  return {
+    message: d.messageText,
+    code: d.code,
+    start: position(d.start),
+    end: position(d.end),
+    severity: d.category === 1 ? "error" : "warning",
+    ...file,
+  };
+}
+
+/** Hover text: the signature or type, then the documentation and JSDoc tags. */
+function quickInfoText(ts: typeof TS, info: TS.QuickInfo, detailLevel: 0 | 1): string {
+  const signature = ts.displayPartsToString(info.displayParts);
+  const docs = ts.displayPartsToString(info.documentation);
+  const tags = (info.tags ?? []).map((tag) => {
+    const text = ts.displayPartsToString(tag.text);
+    return text ? `@${tag.name} ${text}` : `@${tag.name}`;
+  });
+  const parts = [signature];
+  if (docs) parts.push(docs);
+  if (tags.length > 0 && (detailLevel === 1 || !docs)) parts.push(tags.join("\n"));
+  else if (tags.length > 0) parts.push(tags.filter((t) => t.startsWith("@param")).join("\n"));
+  return parts.filter((p) => p !== "").join("\n\n");
+}

@@ -1,0 +1,163 @@
+/**
+ * Errors of running cells, as the front end shows them: `ename`, `evalue` and a traceback whose
+ * frames point into the cell's TypeScript ("cell[3]:2:7"), through two source maps (the run
+ * CommonJS code → the converter's ES output → the cell). Frames of the bundled runtime read
+ * "(cotangent)"; the executor's own frames are dropped.
+ */
+import { SourceMap } from "node:module";
+import type { CellPosition, ErrorEvent } from "../protocol.js";
+import type { CellMaps, CompileDiagnostic } from "./messages.js";
+
+/** Lines the runner puts before the converted code (the function header). */
+export const RUN_PREFIX_LINES = 1;
+/** Lines the converter puts before the cell in its ES output ("export {};"). */
+const CONVERTER_PREFIX_LINES = 1;
+
+interface LoadedMaps {
+  cjs: SourceMap;
+  es: SourceMap;
+}
+
+/** The source maps of every cell run in this session, by run file name. */
+export class CellMapRegistry {
+  private readonly maps = new Map<string, { count: number; maps: LoadedMaps | undefined }>();
+
+  add(fileName: string, executionCount: number, maps: CellMaps | undefined): void {
+    let loaded: LoadedMaps | undefined;
+    if (maps) {
+      try {
+        loaded = {
+          cjs: new SourceMap(JSON.parse(maps.cjs) as never),
+          es: new SourceMap(JSON.parse(maps.es) as never),
+        };
+      } catch {
+        loaded = undefined;
+      }
+    }
+    this.maps.set(fileName, { count: executionCount, maps: loaded });
+  }
+
+  /** Map a 1-based line:column of a run file back to its cell; undefined when unknown. */
+  locate(
+    fileName: string,
+    line: number,
+    column: number,
+  ): { count: number; position: CellPosition } | undefined {
+    const entry = this.maps.get(fileName);
+    if (!entry) return undefined;
+    const cjsLine = line - 1 - RUN_PREFIX_LINES;
+    if (!entry.maps) return { count: entry.count, position: { line: cjsLine + 1, column } };
+    const es = entry.maps.cjs.findEntry(cjsLine, column - 1) as Partial<SourceMapEntry>;
+    if (es.originalLine === undefined || es.originalColumn === undefined) return undefined;
+    const ts = entry.maps.es.findEntry(
+      es.originalLine,
+      es.originalColumn,
+    ) as Partial<SourceMapEntry>;
+    if (ts.originalLine === undefined || ts.originalColumn === undefined) return undefined;
+    const cellLine = ts.originalLine - CONVERTER_PREFIX_LINES + 1;
+    return { count: entry.count, position: { line: cellLine, column: ts.originalColumn + 1 } };
+  }
+}
+
+interface SourceMapEntry {
+  originalLine: number;
+  originalColumn: number;
+}
+
+const CELL_FRAME = /(cell-\d+\.js):(\d+):(\d+)/;
+const FRAME = /^\s+at /;
+
+function errorParts(error: unknown): { ename: string; evalue: string; stack: string } {
+  if (error instanceof Error || (typeof error === "object" && error !== null && "stack" in error)) {
+    const e = error as Error;
+    const ename = typeof e.name === "string" && e.name ? e.name : "Error";
+    const evalue = typeof e.message === "string" ? e.message : String(e.message);
+    return { ename, evalue, stack: typeof e.stack === "string" ? e.stack : "" };
+  }
+  return { ename: "Error", evalue: `Uncaught ${describeThrown(error)}`, stack: "" };
+}
+
+function describeThrown(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/**
+ * The error event of an exception thrown by cell `executionCount`. `runtimeFile` is the bundle
+ * holding the runtime (its frames read "(cotangent)").
+ */
+export function cellErrorEvent(
+  id: string,
+  error: unknown,
+  registry: CellMapRegistry,
+  executionCount: number,
+  runtimeFile: string,
+): ErrorEvent {
+  const { ename, evalue, stack } = errorParts(error);
+  const frames: string[] = [];
+  let position: CellPosition | undefined;
+  let lastCellFrame = -1;
+  for (const line of stack.split("\n")) {
+    if (!FRAME.test(line)) continue;
+    const match = CELL_FRAME.exec(line);
+    if (match) {
+      const located = registry.locate(match[1], Number(match[2]), Number(match[3]));
+      const where = located
+        ? `cell[${located.count}]:${located.position.line}:${located.position.column}`
+        : "cell";
+      if (located && located.count === executionCount && position === undefined) {
+        position = located.position;
+      }
+      frames.push(line.replace(CELL_FRAME, where));
+      lastCellFrame = frames.length - 1;
+    } else if (line.includes(runtimeFile)) {
+      frames.push(line.replace(/\(?[^()\s]*:\d+:\d+\)?$/, "(cotangent)"));
+    } else if (!line.includes("node:internal")) {
+      frames.push(line);
+    }
+  }
+  const kept = lastCellFrame >= 0 ? frames.slice(0, lastCellFrame + 1) : frames;
+  const event: ErrorEvent = {
+    type: "error",
+    id,
+    ename,
+    evalue,
+    traceback: [`${ename}: ${evalue}`, ...kept.map((f) => f.replace(/^\s+/, "    "))],
+  };
+  if (position) event.position = position;
+  return event;
+}
+
+/** The error event of a cell that does not type-check; it did not run. */
+export function compileErrorEvent(
+  id: string,
+  code: string,
+  diagnostics: CompileDiagnostic[],
+): ErrorEvent {
+  const lines = code.split("\n");
+  const traceback: string[] = [];
+  for (const d of diagnostics) {
+    const where = d.file ?? "cell";
+    traceback.push(`${where}:${d.start.line}:${d.start.column} - error TS${d.code}: ${d.message}`);
+    if (d.file === undefined) {
+      const source = lines[d.start.line - 1] ?? "";
+      const width = d.end.line === d.start.line ? Math.max(1, d.end.column - d.start.column) : 1;
+      traceback.push(`    ${source}`, `    ${" ".repeat(d.start.column - 1)}${"~".repeat(width)}`);
+    }
+  }
+  const first = diagnostics[0];
+  const evalue = `${first.file ?? "cell"}:${first.start.line}:${first.start.column} - ${first.message}`;
+  const event: ErrorEvent = {
+    type: "error",
+    id,
+    ename: "TypeScriptError",
+    evalue: diagnostics.length > 1 ? `${evalue} (and ${diagnostics.length - 1} more)` : evalue,
+    traceback,
+  };
+  if (first.file === undefined) event.position = first.start;
+  return event;
+}

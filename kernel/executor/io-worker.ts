@@ -1,0 +1,261 @@
+/**
+ * The executor's I/O thread: owns the pipe to the front end (fd 3), runs one cell at a time
+ * (checker → main thread), answers editor requests through the checker, and interrupts.
+ *
+ * Because this thread never runs user code, it stays responsive while a cell loops: events the
+ * main thread posts (stdout, live trace updates) go out at once, and an interrupt stops the main
+ * thread with `Runtime.terminateExecution` through an inspector session. That unwinds the main
+ * thread's whole stack, so the cell never reports back: this thread ends it as interrupted
+ * itself and drops anything the abandoned cell still sends.
+ */
+import { Session } from "node:inspector";
+import { Socket } from "node:net";
+import { parentPort, workerData, type MessagePort } from "node:worker_threads";
+import type { ExecuteRequest, ExecutorEvent, ExecutorRequest } from "../protocol.js";
+import { PROTOCOL_VERSION } from "../protocol.js";
+import { attachChannel, CHANNEL_FD } from "../transport.js";
+import { compileErrorEvent } from "./errors.js";
+import type { CheckerReply, CheckerRequest, MainReply, MainRequest } from "./messages.js";
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+interface Running {
+  request: ExecuteRequest;
+  executionCount: number;
+  seq: number;
+  phase: "checking" | "running";
+}
+
+const main = parentPort;
+if (!main) throw new Error("io-worker: must run as a worker thread");
+const checker = (workerData as { checkerPort: MessagePort }).checkerPort;
+
+/**
+ * Stop whatever JavaScript the main thread runs now. The inspector session is opened only for
+ * this (a session left open makes Node wait for "the debugger" at exit).
+ */
+function terminateMain(done: () => void): void {
+  const session = new Session();
+  session.connectToMainThread();
+  session.post("Runtime.terminateExecution", () => {
+    session.disconnect();
+    done();
+  });
+}
+
+const socket = new Socket({ fd: CHANNEL_FD, readable: true, writable: true });
+const channel = attachChannel<ExecutorRequest, ExecutorEvent>(socket, socket, {
+  onMessage: handle,
+  onError: (error) => process.stderr.write(`executor: ${error.message}\n`),
+  // The front end is gone: nobody can see this kernel any more.
+  onClose: () => process.kill(process.pid, "SIGKILL"),
+});
+
+const queue: ExecuteRequest[] = [];
+const abandoned = new Set<string>();
+const checkerWaiting = new Map<number, (reply: CheckerReply) => void>();
+let running: Running | undefined;
+let terminating = false;
+let executionCount = 0;
+let nextSeq = 0;
+
+function emit(event: ExecutorEvent): void {
+  channel.send(event);
+}
+
+function askChecker(request: DistributiveOmit<CheckerRequest, "seq">): Promise<CheckerReply> {
+  nextSeq += 1;
+  const seq = nextSeq;
+  return new Promise((resolve) => {
+    checkerWaiting.set(seq, resolve);
+    checker.postMessage({ ...request, seq });
+  });
+}
+
+checker.on("message", (reply: CheckerReply) => {
+  if (reply.kind === "warm") return;
+  const waiting = checkerWaiting.get(reply.seq);
+  checkerWaiting.delete(reply.seq);
+  waiting?.(reply);
+});
+
+function finish(status: "ok" | "error" | "interrupted"): void {
+  if (!running) return;
+  emit({ type: "done", id: running.request.id, status, executionCount: running.executionCount });
+  running = undefined;
+  pump();
+}
+
+function internalError(id: string, message: string): void {
+  emit({ type: "error", id, ename: "InternalError", evalue: message, traceback: [message] });
+}
+
+function pump(): void {
+  if (running || terminating) return;
+  const request = queue.shift();
+  if (!request) return;
+  if (request.silent !== true) executionCount += 1;
+  const current: Running = { request, executionCount, seq: 0, phase: "checking" };
+  running = current;
+  void askChecker({ kind: "convert", code: request.code }).then((reply) => {
+    if (running !== current) return;
+    if (reply.kind !== "converted") {
+      internalError(request.id, reply.kind === "failed" ? reply.message : "unexpected reply");
+      return finish("error");
+    }
+    current.seq = reply.seq;
+    const result = reply.result;
+    if (!result.ok) {
+      emit(compileErrorEvent(request.id, request.code, result.errors));
+      return finish("error");
+    }
+    if (result.code === undefined) {
+      checker.postMessage({ kind: "commit", seq: reply.seq } satisfies CheckerRequest);
+      return finish("ok");
+    }
+    current.phase = "running";
+    const run: MainRequest = {
+      kind: "run",
+      id: request.id,
+      executionCount: current.executionCount,
+      silent: request.silent === true,
+      code: result.code,
+      maps: result.maps,
+      lastExpressionVar: result.lastExpressionVar,
+      hasTopLevelAwait: result.hasTopLevelAwait,
+      sideModules: result.sideModules,
+    };
+    main?.postMessage(run);
+  });
+}
+
+function interrupt(): void {
+  const current = running;
+  for (const queued of queue.splice(0)) {
+    emit({ type: "done", id: queued.id, status: "interrupted", executionCount });
+  }
+  if (!current) return;
+  const id = current.request.id;
+  abandoned.add(id);
+  if (current.phase === "running") {
+    main?.postMessage({ kind: "abandon", id } satisfies MainRequest);
+    terminating = true;
+    terminateMain(() => {
+      terminating = false;
+      pump();
+    });
+  }
+  const evalue = "The cell was interrupted.";
+  emit({ type: "error", id, ename: "Interrupted", evalue, traceback: [`Interrupted: ${evalue}`] });
+  finish("interrupted");
+}
+
+async function reply(request: ExecutorRequest): Promise<void> {
+  switch (request.type) {
+    case "complete": {
+      const r = await askChecker({ kind: "complete", code: request.code, cursor: request.cursor });
+      if (r.kind !== "completed") return emit(noReply(request.id, "completeReply"));
+      return emit({
+        type: "completeReply",
+        id: request.id,
+        matches: r.matches,
+        cursorStart: r.start,
+        cursorEnd: r.end,
+        details: r.details,
+      });
+    }
+    case "inspect": {
+      const r = await askChecker({
+        kind: "inspect",
+        code: request.code,
+        cursor: request.cursor,
+        detailLevel: request.detailLevel,
+      });
+      const found = r.kind === "inspected" && r.found;
+      const text = r.kind === "inspected" ? r.text : "";
+      return emit({ type: "inspectReply", id: request.id, found, text });
+    }
+    case "isComplete": {
+      const r = await askChecker({ kind: "isComplete", code: request.code });
+      if (r.kind !== "isCompleted") return emit(noReply(request.id, "isCompleteReply"));
+      const indent = r.indent !== undefined ? { indent: r.indent } : {};
+      return emit({ type: "isCompleteReply", id: request.id, status: r.status, ...indent });
+    }
+    case "diagnose": {
+      const r = await askChecker({ kind: "diagnose", code: request.code });
+      const diagnostics =
+        r.kind === "diagnosed"
+          ? r.diagnostics
+              .filter((d) => d.file === undefined)
+              .map((d) => ({
+                message: d.message,
+                start: d.start,
+                end: d.end,
+                severity: d.severity,
+              }))
+          : [];
+      return emit({ type: "diagnoseReply", id: request.id, diagnostics });
+    }
+    default:
+      return;
+  }
+}
+
+/** The reply a request gets when the checker failed on it. */
+function noReply(id: string, type: "completeReply" | "isCompleteReply"): ExecutorEvent {
+  return type === "completeReply"
+    ? { type, id, matches: [], cursorStart: 0, cursorEnd: 0 }
+    : { type, id, status: "invalid" };
+}
+
+function shutdown(): void {
+  const exit = (): void => main?.postMessage({ kind: "shutdown" } satisfies MainRequest);
+  // A cell stuck in a loop cannot exit by itself: stop it first.
+  if (running?.phase === "running") terminateMain(exit);
+  else exit();
+  setTimeout(() => process.kill(process.pid, "SIGKILL"), 1000).unref();
+}
+
+function handle(request: ExecutorRequest): void {
+  switch (request.type) {
+    case "execute":
+      queue.push(request);
+      return pump();
+    case "interrupt":
+      return interrupt();
+    case "shutdown":
+      return shutdown();
+    default:
+      void reply(request);
+  }
+}
+
+main.on("message", (message: MainReply) => {
+  switch (message.kind) {
+    case "loaded":
+      emit({
+        type: "ready",
+        protocol: PROTOCOL_VERSION,
+        versions: {
+          cotangent: message.cotangent,
+          typescript: message.typescript,
+          node: process.version,
+        },
+      });
+      return;
+    case "event":
+      if ("id" in message.event && abandoned.has(message.event.id)) return;
+      return emit(message.event);
+    case "finished": {
+      if (abandoned.has(message.id)) {
+        abandoned.delete(message.id);
+        return;
+      }
+      if (running?.request.id !== message.id) return;
+      if (message.status === "ok") {
+        checker.postMessage({ kind: "commit", seq: running.seq } satisfies CheckerRequest);
+      }
+      return finish(message.status);
+    }
+  }
+});

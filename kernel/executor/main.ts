@@ -1,0 +1,117 @@
+/**
+ * The executor process (dist/kernel/executor.cjs). Its main thread runs cells; it starts the
+ * checker thread first (TypeScript takes the longest to load, so it warms while the rest starts)
+ * and the I/O thread, which owns the pipe on fd 3. See ARCHITECTURE.md, "Kernel".
+ */
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { MessageChannel, Worker } from "node:worker_threads";
+import * as runtime from "../../src/index.js";
+import { toMimeBundle } from "../display/index.js";
+import type { ExecutorEvent } from "../protocol.js";
+import type { MainReply, MainRequest } from "./messages.js";
+import { createCellRunner } from "./runner.js";
+import { createExecutorSink } from "./sink.js";
+
+declare const COTANGENT_VERSION: string;
+
+interface Paths {
+  checker: string;
+  io: string;
+  runtimeTypes: string;
+}
+
+function paths(): Paths {
+  const dir = __dirname;
+  return {
+    checker: join(dir, "checker-worker.cjs"),
+    io: join(dir, "io-worker.cjs"),
+    runtimeTypes: join(dir, "..", "types", "index.d.ts"),
+  };
+}
+
+function typescriptVersion(): string {
+  try {
+    const require = createRequire(__filename);
+    return (require("@tslab/typescript-for-tslab/package.json") as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Send stdout/stderr writes of the running cell as stream events; others go to the real pipe. */
+function captureOutput(
+  currentId: () => string | undefined,
+  emit: (event: ExecutorEvent) => void,
+): void {
+  for (const name of ["stdout", "stderr"] as const) {
+    const stream = process[name];
+    const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    stream.write = (chunk: unknown, ...rest: unknown[]): boolean => {
+      const id = currentId();
+      if (id === undefined) return original(chunk, ...rest);
+      const text = typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString();
+      emit({ type: "stream", id, name, text });
+      const callback = rest.find((arg) => typeof arg === "function") as (() => void) | undefined;
+      callback?.();
+      return true;
+    };
+  }
+}
+
+function main(): void {
+  const where = paths();
+  const checker = new Worker(where.checker, { workerData: { runtimeTypes: where.runtimeTypes } });
+  const link = new MessageChannel();
+  checker.postMessage({ kind: "port", port: link.port2 }, [link.port2]);
+  const io = new Worker(where.io, {
+    workerData: { checkerPort: link.port1 },
+    transferList: [link.port1],
+  });
+  const post = (reply: MainReply): void => io.postMessage(reply);
+  const emit = (event: ExecutorEvent): void => post({ kind: "event", event });
+
+  const sink = createExecutorSink({ currentId: () => runner.currentId, emit, toMimeBundle });
+  const runner = createCellRunner({
+    cwd: process.cwd(),
+    runtime,
+    globals: { display: runtime.display, trace: runtime.trace },
+    runtimeFile: __filename,
+    emit,
+    finished: (id, status) => post({ kind: "finished", id, status }),
+    toMimeBundle,
+    beforeEnd: () => sink.flush(),
+  });
+  runtime.setDisplaySink(sink);
+  Object.assign(globalThis, { display: runtime.display, trace: runtime.trace });
+  captureOutput(() => runner.currentId, emit);
+
+  io.on("message", (request: MainRequest) => {
+    switch (request.kind) {
+      case "run":
+        runner.run(request);
+        break;
+      case "abandon":
+        runner.abandon(request.id);
+        break;
+      case "shutdown":
+        process.exit(0);
+    }
+  });
+  io.on("error", (error) => {
+    process.stderr.write(`executor: the I/O thread failed: ${error.stack ?? error.message}\n`);
+    process.exit(70);
+  });
+  checker.on("error", (error) => {
+    process.stderr.write(`executor: the checker thread failed: ${error.stack ?? error.message}\n`);
+    process.exit(70);
+  });
+  checker.unref();
+  post({
+    kind: "loaded",
+    cotangent: COTANGENT_VERSION,
+    typescript: typescriptVersion(),
+  });
+}
+
+main();

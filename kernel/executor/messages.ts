@@ -1,0 +1,99 @@
+/**
+ * Messages between the executor's threads (see ARCHITECTURE.md, "Kernel"):
+ * - the main thread runs cells;
+ * - the I/O worker owns the pipe to the front end, sequences cells and interrupts;
+ * - the checker worker type-checks and converts cells with TypeScript.
+ */
+import type { CellPosition, ExecutorEvent } from "../protocol.js";
+
+/** Source maps of a converted cell: run JS → ES JS → the cell's TypeScript. */
+export interface CellMaps {
+  /** The CommonJS code's map back to the ES module output (JSON text). */
+  cjs: string;
+  /** The ES module output's map back to the cell (JSON text), line 1 is the converter's prefix. */
+  es: string;
+}
+
+/** A local .ts/.js module the cell imports, converted to CommonJS. */
+export interface SideModule {
+  path: string;
+  code: string;
+}
+
+/** What the checker answers for a cell. */
+export type ConvertResult =
+  | { ok: false; errors: CompileDiagnostic[] }
+  | {
+      ok: true;
+      /** CommonJS code of the cell, or undefined when the cell only declares types. */
+      code: string | undefined;
+      maps: CellMaps | undefined;
+      lastExpressionVar: string | undefined;
+      hasTopLevelAwait: boolean;
+      sideModules: SideModule[];
+    };
+
+export interface CompileDiagnostic {
+  message: string;
+  code: number;
+  start: CellPosition;
+  end: CellPosition;
+  severity: "error" | "warning";
+  /** The file the diagnostic is in, when it is not the cell (a local module). */
+  file?: string;
+}
+
+// ------------------------------------------------------------------ I/O worker ↔ checker
+
+export type CheckerRequest =
+  | { kind: "convert"; seq: number; code: string }
+  /** Keep the declarations of the cell converted under `seq` (it ran to the end). */
+  | { kind: "commit"; seq: number }
+  | { kind: "complete"; seq: number; code: string; cursor: number }
+  | { kind: "inspect"; seq: number; code: string; cursor: number; detailLevel: 0 | 1 }
+  | { kind: "isComplete"; seq: number; code: string }
+  | { kind: "diagnose"; seq: number; code: string };
+
+export type CheckerReply =
+  | { kind: "warm"; typescript: string; ms: number }
+  | { kind: "converted"; seq: number; result: ConvertResult }
+  | {
+      kind: "completed";
+      seq: number;
+      matches: string[];
+      start: number;
+      end: number;
+      details: { name: string; kind: string }[];
+    }
+  | { kind: "inspected"; seq: number; found: boolean; text: string }
+  | {
+      kind: "isCompleted";
+      seq: number;
+      status: "complete" | "incomplete" | "invalid";
+      indent?: string;
+    }
+  | { kind: "diagnosed"; seq: number; diagnostics: CompileDiagnostic[] }
+  | { kind: "failed"; seq: number; message: string };
+
+// ------------------------------------------------------------------ I/O worker ↔ main thread
+
+export type MainRequest =
+  | {
+      kind: "run";
+      id: string;
+      executionCount: number;
+      silent: boolean;
+      code: string;
+      maps: CellMaps | undefined;
+      lastExpressionVar: string | undefined;
+      hasTopLevelAwait: boolean;
+      sideModules: SideModule[];
+    }
+  /** The cell was interrupted: whatever it still does must not reach the front end. */
+  | { kind: "abandon"; id: string }
+  | { kind: "shutdown" };
+
+export type MainReply =
+  | { kind: "event"; event: ExecutorEvent }
+  | { kind: "finished"; id: string; status: "ok" | "error" }
+  | { kind: "loaded"; cotangent: string; typescript: string };

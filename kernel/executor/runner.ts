@@ -1,0 +1,218 @@
+/**
+ * Runs converted cells on the executor's main thread, in the main V8 context (so typed arrays and
+ * classes are the same realm as the bundled runtime).
+ *
+ * State across cells lives in `locals`: the converter turns every top-level declaration into
+ * `exports.name = …` and every use of an earlier cell's name into `exports.name`. Shorthand
+ * properties (`({ jac })`) keep the bare name, so each earlier name is also a global getter onto
+ * `locals` (unless a real global has that name) — the cell's own bindings still shadow it.
+ *
+ * `require` resolves from the notebook's folder: "cotangent" is the bundled runtime (the very
+ * instance the display sink is installed in), local .ts modules come from the converter, and
+ * packages load from node_modules (ESM-only ones through require(esm)).
+ */
+import { createRequire } from "node:module";
+import { dirname, extname, join } from "node:path";
+import { types } from "node:util";
+import { runInThisContext } from "node:vm";
+import type { ExecutorEvent } from "../protocol.js";
+import { CellMapRegistry, cellErrorEvent } from "./errors.js";
+import type { MainRequest, SideModule } from "./messages.js";
+import { bundleOf } from "./sink.js";
+
+type RunRequest = Extract<MainRequest, { kind: "run" }>;
+
+export interface RunnerOptions {
+  /** The notebook's folder: packages and local modules resolve from here. */
+  cwd: string;
+  /** What `require("cotangent")` returns in cells. */
+  runtime: object;
+  /**
+   * Names every cell sees (display, trace). The converter declares them next to earlier cells'
+   * declarations, so cells reach them as `exports.name`: they start in `locals`.
+   */
+  globals: Record<string, unknown>;
+  /** The file of the bundle holding the runtime (for "(cotangent)" frames). */
+  runtimeFile: string;
+  emit(event: ExecutorEvent): void;
+  finished(id: string, status: "ok" | "error"): void;
+  toMimeBundle: (value: unknown) => Record<string, unknown> | undefined;
+  /** Called when a cell ends, before its result (flushes live displays). */
+  beforeEnd(): void;
+}
+
+export interface CellRunner {
+  /** The id of the cell running now, if any. */
+  readonly currentId: string | undefined;
+  run(request: RunRequest): void;
+  abandon(id: string): void;
+  readonly locals: Record<string, unknown>;
+}
+
+type LoadedModule = { exports: unknown };
+
+export function createCellRunner(options: RunnerOptions): CellRunner {
+  const locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  Object.assign(locals, options.globals);
+  const ourGlobals = new Set<string>();
+  const registry = new CellMapRegistry();
+  const abandoned = new Set<string>();
+  const sideCode = new Map<string, string>();
+  const sideLoaded = new Map<string, LoadedModule>();
+  const baseRequire = createRequire(join(options.cwd, "__cell__.js"));
+  let currentId: string | undefined;
+  let runs = 0;
+
+  function exposeGlobal(name: string): void {
+    if (ourGlobals.has(name) || name in globalThis) return;
+    Object.defineProperty(globalThis, name, {
+      configurable: true,
+      enumerable: false,
+      get: () => locals[name],
+      set: (value: unknown) => {
+        locals[name] = value;
+      },
+    });
+    ourGlobals.add(name);
+  }
+
+  const exportsProxy = new Proxy(locals, {
+    defineProperty(_target, prop, attributes) {
+      if (prop === "__esModule" || typeof prop !== "string") return true;
+      locals[prop] = attributes.get ? (attributes.get as () => unknown)() : attributes.value;
+      exposeGlobal(prop);
+      return true;
+    },
+  });
+
+  const cellRequire = makeRequire(baseRequire, options.cwd);
+
+  function makeRequire(base: NodeJS.Require, fromDir: string): (id: string) => unknown {
+    return (id: string): unknown => {
+      if (id === "cotangent") return options.runtime;
+      if (id.startsWith(".") || id.startsWith("/")) {
+        let file = join(fromDir, id);
+        if (extname(file) === "") file += ".js";
+        const side = loadSide(file);
+        if (side) return side.exports;
+      }
+      return interop(base(id));
+    };
+  }
+
+  function loadSide(file: string): LoadedModule | undefined {
+    const cached = sideLoaded.get(file);
+    if (cached) return cached;
+    const code = sideCode.get(file);
+    if (code === undefined) return undefined;
+    const module: LoadedModule = { exports: {} };
+    sideLoaded.set(file, module);
+    const fn = runInThisContext(
+      `(function (exports, require, module, __filename, __dirname) {\n${code}\n})`,
+      {
+        filename: file,
+      },
+    ) as (...args: unknown[]) => void;
+    const dir = dirname(file);
+    fn(module.exports, makeRequire(createRequire(file), dir), module, file, dir);
+    return module;
+  }
+
+  function updateSideModules(modules: SideModule[]): void {
+    for (const side of modules) {
+      sideCode.set(side.path, side.code);
+      sideLoaded.delete(side.path);
+    }
+  }
+
+  function end(id: string, status: "ok" | "error"): void {
+    if (currentId === id) currentId = undefined;
+    if (!abandoned.has(id)) options.finished(id, status);
+    abandoned.delete(id);
+  }
+
+  function fail(request: RunRequest, error: unknown): void {
+    if (abandoned.has(request.id)) return end(request.id, "error");
+    options.beforeEnd();
+    const event = cellErrorEvent(
+      request.id,
+      error,
+      registry,
+      request.executionCount,
+      options.runtimeFile,
+    );
+    options.emit(event);
+    end(request.id, "error");
+  }
+
+  function succeed(request: RunRequest): void {
+    if (abandoned.has(request.id)) return end(request.id, "ok");
+    options.beforeEnd();
+    const name = request.lastExpressionVar;
+    if (name !== undefined && name in locals) {
+      const value = locals[name];
+      delete locals[name];
+      if (value !== undefined && !request.silent) {
+        options.emit({
+          type: "result",
+          id: request.id,
+          executionCount: request.executionCount,
+          data: bundleOf(value, options.toMimeBundle),
+          metadata: {},
+        });
+      }
+    }
+    end(request.id, "ok");
+  }
+
+  function run(request: RunRequest): void {
+    currentId = request.id;
+    updateSideModules(request.sideModules);
+    runs += 1;
+    const fileName = `cell-${runs}.js`;
+    registry.add(fileName, request.executionCount, request.maps);
+    const header = request.hasTopLevelAwait
+      ? "(async function (exports, require) {"
+      : "(function (exports, require) {";
+    let value: unknown;
+    try {
+      const fn = runInThisContext(`${header}\n${request.code}\n})`, {
+        filename: fileName,
+      }) as (exports: unknown, require: unknown) => unknown;
+      value = fn(exportsProxy, cellRequire);
+    } catch (error) {
+      return fail(request, error);
+    }
+    if (!request.hasTopLevelAwait) return succeed(request);
+    (value as Promise<unknown>).then(
+      () => succeed(request),
+      (error: unknown) => fail(request, error),
+    );
+  }
+
+  return {
+    get currentId() {
+      return currentId;
+    },
+    run,
+    abandon(id) {
+      abandoned.add(id);
+      if (currentId === id) currentId = undefined;
+    },
+    locals,
+  };
+}
+
+/**
+ * require(esm) returns the module namespace; give it `__esModule` so the converter's default
+ * import interop (`__importDefault`) picks its `default` export.
+ */
+function interop(loaded: unknown): unknown {
+  if (!types.isModuleNamespaceObject(loaded)) return loaded;
+  const namespace = loaded as Record<string, unknown>;
+  if ("__esModule" in namespace) return loaded;
+  return new Proxy(namespace, {
+    get: (target, key) => (key === "__esModule" ? true : (Reflect.get(target, key) as unknown)),
+    has: (target, key) => key === "__esModule" || Reflect.has(target, key),
+  });
+}
