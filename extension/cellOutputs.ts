@@ -99,11 +99,11 @@ export class CellOutputWriter {
   }
 
   clear(wait: boolean): void {
-    if (wait) {
-      this.clearPending = true;
-      return;
-    }
-    this.enqueue(() => this.clearNow());
+    // In the chain, so that outputs sent before the clear are not the ones that trigger it.
+    this.enqueue(async () => {
+      if (wait) this.clearPending = true;
+      else await this.clearNow();
+    });
   }
 
   /** Resolves when every write so far has been applied. */

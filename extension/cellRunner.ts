@@ -42,8 +42,15 @@ export async function runCell(
     status = done.status;
     if (done.executionCount > 0) execution.executionOrder = done.executionCount;
   } catch (error) {
-    const cause = error instanceof Error ? error : new Error(String(error));
-    writer.item(vscode.NotebookCellOutputItem.error(cause));
+    // The kernel could not start or the request failed: say so without our own stack frames.
+    const message = error instanceof Error ? error.message : String(error);
+    writer.item(
+      vscode.NotebookCellOutputItem.error({
+        name: "KernelError",
+        message: `The Cotangent kernel could not run this cell: ${message}`,
+        stack: "",
+      }),
+    );
     status = "error";
   }
   if (status === "interrupted" && !writer.sawError) writer.item(interruptedItem());

@@ -1,6 +1,7 @@
 /**
  * The heatmap's pure parts (layout, hit testing, pixel fill) and its canvas drawing: one
- * ImageData pixel per matrix cell, scaled by CSS, so 1,000×1,000 cells draw in one putImageData.
+ * ImageData pixel per matrix cell (or per screen pixel when cells are smaller), scaled by CSS, so
+ * 1,000×1,000 cells draw in one putImageData.
  */
 import type { ColorScale } from "../../kernel/display/colorscale.js";
 
@@ -77,6 +78,32 @@ export function fillPixels(
 }
 
 /**
+ * When cells are smaller than a pixel, each screen pixel shows the signed entry of largest
+ * magnitude among the cells it covers (the kernel's downsampling rule), so a one-cell diagonal
+ * or a single spike stays visible instead of being blended away by image scaling.
+ */
+export function screenGrid(
+  values: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  width: number,
+  height: number,
+): Float64Array {
+  const out = new Float64Array(width * height);
+  for (let i = 0; i < rows; i++) {
+    const y = Math.min(height - 1, Math.floor((i * height) / rows));
+    for (let j = 0; j < cols; j++) {
+      const x = Math.min(width - 1, Math.floor((j * width) / cols));
+      const v = values[i * cols + j];
+      const k = y * width + x;
+      const best = out[k];
+      if ((Math.abs(v) > Math.abs(best) || Number.isNaN(v)) && !Number.isNaN(best)) out[k] = v;
+    }
+  }
+  return out;
+}
+
+/**
  * Draw a rows × cols grid on `canvas` at one pixel per cell and size it by CSS to the layout.
  * Returns the milliseconds it took to fill and put the pixels.
  */
@@ -87,16 +114,22 @@ export function drawHeatmap(
   scale: ColorScale,
 ): number {
   const started = performance.now();
-  canvas.width = layout.cols;
-  canvas.height = layout.rows;
+  // one pixel per cell, enlarged crisply by CSS; when cells are smaller than a device pixel,
+  // one pixel per device pixel (a 1,000×1,000 map is drawn 1:1 on a 2× display)
+  const ratio = Math.max(1, typeof window === "undefined" ? 1 : window.devicePixelRatio || 1);
+  const shrink = layout.cellWidth * ratio < 1 || layout.cellHeight * ratio < 1;
+  const width = shrink ? Math.round(layout.width * ratio) : layout.cols;
+  const height = shrink ? Math.round(layout.height * ratio) : layout.rows;
+  const pixels = shrink ? screenGrid(values, layout.rows, layout.cols, width, height) : values;
+  canvas.width = width;
+  canvas.height = height;
   canvas.style.width = `${layout.width}px`;
   canvas.style.height = `${layout.height}px`;
-  // enlarge crisply; shrink smoothly
-  canvas.style.imageRendering = layout.cellWidth >= 1 ? "pixelated" : "auto";
+  canvas.style.imageRendering = "pixelated";
   const context = canvas.getContext("2d");
   if (!context) throw new Error("heatmap: the canvas has no 2D context");
-  const image = context.createImageData(layout.cols, layout.rows);
-  fillPixels(values, scale, image.data);
+  const image = context.createImageData(width, height);
+  fillPixels(pixels, scale, image.data);
   context.putImageData(image, 0, 0);
   return performance.now() - started;
 }
