@@ -46,8 +46,12 @@ export async function launch(): Promise<Browser> {
 }
 
 /** A page with the bundle loaded and an empty #out element in the given theme. */
-export async function openPage(browser: Browser, theme: Theme): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 980, height: 900 } });
+export async function openPage(
+  browser: Browser,
+  theme: Theme,
+  deviceScaleFactor = 1,
+): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 980, height: 900 }, deviceScaleFactor });
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await page.setContent(

@@ -111,10 +111,10 @@ describe.each(themes)("Jacobian view (%s theme)", (theme) => {
   });
 });
 
-describe("large Jacobians", () => {
+describe("large Jacobians (on a 2× display)", () => {
   let page: Page;
   beforeAll(async () => {
-    page = await openPage(browser, "light");
+    page = await openPage(browser, "light", 2);
   });
   afterAll(async () => page.close());
 
@@ -154,6 +154,16 @@ describe("downsampled Jacobians", () => {
     expect(await page.textContent("#out .ct-readout")).toBe(
       "block f[3 … 5] × x[0 … 2]: max |·| -1, mean -0.111111",
     );
+    // 1,000 blocks on 560 screen pixels: each pixel keeps the largest entry, so the diagonal (+2)
+    // stays dark red rather than blending with its -1 neighbours
+    const size = await page.$eval("#out .ct-canvas-wrap canvas", (c) => [
+      (c as HTMLCanvasElement).width,
+      (c as HTMLCanvasElement).height,
+    ]);
+    expect(size).toEqual([560, 560]);
+    const red = [...makeColorScale(2).rgb(2)];
+    for (const k of [0, 100, 333, 559])
+      expect((await cellPixel(page, k, k)).slice(0, 3)).toEqual(red);
     await page.screenshot({ path: `${RESULTS}/jacobian-downsampled.png` });
   });
 });

@@ -9,7 +9,12 @@ import {
   toLatex,
   type MatrixExport,
 } from "../../../extension/renderer/exports.js";
-import { heatmapLayout, hitTest, niceStep } from "../../../extension/renderer/heatmap.js";
+import {
+  heatmapLayout,
+  hitTest,
+  niceStep,
+  screenGrid,
+} from "../../../extension/renderer/heatmap.js";
 import {
   colName,
   decodeJacobian,
@@ -85,6 +90,13 @@ describe("heatmap layout", () => {
     expect(hitTest(layout, 36 * 3 + 1, 36 * 2 + 35)).toEqual({ row: 2, col: 3 });
     expect(hitTest(layout, 144, 0)).toBeNull();
     expect(hitTest(layout, -1, 5)).toBeNull();
+  });
+
+  it("shrinks sub-pixel cells to screen pixels by signed max |·|, keeping spikes", () => {
+    // 4×4 with a -9 spike and a diagonal of 1s, onto 2×2 pixels
+    const values = [1, 0, 0, 0, 0, 1, 0, -9, 0, 0, 1, 0, 0, 0, 0, 1];
+    expect([...screenGrid(values, 4, 4, 2, 2)]).toEqual([1, -9, 0, 1]);
+    expect([...screenGrid([1, 2, 3], 1, 3, 2, 1)]).toEqual([2, 3]); // pixel 0: cells 0, 1; pixel 1: cell 2
   });
 
   it("labels every 1, 2, 5, 10, 20, 25, 50, … cells so they never overlap", () => {
