@@ -18,20 +18,22 @@ const kb = (text: string): string => `${(text.length / 1024).toFixed(1)} KiB`;
 async function main(): Promise<void> {
   const browser = await launch();
   const page = await openPage(browser, "light");
-  const cases: [string, string, unknown][] = [
-    ["heatmap 100×100", MIME.jacobian, squareJacobian(100)],
-    ["heatmap 1,000×1,000", MIME.jacobian, squareJacobian(1000)],
-    ["trace 100,000 points × 2 series", MIME.trace, trace(100_000)],
+  const hiDpi = await openPage(browser, "light", 2);
+  const cases: [string, string, unknown, typeof page][] = [
+    ["heatmap 100×100", MIME.jacobian, squareJacobian(100), page],
+    ["heatmap 1,000×1,000 (1× display)", MIME.jacobian, squareJacobian(1000), page],
+    ["heatmap 1,000×1,000 (2× display, 1:1)", MIME.jacobian, squareJacobian(1000), hiDpi],
+    ["trace 100,000 points × 2 series", MIME.trace, trace(100_000), page],
   ];
   console.log(
     "render in headless Chromium, median of 7: renderInto (validate, decode, build, draw) | to the next painted frame",
   );
-  for (const [name, mime, payload] of cases) {
+  for (const [name, mime, payload, target] of cases) {
     const times: number[] = [];
     const framed: number[] = [];
     for (let k = 0; k < 7; k++) {
-      await page.evaluate(() => document.getElementById("out")!.replaceChildren());
-      const [ms, frame] = await page.evaluate(
+      await target.evaluate(() => document.getElementById("out")!.replaceChildren());
+      const [ms, frame] = await target.evaluate(
         async ([m, p]) => {
           const api = (
             globalThis as unknown as {
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
       framed.push(frame);
     }
     console.log(
-      `  ${name.padEnd(34)} ${median(times).toFixed(1)} ms | ${median(framed).toFixed(1)} ms`,
+      `  ${name.padEnd(40)} ${median(times).toFixed(1)} ms | ${median(framed).toFixed(1)} ms`,
     );
   }
   await browser.close();
