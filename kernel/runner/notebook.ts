@@ -115,8 +115,10 @@ export function parseNotebook(text: string, name: string): Notebook {
         cell_type: "code",
         metadata,
         source: cell["source"],
-        execution_count: null,
-        outputs: [],
+        execution_count:
+          typeof cell["execution_count"] === "number" ? cell["execution_count"] : null,
+        // Outputs are kept as stored (the runner clears them before it runs the notebook).
+        outputs: Array.isArray(cell["outputs"]) ? (cell["outputs"] as Output[]) : [],
       };
     }
     if (type === "markdown" || type === "raw")

@@ -86,6 +86,12 @@ export async function runNotebook(
 ): Promise<RunResult> {
   const now = options.now ?? (() => performance.now());
   const executed = structuredClone(notebook);
+  // Outputs of an earlier run never mix with this one's, even in cells that do not get to run.
+  for (const cell of executed.cells) {
+    if (cell.cell_type !== "code") continue;
+    cell.outputs = [];
+    cell.execution_count = null;
+  }
   const codeCount = executed.cells.filter((c) => c.cell_type === "code").length;
   const runs: CellRun[] = [];
   let failed: CellRun | undefined;

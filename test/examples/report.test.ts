@@ -66,7 +66,7 @@ describe("cotangent run examples/vector-jacobian-products.ipynb", () => {
       expect(
         log.filter((l) => /^cell +\d+ \[ *\d+\/\d+\] {2}ok +\d+ ms$/.test(l)).length,
       ).toBeGreaterThanOrEqual(10);
-      expect(log.at(-1)).toBe(`wrote the HTML report to ${html}`);
+      expect(log).toContain(`wrote the HTML report to ${html}`);
       expect(validateNotebook(readFileSync(out, "utf8"))).toBe("valid");
     },
   );

@@ -195,6 +195,11 @@ describe("runNotebook", () => {
       ["code", "boom"],
       ["code", "jac"],
     ]);
+    const stale = nb.cells[3];
+    if (stale.cell_type === "code") {
+      stale.outputs = [{ output_type: "stream", name: "stdout", text: "from an earlier run\n" }];
+      stale.execution_count = 7;
+    }
     const result = await runNotebook(nb, executor);
     expect(executor.ran).toEqual(["print", "boom"]);
     expect(result.failed?.cellNumber).toBe(3);
