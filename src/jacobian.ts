@@ -73,7 +73,11 @@ export type JacobianOf<Y, X> = Y extends Tensor | number
 type JacobianFn<P extends unknown[], R, N> = <A extends ArgsOf<P>>(
   ...args: A
 ) => N extends number ? JacobianOf<R, A[N]> : JacobianOf<R, A>;
-type JacobianTransform = <P extends unknown[], R, N extends number | readonly number[] = 0>(
+type JacobianTransform = <
+  P extends unknown[] = Tensor[],
+  R = Tensor,
+  N extends number | readonly number[] = 0,
+>(
   f: (...args: P) => R,
   options?: { argnums?: N },
 ) => JacobianFn<P, R, N>;
@@ -222,7 +226,7 @@ export const jacobian: JacobianTransform = ((f: Fn, options: JacobianOptions = {
 }) as JacobianTransform;
 
 /** The Hessian: the forward-mode Jacobian of the reverse-mode gradient (a Jacobian of the gradient). */
-export function hessian<P extends unknown[], N extends number = 0>(
+export function hessian<P extends unknown[] = Tensor[], N extends number = 0>(
   f: (...args: P) => Tensor | number,
   options: { argnums?: N } = {},
 ): <A extends ArgsOf<P>>(...args: A) => JacobianOf<A[N], A[N]> {
@@ -236,7 +240,9 @@ export function hessian<P extends unknown[], N extends number = 0>(
  * Maps f over axis 0 of every argument (pytrees of tensors, all with the same leading length);
  * outputs get that axis first. The per-example code sees tensors without the batch axis.
  */
-export function vmap<P extends unknown[], R>(f: (...args: P) => R): (...args: ArgsOf<P>) => R {
+export function vmap<P extends unknown[] = Tensor[], R = Tensor>(
+  f: (...args: P) => R,
+): (...args: ArgsOf<P>) => R {
   return (...args: ArgsOf<P>) => {
     const { leaves, def } = flatten(args, "vmap arguments");
     if (leaves.length === 0) throw new Error("vmap: needs at least one tensor argument");

@@ -39,13 +39,14 @@ const EMPTY: Float64Array = new Float64Array(0);
 export class Tensor {
   readonly shape: number[];
   readonly size: number;
-  private readonly storage: Float64Array;
+  /** The row-major values (read `data`; a public field keeps Tensor structural across builds). */
+  readonly _data: Float64Array;
 
   /** Wraps `data` (not copied) with `shape`; use `tensor(...)` to build one from values. */
   constructor(data: Float64Array, shape: readonly number[]) {
     this.shape = shape.slice();
     this.size = sizeOf(shape);
-    this.storage = data;
+    this._data = data;
     if (data !== EMPTY && data.length !== this.size) {
       throw new Error(
         `Tensor: data has ${data.length} entries but shape ${fmtShape(shape)} needs ${this.size}`,
@@ -55,7 +56,7 @@ export class Tensor {
 
   /** The row-major values. Treat as read-only: views may share it. */
   get data(): Float64Array {
-    return this.storage;
+    return this._data;
   }
 
   get ndim(): number {

@@ -116,23 +116,23 @@ function makePullback(
  * primal (Jᵀct, shaped like that primal). A number is accepted as ct for a scalar output. The
  * pullback never re-runs f and may be called many times.
  */
-export function vjp<P extends unknown[], R>(
+export function vjp<P extends unknown[] = Tensor[], R = Tensor, A extends ArgsOf<P> = ArgsOf<P>>(
   f: (...args: P) => R,
-  ...primals: ArgsOf<P>
-): [R, (ct: GradOf<R> | number) => GradOf<ArgsOf<P>>] {
+  ...primals: A
+): [R, (ct: GradOf<R> | number) => GradOf<A>] {
   const traced = traceReverse(f as (...args: unknown[]) => unknown, primals, false, "vjp");
   const y = unflatten(traced.out.outDef, traced.out.outPrimals) as R;
-  return [y, makePullback(traced, "vjp") as (ct: GradOf<R> | number) => GradOf<ArgsOf<P>>];
+  return [y, makePullback(traced, "vjp") as (ct: GradOf<R> | number) => GradOf<A>];
 }
 
 /**
  * Forward mode: `[y, yDot]` with yDot = J·tangents; primals and tangents are arrays with one
  * entry per argument of f, tangents shaped like the primals.
  */
-export function jvp<P extends unknown[], R>(
+export function jvp<P extends unknown[] = Tensor[], R = Tensor, A extends ArgsOf<P> = ArgsOf<P>>(
   f: (...args: P) => R,
-  primals: ArgsOf<P>,
-  tangents: GradOf<ArgsOf<P>> | readonly unknown[],
+  primals: A,
+  tangents: GradOf<A> | readonly unknown[],
 ): [R, GradOf<R>] {
   const p = flatten(primals, "jvp primals");
   const t = flatten(tangents, "jvp tangents");
@@ -249,19 +249,19 @@ function valueAuxGrad(
  * The gradient of a scalar function, curried as in JAX: `grad(f)(x)`. With `argnums` an array,
  * an array of gradients; with `hasAux`, `[grad, aux]`. Errors if f's output is not a scalar.
  */
-export function grad<P extends unknown[], N extends number = 0>(
+export function grad<P extends unknown[] = Tensor[], N extends number = 0>(
   f: (...args: P) => Tensor | number,
   options?: { argnums?: N; hasAux?: false },
 ): <A extends ArgsOf<P>>(...args: A) => GradOf<A[N]>;
-export function grad<P extends unknown[]>(
+export function grad<P extends unknown[] = Tensor[]>(
   f: (...args: P) => Tensor | number,
   options: { argnums: readonly number[]; hasAux?: false },
 ): <A extends ArgsOf<P>>(...args: A) => GradOf<A[number]>[];
-export function grad<P extends unknown[], X, N extends number = 0>(
+export function grad<P extends unknown[] = Tensor[], X = unknown, N extends number = 0>(
   f: (...args: P) => readonly [Tensor | number, X],
   options: { argnums?: N; hasAux: true },
 ): <A extends ArgsOf<P>>(...args: A) => [GradOf<A[N]>, X];
-export function grad<P extends unknown[], X>(
+export function grad<P extends unknown[] = Tensor[], X = unknown>(
   f: (...args: P) => readonly [Tensor | number, X],
   options: { argnums: readonly number[]; hasAux: true },
 ): <A extends ArgsOf<P>>(...args: A) => [GradOf<A[number]>[], X];
@@ -273,19 +273,19 @@ export function grad(f: Fn, options: GradOptions = {}): (...args: never[]) => un
 }
 
 /** `[value, grad]` (or `[[value, aux], grad]` with hasAux), curried as in JAX. */
-export function valueAndGrad<P extends unknown[], N extends number = 0>(
+export function valueAndGrad<P extends unknown[] = Tensor[], N extends number = 0>(
   f: (...args: P) => Tensor | number,
   options?: { argnums?: N; hasAux?: false },
 ): <A extends ArgsOf<P>>(...args: A) => [Tensor, GradOf<A[N]>];
-export function valueAndGrad<P extends unknown[]>(
+export function valueAndGrad<P extends unknown[] = Tensor[]>(
   f: (...args: P) => Tensor | number,
   options: { argnums: readonly number[]; hasAux?: false },
 ): <A extends ArgsOf<P>>(...args: A) => [Tensor, GradOf<A[number]>[]];
-export function valueAndGrad<P extends unknown[], X, N extends number = 0>(
+export function valueAndGrad<P extends unknown[] = Tensor[], X = unknown, N extends number = 0>(
   f: (...args: P) => readonly [Tensor | number, X],
   options: { argnums?: N; hasAux: true },
 ): <A extends ArgsOf<P>>(...args: A) => [[Tensor, X], GradOf<A[N]>];
-export function valueAndGrad<P extends unknown[], X>(
+export function valueAndGrad<P extends unknown[] = Tensor[], X = unknown>(
   f: (...args: P) => readonly [Tensor | number, X],
   options: { argnums: readonly number[]; hasAux: true },
 ): <A extends ArgsOf<P>>(...args: A) => [[Tensor, X], GradOf<A[number]>[]];
