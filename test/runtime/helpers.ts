@@ -26,7 +26,7 @@ export function innerProducts(f: TensorFn, xs: Tensor[]): { forward: number; rev
   const [y, yDot] = jvp(f, xs, ts);
   const c = randomLike(y);
   const [, pullback] = vjp(f, ...xs);
-  const cts = pullback(c) as Tensor[];
+  const cts = pullback(c);
   const reverse = cts.reduce((acc, ct, i) => acc + inner(ts[i], ct), 0);
   return { forward: inner(yDot, c), reverse };
 }
