@@ -31,7 +31,7 @@ const payloadsOf = (views: View[], mime: string): Record<string, unknown>[] =>
 const EXAMPLE_TABLE: Expectation[] = [
   {
     name: "vector-jacobian-products.ipynb",
-    checks: 8,
+    checks: 9,
     views: { jacobian: 1, chain: 1 },
     extra: (views) => {
       const [chainView] = payloadsOf(views, MIME.chain) as unknown as ChainPayload[];
