@@ -36,6 +36,7 @@ export function linkKernelClient(client: KernelClient, log: (text: string) => vo
     complete: (code, cursor) => client.complete(code, cursor),
     inspect: (code, cursor, detailLevel) => client.inspect(code, cursor, detailLevel),
     isComplete: (code) => client.isComplete(code),
+    diagnose: async (code) => (await client.diagnose(code)).diagnostics,
     interrupt: () => client.interrupt(),
     /** Asks the executor to stop; past a short grace the kernel exits anyway and kills it. */
     async shutdown() {

@@ -6,6 +6,7 @@
 import type {
   ClearEvent,
   CompleteReply,
+  Diagnostic,
   DisplayEvent,
   ErrorEvent,
   InspectReply,
@@ -38,6 +39,8 @@ export interface ExecutorLink {
   complete(code: string, cursor: number): Promise<CompleteReply>;
   inspect(code: string, cursor: number, detailLevel: 0 | 1): Promise<InspectReply>;
   isComplete(code: string): Promise<IsCompleteReply>;
+  /** Type-check the code against the current state without running it. */
+  diagnose(code: string): Promise<Diagnostic[]>;
   /** Interrupt the running cell, if any. */
   interrupt(): void;
   /** Stop the executor for good. */

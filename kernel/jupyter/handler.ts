@@ -154,14 +154,8 @@ export class JupyterKernel {
         return this.complete(channel, request);
       case "inspect_request":
         return this.inspect(channel, request);
-      case "is_complete_request": {
-        const reply = await this.executor.isComplete(stringField(content, "code"));
-        const indent = reply.status === "incomplete" ? { indent: reply.indent ?? "" } : {};
-        return this.reply(channel, request, "is_complete_reply", {
-          status: reply.status,
-          ...indent,
-        });
-      }
+      case "is_complete_request":
+        return this.isComplete(channel, request);
       case "history_request":
         return this.reply(channel, request, "history_reply", {
           status: "ok",
@@ -291,6 +285,22 @@ export class JupyterKernel {
       cursor_end: end,
       metadata: types.length > 0 ? { _jupyter_types_experimental: types } : {},
     });
+  }
+
+  /**
+   * complete / incomplete (with indent) as the executor says; a complete cell that would not
+   * compile (a syntax or type error: cells are type-checked before they run) is `invalid`.
+   */
+  private async isComplete(channel: RequestChannel, request: JupyterMessage): Promise<void> {
+    const code = stringField(request.content, "code");
+    const reply = await this.executor.isComplete(code);
+    let status = reply.status;
+    if (status === "complete" && code.trim() !== "") {
+      const diagnostics = await this.executor.diagnose(code);
+      if (diagnostics.some((d) => d.severity === "error")) status = "invalid";
+    }
+    const indent = status === "incomplete" ? { indent: reply.indent ?? "" } : {};
+    this.reply(channel, request, "is_complete_reply", { status, ...indent });
   }
 
   private async inspect(channel: RequestChannel, request: JupyterMessage): Promise<void> {

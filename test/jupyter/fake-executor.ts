@@ -1,5 +1,10 @@
 /** A scripted ExecutorLink for the Jupyter front end's tests: no process, no TypeScript. */
-import type { CompleteReply, InspectReply, IsCompleteReply } from "../../kernel/protocol.js";
+import type {
+  CompleteReply,
+  Diagnostic,
+  InspectReply,
+  IsCompleteReply,
+} from "../../kernel/protocol.js";
 import type {
   CellOutcome,
   CellOutput,
@@ -25,6 +30,7 @@ export class FakeExecutor implements ExecutorLink {
   completeReply: Omit<CompleteReply, "type" | "id"> = { matches: [], cursorStart: 0, cursorEnd: 0 };
   inspectReply: Omit<InspectReply, "type" | "id"> = { found: false, text: "" };
   isCompleteReply: Omit<IsCompleteReply, "type" | "id"> = { status: "complete" };
+  diagnostics: Diagnostic[] = [];
   failNextRequest: Error | undefined;
   private wake: (() => void) | undefined;
 
@@ -61,6 +67,10 @@ export class FakeExecutor implements ExecutorLink {
 
   isComplete(_code: string): Promise<IsCompleteReply> {
     return this.answer({ type: "isCompleteReply", id: "k", ...this.isCompleteReply });
+  }
+
+  diagnose(_code: string): Promise<Diagnostic[]> {
+    return this.answer(this.diagnostics);
   }
 
   interrupt(): void {

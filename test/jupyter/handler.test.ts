@@ -334,6 +334,21 @@ describe("JupyterKernel: editor requests", () => {
     expect((await shell("is_complete_request", { code: "x" })).content).toEqual(expected);
   });
 
+  it("calls a complete cell that would not compile invalid, and ignores warnings", async () => {
+    const { shell, executor } = setup();
+    const at = { line: 1, column: 7 };
+    executor.diagnostics = [
+      { message: "Variable declaration expected.", start: at, end: at, severity: "error" },
+    ];
+    expect((await shell("is_complete_request", { code: "const = 1;" })).content).toEqual({
+      status: "invalid",
+    });
+    executor.diagnostics = [{ message: "unused", start: at, end: at, severity: "warning" }];
+    expect((await shell("is_complete_request", { code: "const a = 1;" })).content).toEqual({
+      status: "complete",
+    });
+  });
+
   it("replies with status error when the executor fails a request", async () => {
     const { shell, executor } = setup();
     executor.failNextRequest = new Error(
