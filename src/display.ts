@@ -84,7 +84,7 @@ export interface Display {
 function pngBase64(png: string | Uint8Array): string {
   if (typeof png === "string") return png;
   let binary = "";
-  for (let i = 0; i < png.length; i++) binary += String.fromCharCode(png[i]!);
+  for (let i = 0; i < png.length; i++) binary += String.fromCharCode(png[i]);
   return btoa(binary);
 }
 
