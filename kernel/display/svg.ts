@@ -9,7 +9,9 @@ import { denseSource, downsample } from "./matrix.js";
 
 /** The SVG heatmap shows at most this many cells per side (further block max-|·| beyond it). */
 export const SVG_MAX_CELLS = 40;
-const FONT = `font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="11"`;
+const FAMILY = `font-family="system-ui, -apple-system, 'Segoe UI', sans-serif"`;
+const FONT = `${FAMILY} font-size="11"`;
+const TITLE_FONT = `${FAMILY} font-size="13" font-weight="600"`;
 
 function truncateLabel(label: string, max = 14): string {
   return label.length > max ? `${label.slice(0, max - 1)}…` : label;
@@ -65,9 +67,7 @@ export function jacobianSvg(payload: JacobianPayload): string {
   const parts: string[] = [];
   parts.push(`<rect width="100%" height="100%" fill="#ffffff"/>`);
   if (payload.title) {
-    parts.push(
-      `<text x="${left}" y="16" ${FONT} font-size="13" font-weight="600">${escapeXml(payload.title)}</text>`,
-    );
+    parts.push(`<text x="${left}" y="16" ${TITLE_FONT}>${escapeXml(payload.title)}</text>`);
   }
   for (let i = 0; i < small.gridRows; i++) {
     for (let j = 0; j < small.gridCols; j++) {
@@ -182,9 +182,7 @@ export function traceSvg(payload: TracePayload): string {
   };
   const tx = (x: number): number => L + ((x - xLo) / (xHi - xLo || 1)) * (W - L - R);
   const parts = [`<rect width="100%" height="100%" fill="#ffffff"/>`];
-  parts.push(
-    `<text x="${L}" y="16" ${FONT} font-size="13" font-weight="600">${escapeXml(payload.title)}</text>`,
-  );
+  parts.push(`<text x="${L}" y="16" ${TITLE_FONT}>${escapeXml(payload.title)}</text>`);
   parts.push(
     `<rect x="${L}" y="${T}" width="${W - L - R}" height="${H - T - B}" fill="none" stroke="#888" stroke-width="0.5"/>`,
   );

@@ -2,7 +2,7 @@
  * Fixture payloads for the browser tests and the render benchmark, built with the kernel's own
  * payload builders (so the tests exercise the real encoder → validator → renderer path).
  */
-import { chainPayload, type ChainInput } from "../../kernel/display/chain.js";
+import { chainBundle, chainPayload, type ChainInput } from "../../kernel/display/chain.js";
 import { denseJacobianInput, jacobianPayload } from "../../kernel/display/jacobian.js";
 import { tracePayload } from "../../kernel/display/trace.js";
 import type { ChainPayload, JacobianPayload, TracePayload } from "../../kernel/shared/payloads.js";
@@ -50,6 +50,17 @@ export function downsampledJacobian(n: number): JacobianPayload {
 
 /** A three-stage chain x ↦ A x ↦ tanh ↦ sum of squares at a fixed point, with v = 1. */
 export function smallChain(): ChainPayload {
+  return chainPayload(smallChainInput());
+}
+
+/** The chain's HTML fallback, with an XSS attempt as the last stage's name. */
+export function smallChainHtml(): string {
+  const input = smallChainInput();
+  input.stages[2].name = XSS_LABEL;
+  return chainBundle(input)["text/html"] as string;
+}
+
+function smallChainInput(): ChainInput {
   const x = [0.5, -1, 2];
   const A = [
     [1, 2, 0],
@@ -93,7 +104,7 @@ export function smallChain(): ChainPayload {
     v: { data: v, shape: [1] },
     result: { data: gx, shape: [3] },
   };
-  return chainPayload(chain);
+  return chain;
 }
 
 /** A trace of `n` steps with a decaying loss and a noisy gradient norm. */

@@ -6,10 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { makeColorScale, NONZERO_COLOR, ZERO_COLOR } from "../../kernel/display/colorscale.js";
 import { MIME, PAYLOAD_VERSION } from "../../kernel/shared/payloads.js";
+import { denseJacobianInput, jacobianBundle } from "../../kernel/display/jacobian.js";
+import { traceBundle } from "../../kernel/display/trace.js";
 import {
   XSS_LABEL,
   downsampledJacobian,
   smallChain,
+  smallChainHtml,
   smallJacobian,
   squareJacobian,
   trace,
@@ -273,5 +276,56 @@ describe("bad payloads", () => {
     expect(result.ok).toBe(false);
     expect(await page.textContent("#out .ct-error")).toContain(message);
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
+  });
+});
+
+describe("static fallbacks (what JupyterLab and GitHub show)", () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await openPage(browser, "light");
+  });
+  afterAll(async () => page.close());
+
+  it("the SVG heatmap, SVG trace chart and chain HTML load as images and text, labels inert", async () => {
+    const jac = jacobianBundle(
+      denseJacobianInput(
+        Float64Array.from([4, -1, 0.5, 2, 0.25, -4, 0, 1, -2, 3, 1.5, 1e-9]),
+        [3],
+        [4],
+        {
+          outputs: ["loss", "penalty", XSS_LABEL],
+          inputs: ["w", "b", "scale", "shift"],
+          title: "fallback",
+        },
+      ),
+    );
+    const tr = traceBundle({
+      title: "loss",
+      steps: Array.from({ length: 500 }, (_, k) => k),
+      series: new Map([["loss", Array.from({ length: 500 }, (_, k) => 10 * Math.exp(-k / 60))]]),
+      done: true,
+    });
+    const images = [jac["image/svg+xml"] as string, tr["image/svg+xml"] as string];
+    const sizes = await page.evaluate(async (svgs) => {
+      const out = document.getElementById("out")!;
+      const loaded = svgs.map((svg) => {
+        const img = new Image();
+        img.src = `data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(svg)))}`;
+        out.append(img);
+        return img.decode().then(() => [img.naturalWidth, img.naturalHeight]);
+      });
+      return Promise.all(loaded);
+    }, images);
+    for (const [w, h] of sizes) {
+      expect(w).toBeGreaterThan(100);
+      expect(h).toBeGreaterThan(100);
+    }
+    await page.evaluate((html) => {
+      const host = document.createElement("div");
+      host.innerHTML = html; // what a notebook front end does with text/html
+      document.getElementById("out")!.append(host);
+    }, smallChainHtml());
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
+    await page.screenshot({ path: `${RESULTS}/fallbacks.png`, fullPage: true });
   });
 });

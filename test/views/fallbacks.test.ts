@@ -15,6 +15,17 @@ import { validatePayload } from "../../kernel/shared/validate.js";
 
 const XSS = `<img src=x onerror="alert(1)">`;
 
+/** Attribute names repeated within one tag (an SVG with any is not well-formed XML). */
+function duplicateAttributes(markup: string): string[] {
+  const repeated: string[] = [];
+  for (const [tag] of markup.matchAll(/<[a-zA-Z][^>]*>/g)) {
+    const names = [...tag.matchAll(/\s([a-zA-Z:-]+)="/g)].map((m) => m[1]!);
+    for (const name of new Set(names))
+      if (names.filter((n) => n === name).length > 1) repeated.push(`${name} in ${tag}`);
+  }
+  return repeated;
+}
+
 describe("formatting", () => {
   it.each([
     [0, "0"],
@@ -78,6 +89,10 @@ describe("Jacobian fallbacks", () => {
   );
   const payload = bundle[MIME.jacobian] as JacobianPayload;
   const svg = bundle["image/svg+xml"] as string;
+
+  it("writes well-formed SVG (no repeated attributes)", () => {
+    expect(duplicateAttributes(svg)).toEqual([]);
+  });
 
   it("puts our payload first, then SVG and text", () => {
     expect(Object.keys(bundle)).toEqual([MIME.jacobian, "image/svg+xml", "text/plain"]);
@@ -146,6 +161,7 @@ describe("trace and chain fallbacks", () => {
     const svg = bundle["image/svg+xml"] as string;
     expect(svg).not.toContain("<img");
     expect(svg.match(/<polyline/g)).toHaveLength(2);
+    expect(duplicateAttributes(svg)).toEqual([]);
     expect(traceText(trace)).toBe(
       `trace "loss ${XSS}": 3 steps (running); last at step 2: loss=2 lr=0.05`,
     );
@@ -192,6 +208,7 @@ describe("trace and chain fallbacks", () => {
     expect(Object.keys(bundle)).toEqual([MIME.chain, "text/html", "text/plain"]);
     expect(validatePayload(MIME.chain, bundle[MIME.chain]).ok).toBe(true);
     expect(bundle["text/html"]).not.toContain("<img");
+    expect(duplicateAttributes(bundle["text/html"] as string)).toEqual([]);
     const text = chainText(chain);
     expect(text).toContain(`f = ${XSS} ∘ double`);
     expect(text).toContain("vjp(double, [2, 8]) = [4, 16]");
