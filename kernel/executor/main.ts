@@ -5,6 +5,7 @@
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { MessageChannel, Worker } from "node:worker_threads";
 import * as runtime from "../../src/index.js";
 import { toMimeBundle } from "../display/index.js";
@@ -14,6 +15,8 @@ import { createCellRunner } from "./runner.js";
 import { createExecutorSink } from "./sink.js";
 
 declare const COTANGENT_VERSION: string;
+
+const CHECKER_HEAP_MB = 2048;
 
 interface Paths {
   checker: string;
@@ -59,8 +62,19 @@ function captureOutput(
   }
 }
 
+/**
+ * A small --max-old-space-size is meant for the cells (the main thread), but V8 applies the flag
+ * to every thread's heap, and TypeScript needs more. Raising the flag now leaves the main
+ * thread's heap as it was created and gives the threads started next a larger one.
+ */
+function roomForTypeScript(): void {
+  const limitMb = getHeapStatistics().heap_size_limit / 2 ** 20;
+  if (limitMb < CHECKER_HEAP_MB) setFlagsFromString(`--max-old-space-size=${CHECKER_HEAP_MB}`);
+}
+
 function main(): void {
   const where = paths();
+  roomForTypeScript();
   const checker = new Worker(where.checker, { workerData: { runtimeTypes: where.runtimeTypes } });
   const link = new MessageChannel();
   checker.postMessage({ kind: "port", port: link.port2 }, [link.port2]);

@@ -18,6 +18,7 @@ import { runInThisContext } from "node:vm";
 import type { ExecutorEvent } from "../protocol.js";
 import { CellMapRegistry, cellErrorEvent } from "./errors.js";
 import type { MainRequest, SideModule } from "./messages.js";
+import { resolveImportEntry } from "./resolve.js";
 import { bundleOf } from "./sink.js";
 
 type RunRequest = Extract<MainRequest, { kind: "run" }>;
@@ -96,7 +97,15 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
         const side = loadSide(file);
         if (side) return side.exports;
       }
-      return interop(base(id));
+      try {
+        return interop(base(id));
+      } catch (error) {
+        const code = (error as { code?: unknown } | null)?.code;
+        if (code !== "ERR_PACKAGE_PATH_NOT_EXPORTED") throw error;
+        const entry = resolveImportEntry(id, fromDir);
+        if (entry === undefined) throw error;
+        return interop(base(entry));
+      }
     };
   }
 

@@ -1,0 +1,346 @@
+/**
+ * The real executor (dist/kernel/executor.cjs, built by `npm run build`) through the real
+ * client: cells, state, errors, display, interrupt, death, editor requests and imports. The
+ * notebook folder is a temp dir with tiny packages (CommonJS and ESM-only) and a local module.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKernelClient, type ExitInfo, type KernelClient } from "../../kernel/client.js";
+import type { DisplayEvent, DoneEvent, ErrorEvent, ResultEvent } from "../../kernel/protocol.js";
+import { MIME } from "../../kernel/shared/payloads.js";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const EXECUTOR = join(ROOT, "dist", "kernel", "executor.cjs");
+
+interface Run {
+  done: DoneEvent;
+  /** Every event in arrival order, as "kind:text". */
+  log: string[];
+  stdout: string;
+  results: ResultEvent[];
+  displays: DisplayEvent[];
+  errors: ErrorEvent[];
+}
+
+async function run(
+  client: KernelClient,
+  code: string,
+  onStream?: (text: string) => void,
+): Promise<Run> {
+  const r: Omit<Run, "done"> = { log: [], stdout: "", results: [], displays: [], errors: [] };
+  const done = await client.execute(code, {
+    onStream: (e) => {
+      r.log.push(`stream:${e.text}`);
+      if (e.name === "stdout") r.stdout += e.text;
+      onStream?.(e.text);
+    },
+    onDisplay: (e) => {
+      r.log.push(`display:${e.update ? "update" : "new"}`);
+      r.displays.push(e);
+    },
+    onResult: (e) => {
+      r.log.push("result");
+      r.results.push(e);
+    },
+    onError: (e) => {
+      r.log.push(`error:${e.ename}`);
+      r.errors.push(e);
+    },
+  });
+  return { ...r, done };
+}
+
+function text(r: Run): string {
+  const data = r.results[0]?.data["text/plain"];
+  if (typeof data !== "string") throw new Error(`no text result: ${JSON.stringify(r)}`);
+  return data;
+}
+
+function writeFiles(root: string, files: Record<string, string>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+}
+
+let folder: string;
+let client: KernelClient;
+
+beforeAll(async () => {
+  if (!existsSync(EXECUTOR)) {
+    throw new Error(`${EXECUTOR} is missing: run \`npm run build\` first (npm test does).`);
+  }
+  folder = mkdtempSync(join(tmpdir(), "cotangent-notebook-"));
+  writeFiles(folder, {
+    "node_modules/cjs-pkg/package.json": JSON.stringify({ name: "cjs-pkg", main: "index.js" }),
+    "node_modules/cjs-pkg/index.js": "exports.triple = (x) => 3 * x;\n",
+    "node_modules/cjs-pkg/index.d.ts": "export declare function triple(x: number): number;\n",
+    "node_modules/esm-pkg/package.json": JSON.stringify({
+      name: "esm-pkg",
+      type: "module",
+      exports: { ".": { types: "./index.d.ts", import: "./index.js" } },
+    }),
+    "node_modules/esm-pkg/index.js":
+      "export const square = (x) => x * x;\nexport default function hello(name) { return `hello ${name}`; }\n",
+    "node_modules/esm-pkg/index.d.ts":
+      "export declare const square: (x: number) => number;\nexport default function hello(name: string): string;\n",
+    "helpers.ts":
+      "export function norm2(xs: number[]): number {\n  return Math.sqrt(xs.reduce((s, x) => s + x * x, 0));\n}\n",
+  });
+  client = createKernelClient({ executorPath: EXECUTOR, cwd: folder });
+  await client.start();
+}, 60_000);
+
+afterAll(async () => {
+  await client?.shutdown();
+  if (folder) rmSync(folder, { recursive: true, force: true });
+});
+
+describe("cells", () => {
+  it("gives the last expression as the result and keeps state across cells", async () => {
+    const first = await run(
+      client,
+      "const a = 20;\nlet b: number = 1;\nfunction twice(x: number) { return 2 * x; }\na + b",
+    );
+    expect(first.done.status).toBe("ok");
+    expect(text(first)).toBe("21");
+    expect(first.results[0].executionCount).toBe(first.done.executionCount);
+    const second = await run(client, "b = b + 1;\ntwice(a) + b");
+    expect(text(second)).toBe("42");
+  });
+
+  it("re-runs cells that declare const, let, function and class", async () => {
+    const cell =
+      "const k = 1;\nlet m = 2;\nfunction h() { return k + m; }\nclass Box { v = h(); }\nnew Box().v";
+    expect(text(await run(client, cell))).toBe("3");
+    expect(text(await run(client, cell))).toBe("3");
+    expect(text(await run(client, cell.replace("const k = 1", "const k = 10")))).toBe("12");
+  });
+
+  it("lets shorthand properties name earlier cells' variables", async () => {
+    await run(client, "const jac = [1, 2];\nconst label = 'J';");
+    const r = await run(client, "const o = ({ jac, label });\nJSON.stringify(o)");
+    expect(r.errors).toEqual([]);
+    expect(text(r)).toBe(`'{"jac":[1,2],"label":"J"}'`);
+  });
+
+  it("runs top-level await", async () => {
+    const r = await run(
+      client,
+      "const slow = await new Promise<number>((resolve) => setTimeout(() => resolve(7), 20));\nslow * 6",
+    );
+    expect(text(r)).toBe("42");
+  });
+
+  it("reports a type error at the cell's line:column and does not run the cell", async () => {
+    const r = await run(
+      client,
+      "console.log('ran');\nglobalThis.sideEffect = 1;\nconst s: string = 42;",
+    );
+    expect(r.done.status).toBe("error");
+    expect(r.stdout).toBe("");
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0].position).toEqual({ line: 3, column: 7 });
+    expect(r.errors[0].evalue).toContain("Type 'number' is not assignable to type 'string'");
+    const check = await run(client, "typeof (globalThis as { sideEffect?: number }).sideEffect");
+    expect(text(check)).toBe("'undefined'");
+  });
+
+  it("keeps a completed cell's declarations when a later cell fails", async () => {
+    await run(client, "const kept = 'still here';");
+    const failing = await run(client, "const lost = 1;\nthrow new Error('boom');");
+    expect(failing.done.status).toBe("error");
+    expect(text(await run(client, "kept"))).toBe("'still here'");
+  });
+
+  it("points a runtime error's traceback to the cell's TypeScript line and column", async () => {
+    const r = await run(
+      client,
+      "interface Point { x: number }\n\nfunction check(p: Point): number {\n  if (p.x > 1) throw new RangeError(`x too big: ${p.x}`);\n  return p.x;\n}\ncheck({ x: 5 });",
+    );
+    expect(r.done.status).toBe("error");
+    const error = r.errors[0];
+    expect(error.ename).toBe("RangeError");
+    expect(error.evalue).toBe("x too big: 5");
+    expect(error.position).toEqual({ line: 4, column: 22 });
+    expect(error.traceback[0]).toBe("RangeError: x too big: 5");
+    expect(error.traceback.some((line) => /at check \(cell\[\d+\]:4:22\)/.test(line))).toBe(true);
+    expect(error.traceback.join("\n")).not.toContain("executor.cjs");
+  });
+});
+
+describe("output", () => {
+  it("streams stdout in order with display outputs", async () => {
+    const r = await run(
+      client,
+      "console.log('one');\ndisplay.html('<b>two</b>');\nconsole.error('three');\ndisplay(4);\n'five'",
+    );
+    expect(r.log).toEqual([
+      "stream:one\n",
+      "display:new",
+      "stream:three\n",
+      "display:new",
+      "result",
+    ]);
+    expect(r.displays[0].data).toEqual({ "text/html": "<b>two</b>" });
+    expect(r.displays[1].data["text/plain"]).toBe("4");
+  });
+
+  it("shows a tensor and a Jacobian as rich bundles", async () => {
+    const tensorRun = await run(
+      client,
+      "import { tensor, jacobian } from 'cotangent';\nconst x = tensor([1, 2, 3]);\nx",
+    );
+    expect(Object.keys(tensorRun.results[0].data)).toEqual(
+      expect.arrayContaining(["text/plain", "text/html"]),
+    );
+    const jac = await run(client, "jacobian((v: typeof x) => v.mul(v))(x)");
+    expect(jac.errors).toEqual([]);
+    const bundle = jac.results[0].data;
+    expect(bundle[MIME.jacobian]).toMatchObject({ outShape: [3], inShape: [3] });
+    expect(typeof bundle["text/plain"]).toBe("string");
+  });
+
+  it("updates a live trace several times while a synchronous loop runs, then flushes the last step", async () => {
+    const r = await run(
+      client,
+      "const t = trace('loss');\nconst until = Date.now() + 800;\nlet step = 0;\nwhile (Date.now() < until) {\n  if (step % 1000 === 0) t.push(step, { loss: 1 / (step + 1) });\n  step++;\n}\nMath.floor((step - 1) / 1000) + 1",
+    );
+    const updates = r.displays.filter((d) => d.update);
+    expect(r.displays[0].update).toBe(false);
+    expect(updates.length).toBeGreaterThanOrEqual(3);
+    for (const d of r.displays) expect(d.displayId).toBe(r.displays[0].displayId);
+    const pushes = Number(text(r));
+    const last = updates.at(-1)!.data[MIME.trace] as { steps: { shape: number[] } };
+    expect(last.steps.shape).toEqual([pushes]);
+  });
+
+  it("sends display.clear() as a clear event", async () => {
+    const kinds: string[] = [];
+    await client.execute("display(1);\ndisplay.clear(true);\ndisplay(2);", {
+      onDisplay: () => kinds.push("display"),
+      onClear: (e) => kinds.push(`clear:${String(e.wait)}`),
+    });
+    expect(kinds).toEqual(["display", "clear:true", "display"]);
+  });
+});
+
+describe("interrupt", () => {
+  it("stops a synchronous infinite loop, streaming its output while it runs, and keeps state", async () => {
+    await run(client, "let survivor = 'alive';");
+    const r = await run(client, "console.log('looping');\nwhile (true) {}", () =>
+      client.interrupt(),
+    );
+    expect(r.done.status).toBe("interrupted");
+    expect(r.stdout).toBe("looping\n");
+    expect(text(await run(client, "survivor"))).toBe("'alive'");
+  });
+
+  it("stops an infinite loop after an await and keeps state", async () => {
+    const r = await run(client, "await null;\nconsole.log('async loop');\nwhile (true) {}", () =>
+      client.interrupt(),
+    );
+    expect(r.done.status).toBe("interrupted");
+    expect(text(await run(client, "survivor + '!'"))).toBe("'alive!'");
+  });
+
+  it("ends a cell that awaits forever", async () => {
+    const pending = run(client, "console.log('waiting');\nawait new Promise(() => {});", () =>
+      client.interrupt(),
+    );
+    expect((await pending).done.status).toBe("interrupted");
+    expect(text(await run(client, "1 + 1"))).toBe("2");
+  });
+});
+
+describe("editor requests", () => {
+  it("completes members of a runtime value with their real names", async () => {
+    await run(client, "import { tensor as mk } from 'cotangent';\nconst w = mk([1, 2]);");
+    const code = "w.tra";
+    const reply = await client.complete(code, code.length);
+    expect(reply.matches).toContain("transpose");
+    expect(reply.cursorStart).toBe(2);
+    expect(reply.cursorEnd).toBe(5);
+  });
+
+  it("inspects a runtime function with its type and JSDoc", async () => {
+    const code = "import { grad } from 'cotangent';\ngrad";
+    const reply = await client.inspect(code, code.length - 1, 0);
+    expect(reply.found).toBe(true);
+    expect(reply.text).toContain("function grad");
+    expect(reply.text).toContain("gradient");
+    expect(reply.text).not.toMatch(/: any\b/);
+  });
+
+  it("says whether code is complete and diagnoses without running", async () => {
+    expect((await client.isComplete("function f() {")).status).toBe("incomplete");
+    expect((await client.isComplete("1 + 1")).status).toBe("complete");
+    const diagnosed = await client.diagnose("const n: number = 'x';");
+    expect(diagnosed.diagnostics).toHaveLength(1);
+    expect(diagnosed.diagnostics[0].start).toEqual({ line: 1, column: 7 });
+  });
+});
+
+describe("imports from the notebook folder", () => {
+  it("imports a CommonJS package, an ESM-only package and a local .ts module", async () => {
+    const r = await run(
+      client,
+      "import { triple } from 'cjs-pkg';\nimport hello, { square } from 'esm-pkg';\nimport { norm2 } from './helpers';\n`${triple(2)} ${square(3)} ${hello('jac')} ${norm2([3, 4])}`",
+    );
+    expect(r.errors).toEqual([]);
+    expect(text(r)).toBe("'6 9 hello jac 5'");
+  });
+
+  it("type-checks imports from the folder's packages", async () => {
+    const r = await run(
+      client,
+      "import { square as sq } from 'esm-pkg';\nconst bad: string = sq(2);",
+    );
+    expect(r.errors[0].ename).toBe("TypeScriptError");
+    expect(r.errors[0].position).toEqual({ line: 2, column: 7 });
+  });
+});
+
+describe("death", () => {
+  it("reports process.exit(1) while a cell runs and starts a fresh executor next", async () => {
+    await run(client, "const before = 1;");
+    const exits: ExitInfo[] = [];
+    const off = client.onExit((info) => exits.push(info));
+    const r = await run(client, "process.exit(1)");
+    off();
+    expect(r.done.status).toBe("error");
+    expect(r.errors[0].evalue).toContain("The kernel exited with code 1 while running this cell");
+    expect(exits.map((e) => e.reason)).toEqual(["exit"]);
+    const fresh = await run(client, "before");
+    expect(fresh.errors[0].evalue).toContain("Cannot find name 'before'");
+    expect(text(await run(client, "'fresh'"))).toBe("'fresh'");
+  });
+
+  it("reports running out of memory", async () => {
+    const small = createKernelClient({
+      executorPath: EXECUTOR,
+      cwd: folder,
+      nodeArgs: ["--max-old-space-size=64"],
+    });
+    try {
+      const exits: ExitInfo[] = [];
+      small.onExit((info) => exits.push(info));
+      const r = await run(
+        small,
+        "const hog: number[][] = [];\nwhile (true) hog.push(new Array(100000).fill(Math.random()));",
+      );
+      expect(r.done.status).toBe("error");
+      expect(r.errors[0].ename).toBe("KernelOutOfMemory");
+      expect(r.errors[0].evalue).toMatch(
+        /^The kernel died \(out of memory\) while running this cell/,
+      );
+      expect(exits.map((e) => e.reason)).toEqual(["oom"]);
+      expect(text(await run(small, "'fresh'"))).toBe("'fresh'");
+    } finally {
+      await small.shutdown();
+    }
+  }, 60_000);
+});
