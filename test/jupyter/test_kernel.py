@@ -17,6 +17,7 @@ from queue import Empty
 import jupyter_kernel_test
 from jupyter_client.manager import start_new_kernel
 from jupyter_client.session import Session
+from jupyter_client.utils import run_sync
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KERNEL_NAME = os.environ.get("COTANGENT_KERNEL_NAME", "cotangent")
@@ -101,7 +102,7 @@ class LifecycleTests(unittest.TestCase):
         else:
             request = self.kc.session.msg("interrupt_request", {})
             self.kc.control_channel.send(request)
-            reply = self.kc.control_channel.get_msg(timeout=10)
+            reply = run_sync(self.kc.control_channel.get_msg)(timeout=10)
             self.assertEqual(reply["msg_type"], "interrupt_reply")
         reply = self.kc.get_shell_msg(timeout=10)
         self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
@@ -191,7 +192,8 @@ class NotebookTests(unittest.TestCase):
 
         after = cells["after"]["outputs"]
         self.assertEqual(after[0]["output_type"], "stream")
-        self.assertIn("still running", after[0]["text"])
+        text = after[0]["text"]
+        self.assertIn("still running", "".join(text) if isinstance(text, list) else text)
 
 
 if __name__ == "__main__":
