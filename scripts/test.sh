@@ -24,5 +24,8 @@ npx vitest run
 step "views in a real browser (headless Chromium)"
 bash scripts/test-browser.sh
 
+step "the kernel under a real Jupyter (jupyter_kernel_test, lifecycle, nbconvert)"
+bash scripts/test-jupyter.sh
+
 step "main job (npm start: the seed notebook, headless, into report/)"
 npm start --silent
