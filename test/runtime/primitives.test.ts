@@ -167,7 +167,7 @@ function inputs(c: Case, seed: number): Tensor[] {
 /** The pullback in direction c as a function of the inputs: x ↦ Jᵀ(x) c (first input's part). */
 function pullbackFn(f: TensorFn, xs: Tensor[]): TensorFn {
   const c = randomLike(f(...xs));
-  return (...ys: Tensor[]) => (vjp(f, ...ys)[1](c))[0];
+  return (...ys: Tensor[]) => vjp(f, ...ys)[1](c)[0];
 }
 
 function fdJacobian(f: TensorFn, xs: Tensor[], k: number): Tensor {
@@ -198,8 +198,7 @@ describe("every primitive, through the ops", () => {
         if (c.zero) {
           expect(yDot).toBeAllclose(ct.zeros(yDot.shape));
           const [, pullback] = vjp(c.f, ...xs);
-          for (const g of pullback(randomLike(yDot)))
-            expect(g).toBeAllclose(ct.zeros(g.shape));
+          for (const g of pullback(randomLike(yDot))) expect(g).toBeAllclose(ct.zeros(g.shape));
           return;
         }
         expect(yDot).toBeAllclose(fdJvp(c.f, xs, ts), { rtol: 1e-6, atol: 1e-7 });
