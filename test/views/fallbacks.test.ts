@@ -19,7 +19,7 @@ const XSS = `<img src=x onerror="alert(1)">`;
 function duplicateAttributes(markup: string): string[] {
   const repeated: string[] = [];
   for (const [tag] of markup.matchAll(/<[a-zA-Z][^>]*>/g)) {
-    const names = [...tag.matchAll(/\s([a-zA-Z:-]+)="/g)].map((m) => m[1]!);
+    const names = [...tag.matchAll(/\s([a-zA-Z:-]+)="/g)].map((m) => m[1]);
     for (const name of new Set(names))
       if (names.filter((n) => n === name).length > 1) repeated.push(`${name} in ${tag}`);
   }
