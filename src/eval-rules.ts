@@ -72,7 +72,7 @@ function svd(x: Tensor, part: "u" | "s" | "vt"): Tensor {
 export const evalRules: { [P in Primitive]: EvalRule<P> } = {
   [Primitive.Neg]: ([x]) => {
     const d = x.data;
-    const out: Data = new Float64Array(d.length);
+    const out: Data = K.alloc(d.length);
     for (let i = 0; i < d.length; i++) out[i] = -d[i];
     return new Tensor(out, x.shape);
   },

@@ -8,9 +8,33 @@ export type Data = Float64Array;
 type Unary = (x: number) => number;
 type Binary = (a: number, b: number) => number;
 
+/**
+ * Output arrays. Small ones are views of shared 8 KiB slabs: V8 tracks every separate
+ * ArrayBuffer backing store, so a fresh `new Float64Array(10)` costs ~1 µs (mostly garbage
+ * collection) while a view of a slab costs a tenth of that, which dominates small tensors. A slab
+ * lives while any of its views does (at most 8 KiB kept per small live tensor). The memory is
+ * never reused, so every array starts zeroed like `new Float64Array(n)`.
+ */
+const SLAB_BYTES = 8192;
+const SMALL_ENTRIES = 64;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabOffset = 0;
+
+export function alloc(n: number): Data {
+  if (n > SMALL_ENTRIES || n <= 8) return new Float64Array(n); // ≤ 8 entries live on V8's heap
+  const bytes = n * 8;
+  if (slabOffset + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabOffset = 0;
+  }
+  const out = new Float64Array(slab, slabOffset, n);
+  slabOffset += bytes;
+  return out;
+}
+
 export function mapUnary(x: Data, f: Unary): Data {
   const n = x.length;
-  const out: Data = new Float64Array(n);
+  const out: Data = alloc(n);
   for (let i = 0; i < n; i++) out[i] = f(x[i]);
   return out;
 }
@@ -91,7 +115,7 @@ export function binary(
   bShape: readonly number[],
   outShape: readonly number[],
 ): Data {
-  const out: Data = new Float64Array(sizeOf(outShape));
+  const out: Data = alloc(sizeOf(outShape));
   if (typeof code === "string" && fastBinary(code, a, b, out)) return out;
   const f = typeof code === "string" ? ARITH[code] : code;
   if (a.length === out.length && b.length === out.length) {
@@ -128,7 +152,7 @@ function stridedArith(
 
 /** Materialises `x` (of `shape`) broadcast to `outShape`. */
 export function broadcastTo(x: Data, shape: readonly number[], outShape: readonly number[]): Data {
-  const out: Data = new Float64Array(sizeOf(outShape));
+  const out: Data = alloc(sizeOf(outShape));
   if (x.length === 1) {
     out.fill(x[0]);
     return out;
@@ -152,7 +176,7 @@ export function reduce(
   axes: readonly number[],
 ): Data {
   const outShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
-  const out: Data = new Float64Array(sizeOf(outShape)).fill(REDUCE_INIT[kind]);
+  const out: Data = alloc(sizeOf(outShape)).fill(REDUCE_INIT[kind]);
   const n = x.length;
   if (out.length === 1) {
     let acc = REDUCE_INIT[kind];
@@ -197,7 +221,7 @@ function nanMin(a: number, b: number): number {
 
 export function transpose(x: Data, shape: readonly number[], perm: readonly number[]): Data {
   const nd = shape.length;
-  const out: Data = new Float64Array(x.length);
+  const out: Data = alloc(x.length);
   if (nd === 2 && perm[0] === 1) {
     const [r, c] = [shape[0], shape[1]];
     for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = x[i * c + j]!;
@@ -233,7 +257,7 @@ export function matmul(
   const k = aShape[aShape.length - 1];
   const n = bShape[bShape.length - 1];
   const count = sizeOf(batch);
-  const out: Data = new Float64Array(count * m * n);
+  const out: Data = alloc(count * m * n);
   const aOffsets = batchOffsets(aShape.slice(0, -2), batch, m * k);
   const bOffsets = batchOffsets(bShape.slice(0, -2), batch, k * n);
   for (let t = 0; t < count; t++) {
@@ -322,7 +346,7 @@ export function slice(
   for (let d = 1; d < shape.length; d++) if (outShape[d] !== shape[d]) contiguous = false;
   if (contiguous && (shape.length === 0 || step[0] === 1 || outShape[0] <= 1))
     return x.subarray(base, base + n);
-  const out: Data = new Float64Array(n);
+  const out: Data = alloc(n);
   windowWalk(shape, start, step, outShape, (o, xo, len, stride) => {
     if (stride === 1) out.set(x.subarray(xo, xo + len), o);
     else for (let j = 0; j < len; j++) out[o + j] = x[xo + j * stride];
@@ -338,7 +362,7 @@ export function pad(
   step: readonly number[],
   shape: readonly number[],
 ): Data {
-  const out: Data = new Float64Array(sizeOf(shape));
+  const out: Data = alloc(sizeOf(shape));
   windowWalk(shape, start, step, outShapeOfX, (o, xo, len, stride) => {
     if (stride === 1) out.set(x.subarray(o, o + len), xo);
     else for (let j = 0; j < len; j++) out[xo + j * stride] = x[o + j];
@@ -386,7 +410,7 @@ export function concat(
   const outer = sizeOf(shapes[0].slice(0, axis));
   const chunks = shapes.map((s) => sizeOf(s.slice(axis)));
   const total = chunks.reduce((x, y) => x + y, 0);
-  const out: Data = new Float64Array(outer * total);
+  const out: Data = alloc(outer * total);
   for (let o = 0; o < outer; o++) {
     let at = o * total;
     for (let p = 0; p < parts.length; p++) {
@@ -403,7 +427,7 @@ export function take(x: Data, shape: readonly number[], axis: number, indices: I
   const outer = sizeOf(shape.slice(0, axis));
   const inner = sizeOf(shape.slice(axis + 1));
   const dim = shape[axis];
-  const out: Data = new Float64Array(outer * indices.length * inner);
+  const out: Data = alloc(outer * indices.length * inner);
   let at = 0;
   for (let o = 0; o < outer; o++) {
     for (let t = 0; t < indices.length; t++) {
@@ -423,7 +447,7 @@ export function scatterAdd(
   indices: Int32Array,
   size: number,
 ): Data {
-  const out: Data = new Float64Array(outer * size * inner);
+  const out: Data = alloc(outer * size * inner);
   let at = 0;
   for (let o = 0; o < outer; o++) {
     for (let t = 0; t < indices.length; t++) {
@@ -449,7 +473,7 @@ export function where(
   const cc = c.length === n ? c : broadcastTo(c, cShape, outShape);
   const aa = a.length === n ? a : broadcastTo(a, aShape, outShape);
   const bb = b.length === n ? b : broadcastTo(b, bShape, outShape);
-  const out: Data = new Float64Array(n);
+  const out: Data = alloc(n);
   for (let i = 0; i < n; i++) out[i] = cc[i] !== 0 ? aa[i] : bb[i];
   return out;
 }
