@@ -141,14 +141,14 @@ export function chainHtml(payload: ChainPayload, chain: ChainInput): string {
       `<div>${escapeXml(formatShape(s.input.shape))} → ${escapeXml(formatShape(s.output.shape))}</div>`,
       `<div>out ${escapeXml(shortValues(s.output.data, 4))}</div>`,
       `<div style="color:#b2182b">← ${escapeXml(shortValues(s.cotangentOut.data, 4))}</div>`,
-      `<div style="max-width:220px;overflow:hidden">${svg}</div>`,
+      `<div style="max-width:220px">${svg.replace("<svg ", '<svg style="max-width:100%;height:auto" ')}</div>`,
       `</div>`,
     ].join("");
   });
   const title = chain.title ? `<div style="font-weight:600">${escapeXml(chain.title)}</div>` : "";
   const names = chain.stages.map((s) => `J<sub>${escapeXml(s.name)}</sub><sup>T</sup>`).join(" ");
   return [
-    `<div>${title}`,
+    `<div style="font-family:system-ui,sans-serif">${title}`,
     `<div>${boxes.join(`<span style="${ARROW}">→</span>`)}</div>`,
     `<div style="font-family:system-ui,sans-serif;font-size:12px">v = ${escapeXml(shortValues(chain.v.data))};`,
     ` J<sup>T</sup>v = ${names} v = ${escapeXml(shortValues(chain.result.data))}</div>`,

@@ -93,11 +93,14 @@ export function jacobianSvg(payload: JacobianPayload): string {
     );
   });
   parts.push(colorBar(left + small.gridCols * cell + 12, top, Math.max(mapHeight, 60), limit));
+  const text = caption(payload, small.blockRows, small.blockCols);
   parts.push(
-    `<text x="${left}" y="${top + Math.max(mapHeight, 60) + 16}" ${FONT}>${escapeXml(caption(payload, small.blockRows, small.blockCols))}</text>`,
+    `<text x="${left}" y="${top + Math.max(mapHeight, 60) + 16}" ${FONT}>${escapeXml(text)}</text>`,
   );
-  const h = Math.max(height, top + 60 + 40);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(width)}" height="${Math.ceil(h)}" viewBox="0 0 ${Math.ceil(width)} ${Math.ceil(h)}">${parts.join("")}</svg>`;
+  // wide enough for the caption (≈ 6.2 px per character at 11 px)
+  const w = Math.ceil(Math.max(width, left + text.length * 6.2 + 8));
+  const h = Math.ceil(Math.max(height, top + 60 + 40));
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">${parts.join("")}</svg>`;
 }
 
 function caption(payload: JacobianPayload, svgBlockRows: number, svgBlockCols: number): string {
