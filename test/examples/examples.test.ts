@@ -2,12 +2,18 @@
  * Every example notebook runs headless through the real kernel; its check cells hold (the seed
  * notebook's identities to 1e-10) and every view it shows carries its payload and static fallbacks.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import { renderReport } from "../../kernel/runner/report.js";
 import { MIME, type ChainPayload, type JacobianPayload } from "../../kernel/shared/payloads.js";
 import { validateNotebook } from "../runner/nbformat.js";
+import { launchChromium, openReport } from "./browser.js";
 import {
   EXAMPLES,
+  ROOT,
   executeNotebook,
   readChecks,
   readExample,
@@ -62,6 +68,16 @@ const EXAMPLE_TABLE: Expectation[] = [
   },
 ];
 
+const RENDERER = join(ROOT, "dist", "renderer", "index.js");
+const scratch = mkdtempSync(join(tmpdir(), "cotangent-examples-"));
+let chromium: Promise<Browser> | undefined;
+/** One browser for all the notebooks' reports, started on first use. */
+const browser = (): Promise<Browser> => (chromium ??= launchChromium());
+afterAll(async () => {
+  await (await chromium)?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
 const KIND_MIME = { jacobian: MIME.jacobian, chain: MIME.chain, trace: MIME.trace } as const;
 
 function expectFallbacks(view: View): void {
@@ -74,7 +90,7 @@ function expectFallbacks(view: View): void {
 
 describe.each(EXAMPLE_TABLE)("examples/$name", ({ name, checks, views, extra }) => {
   it(
-    "runs headless; its checks hold and its views carry payloads and fallbacks",
+    "runs headless; its checks hold, its views carry payloads and fallbacks, and its report draws them",
     { timeout: 180_000 },
     async () => {
       const { notebook } = await executeNotebook(join(EXAMPLES, name), readExample(name));
@@ -99,6 +115,18 @@ describe.each(EXAMPLE_TABLE)("examples/$name", ({ name, checks, views, extra }) 
       extra?.(shown);
 
       expect(validateNotebook(JSON.stringify(notebook))).toBe("valid");
+
+      // The HTML report of this run draws every one of those views offline.
+      const html = join(scratch, name.replace(/\.ipynb$/, ".html"));
+      const rendererScript = readFileSync(RENDERER, "utf8");
+      writeFileSync(html, renderReport(notebook, { title: name, rendererScript }));
+      const report = await openReport(await browser(), html);
+      await report.page.context().close();
+      expect(report.pageErrors).toEqual([]);
+      expect(report.views.map((v) => [v.mime, v.drawn])).toEqual(
+        shown.map((v) => [v.mime, "true"]),
+      );
+      expect(report.visibleFallbacks).toBe(0);
     },
   );
 });
