@@ -15,6 +15,7 @@ import { createRequire } from "node:module";
 import type * as TS from "@tslab/typescript-for-tslab";
 import type * as TslabConverterNs from "tslab/dist/converter.js";
 import type { CellPosition } from "../protocol.js";
+import { LEAN_NODE_GLOBALS } from "./lean-globals.js";
 import type {
   CellMaps,
   CompileDiagnostic,
@@ -54,13 +55,16 @@ export interface CellConverter {
 }
 
 /** The globals every cell sees besides Node's: the runtime's display and trace. */
-const CELL_GLOBALS = [
-  "declare global {",
-  '  const display: typeof import("cotangent").display;',
-  '  const trace: typeof import("cotangent").trace;',
-  "}",
-  "",
-].join("\n");
+function cellGlobals(lean: boolean): string {
+  return [
+    "declare global {",
+    '  const display: typeof import("cotangent").display;',
+    '  const trace: typeof import("cotangent").trace;',
+    lean ? LEAN_NODE_GLOBALS : "",
+    "}",
+    "",
+  ].join("\n");
+}
 
 const SOURCE_MAP_COMMENT = /^\/\/# sourceMappingURL=.*$/gm;
 const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)/;
@@ -71,9 +75,11 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
   const tsPath = require.resolve("@tslab/typescript-for-tslab");
   const ts = require(tsPath) as typeof TS;
   let lastTranspile: { input: string; map: string | undefined } | undefined;
+  /** Lean: Node's globals from LEAN_NODE_GLOBALS instead of @types/node (see lean-globals.ts). */
+  let lean = true;
   const patched = new Proxy(ts, {
     get(target, key, receiver) {
-      if (key === "createWatchCompilerHost") return patchedHost(target, options.runtimeTypes);
+      if (key === "createWatchCompilerHost") return patchedHost(target, options.runtimeTypes, lean);
       if (key === "transpileModule") {
         return (input: string, transpile: TS.TranspileOptions): TS.TranspileOutput => {
           const compilerOptions = { ...transpile.compilerOptions, sourceMap: true };
@@ -88,13 +94,27 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
   const cached = require.cache[tsPath];
   if (cached) cached.exports = patched;
   const tslab = require("tslab/dist/converter") as TslabConverterModule;
-  const converter = tslab.createConverter();
-
+  let converter = tslab.createConverter();
   let declarations = "";
 
-  function convert(code: string): { result: ConvertResult; declarations: string | undefined } {
+  /** Switch to the full @types/node for the rest of the session. */
+  function useFullNodeTypes(): void {
+    converter.close();
+    lean = false;
+    converter = tslab.createConverter();
+  }
+
+  function convertOnce(code: string): ReturnType<TslabConverter["convert"]> {
     lastTranspile = undefined;
-    const out = converter.convert(CELL_GLOBALS + declarations, code);
+    return converter.convert(cellGlobals(lean) + declarations, code);
+  }
+
+  function convert(code: string): { result: ConvertResult; declarations: string | undefined } {
+    let out = convertOnce(code);
+    if (lean && out.diagnostics.length > 0) {
+      useFullNodeTypes();
+      out = convertOnce(code);
+    }
     const errors = out.diagnostics.map(toDiagnostic).filter((d) => d.severity === "error");
     if (errors.length > 0) return { result: { ok: false, errors }, declarations: undefined };
     const sideModules: SideModule[] = (out.sideOutputs ?? []).map((side) => ({
@@ -120,13 +140,13 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
       declarations = next;
     },
     complete(code, cursor) {
-      const info = converter.complete(CELL_GLOBALS + declarations, code, cursor);
+      const info = converter.complete(cellGlobals(lean) + declarations, code, cursor);
       const kinds = new Map((info.original?.entries ?? []).map((e) => [e.name, String(e.kind)]));
       const details = info.candidates.map((name) => ({ name, kind: kinds.get(name) ?? "" }));
       return { matches: info.candidates, start: info.start, end: info.end, details };
     },
     inspect(code, cursor, detailLevel) {
-      const info = converter.inspect(CELL_GLOBALS + declarations, code, cursor) as
+      const info = converter.inspect(cellGlobals(lean) + declarations, code, cursor) as
         TS.QuickInfo | undefined;
       if (!info) return { found: false, text: "" };
       return { found: true, text: quickInfoText(ts, info, detailLevel) };
@@ -144,7 +164,11 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
 }
 
 /** The converter's watch host, with our module resolution, runtime types and source maps. */
-function patchedHost(ts: typeof TS, runtimeTypes: string): typeof TS.createWatchCompilerHost {
+function patchedHost(
+  ts: typeof TS,
+  runtimeTypes: string,
+  lean: boolean,
+): typeof TS.createWatchCompilerHost {
   const original = ts.createWatchCompilerHost.bind(ts) as (...args: unknown[]) => unknown;
   return ((rootFiles: string[], compilerOptions: TS.CompilerOptions, ...rest: unknown[]) =>
     original(
@@ -154,6 +178,7 @@ function patchedHost(ts: typeof TS, runtimeTypes: string): typeof TS.createWatch
         moduleResolution: ts.ModuleResolutionKind.Bundler,
         paths: { cotangent: [runtimeTypes] },
         inlineSourceMap: true,
+        ...(lean ? { types: [] } : {}),
       },
       ...rest,
     )) as unknown as typeof TS.createWatchCompilerHost;

@@ -294,6 +294,15 @@ describe("imports from the notebook folder", () => {
     expect(text(r)).toBe("'6 9 hello jac 5'");
   });
 
+  it("type-checks and runs Node's own modules and globals", async () => {
+    const r = await run(
+      client,
+      "import { join } from 'node:path';\nconst bytes: Buffer = Buffer.from('abc');\n`${join('a', 'b')} ${bytes.length}`",
+    );
+    expect(r.errors).toEqual([]);
+    expect(text(r)).toBe("'a/b 3'");
+  });
+
   it("type-checks imports from the folder's packages", async () => {
     const r = await run(
       client,
