@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { createKernelClient, type KernelClient, type KernelClientOptions } from "../client.js";
+import type { ReadyEvent } from "../protocol.js";
 import { parseNotebook, type Notebook } from "./notebook.js";
 import { renderReport } from "./report.js";
 import { failureMessage, progressLine, runNotebook, type RunResult } from "./run.js";
@@ -103,7 +104,13 @@ export async function runCommand(args: readonly string[], context: RunContext): 
   let result: RunResult;
   let versions: string;
   try {
-    const ready = await client.start();
+    let ready: ReadyEvent;
+    try {
+      ready = await client.start();
+    } catch (error) {
+      context.error(`cotangent run: the kernel did not start: ${(error as Error).message}`);
+      return 2;
+    }
     versions = `cotangent ${ready.versions.cotangent}, TypeScript ${ready.versions.typescript}, Node ${ready.versions.node}`;
     context.log(`running ${parsed.notebook} (${versions})`);
     result = await runNotebook(notebook, client, {
