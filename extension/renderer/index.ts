@@ -13,6 +13,7 @@ import {
   MIME,
   PAYLOAD_VERSION,
   type ChainPayload,
+  type CotangentPayload,
   type JacobianPayload,
   type TracePayload,
 } from "../../kernel/shared/payloads.js";
@@ -31,6 +32,30 @@ export interface RenderResult {
   error?: string;
   /** Milliseconds from payload to pixels (decode, validate, build, draw). */
   ms: number;
+  /** What was drawn: the view and its size (for the host's tests and logs). */
+  info?: Record<string, number | string | boolean>;
+}
+
+/** A short description of a valid payload: which view, and how big. */
+export function describePayload(
+  payload: CotangentPayload,
+): Record<string, number | string | boolean> {
+  if (payload.kind === "jacobian") {
+    const d = payload.downsampled;
+    return {
+      view: "jacobian",
+      rows: d?.fullRows ?? payload.values.shape[0] ?? 0,
+      cols: d?.fullCols ?? payload.values.shape[1] ?? 0,
+      downsampled: d !== undefined,
+    };
+  }
+  if (payload.kind === "chain") return { view: "chain", stages: payload.stages.length };
+  return {
+    view: "trace",
+    steps: payload.steps.shape[0] ?? 0,
+    series: payload.series.length,
+    done: payload.done,
+  };
 }
 
 interface Mounted {
@@ -81,7 +106,7 @@ export function renderInto(
       else renderChain(element, checked.payload as ChainPayload, hooks);
       mounted.set(element, { mime });
     }
-    return { ok: true, ms: performance.now() - started };
+    return { ok: true, ms: performance.now() - started, info: describePayload(checked.payload) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     showError(element, message);
@@ -118,10 +143,12 @@ export interface RendererApi {
 /** Entry point called by VS Code with the renderer context. */
 export function activate(ctx: RendererContext): RendererApi {
   const elements = new Map<string, HTMLElement>();
+  const owner = new WeakMap<HTMLElement, string>();
   const post = (message: Record<string, unknown>): void => ctx.postMessage?.(message);
   return {
     renderOutputItem(item, element) {
       elements.set(item.id, element);
+      owner.set(element, item.id);
       let payload: unknown;
       try {
         payload = item.json();
@@ -142,11 +169,15 @@ export function activate(ctx: RendererContext): RendererApi {
         outputId: item.id,
         ms: Math.round(result.ms * 10) / 10,
         ...(result.error === undefined ? {} : { error: result.error }),
+        ...(result.info ?? {}),
       });
     },
     disposeOutputItem(id) {
-      const targets = id === undefined ? [...elements.values()] : [elements.get(id)];
-      for (const element of targets) if (element) disposeElement(element);
+      const targets =
+        id === undefined ? [...elements.entries()] : [[id, elements.get(id)] as const];
+      // an element that now shows a newer output (an in-place update) keeps its view
+      for (const [key, element] of targets)
+        if (element && owner.get(element) === key) disposeElement(element);
       if (id === undefined) elements.clear();
       else elements.delete(id);
     },

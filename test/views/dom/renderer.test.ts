@@ -1,13 +1,13 @@
 // @vitest-environment happy-dom
 /**
- * The renderer's DOM in happy-dom. happy-dom has no canvas, so a minimal 2D context is installed
+ * The renderer's DOM in happy-dom. happy-dom has no canvas, so a stand-in 2D context is installed
  * at that boundary: it keeps what putImageData drew, so pixels can still be checked.
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { makeColorScale } from "../../../kernel/display/colorscale.js";
 import { MIME, PAYLOAD_VERSION } from "../../../kernel/shared/payloads.js";
 import { activate, renderInto } from "../../../extension/renderer/index.js";
-import { XSS_LABEL, smallChain, smallJacobian } from "../../browser/fixtures.js";
+import { XSS_LABEL, smallChain, smallJacobian, trace } from "../../browser/fixtures.js";
 
 interface FakeContext {
   image: ImageData | null;
@@ -15,11 +15,19 @@ interface FakeContext {
 
 const drawn = new WeakMap<HTMLCanvasElement, FakeContext>();
 
+/** uPlot builds its lines as Path2D objects; happy-dom has none, so every path call is ignored. */
+class FakePath2D {
+  constructor() {
+    return new Proxy(this, { get: () => () => undefined });
+  }
+}
+
 function installFakeCanvas(): void {
+  (globalThis as { Path2D?: unknown }).Path2D ??= FakePath2D;
   HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement) {
     const state: FakeContext = drawn.get(this) ?? { image: null };
     drawn.set(this, state);
-    return {
+    const known: Record<string, unknown> = {
       createImageData: (w: number, h: number) => ({
         width: w,
         height: h,
@@ -28,10 +36,15 @@ function installFakeCanvas(): void {
       putImageData: (image: ImageData) => {
         state.image = image;
       },
-      scale: () => undefined,
-      fillRect: () => undefined,
-      fillStyle: "",
-    } as unknown as CanvasRenderingContext2D;
+    };
+    // every other drawing call (uPlot's paths, text, …) is accepted and ignored
+    return new Proxy(known, {
+      get: (target, name: string) => (name in target ? target[name] : () => ({ width: 0 })),
+      set: (target, name: string, value) => {
+        target[name] = value;
+        return true;
+      },
+    }) as unknown as CanvasRenderingContext2D;
   } as unknown as typeof HTMLCanvasElement.prototype.getContext;
 }
 
@@ -162,7 +175,14 @@ describe("errors and the VS Code entry point", () => {
     const second = document.createElement("div");
     api.renderOutputItem(item("b", MIME.chain, { version: 7 }), second);
     expect(messages).toContainEqual(
-      expect.objectContaining({ type: "rendered", mime: MIME.jacobian, outputId: "a" }),
+      expect.objectContaining({
+        type: "rendered",
+        mime: MIME.jacobian,
+        outputId: "a",
+        view: "jacobian",
+        rows: 3,
+        cols: 4,
+      }),
     );
     expect(messages).toContainEqual(
       expect.objectContaining({ type: "error", mime: MIME.chain, outputId: "b" }),
@@ -170,6 +190,23 @@ describe("errors and the VS Code entry point", () => {
     expect(second.textContent).toContain("unknown version 7");
     api.disposeOutputItem("a");
     api.disposeOutputItem();
+  });
+
+  it("keeps a live trace when an older output of the same element is disposed after an update", () => {
+    const api = activate({});
+    const item = (id: string, steps: number) => ({
+      id,
+      mime: MIME.trace,
+      json: () => trace(steps),
+      text: () => "",
+    });
+    api.renderOutputItem(item("old", 10), out);
+    api.renderOutputItem(item("new", 20), out);
+    expect(out.querySelectorAll(".uplot")).toHaveLength(1);
+    api.disposeOutputItem("old");
+    expect(out.querySelectorAll(".uplot")).toHaveLength(1);
+    api.disposeOutputItem("new");
+    expect(out.querySelectorAll(".uplot")).toHaveLength(0);
   });
 
   it("works without messaging (ctx.postMessage absent)", () => {
