@@ -9,6 +9,8 @@ import type { ColorScale } from "../../kernel/display/colorscale.js";
 export const MAX_EXTENT = 560;
 export const MAX_CELL = 36;
 export const MIN_CELL = 2;
+/** The shorter side of a map is at least this many CSS pixels (or MAX_CELL per cell if less). */
+export const MIN_SIDE = 120;
 
 export interface HeatmapLayout {
   rows: number;
@@ -41,8 +43,10 @@ export function heatmapLayout(rows: number, cols: number, maxExtent = MAX_EXTENT
   const cell = Math.min(MAX_CELL, maxExtent / longest);
   // small grids get whole-pixel cells; big ones fill the extent along their longer side
   const size = cell >= MIN_CELL ? Math.floor(cell) : cell;
-  const width = Math.max(1, Math.round(cols * size));
-  const height = Math.max(1, Math.round(rows * size));
+  // a long thin matrix (a gradient row, 10×1,000) still gets a readable short side
+  const minSide = (n: number): number => Math.min(n * MAX_CELL, MIN_SIDE, maxExtent);
+  const width = Math.max(1, Math.round(Math.max(cols * size, minSide(cols))));
+  const height = Math.max(1, Math.round(Math.max(rows * size, minSide(rows))));
   const labelPx = 13;
   return {
     rows,

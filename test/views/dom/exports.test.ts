@@ -77,7 +77,8 @@ describe("heatmap layout", () => {
     [3, 4, 36, 144, 108],
     [100, 100, 5, 500, 500],
     [1000, 1000, 0.56, 560, 560],
-    [10, 1000, 0.56, 560, 6],
+    [10, 1000, 0.56, 560, 120],
+    [1, 1000, 0.56, 560, 36],
   ])("%d×%d: cells of %d px, %d×%d px", (rows, cols, cell, width, height) => {
     const layout = heatmapLayout(rows, cols);
     expect(layout.cellWidth).toBeCloseTo(cell, 2);
