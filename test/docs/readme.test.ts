@@ -19,6 +19,14 @@ const scratch = mkdtempSync(join(tmpdir(), "cotangent-readme-"));
 writeFileSync(join(scratch, "package.json"), '{ "type": "module" }\n');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** Numbers and (nested) arrays of numbers compare with a tolerance; anything else exactly. */
+function isNumeric(value: unknown): boolean {
+  return (
+    typeof value === "number" ||
+    (Array.isArray(value) && value.length > 0 && value.every(isNumeric))
+  );
+}
+
 /** Collected by the generated code: one entry per `// →` line. */
 interface Assertion {
   line: number;
@@ -78,20 +86,11 @@ describe("README.md", () => {
       const module = (await import(pathToFileURL(file).href)) as { assertions: Assertion[] };
       expect(module.assertions.length).toBeGreaterThan(0);
       for (const { line, actual, expected } of module.assertions) {
-        if (
-          typeof expected === "object" &&
-          expected !== null &&
-          !Array.isArray(expected) &&
-          !("toArray" in expected)
-        ) {
-          expect(actual, `README line ${line}`).toEqual(expected);
-        } else if (Array.isArray(expected) && expected.some((e) => typeof e === "string")) {
-          expect(actual, `README line ${line}`).toEqual(expected);
+        const where = `README line ${line}`;
+        if (isNumeric(expected)) {
+          expect(actual, where).toBeAllclose(expected, { rtol: 1e-12, atol: 1e-12 });
         } else {
-          expect(actual, `README line ${line}`).toBeAllclose(expected, {
-            rtol: 1e-12,
-            atol: 1e-12,
-          });
+          expect(actual, where).toEqual(expected);
         }
       }
     },
