@@ -50,7 +50,7 @@ const CSS = `
 .ct-box { border: 1px solid var(--vscode-widget-border, var(--vscode-contrastBorder, #bbb)); border-radius: 4px; padding: 4px 8px; min-width: 110px;
   background: var(--vscode-editorWidget-background, transparent); }
 .ct-box h4 { margin: 0 0 2px; font-size: 1em; }
-.ct-box code, .ct-mono { font-family: var(--vscode-editor-font-family, monospace); font-size: 12px; word-break: break-all; }
+.ct-box code, .ct-mono { font-family: var(--vscode-editor-font-family, monospace); font-size: 12px; overflow-wrap: break-word; }
 .ct-box.ct-back { border-style: dashed; }
 .ct-arrow { align-self: center; text-align: center; font-size: 18px; color: var(--vscode-descriptionForeground, #777); }
 .ct-back-arrow { color: var(--vscode-charts-red, #c03030); }
