@@ -12,6 +12,9 @@ interface CheckerData {
   runtimeTypes: string;
 }
 
+/** How long the checker waits for a request before it warms up on its own. */
+const IDLE_MS = 15;
+
 const WARM_CELL = 'import * as __warm from "cotangent";\nconst __x: number = 1;\n__x';
 
 /** Declarations of converted cells, by request, until their cell ends. */
@@ -53,22 +56,36 @@ function main(): void {
   const data = workerData as CheckerData;
   const started = Date.now();
   const converter = createCellConverter({ runtimeTypes: data.runtimeTypes });
-  converter.convert(WARM_CELL);
-  pending.clear();
-  const warm: CheckerReply = {
+  const ready: CheckerReply = {
     kind: "warm",
     typescript: converter.typescriptVersion,
     ms: Date.now() - started,
   };
   parent.once("message", (message: { kind: "port"; port: MessagePort }) => {
-    serve(converter, message.port, warm);
+    serve(converter, message.port, ready);
   });
 }
 
-/** Answer the I/O thread's requests on its port, one at a time. */
-function serve(converter: CellConverter, port: MessagePort, warm: CheckerReply): void {
-  port.postMessage(warm);
+/**
+ * Answer the I/O thread's requests on its port, one at a time. While no request waits, check a
+ * cell that imports the runtime once, so the runtime's declarations are parsed before a cell
+ * needs them; then keep TypeScript's compiled code for the next kernels.
+ */
+function serve(converter: CellConverter, port: MessagePort, ready: CheckerReply): void {
+  let warm = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const warmWhenIdle = (): void => {
+    if (warm) return;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(() => {
+      warm = true;
+      converter.convert(WARM_CELL);
+      converter.saveCodeCache();
+    }, IDLE_MS);
+  };
+  port.postMessage(ready);
   port.on("message", (request: CheckerRequest) => {
+    if (timer !== undefined) clearTimeout(timer);
     let reply: CheckerReply | undefined;
     try {
       reply = answer(converter, request);
@@ -77,7 +94,9 @@ function serve(converter: CellConverter, port: MessagePort, warm: CheckerReply):
       reply = { kind: "failed", seq: request.seq, message };
     }
     if (reply) port.postMessage(reply);
+    warmWhenIdle();
   });
+  warmWhenIdle();
 }
 
 main();

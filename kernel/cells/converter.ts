@@ -15,6 +15,7 @@ import { createRequire } from "node:module";
 import type * as TS from "@tslab/typescript-for-tslab";
 import type * as TslabConverterNs from "tslab/dist/converter.js";
 import type { CellPosition } from "../protocol.js";
+import { loadWithCodeCache } from "./code-cache.js";
 import { LEAN_NODE_GLOBALS } from "./lean-globals.js";
 import type {
   CellMaps,
@@ -41,6 +42,8 @@ export interface CompletionResult {
 
 export interface CellConverter {
   readonly typescriptVersion: string;
+  /** Keep TypeScript's compiled code for the next kernels (call after warming up). */
+  saveCodeCache(): void;
   /**
    * Type-check and convert a cell against the declarations kept so far; `declarations` are the
    * ones to keep if the cell runs to the end (see `keep`).
@@ -73,7 +76,8 @@ const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-
 export function createCellConverter(options: CellConverterOptions): CellConverter {
   const require = createRequire(__filename);
   const tsPath = require.resolve("@tslab/typescript-for-tslab");
-  const ts = require(tsPath) as typeof TS;
+  const loaded = loadWithCodeCache(tsPath);
+  const ts = loaded.exports as typeof TS;
   let lastTranspile: { input: string; map: string | undefined } | undefined;
   /** Lean: Node's globals from LEAN_NODE_GLOBALS instead of @types/node (see lean-globals.ts). */
   let lean = true;
@@ -91,8 +95,13 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
       return Reflect.get(target, key, receiver) as unknown;
     },
   });
-  const cached = require.cache[tsPath];
-  if (cached) cached.exports = patched;
+  // tslab's converter requires TypeScript by name: hand it the patched module.
+  require.cache[tsPath] = {
+    id: tsPath,
+    filename: tsPath,
+    loaded: true,
+    exports: patched,
+  } as NodeJS.Module;
   const tslab = require("tslab/dist/converter") as TslabConverterModule;
   let converter = tslab.createConverter();
   let declarations = "";
@@ -135,6 +144,7 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
 
   return {
     typescriptVersion: ts.version,
+    saveCodeCache: () => loaded.save(),
     convert,
     keep(next) {
       declarations = next;

@@ -75,7 +75,11 @@ function roomForTypeScript(): void {
 function main(): void {
   const where = paths();
   roomForTypeScript();
-  const checker = new Worker(where.checker, { workerData: { runtimeTypes: where.runtimeTypes } });
+  const checker = new Worker(where.checker, {
+    workerData: { runtimeTypes: where.runtimeTypes },
+    // A larger young generation: parsing TypeScript's libraries allocates a lot, briefly.
+    resourceLimits: { maxYoungGenerationSizeMb: 64 },
+  });
   const link = new MessageChannel();
   checker.postMessage({ kind: "port", port: link.port2 }, [link.port2]);
   const io = new Worker(where.io, {

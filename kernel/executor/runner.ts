@@ -78,6 +78,13 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
   }
 
   const exportsProxy = new Proxy(locals, {
+    // Names the checker declares next to earlier cells (the lean Node globals) are real globals.
+    get(target, prop) {
+      if (typeof prop === "string" && !(prop in target)) {
+        return (globalThis as Record<string, unknown>)[prop];
+      }
+      return Reflect.get(target, prop) as unknown;
+    },
     defineProperty(_target, prop, attributes) {
       if (prop === "__esModule" || typeof prop !== "string") return true;
       locals[prop] = attributes.get ? (attributes.get as () => unknown)() : attributes.value;
