@@ -4,7 +4,8 @@
  * J[i…, j…] = ∂yᵢ/∂xⱼ, shape [...y.shape, ...x.shape]; pytrees nest as in JAX: the output
  * structure outside, the input structure inside, a `Jacobian` at each leaf pair.
  */
-import { Tensor } from "./tensor.js";
+import { Tensor, type TensorLike } from "./tensor.js";
+import { sparseJacobian, type SparseJacobian } from "./sparse.js";
 import { Tracer } from "./core.js";
 import { eye, zeros } from "./creation.js";
 import * as ops from "./ops.js";
@@ -201,11 +202,24 @@ export const jacfwd: JacobianTransform = ((f: Fn, options: JacobianOptions = {})
   };
 }) as JacobianTransform;
 
+/** `jacobian(f, { sparse: true })`: the sparse Jacobian of a one-tensor function (sparse.ts). */
+type SparseJacobianTransform = (
+  f: (x: Tensor) => Tensor,
+  options: { sparse: true },
+) => (x: TensorLike) => SparseJacobian;
+
 /**
  * The Jacobian, by reverse mode when the output has at most as many entries as the inputs
- * (f runs once) and by forward mode otherwise.
+ * (f runs once) and by forward mode otherwise. With `{ sparse: true }`, a `SparseJacobian`:
+ * pattern detection, column colouring, one batched forward pass per colour (`sparseJacobian`).
  */
-export const jacobian: JacobianTransform = ((f: Fn, options: JacobianOptions = {}) => {
+export const jacobian: SparseJacobianTransform & JacobianTransform = ((
+  f: Fn,
+  options: JacobianOptions & { sparse?: boolean } = {},
+) => {
+  if (options.sparse === true) {
+    return (x: TensorLike) => sparseJacobian(f as unknown as (x: Tensor) => Tensor, x);
+  }
   return (...args: unknown[]) => {
     const argnums = options.argnums ?? 0;
     const which = selectArgs(args, argnums, "jacobian");
@@ -223,7 +237,7 @@ export const jacobian: JacobianTransform = ((f: Fn, options: JacobianOptions = {
       options,
     )(...args);
   };
-}) as JacobianTransform;
+}) as SparseJacobianTransform & JacobianTransform;
 
 /** The Hessian: the forward-mode Jacobian of the reverse-mode gradient (a Jacobian of the gradient). */
 export function hessian<P extends unknown[] = Tensor[], N extends number = 0>(

@@ -106,6 +106,13 @@ describe("sparseJacobian", () => {
     expect(s.rowPtr[1] - s.rowPtr[0]).toBe(4);
   });
 
+  it("is what jacobian(f, { sparse: true }) returns", () => {
+    const x = linspace(-1, 1, 50);
+    const s = jacobian(residuals, { sparse: true })(x);
+    expect(s.colors).toBe(2);
+    expect(s.toDense()).toBeAllclose(jacobian(residuals)(x), { rtol: 1e-14 });
+  });
+
   it("gives an empty pattern for a constant function", () => {
     const s = sparseJacobian(() => tensor([1, 2]), tensor([3, 4, 5]));
     expect(s.nnz).toBe(0);
