@@ -10,10 +10,26 @@ import type { CellOutput, ExecutorLink } from "./executor-link.js";
 /** How long a shutdown waits for the executor to exit by itself. */
 const SHUTDOWN_GRACE_MS = 300;
 
-export function linkKernelClient(client: KernelClient, log: (text: string) => void): ExecutorLink {
+/**
+ * An executor that dies again within this long of an eager restart is not restarted eagerly
+ * again (the next request starts it), so a broken executor does not respawn in a loop.
+ */
+const RESTART_INTERVAL_MS = 5_000;
+
+export function linkKernelClient(
+  client: KernelClient,
+  log: (text: string) => void,
+  now: () => number = () => performance.now(),
+): ExecutorLink {
   let stopping = false;
+  let lastRestart = Number.NEGATIVE_INFINITY;
   client.onExit((info) => {
     if (info.expected || stopping) return;
+    if (now() - lastRestart < RESTART_INTERVAL_MS) {
+      log(`${info.message} It died again soon after a restart: the next request will start it.`);
+      return;
+    }
+    lastRestart = now();
     log(`${info.message} Starting a fresh executor.`);
     client
       .start()

@@ -102,6 +102,25 @@ describe("linkKernelClient", () => {
     expect(logs).toEqual(["The kernel exited with code 3. Starting a fresh executor."]);
   });
 
+  it("does not restart eagerly in a loop when the executor keeps dying", () => {
+    const { client, calls, exit } = fakeClient();
+    let clock = 0;
+    const logs: string[] = [];
+    linkKernelClient(
+      client,
+      (t) => logs.push(t),
+      () => clock,
+    );
+    exit(false);
+    clock += 1_000;
+    exit(false);
+    expect(calls.start).toBe(1);
+    expect(logs[1]).toMatch(/died again soon after a restart/);
+    clock += 10_000;
+    exit(false);
+    expect(calls.start).toBe(2);
+  });
+
   it("does not restart the executor once shutting down", async () => {
     const { client, calls, exit } = fakeClient();
     const link = linkKernelClient(client, () => undefined);
