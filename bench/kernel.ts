@@ -6,7 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createKernelClient } from "../kernel/client.js";
@@ -176,6 +176,7 @@ async function main(): Promise<void> {
     if (!existsSync(join(ROOT, needed)))
       throw new Error(`bench:kernel needs ${needed}: run npm run build first`);
   }
+  const loadBefore = loadavg()[0]!;
   const prefix = mkdtempSync(join(tmpdir(), "cotangent-bench-"));
   try {
     const jupyter = jupyterFigures(installKernelspecs(prefix));
@@ -193,6 +194,8 @@ async function main(): Promise<void> {
       `jupyter_client (bench/kernel_jupyter.py); tslab ${tslabVersion} from node_modules. A cell's time runs from sending`,
       "execute_request to its reply and idle status. Start and restart: medians of 3, to the first",
       "type-checked result; interrupt: median of 5; the channel column is kernel/client.ts alone.",
+      `Load average ${loadBefore.toFixed(1)} before the run and ${loadavg()[0]!.toFixed(1)} after it: on a`,
+      "busy machine every figure grows, the ratios between the kernels much less.",
       "",
       table(ours, tslab, channel),
     ].join("\n");
