@@ -176,7 +176,7 @@ async function main(): Promise<void> {
     if (!existsSync(join(ROOT, needed)))
       throw new Error(`bench:kernel needs ${needed}: run npm run build first`);
   }
-  const loadBefore = loadavg()[0]!;
+  const loadBefore = loadavg()[0];
   const prefix = mkdtempSync(join(tmpdir(), "cotangent-bench-"));
   try {
     const jupyter = jupyterFigures(installKernelspecs(prefix));
@@ -194,7 +194,7 @@ async function main(): Promise<void> {
       `jupyter_client (bench/kernel_jupyter.py); tslab ${tslabVersion} from node_modules. A cell's time runs from sending`,
       "execute_request to its reply and idle status. Start and restart: medians of 3, to the first",
       "type-checked result; interrupt: median of 5; the channel column is kernel/client.ts alone.",
-      `Load average ${loadBefore.toFixed(1)} before the run and ${loadavg()[0]!.toFixed(1)} after it: on a`,
+      `Load average ${loadBefore.toFixed(1)} before the run and ${loadavg()[0].toFixed(1)} after it: on a`,
       "busy machine every figure grows, the ratios between the kernels much less.",
       "",
       table(ours, tslab, channel),
