@@ -11,7 +11,7 @@ import {
   type ColorScale,
 } from "../../kernel/display/colorscale.js";
 import { formatNumber, formatShape } from "../../kernel/display/format.js";
-import type { JacobianPayload } from "../../kernel/shared/payloads.js";
+import { MIME, type JacobianPayload } from "../../kernel/shared/payloads.js";
 import { barChart } from "./barChart.js";
 import { button, copyText, el, toggle } from "./dom.js";
 import { toCsv, toJson, toLatex } from "./exports.js";
@@ -169,187 +169,225 @@ function numericTable(model: JacobianModel): HTMLElement {
   return el("div", { class: "ct-table-wrap" }, note, table);
 }
 
+const HINT =
+  "Hover a cell for ∂fᵢ/∂xⱼ; click a row label or cell for its gradient (row), a column label for jvp (column).";
+const MODES: [ColorMode, string][] = [
+  ["linear", "Linear"],
+  ["log", "Log |·|"],
+  ["sparsity", "Sparsity"],
+];
+const MOVES: Record<string, [number, number]> = {
+  ArrowUp: [-1, 0],
+  ArrowDown: [1, 0],
+  ArrowLeft: [0, -1],
+  ArrowRight: [0, 1],
+};
+
+/** One Jacobian view: its elements and state, and the handlers that change them. */
+class JacobianViewer {
+  readonly view = el("div", { class: "ct-view ct-jacobian" });
+  readonly state: State;
+  private readonly limit: number;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly highlight = el("div", { class: "ct-highlight", hidden: true });
+  private readonly band = el("div", { class: "ct-selband", hidden: true });
+  private readonly readoutLine = el("div", { class: "ct-readout", "aria-live": "polite" }, HINT);
+  private readonly selectionHost = el("div", { class: "ct-selection" });
+  private readonly tableHost = el("div");
+  private readonly copyHost = el("div");
+  private readonly status = el("span", { class: "ct-muted", "aria-live": "polite" });
+  private readonly grid = el("div", { class: "ct-heatmap" });
+  private readonly modeButtons: HTMLButtonElement[] = [];
+  drawMs = 0;
+
+  constructor(
+    readonly model: JacobianModel,
+    private readonly hooks: ViewHooks,
+  ) {
+    const maxAbs = model.payload.stats.maxAbs;
+    this.limit = maxAbs > 0 && Number.isFinite(maxAbs) ? maxAbs : 1;
+    this.state = {
+      model,
+      mode: "linear",
+      scale: makeColorScale(this.limit, "linear"),
+      layout: heatmapLayout(model.rows, model.cols),
+      cursor: { row: 0, col: 0 },
+      selection: null,
+    };
+    this.canvas = el("canvas", {
+      class: "ct-focusable",
+      tabindex: 0,
+      role: "img",
+      "aria-label": `Jacobian heatmap, ${model.rows} rows by ${model.cols} columns; arrow keys move, Enter selects the row, Shift+Enter the column`,
+    });
+    this.attachCanvasEvents();
+    this.assemble();
+  }
+
+  private assemble(): void {
+    const { model } = this;
+    if (model.payload.title)
+      this.view.append(el("div", { class: "ct-title" }, model.payload.title));
+    this.view.append(summary(model));
+    if (model.block) {
+      const note = `Downsampled: ${model.fullRows}×${model.fullCols} shown as ${model.rows}×${model.cols} blocks of ${model.block.rows}×${model.block.cols} (signed max |·| per block; hover for the mean).`;
+      this.view.append(el("div", { class: "ct-note", role: "note" }, note));
+    }
+    this.view.append(
+      this.toolbar(),
+      this.grid,
+      this.readoutLine,
+      this.selectionHost,
+      this.tableHost,
+      this.copyHost,
+    );
+  }
+
+  /** Put the cursor on cell (row, col): read-out and outline. */
+  showCursor(row: number, col: number): void {
+    const { layout } = this.state;
+    this.state.cursor = { row, col };
+    this.readoutLine.textContent = readout(this.model, row, col);
+    this.place(
+      this.highlight,
+      col * layout.cellWidth,
+      row * layout.cellHeight,
+      layout.cellWidth,
+      layout.cellHeight,
+    );
+  }
+
+  private place(box: HTMLElement, left: number, top: number, width: number, height: number): void {
+    box.hidden = false;
+    box.style.left = `${left}px`;
+    box.style.top = `${top}px`;
+    box.style.width = `${Math.max(width, 2)}px`;
+    box.style.height = `${Math.max(height, 2)}px`;
+  }
+
+  /** Select row i (the gradient of fᵢ, vjp(f, eᵢ)) or column j (jvp(f, eⱼ)) as a bar chart. */
+  select(axis: "row" | "col", index: number): void {
+    const { model, state } = this;
+    state.selection = { axis, index };
+    const foreground = getComputedStyle(this.view).color || "#888";
+    const names = (k: number): string => (axis === "row" ? colName(model, k) : rowName(model, k));
+    const hover = (k: number): void =>
+      this.showCursor(axis === "row" ? index : k, axis === "row" ? k : index);
+    this.selectionHost.replaceChildren(
+      el("div", { class: "ct-caption" }, selectionCaption(model, axis, index)),
+      barChart(slice(model, axis, index), state.scale, foreground, names, hover),
+    );
+    const { layout } = state;
+    if (axis === "row")
+      this.place(this.band, 0, index * layout.cellHeight, layout.width, layout.cellHeight);
+    else this.place(this.band, index * layout.cellWidth, 0, layout.cellWidth, layout.height);
+    for (const label of this.grid.querySelectorAll(".ct-label"))
+      label.classList.remove("ct-selected");
+    const strip = this.grid.querySelector(axis === "row" ? ".ct-rowlabels" : ".ct-collabels");
+    strip?.querySelector(`[data-index="${index}"]`)?.classList.add("ct-selected");
+    this.hooks.post({ type: "selected", mime: MIME.jacobian, axis, index });
+  }
+
+  /** Draw the heatmap, labels and colour bar for the current colour mode. */
+  redraw(): void {
+    const { state } = this;
+    this.drawMs = drawHeatmap(this.canvas, this.model.values, state.layout, state.scale);
+    this.grid.replaceChildren(
+      el("div"),
+      labelStrip(state, "col", (j) => this.select("col", j)),
+      el("div"),
+      labelStrip(state, "row", (i) => this.select("row", i)),
+      el("div", { class: "ct-canvas-wrap" }, this.canvas, this.band, this.highlight),
+      colorBar(state.scale, state.layout.height),
+    );
+    if (state.selection) this.select(state.selection.axis, state.selection.index);
+  }
+
+  private attachCanvasEvents(): void {
+    const { canvas, state, model } = this;
+    canvas.addEventListener("mousemove", (event) => {
+      const hit = hitTest(state.layout, event.offsetX, event.offsetY);
+      if (hit) this.showCursor(hit.row, hit.col);
+    });
+    canvas.addEventListener("click", (event) => {
+      const hit = hitTest(state.layout, event.offsetX, event.offsetY);
+      if (!hit) return;
+      if (event.shiftKey || event.altKey) this.select("col", hit.col);
+      else this.select("row", hit.row);
+    });
+    canvas.addEventListener("keydown", (event) => {
+      const { row, col } = state.cursor;
+      const move = MOVES[event.key];
+      if (move) {
+        event.preventDefault();
+        const clamp = (v: number, n: number): number => Math.max(0, Math.min(n - 1, v));
+        this.showCursor(clamp(row + move[0], model.rows), clamp(col + move[1], model.cols));
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        if (event.shiftKey) this.select("col", col);
+        else this.select("row", row);
+      }
+    });
+  }
+
+  private setMode(mode: ColorMode): void {
+    this.state.mode = mode;
+    this.state.scale = makeColorScale(this.limit, mode);
+    for (const b of this.modeButtons)
+      b.setAttribute("aria-pressed", String(b.dataset["mode"] === mode));
+    this.redraw();
+  }
+
+  private copyButton(format: string, text: () => string): HTMLButtonElement {
+    const onClick = (): void => {
+      const content = text();
+      void copyText(content, this.copyHost).then((ok) => {
+        this.status.textContent = ok ? `Copied ${format}.` : `Select and copy the ${format} below.`;
+        this.hooks.post({ type: "copied", format, length: content.length });
+      });
+    };
+    return button(`Copy ${format}`, onClick, { "data-copy": format });
+  }
+
+  private toolbar(): HTMLElement {
+    for (const [mode, label] of MODES) {
+      const attrs = {
+        "data-mode": mode,
+        "aria-pressed": String(mode === "linear"),
+        class: "ct-button ct-toggle",
+        title: `Colour: ${label}`,
+      };
+      this.modeButtons.push(button(label, () => this.setMode(mode), attrs));
+    }
+    const showTable = (on: boolean): void =>
+      this.tableHost.replaceChildren(...(on ? [numericTable(this.model)] : []));
+    const exported = exportOf(this.model);
+    return el(
+      "div",
+      { class: "ct-toolbar", role: "toolbar", "aria-label": "Jacobian view controls" },
+      ...this.modeButtons,
+      el("span", { class: "ct-sep" }),
+      toggle("Table", false, showTable, { "data-toggle": "table" }),
+      el("span", { class: "ct-sep" }),
+      this.copyButton("CSV", () => toCsv(exported)),
+      this.copyButton("LaTeX", () => toLatex(exported)),
+      this.copyButton("JSON", () => toJson(exported)),
+      this.status,
+    );
+  }
+}
+
 /** Build the Jacobian view inside `root`; returns the time spent drawing the heatmap (ms). */
 export function renderJacobian(
   root: HTMLElement,
   payload: JacobianPayload,
   hooks: ViewHooks,
 ): number {
-  const model = decodeJacobian(payload);
-  const limit =
-    payload.stats.maxAbs > 0 && Number.isFinite(payload.stats.maxAbs) ? payload.stats.maxAbs : 1;
-  const state: State = {
-    model,
-    mode: "linear",
-    scale: makeColorScale(limit, "linear"),
-    layout: heatmapLayout(model.rows, model.cols),
-    cursor: { row: 0, col: 0 },
-    selection: null,
-  };
-  const view = el("div", { class: "ct-view ct-jacobian" });
-  if (payload.title) view.append(el("div", { class: "ct-title" }, payload.title));
-  view.append(summary(model));
-  if (model.block) {
-    view.append(
-      el(
-        "div",
-        { class: "ct-note", role: "note" },
-        `Downsampled: ${model.fullRows}×${model.fullCols} shown as ${model.rows}×${model.cols} blocks of ${model.block.rows}×${model.block.cols} (signed max |·| per block; hover for the mean).`,
-      ),
-    );
-  }
-  const canvas = el("canvas", {
-    class: "ct-focusable",
-    tabindex: 0,
-    role: "img",
-    "aria-label": `Jacobian heatmap, ${model.rows} rows by ${model.cols} columns; arrow keys move, Enter selects the row, Shift+Enter the column`,
-  });
-  const highlight = el("div", { class: "ct-highlight", hidden: true });
-  const readoutLine = el(
-    "div",
-    { class: "ct-readout", "aria-live": "polite" },
-    "Hover a cell for ∂fᵢ/∂xⱼ; click a row label or cell for its gradient (row), a column label for jvp (column).",
-  );
-  const selectionHost = el("div", { class: "ct-selection" });
-  const tableHost = el("div");
-  const copyHost = el("div");
-  const status = el("span", { class: "ct-muted", "aria-live": "polite" });
-  const grid = el("div", { class: "ct-heatmap" });
-  let drawMs = 0;
-
-  const showCursor = (row: number, col: number): void => {
-    state.cursor = { row, col };
-    readoutLine.textContent = readout(model, row, col);
-    highlight.hidden = false;
-    highlight.style.left = `${col * state.layout.cellWidth}px`;
-    highlight.style.top = `${row * state.layout.cellHeight}px`;
-    highlight.style.width = `${Math.max(state.layout.cellWidth, 2)}px`;
-    highlight.style.height = `${Math.max(state.layout.cellHeight, 2)}px`;
-  };
-  const select = (axis: "row" | "col", index: number): void => {
-    state.selection = { axis, index };
-    const values = slice(model, axis, index);
-    const foreground = getComputedStyle(view).color || "#888";
-    selectionHost.replaceChildren(
-      el("div", { class: "ct-caption" }, selectionCaption(model, axis, index)),
-      barChart(
-        values,
-        state.scale,
-        foreground,
-        (k) => (axis === "row" ? colName(model, k) : rowName(model, k)),
-        (k) => showCursor(axis === "row" ? index : k, axis === "row" ? k : index),
-      ),
-    );
-    for (const label of grid.querySelectorAll(".ct-label")) label.classList.remove("ct-selected");
-    const strip = grid.querySelector(axis === "row" ? ".ct-rowlabels" : ".ct-collabels");
-    strip?.querySelector(`[data-index="${index}"]`)?.classList.add("ct-selected");
-    hooks.post({ type: "selected", mime: "application/vnd.cotangent.jacobian+json", axis, index });
-  };
-  const redraw = (): void => {
-    drawMs = drawHeatmap(canvas, model.values, state.layout, state.scale);
-    const wrap = el("div", { class: "ct-canvas-wrap" }, canvas, highlight);
-    grid.replaceChildren(
-      el("div"),
-      labelStrip(state, "col", (j) => select("col", j)),
-      el("div"),
-      labelStrip(state, "row", (i) => select("row", i)),
-      wrap,
-      colorBar(state.scale, state.layout.height),
-    );
-    if (state.selection) select(state.selection.axis, state.selection.index);
-  };
-
-  canvas.addEventListener("mousemove", (event) => {
-    const hit = hitTest(state.layout, event.offsetX, event.offsetY);
-    if (hit) showCursor(hit.row, hit.col);
-  });
-  canvas.addEventListener("click", (event) => {
-    const hit = hitTest(state.layout, event.offsetX, event.offsetY);
-    if (hit)
-      select(
-        event.shiftKey || event.altKey ? "col" : "row",
-        event.shiftKey || event.altKey ? hit.col : hit.row,
-      );
-  });
-  canvas.addEventListener("keydown", (event) => {
-    const { row, col } = state.cursor;
-    const moves: Record<string, [number, number]> = {
-      ArrowUp: [-1, 0],
-      ArrowDown: [1, 0],
-      ArrowLeft: [0, -1],
-      ArrowRight: [0, 1],
-    };
-    const move = moves[event.key];
-    if (move) {
-      event.preventDefault();
-      showCursor(
-        Math.max(0, Math.min(model.rows - 1, row + move[0])),
-        Math.max(0, Math.min(model.cols - 1, col + move[1])),
-      );
-    } else if (event.key === "Enter") {
-      event.preventDefault();
-      select(event.shiftKey ? "col" : "row", event.shiftKey ? col : row);
-    }
-  });
-
-  const modeButtons: HTMLButtonElement[] = [];
-  const setMode = (mode: ColorMode): void => {
-    state.mode = mode;
-    state.scale = makeColorScale(limit, mode);
-    for (const b of modeButtons) b.setAttribute("aria-pressed", String(b.dataset["mode"] === mode));
-    redraw();
-  };
-  const modes: [ColorMode, string][] = [
-    ["linear", "Linear"],
-    ["log", "Log |·|"],
-    ["sparsity", "Sparsity"],
-  ];
-  for (const [mode, label] of modes) {
-    modeButtons.push(
-      button(label, () => setMode(mode), {
-        "data-mode": mode,
-        "aria-pressed": String(mode === "linear"),
-        class: "ct-button ct-toggle",
-        title: `Colour: ${label}`,
-      }),
-    );
-  }
-  const copy = (format: string, text: () => string): HTMLButtonElement =>
-    button(
-      `Copy ${format}`,
-      () => {
-        const content = text();
-        view.dataset["lastCopy"] = format;
-        void copyText(content, copyHost).then((ok) => {
-          status.textContent = ok ? `Copied ${format}.` : `Select and copy the ${format} below.`;
-          hooks.post({ type: "copied", format, length: content.length });
-        });
-      },
-      { "data-copy": format },
-    );
-  const exported = exportOf(model);
-  const toolbar = el(
-    "div",
-    { class: "ct-toolbar", role: "toolbar", "aria-label": "Jacobian view controls" },
-    ...modeButtons,
-    el("span", { class: "ct-sep" }),
-    toggle(
-      "Table",
-      false,
-      (on) => tableHost.replaceChildren(...(on ? [numericTable(model)] : [])),
-      { "data-toggle": "table" },
-    ),
-    el("span", { class: "ct-sep" }),
-    copy("CSV", () => toCsv(exported)),
-    copy("LaTeX", () => toLatex(exported)),
-    copy("JSON", () => toJson(exported)),
-    status,
-  );
-  view.append(toolbar, grid, readoutLine, selectionHost, tableHost, copyHost);
-  root.replaceChildren(view);
-  redraw();
-  view.dataset["drawMs"] = drawMs.toFixed(2);
-  return drawMs;
+  const viewer = new JacobianViewer(decodeJacobian(payload), hooks);
+  root.replaceChildren(viewer.view);
+  viewer.redraw();
+  viewer.view.dataset["drawMs"] = viewer.drawMs.toFixed(2);
+  return viewer.drawMs;
 }
 
 /** The precise text of one entry, for tests and the report. */

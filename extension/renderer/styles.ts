@@ -33,6 +33,7 @@ const CSS = `
 .ct-rowlabels .ct-label { right: 0; text-align: right; }
 .ct-canvas-wrap { position: relative; grid-column: 2; line-height: 0; }
 .ct-canvas-wrap canvas { display: block; }
+.ct-selband { position: absolute; pointer-events: none; outline: 1px dashed var(--vscode-foreground, #333); outline-offset: 0; }
 .ct-highlight { position: absolute; pointer-events: none; outline: 2px solid var(--vscode-focusBorder, #005fb8); }
 .ct-colorbar { display: flex; gap: 4px; grid-column: 3; }
 .ct-colorbar-ticks { position: relative; font-size: 11px; min-width: 56px; font-family: var(--vscode-editor-font-family, monospace); }
