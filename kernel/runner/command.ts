@@ -61,6 +61,8 @@ export interface RunContext {
   rendererPath: string;
   log: (line: string) => void;
   error: (line: string) => void;
+  /** Registers what to do on Ctrl-C (main.ts wires SIGINT): the runner interrupts the cell. */
+  onInterrupt?: (interrupt: () => void) => void;
   /** Injectable for tests; defaults to the real kernel client. */
   createClient?: (options: KernelClientOptions) => KernelClient;
 }
@@ -101,6 +103,7 @@ export async function runCommand(args: readonly string[], context: RunContext): 
     executorPath: context.executorPath,
     cwd: dirname(resolve(parsed.notebook)),
   });
+  context.onInterrupt?.(() => client.interrupt());
   let result: RunResult;
   let versions: string;
   try {

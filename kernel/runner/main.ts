@@ -10,5 +10,16 @@ export async function main(args: readonly string[]): Promise<void> {
     rendererPath: join(root, "dist", "renderer", "index.js"),
     log: (line) => process.stdout.write(`${line}\n`),
     error: (line) => process.stderr.write(`${line}\n`),
+    // Ctrl-C interrupts the running cell: the run stops there and still writes what it has.
+    // A second Ctrl-C ends the process at once.
+    onInterrupt: (interrupt) => {
+      let pressed = false;
+      process.on("SIGINT", () => {
+        if (pressed) process.exit(130);
+        pressed = true;
+        process.stderr.write("interrupting the running cell (Ctrl-C again to quit now)\n");
+        interrupt();
+      });
+    },
   });
 }
