@@ -87,6 +87,7 @@ beforeAll(async () => {
       "export const square = (x) => x * x;\nexport default function hello(name) { return `hello ${name}`; }\n",
     "node_modules/esm-pkg/index.d.ts":
       "export declare const square: (x: number) => number;\nexport default function hello(name: string): string;\n",
+    "scale.js": "export function scale(xs, k) {\n  return xs.map((x) => x * k);\n}\n",
     "helpers.ts":
       "export function norm2(xs: number[]): number {\n  return Math.sqrt(xs.reduce((s, x) => s + x * x, 0));\n}\n",
   });
@@ -156,6 +157,17 @@ describe("cells", () => {
     expect(text(await run(client, "kept"))).toBe("'still here'");
   });
 
+  it("reports a stack overflow as an error of the cell, and the kernel lives on", async () => {
+    const r = await run(
+      client,
+      "function down(n: number): number {\n  return down(n + 1) + 1;\n}\ndown(0);",
+    );
+    expect(r.done.status).toBe("error");
+    expect(r.errors[0]?.ename).toBe("RangeError");
+    expect(r.errors[0]?.evalue).toContain("Maximum call stack size exceeded");
+    expect(text(await run(client, "'still up'"))).toBe("'still up'");
+  });
+
   it("points a runtime error's traceback to the cell's TypeScript line and column", async () => {
     const r = await run(
       client,
@@ -218,6 +230,14 @@ describe("output", () => {
     expect(last.steps.shape).toEqual([pushes]);
   });
 
+  it("shows through the display imported from cotangent: the runtime instance the kernel serves", async () => {
+    const r = await run(
+      client,
+      "import { display as show } from 'cotangent';\nshow.markdown('**imported**');",
+    );
+    expect(r.displays.map((d) => d.data["text/markdown"])).toEqual(["**imported**"]);
+  });
+
   it("sends display.clear() as a clear event", async () => {
     const kinds: string[] = [];
     await client.execute("display(1);\ndisplay.clear(true);\ndisplay(2);", {
@@ -245,6 +265,18 @@ describe("interrupt", () => {
     );
     expect(r.done.status).toBe("interrupted");
     expect(text(await run(client, "survivor + '!'"))).toBe("'alive!'");
+  });
+
+  it("answers completion while a cell runs", async () => {
+    let reply: Awaited<ReturnType<KernelClient["complete"]>> | undefined;
+    const r = await run(client, "console.log('busy');\nwhile (true) {}", () => {
+      void client.complete("surv", 4).then((answer) => {
+        reply = answer;
+        client.interrupt();
+      });
+    });
+    expect(r.done.status).toBe("interrupted");
+    expect(reply?.matches).toContain("survivor");
   });
 
   it("ends a cell that awaits forever", async () => {
@@ -292,6 +324,12 @@ describe("imports from the notebook folder", () => {
     );
     expect(r.errors).toEqual([]);
     expect(text(r)).toBe("'6 9 hello jac 5'");
+  });
+
+  it("imports a local .js module", async () => {
+    const r = await run(client, "import { scale } from './scale.js';\nscale([1, 2], 3).join(',')");
+    expect(r.errors).toEqual([]);
+    expect(text(r)).toBe("'3,6'");
   });
 
   it("type-checks and runs Node's own modules and globals", async () => {
