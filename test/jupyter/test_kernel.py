@@ -93,9 +93,9 @@ class LifecycleTests(unittest.TestCase):
         self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
         return reply["content"], drain_until_idle(self.kc, msg_id)
 
-    def interrupt_loop(self, how):
+    def interrupt_loop(self, how, code="while (true) {}"):
         self.assertEqual(self.run_cell("const kept = 41;")["status"], "ok")
-        msg_id = self.kc.execute("while (true) {}")
+        msg_id = self.kc.execute(code)
         time.sleep(0.5)
         if how == "signal":
             self.km.interrupt_kernel()
@@ -118,6 +118,18 @@ class LifecycleTests(unittest.TestCase):
 
     def test_interrupt_by_message_keeps_state(self):
         self.interrupt_loop("message")
+
+    def test_interrupt_pending_await_by_signal_keeps_state(self):
+        self.interrupt_loop("signal", code="await new Promise(() => {});")
+
+    def test_stack_overflow_is_an_error_and_state_survives(self):
+        self.assertEqual(self.run_cell("const survivor = 7;")["status"], "ok")
+        content, outputs = self.run_cell_outputs("function down(n: number): number {\n  return down(n + 1) + 1;\n}\ndown(0)")
+        self.assertEqual(content["status"], "error")
+        self.assertEqual(content["ename"], "RangeError")
+        content, outputs = self.run_cell_outputs("survivor * 6")
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "42")
 
     def test_restart_gives_a_fresh_kernel(self):
         self.assertEqual(self.run_cell("const before = 1;")["status"], "ok")
