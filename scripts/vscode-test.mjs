@@ -192,7 +192,7 @@ async function runSuite(codeServer, { suite, trust }) {
   });
   const browser = await launchBrowser();
   try {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     let finish;
     const exited = new Promise((resolve) => (finish = resolve));
     await context.exposeFunction("codeAutomationLog", (_type, args) => {

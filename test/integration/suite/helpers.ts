@@ -121,3 +121,11 @@ export interface ErrorOutput {
 export function errors(cell: vscode.NotebookCell): ErrorOutput[] {
   return texts(cell, ERROR).map((text) => JSON.parse(text) as ErrorOutput);
 }
+
+/** A cell's outputs as readable text, for assertion messages. */
+export function describeOutputs(cell: vscode.NotebookCell): string {
+  const parts = cell.outputs.flatMap((output) =>
+    output.items.map((item) => `${item.mime}: ${decode(item).slice(0, 400)}`),
+  );
+  return `cell ${cell.index} (success ${String(cell.executionSummary?.success)}): ${parts.join(" | ") || "no outputs"}`;
+}

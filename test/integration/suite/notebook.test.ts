@@ -10,6 +10,7 @@ import { MIME } from "../../../kernel/shared/payloads.js";
 import {
   activateExtension,
   appendCells,
+  describeOutputs,
   errors,
   openFixture,
   runCells,
@@ -135,7 +136,16 @@ suite("Cotangent notebook in a real VS Code", () => {
   });
 
   test("the renderer reports drawing the Jacobian, the chain and the trace", async () => {
-    for (const mime of [MIME.jacobian, MIME.chain, MIME.trace]) {
+    const editor = await vscode.window.showNotebookDocument(notebook);
+    const views = [
+      { mime: MIME.jacobian, cell: cellWith("jacobian(f)") },
+      { mime: MIME.chain, cell: cellWith("traceChain(F") },
+      { mime: MIME.trace, cell: cellWith('trace("loss")') },
+    ];
+    for (const { mime, cell } of views) {
+      // The notebook list is virtual: only outputs of cells in view are rendered.
+      const range = new vscode.NotebookRange(cell.index, cell.index + 1);
+      editor.revealRange(range, vscode.NotebookEditorRevealType.InCenter);
       await waitFor(`the renderer to report drawing ${mime}`, () =>
         api.rendererMessages().some((m) => {
           const message = m.message as { type?: unknown; mime?: unknown };
@@ -192,7 +202,8 @@ suite("Cotangent notebook in a real VS Code", () => {
     );
     assert.equal(loop.executionSummary?.success, false);
     await runCells(notebook, index + 1, index + 2);
-    assert.deepEqual(texts(notebook.cellAt(index + 1), "text/plain"), ["42"]);
+    const next = notebook.cellAt(index + 1);
+    assert.deepEqual(texts(next, "text/plain"), ["42"], describeOutputs(next));
   });
 
   test("after process.exit(1) the cell reports the death and the next run starts a fresh kernel", async () => {
@@ -205,7 +216,8 @@ suite("Cotangent notebook in a real VS Code", () => {
     assert.ok(error, "no error output for the dead kernel");
     assert.match(`${error.name} ${error.message}`, /KernelDied|exited|died/i);
     await runCells(notebook, index + 1, index + 2);
-    assert.deepEqual(texts(notebook.cellAt(index + 1), "text/plain"), ["42"]);
+    const fresh = notebook.cellAt(index + 1);
+    assert.deepEqual(texts(fresh, "text/plain"), ["42"], describeOutputs(fresh));
     const after = notebook.getCells().map((c) => c.document.getText());
     assert.deepEqual(after.slice(0, before.length), before, "notebook content must be unchanged");
   });
