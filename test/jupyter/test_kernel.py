@@ -22,6 +22,7 @@ from jupyter_client.utils import run_sync
 HERE = os.path.dirname(os.path.abspath(__file__))
 KERNEL_NAME = os.environ.get("COTANGENT_KERNEL_NAME", "cotangent")
 JACOBIAN_MIME = "application/vnd.cotangent.jacobian+json"
+TRACE_MIME = "application/vnd.cotangent.trace+json"
 
 
 class CotangentKernelTests(jupyter_kernel_test.KernelTests):
@@ -194,6 +195,13 @@ class NotebookTests(unittest.TestCase):
         self.assertEqual(payload["inShape"], [3])
         self.assertIn("text/plain", bundle)
         self.assertTrue("image/svg+xml" in bundle or "text/html" in bundle, sorted(bundle))
+
+        traced = [o for o in cells["trace"]["outputs"] if o["output_type"] == "display_data"]
+        self.assertEqual(len(traced), 1)
+        self.assertIn("text/plain", traced[0]["data"])
+        trace = traced[0]["data"][TRACE_MIME]
+        self.assertEqual(trace["steps"]["shape"], [200])
+        self.assertTrue(trace["done"])
 
         failing = cells["failing"]["outputs"]
         errors = [o for o in failing if o["output_type"] == "error"]
