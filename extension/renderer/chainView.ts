@@ -6,6 +6,7 @@
 import { makeColorScale } from "../../kernel/display/colorscale.js";
 import { formatNumber, formatShape } from "../../kernel/display/format.js";
 import {
+  MIME,
   decodeArray,
   type ChainPayload,
   type EncodedArray,
@@ -64,91 +65,91 @@ function sub(k: number): string {
   return String(k).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[Number(d)]);
 }
 
-/** Build the chain view inside `root`. */
-export function renderChain(root: HTMLElement, payload: ChainPayload, hooks: ViewHooks): void {
-  const stages = payload.stages;
-  const k = stages.length;
-  const view = el("div", { class: "ct-view ct-chainview" });
-  if (payload.title) view.append(el("div", { class: "ct-title" }, payload.title));
-  const composition = stages
-    .map((s) => s.name)
-    .reverse()
-    .join(" ∘ ");
-  view.append(
-    el(
-      "div",
-      { class: "ct-muted" },
-      `f = ${composition}: forward values flow right →, the cotangent flows left ← (each arrow is one vjp).`,
-    ),
-  );
-  const expanded = el("div", { class: "ct-expanded" });
+/** Top row: x → f₁ → f₂ → … → f_k, each stage box with its shapes, output and mini Jacobian. */
+function forwardRow(payload: ChainPayload, open: (index: number) => void): HTMLElement[] {
+  const first = payload.stages[0];
+  const row: HTMLElement[] = [
+    box("x", [formatShape(first.inShape), shortArray(first.input)], "ct-forward"),
+  ];
+  payload.stages.forEach((stage, i) => {
+    const lines = [
+      `${formatShape(stage.inShape)} → ${formatShape(stage.outShape)}`,
+      shortArray(stage.output),
+      mini(stage.jacobian, () => open(i), stage.name),
+    ];
+    row.push(el("div", { class: "ct-arrow", "aria-hidden": "true" }, "→"));
+    row.push(box(`${stage.name} (f${sub(i + 1)})`, lines, "ct-forward ct-stage"));
+  });
+  return row;
+}
+
+/** Bottom row: Jᵀv ← vjp(f₁, ȳ₁) ← … ← vjp(f_k, v) — under each stage, what it sends left. */
+function backwardRow(payload: ChainPayload): HTMLElement[] {
+  const first = payload.stages[0];
+  const k = payload.stages.length;
+  const row: HTMLElement[] = [
+    box("Jᵀv", [formatShape(first.inShape), shortArray(payload.result)], "ct-back ct-result"),
+  ];
+  payload.stages.forEach((stage, i) => {
+    const seed = i === k - 1 ? "v" : `ȳ${sub(i + 1)}`;
+    const lines = [
+      `${seed} = ${shortArray(stage.cotangentIn)}`,
+      `→ ${shortArray(stage.cotangentOut)}`,
+    ];
+    row.push(el("div", { class: "ct-arrow ct-back-arrow", "aria-hidden": "true" }, "←"));
+    row.push(box(`vjp(${stage.name}, ${seed})`, lines, "ct-back ct-cotangent"));
+  });
+  return row;
+}
+
+/** The expanded Jacobian of one stage below the chain; opening the open one closes it. */
+function stageExpander(
+  payload: ChainPayload,
+  host: HTMLElement,
+  hooks: ViewHooks,
+): (index: number) => void {
   let open = -1;
-  const openStage = (index: number): void => {
+  return (index) => {
+    host.replaceChildren();
     if (open === index) {
       open = -1;
-      expanded.replaceChildren();
       return;
     }
     open = index;
-    const stage = stages[index];
-    const host = el("div");
-    expanded.replaceChildren(
-      el(
-        "div",
-        { class: "ct-caption" },
-        `J${sub(index + 1)} = ∂${stage.name}/∂input (${formatShape(stage.outShape)} × ${formatShape(stage.inShape)})`,
-      ),
-      host,
+    const stage = payload.stages[index];
+    const shapes = `${formatShape(stage.outShape)} × ${formatShape(stage.inShape)}`;
+    const target = el("div");
+    host.append(
+      el("div", { class: "ct-caption" }, `J${sub(index + 1)} = ∂${stage.name}/∂input (${shapes})`),
+      target,
     );
-    renderJacobian(host, { ...stage.jacobian, title: `J of ${stage.name}` }, hooks);
-    hooks.post({ type: "expanded", mime: "application/vnd.cotangent.chain+json", stage: index });
+    renderJacobian(target, { ...stage.jacobian, title: `J of ${stage.name}` }, hooks);
+    hooks.post({ type: "expanded", mime: MIME.chain, stage: index });
   };
+}
 
+/** Build the chain view inside `root`. */
+export function renderChain(root: HTMLElement, payload: ChainPayload, hooks: ViewHooks): void {
+  const k = payload.stages.length;
+  const view = el("div", { class: "ct-view ct-chainview" });
+  if (payload.title) view.append(el("div", { class: "ct-title" }, payload.title));
+  const composition = payload.stages
+    .map((s) => s.name)
+    .reverse()
+    .join(" ∘ ");
+  const legend = `f = ${composition}: forward values flow right →, the cotangent flows left ← (each arrow is one vjp).`;
+  view.append(el("div", { class: "ct-muted" }, legend));
+  const expanded = el("div", { class: "ct-expanded" });
   const chain = el("div", { class: "ct-chain" });
   chain.style.gridTemplateColumns = Array.from({ length: 2 * k + 1 }, (_, i) =>
     i % 2 === 0 ? "minmax(120px, auto)" : "24px",
   ).join(" ");
-  // top row: x → f₁ → f₂ → … → f_k (each stage box holds its output)
-  const first = stages[0];
-  const top: HTMLElement[] = [
-    box("x", [formatShape(first.inShape), shortArray(first.input)], "ct-forward"),
-  ];
-  stages.forEach((stage, i) => {
-    top.push(el("div", { class: "ct-arrow", "aria-hidden": "true" }, "→"));
-    top.push(
-      box(
-        `${stage.name} (f${sub(i + 1)})`,
-        [
-          `${formatShape(stage.inShape)} → ${formatShape(stage.outShape)}`,
-          shortArray(stage.output),
-          mini(stage.jacobian, () => openStage(i), stage.name),
-        ],
-        "ct-forward ct-stage",
-      ),
-    );
-  });
-  // bottom row: Jᵀv ← vjp(f₁, ·) ← … ← vjp(f_k, v) ← v   (under each stage: what it sends left)
-  const bottom: HTMLElement[] = [
-    box("Jᵀv", [formatShape(first.inShape), shortArray(payload.result)], "ct-back ct-result"),
-  ];
-  stages.forEach((stage, i) => {
-    bottom.push(el("div", { class: "ct-arrow ct-back-arrow", "aria-hidden": "true" }, "←"));
-    const seed = i === k - 1 ? "v" : `ȳ${sub(i + 1)}`;
-    bottom.push(
-      box(
-        `vjp(${stage.name}, ${seed})`,
-        [`${seed} = ${shortArray(stage.cotangentIn)}`, `→ ${shortArray(stage.cotangentOut)}`],
-        "ct-back ct-cotangent",
-      ),
-    );
-  });
-  chain.append(...top, ...bottom);
-  const factors = stages.map((_, i) => `J${sub(i + 1)}ᵀ`).join(" ");
-  const equation = el(
-    "div",
-    { class: "ct-equation" },
-    `Jᵀv = ${factors} v = ${shortArray(payload.result, 8)}   (v = ${shortArray(payload.v, 8)})`,
+  chain.append(
+    ...forwardRow(payload, stageExpander(payload, expanded, hooks)),
+    ...backwardRow(payload),
   );
-  view.append(chain, equation, expanded);
+  const factors = payload.stages.map((_, i) => `J${sub(i + 1)}ᵀ`).join(" ");
+  const equation = `Jᵀv = ${factors} v = ${shortArray(payload.result, 8)}   (v = ${shortArray(payload.v, 8)})`;
+  view.append(chain, el("div", { class: "ct-equation" }, equation), expanded);
   root.replaceChildren(view);
 }

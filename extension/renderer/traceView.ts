@@ -4,7 +4,7 @@
  * in-place updates: rendering again into the same element only swaps the data.
  */
 import uPlot from "uplot";
-import { decodeArray, type TracePayload } from "../../kernel/shared/payloads.js";
+import { MIME, decodeArray, type TracePayload } from "../../kernel/shared/payloads.js";
 import { formatNumber } from "../../kernel/display/format.js";
 import { el, toggle } from "./dom.js";
 import type { ViewHooks } from "./jacobianView.js";
@@ -54,99 +54,116 @@ function seriesKey(payload: TracePayload): string {
   return JSON.stringify(payload.series.map((s) => s.name));
 }
 
+/** uPlot options for a trace: one coloured line per series, step axis, linear or log y (pure). */
+export function plotOptions(
+  payload: TracePayload,
+  log: boolean,
+  width: number,
+  foreground: string,
+): uPlot.Options {
+  const grid = { stroke: "rgba(128,128,128,0.25)", width: 1 };
+  const axis = { stroke: foreground, grid, ticks: grid };
+  return {
+    width,
+    height: HEIGHT,
+    scales: { x: { time: false }, y: log ? { distr: 3 } : { distr: 1 } },
+    axes: [
+      { ...axis, label: "step" },
+      { ...axis, size: 64, values: (_u, ticks) => ticks.map((t) => tickLabel(t, log)) },
+    ],
+    legend: { live: true },
+    cursor: { drag: { x: true, y: false } },
+    series: [
+      { label: "step", value: (_u, v) => (v === null ? "—" : formatNumber(v, 8)) },
+      ...payload.series.map((s, i) => ({
+        label: s.name,
+        stroke: COLORS[i % COLORS.length],
+        width: 1.5,
+        spanGaps: false,
+        value: (_u: uPlot, v: number | null) => (v === null ? "—" : formatNumber(v, 6)),
+      })),
+    ],
+  };
+}
+
+/** One trace view: a title, a log-y toggle, a status line and the uPlot chart. */
+class TraceViewer implements TraceView {
+  readonly element = el("div", { class: "ct-view ct-trace" });
+  private readonly title = el("div", { class: "ct-title" });
+  private readonly status = el("span", { class: "ct-muted", "aria-live": "off" });
+  private readonly chartHost = el("div", { class: "ct-chart" });
+  private readonly resize: ResizeObserver | null;
+  private plot: uPlot | null = null;
+  private log = false;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private payload: TracePayload,
+    private readonly hooks: ViewHooks,
+  ) {
+    this.chartHost.style.minHeight = `${HEIGHT + 40}px`;
+    const logToggle = toggle("Log y", false, (on) => this.setLog(on), { "data-toggle": "log" });
+    const toolbar = el(
+      "div",
+      { class: "ct-toolbar", role: "toolbar", "aria-label": "Trace controls" },
+      logToggle,
+      this.status,
+    );
+    this.element.append(this.title, toolbar, this.chartHost);
+    root.replaceChildren(this.element);
+    this.describe();
+    this.rebuild();
+    // follow the output's width (the notebook column resizes) without rebuilding the chart
+    this.resize =
+      typeof ResizeObserver === "function"
+        ? new ResizeObserver(() => this.plot?.setSize({ width: this.width(), height: HEIGHT }))
+        : null;
+    this.resize?.observe(root);
+  }
+
+  private width(): number {
+    return Math.max(320, Math.min(900, (this.root.clientWidth || 640) - 8));
+  }
+
+  private describe(): void {
+    this.title.textContent = this.payload.title;
+    const n = this.payload.steps.shape[0] ?? 0;
+    this.status.textContent = `${n} steps${this.payload.done ? "" : " · running"}`;
+  }
+
+  private setLog(on: boolean): void {
+    this.log = on;
+    this.rebuild();
+  }
+
+  private rebuild(): void {
+    this.plot?.destroy();
+    const foreground = getComputedStyle(this.element).color || "#888";
+    const options = plotOptions(this.payload, this.log, this.width(), foreground);
+    this.plot = new uPlot(options, traceData(this.payload, this.log), this.chartHost);
+  }
+
+  update(next: TracePayload): void {
+    const sameSeries = seriesKey(next) === seriesKey(this.payload);
+    this.payload = next;
+    this.describe();
+    if (sameSeries && this.plot) this.plot.setData(traceData(next, this.log));
+    else this.rebuild();
+    this.hooks.post({ type: "updated", mime: MIME.trace, steps: next.steps.shape[0] ?? 0 });
+  }
+
+  dispose(): void {
+    this.resize?.disconnect();
+    this.plot?.destroy();
+    this.plot = null;
+  }
+}
+
 /** Build the trace view inside `root`. */
 export function createTraceView(
   root: HTMLElement,
   first: TracePayload,
   hooks: ViewHooks,
 ): TraceView {
-  let payload = first;
-  let log = false;
-  let plot: uPlot | null = null;
-  const view = el("div", { class: "ct-view ct-trace" });
-  const title = el("div", { class: "ct-title" });
-  const status = el("span", { class: "ct-muted", "aria-live": "off" });
-  const chartHost = el("div", { class: "ct-chart" });
-  chartHost.style.minHeight = `${HEIGHT + 40}px`;
-  const logToggle = toggle(
-    "Log y",
-    false,
-    (on) => {
-      log = on;
-      rebuild();
-    },
-    { "data-toggle": "log" },
-  );
-  const toolbar = el(
-    "div",
-    { class: "ct-toolbar", role: "toolbar", "aria-label": "Trace controls" },
-    logToggle,
-    status,
-  );
-  view.append(title, toolbar, chartHost);
-  root.replaceChildren(view);
-
-  const width = (): number => Math.max(320, Math.min(900, (root.clientWidth || 640) - 8));
-  const describe = (): void => {
-    title.textContent = payload.title;
-    const n = payload.steps.shape[0] ?? 0;
-    status.textContent = `${n} steps${payload.done ? "" : " · running"}`;
-  };
-  const rebuild = (): void => {
-    plot?.destroy();
-    const foreground = getComputedStyle(view).color || "#888";
-    const grid = { stroke: "rgba(128,128,128,0.25)", width: 1 };
-    const axis = { stroke: foreground, grid, ticks: grid };
-    const options: uPlot.Options = {
-      width: width(),
-      height: HEIGHT,
-      scales: { x: { time: false }, y: log ? { distr: 3 } : { distr: 1 } },
-      axes: [
-        { ...axis, label: "step" },
-        { ...axis, size: 64, values: (_u, ticks) => ticks.map((t) => tickLabel(t, log)) },
-      ],
-      legend: { live: true },
-      cursor: { drag: { x: true, y: false } },
-      series: [
-        { label: "step", value: (_u, v) => (v === null ? "—" : formatNumber(v, 8)) },
-        ...payload.series.map((s, i) => ({
-          label: s.name,
-          stroke: COLORS[i % COLORS.length],
-          width: 1.5,
-          spanGaps: false,
-          value: (_u: uPlot, v: number | null) => (v === null ? "—" : formatNumber(v, 6)),
-        })),
-      ],
-    };
-    plot = new uPlot(options, traceData(payload, log), chartHost);
-  };
-
-  describe();
-  rebuild();
-  // follow the output's width (the notebook column resizes) without rebuilding the chart
-  const resize =
-    typeof ResizeObserver === "function"
-      ? new ResizeObserver(() => plot?.setSize({ width: width(), height: HEIGHT }))
-      : null;
-  resize?.observe(root);
-  return {
-    element: view,
-    update(next) {
-      const sameSeries = seriesKey(next) === seriesKey(payload);
-      payload = next;
-      describe();
-      if (sameSeries && plot) plot.setData(traceData(payload, log));
-      else rebuild();
-      hooks.post({
-        type: "updated",
-        mime: "application/vnd.cotangent.trace+json",
-        steps: next.steps.shape[0] ?? 0,
-      });
-    },
-    dispose() {
-      resize?.disconnect();
-      plot?.destroy();
-      plot = null;
-    },
-  };
+  return new TraceViewer(root, first, hooks);
 }

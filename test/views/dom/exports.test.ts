@@ -24,7 +24,9 @@ import {
   slice,
 } from "../../../extension/renderer/jacobianModel.js";
 import { barBaseline, barLayout } from "../../../extension/renderer/barChart.js";
-import { tickLabel } from "../../../extension/renderer/traceView.js";
+import { plotOptions, tickLabel, traceData } from "../../../extension/renderer/traceView.js";
+import { tracePayload } from "../../../kernel/display/trace.js";
+import { trace } from "../../browser/fixtures.js";
 
 const matrix: MatrixExport = {
   rows: 2,
@@ -109,6 +111,29 @@ describe("heatmap layout", () => {
     expect(barBaseline([0, 1, 2], 120)).toEqual({ baseline: 118, extent: 114 });
     expect(barBaseline([-1, 0], 120)).toEqual({ baseline: 2, extent: 114 });
     expect(barBaseline([-1, 1], 120)).toEqual({ baseline: 60, extent: 56 });
+  });
+});
+
+describe("trace chart options", () => {
+  it("draws one coloured line per series over a step axis, log y on request", () => {
+    const payload = trace(10);
+    const linear = plotOptions(payload, false, 600, "#333");
+    expect(linear.series.map((s) => s.label)).toEqual(["step", "loss", "gradNorm"]);
+    expect(linear.series[1].stroke).not.toBe(linear.series[2].stroke);
+    expect(linear.scales?.["y"]).toEqual({ distr: 1 });
+    expect(plotOptions(payload, true, 600, "#333").scales?.["y"]).toEqual({ distr: 3 });
+    expect([linear.width, linear.height]).toEqual([600, 260]);
+  });
+
+  it("gives uPlot null for NaN, and for values ≤ 0 on a log axis", () => {
+    const payload = tracePayload({
+      title: "t",
+      steps: [0, 1, 2],
+      series: new Map([["s", [1, NaN, -2]]]),
+      done: true,
+    });
+    expect(traceData(payload, false)[1]).toEqual([1, null, -2]);
+    expect(traceData(payload, true)[1]).toEqual([1, null, null]);
   });
 });
 
