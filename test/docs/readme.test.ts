@@ -4,7 +4,7 @@
  * is also an assertion: its expression must equal `expected` (allclose for numbers and tensors).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -35,6 +35,18 @@ interface Assertion {
 }
 
 describe("README.md", () => {
+  it("links only to files that exist", () => {
+    const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+    const local = targets.filter((t) => !/^[a-z]+:/.test(t) && !t.startsWith("#"));
+    expect(local.length).toBeGreaterThan(5);
+    expect(local.filter((t) => !existsSync(join(ROOT, t.split("#")[0])))).toEqual([]);
+  });
+
+  it("opens with the two fresh-machine commands, run then test", () => {
+    const shells = extractBlocks(readme, ["sh"]).map((b) => b.code.trim());
+    expect(shells.slice(0, 2)).toEqual(["npm ci && npm start", "npm ci && npm test"]);
+  });
+
   it("has TypeScript examples", () => {
     expect(blocks.length).toBeGreaterThanOrEqual(3);
   });
