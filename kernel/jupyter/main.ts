@@ -10,7 +10,7 @@ import { linkKernelClient } from "./client-link.js";
 import { parseConnectionInfo } from "./connection.js";
 import { JupyterKernel } from "./handler.js";
 import { executorPath } from "./paths.js";
-import { openKernelSockets, type KernelSockets } from "./sockets.js";
+import type { KernelSockets } from "./sockets.js";
 
 const log = (text: string): void => {
   process.stderr.write(`[cotangent kernel] ${text}\n`);
@@ -71,6 +71,8 @@ export async function main(args: readonly string[]): Promise<void> {
     },
   });
   try {
+    // Loaded after the executor was spawned: the native ZeroMQ addon need not delay it.
+    const { openKernelSockets } = await import("./sockets.js");
     open.sockets = await openKernelSockets(info, {
       onMessage: (ch, msg) => kernel.handle(ch, msg),
       onSubscribe: () => kernel.announceState(),
