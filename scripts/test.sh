@@ -18,6 +18,15 @@ step "lint"
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --list-different .; exit 1; }
 
+step "Debian packages the vitest suites use (Chromium for the reports, nbformat to validate notebooks)"
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+/usr/bin/python3 -c "import nbformat" 2>/dev/null || need+=(python3-nbformat)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
 step "unit tests (vitest)"
 npx vitest run
 
