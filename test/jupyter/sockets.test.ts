@@ -19,28 +19,33 @@ import { FakeExecutor } from "./fake-executor.js";
 
 const KEY = "a0b1c2d3-e4f5-test-key";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
+/** Five distinct free loopback ports: all held open at once, then released together. */
+async function freePorts(): Promise<number[]> {
+  const servers = Array.from({ length: 5 }, () => createServer());
+  const ports = await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<number>((resolve, reject) => {
+          server.once("error", reject);
+          server.listen(0, "127.0.0.1", () => {
+            const address = server.address();
+            if (typeof address === "object" && address) resolve(address.port);
+            else reject(new Error("no port"));
+          });
+        }),
+    ),
+  );
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 async function connectionInfo(): Promise<ConnectionInfo> {
-  const [shell, iopub, stdin, control, hb] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
+  const [shell, iopub, stdin, control, hb] = (await freePorts()) as [
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   return {
     transport: "tcp",
