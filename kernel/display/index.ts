@@ -15,7 +15,7 @@ import {
   isJacobianLike,
   isTensor,
   jacobianInputOf,
-  runtimeSingularValues,
+  summarySingularValues,
   tensorParts,
 } from "./runtime.js";
 import { tensorHtml } from "./tensor.js";
@@ -36,7 +36,7 @@ function tensorBundle(value: Parameters<typeof tensorParts>[0]): MimeBundle {
 /** The rich MIME bundle of a runtime value, or undefined when the value is not one of ours. */
 export function toMimeBundle(value: unknown): MimeBundle | undefined {
   if (value instanceof Trace) return traceBundle(value);
-  if (isChain(value)) return chainBundle(chainInputOf(value), runtimeSingularValues);
+  if (isChain(value)) return chainBundle(chainInputOf(value), summarySingularValues);
   if (isJacobianLike(value)) {
     const { input, text } = jacobianInputOf(value);
     return jacobianBundle(input, text);

@@ -57,7 +57,12 @@ function spectralStats(
   if (!dense || !singularValues) return {};
   if (source.rows > SVD_MAX_SIDE || source.cols > SVD_MAX_SIDE) return {};
   if (source.rows === 0 || source.cols === 0) return {};
-  const sigma = singularValues(dense, source.rows, source.cols);
+  let sigma: number[];
+  try {
+    sigma = singularValues(dense, source.rows, source.cols);
+  } catch {
+    return {}; // no summary rather than no picture
+  }
   if (sigma.length === 0 || sigma.some((s) => !Number.isFinite(s))) return {};
   const top = sigma[0];
   const tolerance = Math.max(source.rows, source.cols) * Number.EPSILON * top;

@@ -2,15 +2,9 @@
  * The one place that knows the runtime's classes: recognises its values by `instanceof` and turns
  * them into the plain inputs of the payload builders (jacobian.ts, chain.ts, tensor.ts).
  */
-import {
-  ChainTrace,
-  Jacobian,
-  JacobianView,
-  SparseJacobian,
-  Tensor,
-  singularValues,
-} from "../../src/index.js";
+import { ChainTrace, Jacobian, JacobianView, SparseJacobian, Tensor } from "../../src/index.js";
 import type { ChainInput } from "./chain.js";
+import { singularValues } from "./singular.js";
 import {
   SVD_MAX_SIDE,
   denseJacobianInput,
@@ -40,9 +34,12 @@ export function tensorParts(value: Tensor): { data: Float64Array; shape: number[
   return { data: value.data, shape: [...value.shape], text: value.toString() };
 }
 
-/** The runtime's singular values as the builders want them. */
-export const runtimeSingularValues: SingularValuesFn = (data, rows, cols) =>
-  Array.from(singularValues(new Tensor(data, [rows, cols])).data);
+/**
+ * Singular values for the summary. The views use their own bidiagonal solver (singular.ts),
+ * checked against the runtime's `singularValues` in test/views/singular.test.ts: the runtime's
+ * one-sided Jacobi takes seconds on a 300×300 Jacobian, which would stall every display.
+ */
+export const summarySingularValues: SingularValuesFn = singularValues;
 
 /** A sparse Jacobian read row by row from its compressed rows (never densified when large). */
 function sparseSource(sparse: SparseJacobian): MatrixSource {
@@ -69,7 +66,7 @@ function sparseInput(sparse: SparseJacobian): JacobianInput {
   };
   if (small) {
     input.dense = sparse.toDense().data;
-    input.singularValues = runtimeSingularValues;
+    input.singularValues = summarySingularValues;
   }
   return input;
 }
@@ -98,7 +95,7 @@ export function jacobianInputOf(value: JacobianLike): { input: JacobianInput; te
   const { outShape, inShape } = splitShape(inner);
   const input = denseJacobianInput(inner.data, outShape, inShape, {
     ...labels,
-    singularValues: runtimeSingularValues,
+    singularValues: summarySingularValues,
   });
   return { input, text: inner.toString() };
 }
