@@ -24,7 +24,6 @@ import {
   rowName,
   selectionCaption,
   slice,
-  valueText,
   type JacobianModel,
 } from "./jacobianModel.js";
 
@@ -388,10 +387,4 @@ export function renderJacobian(
   viewer.redraw();
   viewer.view.dataset["drawMs"] = viewer.drawMs.toFixed(2);
   return viewer.drawMs;
-}
-
-/** The precise text of one entry, for tests and the report. */
-export function entryText(payload: JacobianPayload, i: number, j: number): string {
-  const model = decodeJacobian(payload);
-  return valueText(model, model.values[i * model.cols + j]);
 }
