@@ -167,6 +167,20 @@ describe("trace and chain fallbacks", () => {
     );
   });
 
+  it("a trace that has no steps yet still gives a valid payload, SVG and text", () => {
+    const empty = {
+      title: "starting",
+      steps: [],
+      series: new Map<string, number[]>(),
+      done: false,
+    };
+    const bundle = traceBundle(empty);
+    expect(validatePayload(MIME.trace, bundle[MIME.trace]).ok).toBe(true);
+    expect(duplicateAttributes(bundle["image/svg+xml"] as string)).toEqual([]);
+    expect(bundle["image/svg+xml"]).not.toContain("NaN");
+    expect(bundle["text/plain"]).toBe('trace "starting": 0 steps (running)');
+  });
+
   it("decimates long series to per-bucket min and max", () => {
     const xs = Float64Array.from({ length: 1000 }, (_, k) => k);
     const ys = Float64Array.from({ length: 1000 }, (_, k) =>

@@ -151,6 +151,21 @@ describe("chain view", () => {
   });
 });
 
+describe("trace view", () => {
+  it("starts empty and updates in place, keeping its element and log setting", () => {
+    expect(renderInto(out, MIME.trace, trace(0, "live")).ok).toBe(true);
+    const first = out.querySelector(".ct-trace");
+    expect(out.querySelector(".ct-toolbar .ct-muted")!.textContent).toBe("0 steps");
+    out.querySelector<HTMLButtonElement>('button[data-toggle="log"]')!.click();
+    expect(renderInto(out, MIME.trace, trace(50, "live")).ok).toBe(true);
+    expect(out.querySelector(".ct-trace")).toBe(first);
+    expect(out.querySelector(".ct-toolbar .ct-muted")!.textContent).toBe("50 steps");
+    expect(out.querySelector('button[data-toggle="log"]')!.getAttribute("aria-pressed")).toBe(
+      "true",
+    );
+  });
+});
+
 describe("errors and the VS Code entry point", () => {
   it.each([
     ["unknown version", { ...smallJacobian(), version: PAYLOAD_VERSION + 1 }, "unknown version"],
