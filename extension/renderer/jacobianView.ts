@@ -169,7 +169,7 @@ function numericTable(model: JacobianModel): HTMLElement {
 }
 
 const HINT =
-  "Hover a cell for ∂fᵢ/∂xⱼ; click a row label or cell for its gradient (row), a column label for jvp (column).";
+  "Rows are outputs fᵢ, columns inputs xⱼ. Hover a cell for ∂fᵢ/∂xⱼ; click a row (or a cell) for row i = vjp(f, eᵢ) = ∇fᵢ, a column label (or Shift+click) for column j = jvp(f, eⱼ).";
 const MODES: [ColorMode, string][] = [
   ["linear", "Linear"],
   ["log", "Log |·|"],
