@@ -5,6 +5,7 @@
  * the summary and copy as CSV / LaTeX / JSON.
  */
 import {
+  LOG_DECADES,
   colorBarTicks,
   makeColorScale,
   type ColorMode,
@@ -100,7 +101,11 @@ function colorBar(scale: ColorScale, height: number): HTMLElement {
   // short bars get the ends and 0 only, so tick labels never overlap
   const values = height < 100 ? all.filter((_, k) => k % 2 === 0) : all;
   for (const v of values) {
-    const label = el("span", {}, formatNumber(v, 3));
+    // on the log scale the centre stands for every |v| below the last decade shown
+    const floor = scale.limit * 10 ** -LOG_DECADES;
+    const text =
+      scale.mode === "log" && v === 0 ? `|·| < ${formatNumber(floor, 2)}` : formatNumber(v, 3);
+    const label = el("span", {}, text);
     label.style.top = `${((1 - (scale.unit(v) + 1) / 2) * height).toFixed(1)}px`;
     ticks.append(label);
   }
