@@ -61,6 +61,8 @@ function summary(model: JacobianModel): HTMLElement {
   ];
   if (s.rank !== undefined) items.push(item("rank", String(s.rank)));
   if (s.cond !== undefined) items.push(item("cond", formatNumber(s.cond, 4)));
+  else if (s.singularValues) items.push(item("cond", "∞"));
+  if (s.nonFinite) items.push(item("NaN/∞", `${s.nonFinite} entries`));
   if (s.singularValues && s.singularValues.length > 0) {
     const shown = s.singularValues.slice(0, 6).map((v) => formatNumber(v, 4));
     items.push(item("σ", `${shown.join(", ")}${s.singularValues.length > 6 ? ", …" : ""}`));

@@ -68,8 +68,10 @@ function spectralStats(
   const tolerance = Math.max(source.rows, source.cols) * Number.EPSILON * top;
   const rank = sigma.filter((s) => s > tolerance).length;
   const smallest = sigma[sigma.length - 1];
-  const cond = smallest > 0 ? top / smallest : Infinity;
-  return { singularValues: sigma, rank, cond };
+  // an infinite condition number (σ_min = 0) is left out: JSON has no Infinity
+  return smallest > 0
+    ? { singularValues: sigma, rank, cond: top / smallest }
+    : { singularValues: sigma, rank };
 }
 
 /** Encode a grid with the dtype the payload limits allow for its size. */
@@ -141,6 +143,8 @@ export function jacobianText(payload: JacobianPayload, matrixText?: string): str
   ];
   if (stats.rank !== undefined) parts.push(`rank=${stats.rank}`);
   if (stats.cond !== undefined) parts.push(`cond=${formatNumber(stats.cond)}`);
+  else if (stats.singularValues) parts.push("cond=inf");
+  if (stats.nonFinite) parts.push(`non-finite=${stats.nonFinite}`);
   if (payload.sparse) parts.push(`colors=${payload.sparse.colors}`);
   const d = payload.downsampled;
   if (d) parts.push(`[shown in ${d.blockRows}×${d.blockCols} blocks]`);

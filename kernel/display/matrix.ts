@@ -22,28 +22,37 @@ export function denseSource(data: ArrayLike<number>, rows: number, cols: number)
   return { rows, cols, row: (i) => typed.subarray(i * cols, (i + 1) * cols) };
 }
 
+/** Frobenius norm and max |entry| over the finite entries; NaN / ±∞ entries are counted apart. */
 export interface MatrixStats {
   frobenius: number;
   maxAbs: number;
   nnz: number;
+  nonFinite?: number;
 }
 
-/** Frobenius norm, max |entry| and number of exact nonzeros (NaN counts as nonzero). */
+/** Frobenius norm, max |entry|, exact nonzeros (NaN counts as one) and non-finite entries. */
 export function matrixStats(source: MatrixSource): MatrixStats {
   let sumSquares = 0;
   let maxAbs = 0;
   let nnz = 0;
+  let nonFinite = 0;
   for (let i = 0; i < source.rows; i++) {
     const row = source.row(i);
     for (let j = 0; j < source.cols; j++) {
       const v = row[j];
       if (v !== 0) nnz++;
       const m = Math.abs(v);
+      if (!Number.isFinite(m)) {
+        nonFinite++;
+        continue;
+      }
       sumSquares += m * m;
-      if (m > maxAbs || Number.isNaN(m)) maxAbs = m;
+      if (m > maxAbs) maxAbs = m;
     }
   }
-  return { frobenius: Math.sqrt(sumSquares), maxAbs, nnz };
+  const stats: MatrixStats = { frobenius: Math.sqrt(sumSquares), maxAbs, nnz };
+  if (nonFinite > 0) stats.nonFinite = nonFinite;
+  return stats;
 }
 
 /** The block grid for a rows × cols matrix so that neither side exceeds `maxSide`. */

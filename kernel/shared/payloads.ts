@@ -54,15 +54,20 @@ export interface Downsampling {
 }
 
 export interface JacobianStats {
-  /** Frobenius norm of the full matrix. */
+  /** Frobenius norm of the full matrix (over its finite entries; see `nonFinite`). */
   frobenius: number;
-  /** Largest |entry| of the full matrix. */
+  /** Largest |entry| of the full matrix (over its finite entries). */
   maxAbs: number;
-  /** Number of entries that are exactly nonzero. */
+  /** Number of entries that are exactly nonzero (NaN and ±∞ count as nonzero). */
   nnz: number;
+  /** Number of NaN or ±∞ entries, when there are any (JSON cannot carry them in a number). */
+  nonFinite?: number;
   /** Singular values in decreasing order (matrices up to 500×500 only). */
   singularValues?: number[];
-  /** Numerical rank (σᵢ > max(m,n)·ε·σ₁) and condition number σ₁/σ_min, when known. */
+  /**
+   * Numerical rank (σᵢ > max(m,n)·ε·σ₁) and condition number σ₁/σ_min, when known; `cond` is
+   * left out when σ_min = 0 (the condition number is infinite).
+   */
   rank?: number;
   cond?: number;
 }

@@ -119,6 +119,10 @@ function checkJacobian(value: unknown, where = "payload"): JacobianPayload {
   for (const key of ["frobenius", "maxAbs", "nnz"]) {
     if (typeof stats[key] !== "number") fail(`${where}.stats.${key}`, "must be a number");
   }
+  for (const key of ["nonFinite", "rank", "cond"]) {
+    if (stats[key] !== undefined && typeof stats[key] !== "number")
+      fail(`${where}.stats.${key}`, "must be a number");
+  }
   const sv = stats["singularValues"];
   if (sv !== undefined && (!Array.isArray(sv) || sv.some((s) => typeof s !== "number"))) {
     fail(`${where}.stats.singularValues`, "must be an array of numbers");

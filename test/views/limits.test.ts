@@ -128,7 +128,14 @@ describe("payload limits", () => {
       ...denseJacobianInput(new Float64Array(9), [3], [3]),
       singularValues: svd,
     });
-    expect(small.stats).toMatchObject({ singularValues: [3, 1, 0], rank: 2, cond: Infinity });
+    expect(small.stats).toMatchObject({ singularValues: [3, 1, 0], rank: 2 });
+    expect(small.stats.cond).toBeUndefined(); // σ_min = 0: infinite, and JSON has no Infinity
+    expect(
+      jacobianPayload({
+        ...denseJacobianInput(new Float64Array(4), [2], [2]),
+        singularValues: () => [4, 2],
+      }).stats.cond,
+    ).toBe(2);
     const big = jacobianPayload({ ...input(501, 2), singularValues: svd });
     expect(big.stats.singularValues).toBeUndefined();
   });

@@ -4,7 +4,8 @@
  * at that boundary: it keeps what putImageData drew, so pixels can still be checked.
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { makeColorScale } from "../../../kernel/display/colorscale.js";
+import { NAN_COLOR, makeColorScale } from "../../../kernel/display/colorscale.js";
+import { denseJacobianInput, jacobianPayload } from "../../../kernel/display/jacobian.js";
 import { MIME, PAYLOAD_VERSION } from "../../../kernel/shared/payloads.js";
 import { activate, renderInto } from "../../../extension/renderer/index.js";
 import { XSS_LABEL, smallChain, smallJacobian, trace } from "../../browser/fixtures.js";
@@ -119,6 +120,19 @@ describe("Jacobian view", () => {
         length: expect.any(Number) as number,
       }),
     );
+  });
+
+  it("draws a Jacobian with NaN entries after a JSON round trip, saying how many", () => {
+    const input = denseJacobianInput(Float64Array.from([1, NaN, 0, 2]), [2], [2], {
+      singularValues: () => [2, 0],
+    });
+    const payload = JSON.parse(JSON.stringify(jacobianPayload(input))) as unknown;
+    expect(renderInto(out, MIME.jacobian, payload).ok).toBe(true);
+    const summary = out.querySelector(".ct-summary")!.textContent;
+    expect(summary).toContain("NaN/∞ 1 entries");
+    expect(summary).toContain("cond ∞");
+    expect(pixel(heatmap(), 0, 1)).toEqual([...NAN_COLOR]);
+    expect(pixel(heatmap(), 1, 1)).toEqual([...makeColorScale(2).rgb(2)]);
   });
 
   it("switches colour modes and toggles the numeric table", () => {
