@@ -7,7 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import { makeColorScale, NONZERO_COLOR, ZERO_COLOR } from "../../kernel/display/colorscale.js";
 import { MIME, PAYLOAD_VERSION } from "../../kernel/shared/payloads.js";
 import { denseJacobianInput, jacobianBundle } from "../../kernel/display/jacobian.js";
-import { traceBundle } from "../../kernel/display/trace.js";
+import { traceBundle, tracePayload } from "../../kernel/display/trace.js";
 import {
   XSS_LABEL,
   downsampledJacobian,
@@ -246,6 +246,31 @@ describe.each(themes)("trace view (%s theme)", (theme) => {
       "u-off",
     );
     await page.screenshot({ path: `${RESULTS}/trace-log-${theme}.png` });
+  });
+});
+
+describe("payload strings are text", () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await openPage(browser, "light");
+  });
+  afterAll(async () => page.close());
+
+  it("a trace title and series name with markup show as text", async () => {
+    const payload = tracePayload({
+      title: XSS_LABEL,
+      steps: [0, 1, 2],
+      series: new Map([[XSS_LABEL, [3, 2, 1]]]),
+      done: true,
+    });
+    expect((await render(page, MIME.trace, payload)).ok).toBe(true);
+    expect(await page.textContent("#out .ct-title")).toBe(XSS_LABEL);
+    const legend = await page.$$eval("#out .u-legend .u-series th", (ths) =>
+      ths.map((t) => t.textContent?.trim()),
+    );
+    expect(legend).toEqual(["step", XSS_LABEL]);
+    expect(await page.$$eval("#out img", (imgs) => imgs.length)).toBe(0);
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
   });
 });
 
