@@ -115,25 +115,28 @@ export function svd(a: Data, count: number, m: number, n: number): SvdResult {
 }
 
 function svdOne(a: Data, m: number, n: number): SvdResult {
-  // work on the tall orientation: W (rows × cols) with rows ≥ cols
+  // One-sided Jacobi on the tall orientation W (rows ≥ cols), stored by columns (each column a
+  // contiguous run of `rows` entries) so that every rotation streams through memory.
   const tall = m >= n;
   const rows = tall ? m : n;
   const cols = tall ? n : m;
-  const w: Data = new Float64Array(rows * cols);
+  const w: Data = new Float64Array(rows * cols); // w[j * rows + i] = W[i, j]
   for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) w[tall ? i * n + j : j * m + i] = a[i * n + j]!;
-  const v: Data = new Float64Array(cols * cols);
+    for (let j = 0; j < n; j++) w[tall ? j * rows + i : i * rows + j] = a[i * n + j];
+  const v: Data = new Float64Array(cols * cols); // v[j * cols + i] = V[i, j]
   for (let i = 0; i < cols; i++) v[i * cols + i] = 1;
   for (let sweep = 0; sweep < 60; sweep++) {
     let off = 0;
     for (let p = 0; p < cols - 1; p++) {
       for (let q = p + 1; q < cols; q++) {
+        const po = p * rows;
+        const qo = q * rows;
         let alpha = 0;
         let beta = 0;
         let gamma = 0;
         for (let i = 0; i < rows; i++) {
-          const x = w[i * cols + p];
-          const y = w[i * cols + q];
+          const x = w[po + i];
+          const y = w[qo + i];
           alpha += x * x;
           beta += y * y;
           gamma += x * y;
@@ -144,51 +147,43 @@ function svdOne(a: Data, m: number, n: number): SvdResult {
         const tan = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + tan * tan);
         const sn = c * tan;
-        rotate(w, rows, cols, p, q, c, sn);
-        rotate(v, cols, cols, p, q, c, sn);
+        rotate(w, po, qo, rows, c, sn);
+        rotate(v, p * cols, q * cols, cols, c, sn);
       }
     }
     if (off < 1e-15) break;
   }
   const norms = Array.from({ length: cols }, (_, j) => {
     let acc = 0;
-    for (let i = 0; i < rows; i++) acc += w[i * cols + j] ** 2;
+    for (let i = 0; i < rows; i++) acc += w[j * rows + i] ** 2;
     return Math.sqrt(acc);
   });
   const order = norms.map((_, j) => j).sort((x, y) => norms[y] - norms[x]);
   const r = cols;
-  const left: Data = new Float64Array(rows * r); // columns: W's normalised columns
-  const right: Data = new Float64Array(cols * r); // columns: V's columns
+  const left: Data = new Float64Array(rows * r); // row-major rows × r: W's normalised columns
+  const right: Data = new Float64Array(cols * r); // row-major cols × r: V's columns
   const s: Data = new Float64Array(r);
   order.forEach((j, k) => {
     const sigma = norms[j];
     s[k] = sigma;
     for (let i = 0; i < rows; i++)
-      left[i * r + k] = sigma > 0 ? w[i * cols + j] / sigma : i === k ? 1 : 0;
-    for (let i = 0; i < cols; i++) right[i * r + k] = v[i * cols + j]!;
+      left[i * r + k] = sigma > 0 ? w[j * rows + i] / sigma : i === k ? 1 : 0;
+    for (let i = 0; i < cols; i++) right[i * r + k] = v[j * cols + i];
   });
   // tall: A = left·diag(s)·rightᵀ; wide (Aᵀ = left·diag(s)·rightᵀ): A = right·diag(s)·leftᵀ
   const u: Data = tall ? left : right;
-  const vMat = tall ? right : left;
-  const vDim = tall ? n : n; // rows of V = n
+  const vMat = tall ? right : left; // n × r
   const vt: Data = new Float64Array(r * n);
-  for (let k = 0; k < r; k++) for (let j = 0; j < vDim; j++) vt[k * n + j] = vMat[j * r + k]!;
+  for (let k = 0; k < r; k++) for (let j = 0; j < n; j++) vt[k * n + j] = vMat[j * r + k];
   return { u, s, vt };
 }
 
-function rotate(
-  x: Data,
-  rows: number,
-  cols: number,
-  p: number,
-  q: number,
-  c: number,
-  s: number,
-): void {
-  for (let i = 0; i < rows; i++) {
-    const a = x[i * cols + p];
-    const b = x[i * cols + q];
-    x[i * cols + p] = c * a - s * b;
-    x[i * cols + q] = s * a + c * b;
+/** Rotates the contiguous runs at offsets p and q (length n) by (c, s). */
+function rotate(x: Data, p: number, q: number, n: number, c: number, s: number): void {
+  for (let i = 0; i < n; i++) {
+    const a = x[p + i];
+    const b = x[q + i];
+    x[p + i] = c * a - s * b;
+    x[q + i] = s * a + c * b;
   }
 }
