@@ -74,6 +74,10 @@ def drain_until_idle(kc, msg_id, timeout=30):
     raise AssertionError(f"no idle status for {msg_id} within {timeout}s")
 
 
+# Fails after 300 ms, so that the cells sent right after it are still queued when it fails.
+FAIL_LATE = 'await new Promise((resolve) => setTimeout(resolve, 300));\nthrow new Error("first");'
+
+
 class LifecycleTests(unittest.TestCase):
     """Interrupts (signal and message), state across them, restart, crashes, signatures."""
 
@@ -131,6 +135,18 @@ class LifecycleTests(unittest.TestCase):
         content, outputs = self.run_cell_outputs("survivor * 6")
         results = [m for m in outputs if m["msg_type"] == "execute_result"]
         self.assertEqual(results[0]["content"]["data"]["text/plain"], "42")
+
+    def test_stop_on_error_aborts_the_queued_cells(self):
+        self.assertEqual(self.run_cell("let ran = 0;")["status"], "ok")
+        ids = [self.kc.execute(code) for code in (FAIL_LATE, "ran = 1;", "ran = 2;")]
+        replies = {}
+        while len(replies) < 3:
+            msg = self.kc.get_shell_msg(timeout=30)
+            replies[msg["parent_header"]["msg_id"]] = msg["content"]["status"]
+        self.assertEqual([replies[i] for i in ids], ["error", "aborted", "aborted"])
+        content, outputs = self.run_cell_outputs("ran")
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "0")
 
     def test_restart_gives_a_fresh_kernel(self):
         self.assertEqual(self.run_cell("const before = 1;")["status"], "ok")
