@@ -165,6 +165,18 @@ describe("chain view", () => {
   });
 });
 
+describe("chain view strings", () => {
+  it("shows stage names and the title with markup as text", () => {
+    const payload = smallChain();
+    payload.stages[2].name = XSS_LABEL;
+    payload.title = XSS_LABEL;
+    expect(renderInto(out, MIME.chain, payload).ok).toBe(true);
+    expect(out.querySelectorAll("img")).toHaveLength(0);
+    expect(out.querySelector(".ct-title")!.textContent).toBe(XSS_LABEL);
+    expect(out.querySelectorAll(".ct-stage h4")[2].textContent).toBe(`${XSS_LABEL} (f₃)`);
+  });
+});
+
 describe("trace view", () => {
   it("starts empty and updates in place, keeping its element and log setting", () => {
     expect(renderInto(out, MIME.trace, trace(0, "live")).ok).toBe(true);
