@@ -15,6 +15,7 @@ import unittest
 from queue import Empty
 
 import jupyter_kernel_test
+from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import start_new_kernel
 from jupyter_client.session import Session
 from jupyter_client.utils import run_sync
@@ -178,6 +179,42 @@ class LifecycleTests(unittest.TestCase):
         content, outputs = self.run_cell_outputs("runs")
         results = [m for m in outputs if m["msg_type"] == "execute_result"]
         self.assertEqual(results[0]["content"]["data"]["text/plain"], "0")
+
+
+class OutOfMemoryTests(unittest.TestCase):
+    """An executor that runs out of memory: the cell fails saying so, the next one runs."""
+
+    @classmethod
+    def setUpClass(cls):
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+        cls.data_dir = tempfile.TemporaryDirectory()
+        small = os.path.join(cls.data_dir.name, "kernels", "cotangent-small-heap")
+        os.makedirs(small)
+        with open(os.path.join(small, "kernel.json"), "w", encoding="utf-8") as handle:
+            json.dump({**spec.to_dict(), "env": {"NODE_OPTIONS": "--max-old-space-size=300"}}, handle)
+        cls.saved_path = os.environ.get("JUPYTER_PATH", "")
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (cls.data_dir.name, cls.saved_path) if p)
+        cls.km, cls.kc = start_new_kernel(kernel_name="cotangent-small-heap")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+        os.environ["JUPYTER_PATH"] = cls.saved_path
+        cls.data_dir.cleanup()
+
+    def test_out_of_memory_is_an_error_and_the_kernel_recovers(self):
+        hog = "const hog: number[][] = [];\nwhile (true) hog.push(new Array(1e6).fill(1));"
+        msg_id = self.kc.execute(hog)
+        reply = self.kc.get_shell_msg(timeout=120)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        self.assertEqual(reply["content"]["status"], "error")
+        errors = [m for m in drain_until_idle(self.kc, msg_id) if m["msg_type"] == "error"]
+        self.assertEqual(len(errors), 1)
+        self.assertEqual(errors[0]["content"]["ename"], "KernelOutOfMemory")
+        self.assertIn("out of memory", errors[0]["content"]["evalue"])
+        reply = self.kc.execute_interactive("6 * 7", timeout=60, output_hook=lambda msg: None)
+        self.assertEqual(reply["content"]["status"], "ok")
 
 
 class NotebookTests(unittest.TestCase):
