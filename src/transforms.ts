@@ -13,11 +13,13 @@ import type { TreeDef } from "./pytree.js";
 import { fmtShape, sameShape } from "./shape.js";
 
 /** What a transformed function accepts for a parameter of type T (a number for a Tensor). */
-export type ArgOf<T> = T extends Tensor
-  ? Tensor | number
-  : T extends number
-    ? number
-    : { [K in keyof T]: ArgOf<T[K]> };
+export type ArgOf<T> = [Tensor] extends [T]
+  ? Tensor | number // a parameter that takes a Tensor (e.g. TensorLike) is one leaf
+  : T extends Tensor
+    ? Tensor | number
+    : T extends number
+      ? number
+      : { [K in keyof T]: ArgOf<T[K]> };
 export type ArgsOf<P extends readonly unknown[]> = { [K in keyof P]: ArgOf<P[K]> };
 /** The gradient (or tangent, cotangent) of a value of type A: the same structure. */
 export type GradOf<A> = A extends number
