@@ -141,6 +141,23 @@ class TraceViewer implements TraceView {
     const foreground = getComputedStyle(this.element).color || "#888";
     const options = plotOptions(this.payload, this.log, this.width(), foreground);
     this.plot = new uPlot(options, traceData(this.payload, this.log), this.chartHost);
+    this.keyboardLegend();
+  }
+
+  /** uPlot's legend entries toggle a series on click; make them reachable by keyboard too. */
+  private keyboardLegend(): void {
+    const entries = this.chartHost.querySelectorAll<HTMLElement>(".u-legend .u-series");
+    entries.forEach((entry, k) => {
+      if (k === 0) return; // the step column
+      entry.tabIndex = 0;
+      entry.setAttribute("role", "button");
+      entry.classList.add("ct-focusable");
+      entry.addEventListener("keydown", (event) => {
+        if (event.key !== "Enter" && event.key !== " ") return;
+        event.preventDefault();
+        entry.querySelector<HTMLElement>("th")?.click(); // uPlot listens on the label cell
+      });
+    });
   }
 
   update(next: TracePayload): void {

@@ -245,6 +245,13 @@ describe.each(themes)("trace view (%s theme)", (theme) => {
     expect(await page.getAttribute("#out .u-legend .u-series:nth-child(3)", "class")).toContain(
       "u-off",
     );
+    // the same toggle by keyboard
+    const loss = "#out .u-legend .u-series:nth-child(2)";
+    await page.focus(loss);
+    await page.keyboard.press("Enter");
+    expect(await page.getAttribute(loss, "class")).toContain("u-off");
+    await page.keyboard.press("Enter");
+    expect(await page.getAttribute(loss, "class")).not.toContain("u-off");
     await page.screenshot({ path: `${RESULTS}/trace-log-${theme}.png` });
   });
 });
