@@ -17,6 +17,7 @@ import type * as TslabConverterNs from "tslab/dist/converter.js";
 import type { CellPosition } from "../protocol.js";
 import { loadWithCodeCache } from "./code-cache.js";
 import { LEAN_NODE_GLOBALS } from "./lean-globals.js";
+import { toCellScript } from "./to-script.js";
 import type {
   CellMaps,
   CompileDiagnostic,
@@ -78,19 +79,14 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
   const tsPath = require.resolve("@tslab/typescript-for-tslab");
   const loaded = loadWithCodeCache(tsPath);
   const ts = loaded.exports as typeof TS;
-  let lastTranspile: { input: string; map: string | undefined } | undefined;
   /** Lean: Node's globals from LEAN_NODE_GLOBALS instead of @types/node (see lean-globals.ts). */
   let lean = true;
   const patched = new Proxy(ts, {
     get(target, key, receiver) {
       if (key === "createWatchCompilerHost") return patchedHost(target, options.runtimeTypes, lean);
+      // The converter's ES → CommonJS step: we do it ourselves (toCellScript, toCommonJs).
       if (key === "transpileModule") {
-        return (input: string, transpile: TS.TranspileOptions): TS.TranspileOutput => {
-          const compilerOptions = { ...transpile.compilerOptions, sourceMap: true };
-          const out = target.transpileModule(input, { ...transpile, compilerOptions });
-          lastTranspile = { input, map: out.sourceMapText };
-          return out;
-        };
+        return (input: string): TS.TranspileOutput => ({ outputText: input, diagnostics: [] });
       }
       return Reflect.get(target, key, receiver) as unknown;
     },
@@ -114,7 +110,6 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
   }
 
   function convertOnce(code: string): ReturnType<TslabConverter["convert"]> {
-    lastTranspile = undefined;
     return converter.convert(cellGlobals(lean) + declarations, code);
   }
 
@@ -128,13 +123,17 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
     if (errors.length > 0) return { result: { ok: false, errors }, declarations: undefined };
     const sideModules: SideModule[] = (out.sideOutputs ?? []).map((side) => ({
       path: side.path,
-      code: side.data.replace(SOURCE_MAP_COMMENT, ""),
+      code: toCommonJs(ts, side.data.replace(SOURCE_MAP_COMMENT, "")),
     }));
-    const maps = cellMaps(lastTranspile);
+    const script =
+      out.output === undefined
+        ? undefined
+        : toCellScript(ts, out.output.replace(SOURCE_MAP_COMMENT, ""));
     const result: ConvertResult = {
       ok: true,
-      code: out.output?.replace(SOURCE_MAP_COMMENT, ""),
-      maps,
+      code: script?.body,
+      prologue: script?.prologue ?? "",
+      maps: out.output === undefined ? undefined : cellMap(out.output),
       lastExpressionVar: out.lastExpressionVar,
       hasTopLevelAwait: out.hasToplevelAwait === true,
       sideModules,
@@ -194,13 +193,24 @@ function patchedHost(
     )) as unknown as typeof TS.createWatchCompilerHost;
 }
 
-function cellMaps(
-  last: { input: string; map: string | undefined } | undefined,
-): CellMaps | undefined {
-  if (!last?.map) return undefined;
-  const inline = INLINE_MAP.exec(last.input);
+/** The source map TypeScript inlined into the cell's ES output. */
+function cellMap(output: string): CellMaps | undefined {
+  const inline = INLINE_MAP.exec(output);
   if (!inline?.[1]) return undefined;
-  return { cjs: last.map, es: Buffer.from(inline[1], "base64").toString("utf8") };
+  return { es: Buffer.from(inline[1], "base64").toString("utf8") };
+}
+
+/** A local module's ES output as CommonJS (modules are few and cached, unlike cells). */
+function toCommonJs(ts: typeof TS, code: string): string {
+  return ts.transpileModule(code, {
+    fileName: "module.js",
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      esModuleInterop: true,
+      target: ts.ScriptTarget.ES2022,
+      newLine: ts.NewLineKind.LineFeed,
+    },
+  }).outputText;
 }
 
 function position(pos: { line: number; character: number }): CellPosition {

@@ -1,7 +1,7 @@
 /**
  * Errors of running cells, as the front end shows them: `ename`, `evalue` and a traceback whose
- * frames point into the cell's TypeScript ("cell[3]:2:7"), through two source maps (the run
- * CommonJS code → the converter's ES output → the cell). Frames of the bundled runtime read
+ * frames point into the cell's TypeScript ("cell[3]:2:7"), through the source map of the
+ * converter's ES output (the run script keeps its lines). Frames of the bundled runtime read
  * "(cotangent)"; the executor's own frames are dropped.
  */
 import { SourceMap } from "node:module";
@@ -14,7 +14,6 @@ export const RUN_PREFIX_LINES = 1;
 const CONVERTER_PREFIX_LINES = 1;
 
 interface LoadedMaps {
-  cjs: SourceMap;
   es: SourceMap;
 }
 
@@ -26,10 +25,7 @@ export class CellMapRegistry {
     let loaded: LoadedMaps | undefined;
     if (maps) {
       try {
-        loaded = {
-          cjs: new SourceMap(JSON.parse(maps.cjs) as never),
-          es: new SourceMap(JSON.parse(maps.es) as never),
-        };
+        loaded = { es: new SourceMap(JSON.parse(maps.es) as never) };
       } catch {
         loaded = undefined;
       }
@@ -45,14 +41,10 @@ export class CellMapRegistry {
   ): { count: number; position: CellPosition } | undefined {
     const entry = this.maps.get(fileName);
     if (!entry) return undefined;
-    const cjsLine = line - 1 - RUN_PREFIX_LINES;
-    if (!entry.maps) return { count: entry.count, position: { line: cjsLine + 1, column } };
-    const es = entry.maps.cjs.findEntry(cjsLine, column - 1) as Partial<SourceMapEntry>;
-    if (es.originalLine === undefined || es.originalColumn === undefined) return undefined;
-    const ts = entry.maps.es.findEntry(
-      es.originalLine,
-      es.originalColumn,
-    ) as Partial<SourceMapEntry>;
+    // The script is the ES output line for line, after the runner's header line.
+    const esLine = line - 1 - RUN_PREFIX_LINES;
+    if (!entry.maps) return { count: entry.count, position: { line: esLine + 1, column } };
+    const ts = entry.maps.es.findEntry(esLine, column - 1) as Partial<SourceMapEntry>;
     if (ts.originalLine === undefined || ts.originalColumn === undefined) return undefined;
     const cellLine = ts.originalLine - CONVERTER_PREFIX_LINES + 1;
     return { count: entry.count, position: { line: cellLine, column: ts.originalColumn + 1 } };

@@ -120,6 +120,7 @@ function pump(): void {
       executionCount: current.executionCount,
       silent: request.silent === true,
       code: result.code,
+      prologue: result.prologue,
       maps: result.maps,
       lastExpressionVar: result.lastExpressionVar,
       hasTopLevelAwait: result.hasTopLevelAwait,

@@ -6,10 +6,8 @@
  */
 import type { CellPosition, ExecutorEvent } from "../protocol.js";
 
-/** Source maps of a converted cell: run JS → ES JS → the cell's TypeScript. */
+/** Source map of a converted cell: the run script (line for line the ES output) → the cell. */
 export interface CellMaps {
-  /** The CommonJS code's map back to the ES module output (JSON text). */
-  cjs: string;
   /** The ES module output's map back to the cell (JSON text), line 1 is the converter's prefix. */
   es: string;
 }
@@ -25,8 +23,10 @@ export type ConvertResult =
   | { ok: false; errors: CompileDiagnostic[] }
   | {
       ok: true;
-      /** CommonJS code of the cell, or undefined when the cell only declares types. */
+      /** The cell as a function body (see cells/to-script.ts), or undefined for types only. */
       code: string | undefined;
+      /** Statements to run first, on the function's header line (hoisted bindings). */
+      prologue: string;
       maps: CellMaps | undefined;
       lastExpressionVar: string | undefined;
       hasTopLevelAwait: boolean;
@@ -84,6 +84,7 @@ export type MainRequest =
       executionCount: number;
       silent: boolean;
       code: string;
+      prologue: string;
       maps: CellMaps | undefined;
       lastExpressionVar: string | undefined;
       hasTopLevelAwait: boolean;

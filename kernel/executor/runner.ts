@@ -2,8 +2,9 @@
  * Runs converted cells on the executor's main thread, in the main V8 context (so typed arrays and
  * classes are the same realm as the bundled runtime).
  *
- * State across cells lives in `locals`: the converter turns every top-level declaration into
- * `exports.name = …` and every use of an earlier cell's name into `exports.name`. Shorthand
+ * State across cells lives in `locals`: each cell binds its top-level names there as live
+ * accessors onto its own variables (`__ct.bind`, see cells/to-script.ts), and the converter turns
+ * every use of an earlier cell's name into `exports.name`, which reads `locals`. Shorthand
  * properties (`({ jac })`) keep the bare name, so each earlier name is also a global getter onto
  * `locals` (unless a real global has that name) — the cell's own bindings still shadow it.
  *
@@ -77,6 +78,13 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
     ourGlobals.add(name);
   }
 
+  /** Bind a cell's top-level name into the state as a live accessor onto the cell's variable. */
+  function bind(name: string, get: () => unknown, set: (value: unknown) => void): void {
+    Object.defineProperty(locals, name, { configurable: true, enumerable: true, get, set });
+    exposeGlobal(name);
+  }
+
+  /** What cells see as `exports`: earlier cells' names (the converter writes `exports.x`). */
   const exportsProxy = new Proxy(locals, {
     // Names the checker declares next to earlier cells (the lean Node globals) are real globals.
     get(target, prop) {
@@ -85,13 +93,25 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
       }
       return Reflect.get(target, prop) as unknown;
     },
-    defineProperty(_target, prop, attributes) {
-      if (prop === "__esModule" || typeof prop !== "string") return true;
-      locals[prop] = attributes.get ? (attributes.get as () => unknown)() : attributes.value;
-      exposeGlobal(prop);
+    set(target, prop, value) {
+      if (typeof prop !== "string") return false;
+      const own = Object.getOwnPropertyDescriptor(target, prop);
+      if (own?.set) own.set(value);
+      else {
+        target[prop] = value;
+        exposeGlobal(prop);
+      }
       return true;
     },
   });
+
+  /** The helpers a cell script calls (see cells/to-script.ts). */
+  const helpers = {
+    bind,
+    def: (module: unknown): unknown => (isEsModule(module) ? module.default : module),
+    star: (module: unknown): unknown =>
+      isEsModule(module) ? module : { ...(module as object), default: module },
+  };
 
   const cellRequire = makeRequire(baseRequire, options.cwd);
 
@@ -187,15 +207,14 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
     runs += 1;
     const fileName = `cell-${runs}.js`;
     registry.add(fileName, request.executionCount, request.maps);
-    const header = request.hasTopLevelAwait
-      ? "(async function (exports, require) {"
-      : "(function (exports, require) {";
+    const kind = request.hasTopLevelAwait ? "async function" : "function";
+    const header = `(${kind} (exports, require, __ct) {${request.prologue}`;
     let value: unknown;
     try {
       const fn = runInThisContext(`${header}\n${request.code}\n})`, {
         filename: fileName,
-      }) as (exports: unknown, require: unknown) => unknown;
-      value = fn(exportsProxy, cellRequire);
+      }) as (exports: unknown, require: unknown, helpers: unknown) => unknown;
+      value = fn(exportsProxy, cellRequire, helpers);
     } catch (error) {
       return fail(request, error);
     }
@@ -217,6 +236,15 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
     },
     locals,
   };
+}
+
+function isEsModule(module: unknown): module is { default: unknown } {
+  return (
+    typeof module === "object" &&
+    module !== null &&
+    "__esModule" in module &&
+    Boolean(module.__esModule)
+  );
 }
 
 /**

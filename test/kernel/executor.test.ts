@@ -121,6 +121,16 @@ describe("cells", () => {
     expect(text(await run(client, cell.replace("const k = 1", "const k = 10")))).toBe("12");
   });
 
+  it("shares variables live: a later cell sees what an earlier cell's function changed, and back", async () => {
+    await run(
+      client,
+      "let n = 1;\nfunction bump() { n += 1; return n; }\nenum Mode { Fast, Exact }",
+    );
+    expect(text(await run(client, "bump();\nn"))).toBe("2");
+    expect(text(await run(client, "n = 10;\nbump()"))).toBe("11");
+    expect(text(await run(client, "Mode.Exact"))).toBe("1");
+  });
+
   it("lets shorthand properties name earlier cells' variables", async () => {
     await run(client, "const jac = [1, 2];\nconst label = 'J';");
     const r = await run(client, "const o = ({ jac, label });\nJSON.stringify(o)");
