@@ -38,6 +38,15 @@ describe("checkGrad", () => {
     expect(report.ok).toBe(true);
   });
 
+  it("takes pytree arguments (objects of tensors)", () => {
+    const loss = (p: { w: Tensor; b: Tensor }) => sum(tanh(matmul(p.w, tensor([1, -2])).add(p.b)));
+    const report = checkGrad(loss, { w: randn([3, 2], { seed: 2 }), b: tensor([0.1, 0.2, 0.3]) });
+    expect(report.mode).toBe("full");
+    expect(report.ok).toBe(true);
+    // 9 inputs × 1 output, twice, plus 3 directions
+    expect(report.compared).toBe(9 + 9 + 3);
+  });
+
   it("uses random directions for large problems", () => {
     const x = randn([500], { seed: 3 });
     const report = checkGrad((v: Tensor) => tanh(mul(v, cos(v))), x);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   grad,
+  jacfwd,
   log,
   sqrt,
   sum,
@@ -44,6 +45,13 @@ describe("withDebugNans", () => {
     expect(e.primitive).toBe("div");
     expect(e.index).toBe(1);
     expect(e.message).toMatch(/in the backward pass/);
+  });
+
+  it("checks forward-mode passes too (jacfwd of log at a negative point)", () => {
+    const e = caught(() => withDebugNans(() => jacfwd((x: Tensor) => log(x))(tensor([2, -3]))));
+    expect(e.primitive).toBe("log");
+    expect(e.phase).toBe("forward");
+    expect(e.index).toBe(1);
   });
 
   it("lets finite computations through and removes the check afterwards", () => {

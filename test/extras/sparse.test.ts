@@ -113,6 +113,18 @@ describe("sparseJacobian", () => {
     expect(s.toDense()).toBeAllclose(jacobian(residuals)(x), { rtol: 1e-14 });
   });
 
+  it("keeps matrix input and output shapes (rows and columns flattened row-major)", () => {
+    const x = randn([3, 4], { seed: 8 });
+    const f = (m: Tensor) => mul(sin(m), slice(m, null, [0, 1]));
+    const s = sparseJacobian(f, x);
+    expect(s.inShape).toEqual([3, 4]);
+    expect(s.outShape).toEqual([3, 4]);
+    expect(s.toDense().shape).toEqual([3, 4, 3, 4]);
+    expect(s.toDense()).toBeAllclose(jacobian(f)(x), { rtol: 1e-13 });
+    // row (1, 2) depends on x[1, 2] and x[1, 0]
+    expect(s.colIdx.subarray(s.rowPtr[6]!, s.rowPtr[7]!)).toEqual(new Int32Array([4, 6]));
+  });
+
   it("gives an empty pattern for a constant function", () => {
     const s = sparseJacobian(() => tensor([1, 2]), tensor([3, 4, 5]));
     expect(s.nnz).toBe(0);
