@@ -5,7 +5,7 @@
  * well anywhere. Values that are not ours give `undefined` (the executor falls back to
  * util.inspect). Values are recognised by `instanceof` of the runtime's own classes.
  */
-import { Trace } from "../../src/display.js";
+import { Trace } from "../../src/index.js";
 import type { MimeBundle } from "../shared/payloads.js";
 import { jacobianBundle } from "./jacobian.js";
 import { chainBundle } from "./chain.js";
