@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   cos,
   grad,
+  hessian,
+  vmap,
   jacfwd,
   jacobian,
   matmul,
@@ -55,6 +57,12 @@ describe("chain", () => {
     const x = tensor([0.1, 0.2, -0.3]);
     expect(grad(F)(x)).toBeAllclose(grad(G)(x), { rtol: 1e-12 });
     expect(jacfwd(grad(F))(x)).toBeAllclose(jacfwd(grad(G))(x), { rtol: 1e-12 });
+    expect(hessian(F)(x)).toBeAllclose(hessian(G)(x), { rtol: 1e-12 });
+    const xs = randn([5, 3], { seed: 7 });
+    expect(vmap(F)(xs)).toBeAllclose(vmap(G)(xs), { rtol: 1e-12 });
+    const [y, pullback] = vjp(F, x);
+    expect(y).toBeAllclose(G(x));
+    expect(pullback(1)[0]).toBeAllclose(grad(G)(x), { rtol: 1e-12 });
   });
 });
 
