@@ -14,6 +14,7 @@ import {
   mul,
   neg,
   tieWeights,
+  prodOthers,
   winnerMask,
   zerosLike,
 } from "./rule-helpers.js";
@@ -148,9 +149,9 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   [Primitive.Sum]: linear(Primitive.Sum),
   [Primitive.ReduceMax]: reduceChooser(),
   [Primitive.ReduceMin]: reduceChooser(),
-  // d Π x = Π x · Σ dx / x
-  [Primitive.Prod]: ([x], [t], { axes }, out) =>
-    mul(out, bind(Primitive.Sum, [div(t!, x)], { axes })),
+  // d Π x = Σ dxᵢ · Π_{j≠i} xⱼ (exact at zeros)
+  [Primitive.Prod]: ([x], [t], { axes }) =>
+    bind(Primitive.Sum, [mul(t!, prodOthers(x, axes))], { axes }),
   [Primitive.MatMul]: ([a, b], [ta, tb]) =>
     addMaybe(
       ta === null ? null : bind(Primitive.MatMul, [ta, b], NO_PARAMS),

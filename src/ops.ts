@@ -128,7 +128,7 @@ export const min: (x: TensorLike, axis?: Axis, keepdims?: boolean) => Tensor = r
   Primitive.ReduceMin,
   "min",
 );
-/** Product of entries (its derivative divides by x, so it is NaN where an entry is exactly 0). */
+/** Product of entries; its derivative is exact where entries are 0 (the product of the others). */
 export const prod: (x: TensorLike, axis?: Axis, keepdims?: boolean) => Tensor = reduceOp(
   Primitive.Prod,
   "prod",

@@ -61,3 +61,20 @@ export function winnerMask(a: Tensor, b: Tensor, op: "gt" | "lt"): Tensor {
   const ties = ops.equal(a, b);
   return ops.add(wins, ops.mul(ties, 0.5));
 }
+
+/**
+ * For each entry of x, the product of the other entries along `axes` (shape of x), exact where
+ * x has zeros: Π/xᵢ at nonzero entries; at a zero entry, the product of the nonzeros when it is
+ * the only zero, else 0. Its own derivatives (second order) are exact unless two or more entries
+ * are zero.
+ */
+export function prodOthers(x: Tensor, axes: readonly number[]): Tensor {
+  const isZero = ops.equal(x, 0);
+  const safe = ops.where(isZero, 1, x);
+  const kept = keepShape(x.shape, axes);
+  const all = ops.reshape(bind(Primitive.Prod, [x], { axes: [...axes] }), kept);
+  const nonzeroProd = ops.reshape(bind(Primitive.Prod, [safe], { axes: [...axes] }), kept);
+  const zeros = ops.reshape(bind(Primitive.Sum, [isZero], { axes: [...axes] }), kept);
+  const atZero = ops.where(ops.equal(zeros, 1), nonzeroProd, 0);
+  return ops.where(isZero, atZero, div(all, safe));
+}

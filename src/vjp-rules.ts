@@ -10,7 +10,16 @@ import { bind } from "./core.js";
 import * as ops from "./ops.js";
 import { eye } from "./creation.js";
 import { powDx, powDy } from "./jvp.js";
-import { div, keepShape, mul, neg, sumToShape, tieWeights, winnerMask } from "./rule-helpers.js";
+import {
+  div,
+  keepShape,
+  mul,
+  neg,
+  prodOthers,
+  sumToShape,
+  tieWeights,
+  winnerMask,
+} from "./rule-helpers.js";
 import { inversePerm } from "./shape.js";
 
 export type VjpRule<P extends Primitive> = (
@@ -115,11 +124,10 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
   ],
   [Primitive.ReduceMax]: chooser(),
   [Primitive.ReduceMin]: chooser(),
-  // ∂Πx/∂xᵢ = Πx / xᵢ
-  [Primitive.Prod]: (ct, [x], out, { axes }) => {
-    const kept = (t: Tensor): Tensor => ops.reshape(t, keepShape(x.shape, axes));
-    return [div(mul(kept(ct), kept(out)), x)];
-  },
+  // ∂Πx/∂xᵢ = Π_{j≠i} xⱼ (exact at zeros)
+  [Primitive.Prod]: (ct, [x], _o, { axes }) => [
+    mul(ops.reshape(ct, keepShape(x.shape, axes)), prodOthers(x, axes)),
+  ],
   // Ā = C̄ Bᵀ, B̄ = Aᵀ C̄ (summed over broadcast batch axes)
   [Primitive.MatMul]: (ct, [a, b], _o, _p, needs) => [
     needs[0]

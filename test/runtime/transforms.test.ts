@@ -403,3 +403,40 @@ describe("errors name the op and the shapes", () => {
     expect(run).toThrow(message);
   });
 });
+
+describe("prod at zeros", () => {
+  it.each([
+    [
+      [0, 2, 3],
+      [6, 0, 0],
+    ],
+    [
+      [0, 0, 3],
+      [0, 0, 0],
+    ],
+    [
+      [4, 2, 3],
+      [6, 12, 8],
+    ],
+  ])("grad of prod at %j is the product of the others", (x, expected) => {
+    expect(grad((v) => v.prod())(tensor(x))).toBeAllclose(expected);
+    expect(jacfwd((v: Tensor) => v.prod())(tensor(x))).toBeAllclose(expected);
+  });
+
+  it("along an axis, and its Hessian at a zero", () => {
+    const x = tensor([
+      [0, 2],
+      [3, 4],
+    ]);
+    expect(grad((v) => v.prod(1).sum())(x)).toBeAllclose([
+      [2, 0],
+      [4, 3],
+    ]);
+    // Π of [0, 2, 3]: ∂²/∂x₀∂x₁ = x₂ = 3, ∂²/∂x₁∂x₂ = x₀ = 0
+    expect(hessian((v) => v.prod())(tensor([0, 2, 3]))).toBeAllclose([
+      [0, 3, 2],
+      [3, 0, 0],
+      [2, 0, 0],
+    ]);
+  });
+});
