@@ -94,6 +94,20 @@ function exportedNames(ts: typeof TS, file: TS.SourceFile): Set<string> {
   return names;
 }
 
+/** Edits turning each `import(…)` into `__ct.i(…)` (same length: columns stay). */
+function dynamicImports(ts: typeof TS, file: TS.SourceFile): Edit[] {
+  const edits: Edit[] = [];
+  const visit = (node: TS.Node): void => {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const start = node.expression.getStart(file);
+      edits.push({ start, end: node.expression.end, text: "__ct.i" });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return edits;
+}
+
 export function toCellScript(ts: typeof TS, source: string): CellScript {
   const file = ts.createSourceFile(
     "cell.js",
@@ -138,6 +152,7 @@ export function toCellScript(ts: typeof TS, source: string): CellScript {
         edits.push({ start: statement.end, end: statement.end, text: bindText(bound) });
     }
   }
+  if (/\bimport\s*\(/.test(source)) edits.push(...dynamicImports(ts, file));
   edits.sort((a, b) => b.start - a.start);
   let body = source;
   for (const edit of edits) body = body.slice(0, edit.start) + edit.text + body.slice(edit.end);

@@ -14,6 +14,7 @@
  */
 import { createRequire } from "node:module";
 import { dirname, extname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { types } from "node:util";
 import { runInThisContext } from "node:vm";
 import type { ExecutorEvent } from "../protocol.js";
@@ -105,9 +106,29 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
     },
   });
 
+  /** `import(…)` in a cell (`__ct.i`): resolved from the notebook's folder like a static import. */
+  function dynamicImport(specifier: string): Promise<unknown> {
+    if (specifier === "cotangent") {
+      return Promise.reject(
+        new Error('import("cotangent") is not supported in cells: use import … from "cotangent"'),
+      );
+    }
+    let target = specifier;
+    if (specifier.startsWith(".")) target = join(options.cwd, specifier);
+    else if (!specifier.startsWith("node:") && !specifier.startsWith("/")) {
+      try {
+        target = baseRequire.resolve(specifier);
+      } catch {
+        target = resolveImportEntry(specifier, options.cwd) ?? specifier;
+      }
+    }
+    return import(target.startsWith("/") ? pathToFileURL(target).href : target);
+  }
+
   /** The helpers a cell script calls (see cells/to-script.ts). */
   const helpers = {
     bind,
+    i: dynamicImport,
     def: (module: unknown): unknown => (isEsModule(module) ? module.default : module),
     star: (module: unknown): unknown =>
       isEsModule(module) ? module : { ...(module as object), default: module },

@@ -336,6 +336,12 @@ describe("imports from the notebook folder", () => {
     expect(text(r)).toBe("'6 9 hello jac 5'");
   });
 
+  it("imports a package dynamically with import()", async () => {
+    const r = await run(client, "const m = await import('esm-pkg');\nm.square(5)");
+    expect(r.errors).toEqual([]);
+    expect(text(r)).toBe("25");
+  });
+
   it("imports a local .js module", async () => {
     const r = await run(client, "import { scale } from './scale.js';\nscale([1, 2], 3).join(',')");
     expect(r.errors).toEqual([]);
