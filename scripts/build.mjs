@@ -10,20 +10,33 @@ const common = { bundle: true, sourcemap: true, logLevel: "warning", target: "es
 /** name → async build step. Each part of the project owns its entry here. */
 const targets = {
   async runtime() {
-    const entry = { entryPoints: ["src/index.ts"], platform: "neutral", mainFields: ["module", "main"] };
+    const entry = {
+      entryPoints: ["src/index.ts"],
+      platform: "neutral",
+      mainFields: ["module", "main"],
+    };
     await build({ ...common, ...entry, format: "esm", outfile: "dist/runtime/index.js" });
     await build({ ...common, ...entry, format: "cjs", outfile: "dist/runtime/index.cjs" });
     rmSync("dist/types", { recursive: true, force: true });
-    execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.runtime.json"], {
-      stdio: "inherit",
-    });
+    execFileSync(
+      process.execPath,
+      ["node_modules/typescript/bin/tsc", "-p", "tsconfig.runtime.json"],
+      {
+        stdio: "inherit",
+      },
+    );
   },
   // The executor process and its two threads (kernel/executor, kernel/cells), CommonJS; the
   // runtime is bundled in (cells get that very instance), tslab's TypeScript stays external.
   async kernel() {
     const { readFileSync } = await import("node:fs");
     const version = JSON.parse(readFileSync("package.json", "utf8")).version;
-    const node = { platform: "node", target: "node20", format: "cjs", outExtension: { ".js": ".cjs" } };
+    const node = {
+      platform: "node",
+      target: "node20",
+      format: "cjs",
+      outExtension: { ".js": ".cjs" },
+    };
     const entryPoints = {
       executor: "kernel/executor/main.ts",
       "io-worker": "kernel/executor/io-worker.ts",
@@ -36,13 +49,25 @@ const targets = {
   // The VS Code extension host loads CommonJS; the package is "type": "module", hence .cjs.
   async extension() {
     const node = { platform: "node", target: "node20", format: "cjs", external: ["vscode"] };
-    await build({ ...common, ...node, entryPoints: ["extension/extension.ts"], outfile: "dist/extension/extension.cjs" });
+    await build({
+      ...common,
+      ...node,
+      entryPoints: ["extension/extension.ts"],
+      outfile: "dist/extension/extension.cjs",
+    });
   },
   // The real-VS-Code mocha suite (loaded as extensionTestsPath); out/test is marked CommonJS.
   async integration() {
     const { mkdirSync, writeFileSync, readdirSync } = await import("node:fs");
-    const suite = readdirSync("test/integration/suite").filter((f) => f.endsWith(".ts")).map((f) => `test/integration/suite/${f}`);
-    const node = { platform: "node", target: "node20", format: "cjs", external: ["vscode", "mocha"] };
+    const suite = readdirSync("test/integration/suite")
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => `test/integration/suite/${f}`);
+    const node = {
+      platform: "node",
+      target: "node20",
+      format: "cjs",
+      external: ["vscode", "mocha"],
+    };
     rmSync("out/test/integration", { recursive: true, force: true });
     await build({ ...common, ...node, entryPoints: suite, outdir: "out/test/integration/suite" });
     mkdirSync("out/test", { recursive: true });
@@ -51,21 +76,39 @@ const targets = {
   // The `cotangent` command (bin) and the Jupyter kernel it runs: ESM with one chunk per
   // subcommand, so `cotangent kernel` loads only the kernel. zeromq is native: left external.
   async cli() {
-    const node = { platform: "node", target: "node20", format: "esm", splitting: true, external: ["zeromq"] };
+    const node = {
+      platform: "node",
+      target: "node20",
+      format: "esm",
+      splitting: true,
+      external: ["zeromq"],
+    };
     rmSync("dist/cli", { recursive: true, force: true });
     const banner = { js: "#!/usr/bin/env node" };
-    await build({ ...common, ...node, banner, entryPoints: { cotangent: "kernel/cli.ts" }, outdir: "dist/cli" });
+    await build({
+      ...common,
+      ...node,
+      banner,
+      entryPoints: { cotangent: "kernel/cli.ts" },
+      outdir: "dist/cli",
+    });
   },
   // The notebook renderer: one ESM bundle for the webview (and the HTML report), CSS as text.
   async renderer() {
     const web = { platform: "browser", format: "esm", minify: true, loader: { ".css": "text" } };
-    await build({ ...common, ...web, entryPoints: ["extension/renderer/index.ts"], outfile: "dist/renderer/index.js" });
+    await build({
+      ...common,
+      ...web,
+      entryPoints: ["extension/renderer/index.ts"],
+      outfile: "dist/renderer/index.js",
+    });
   },
 };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) {
-  if (!(name in targets)) throw new Error(`build: unknown target "${name}" (have: ${Object.keys(targets).join(", ")})`);
+  if (!(name in targets))
+    throw new Error(`build: unknown target "${name}" (have: ${Object.keys(targets).join(", ")})`);
 }
 for (const [name, step] of Object.entries(targets)) {
   if (wanted.length > 0 && !wanted.includes(name)) continue;
