@@ -32,8 +32,11 @@ function cwdFor(notebook: vscode.Uri): string {
 
 function kernelFactory(context: vscode.ExtensionContext, log: vscode.OutputChannel) {
   const executorPath = context.asAbsolutePath(path.join("dist", "kernel", "executor.cjs"));
-  // In desktop VS Code the extension host is Electron: run it as plain Node.
-  const env = { ...process.env, ELECTRON_RUN_AS_NODE: "1" };
+  // In desktop VS Code the extension host is Electron: run it as plain Node. The packaged
+  // extension carries the kernel's run-time modules in dist/kernel-deps (vsce drops node_modules).
+  const deps = context.asAbsolutePath(path.join("dist", "kernel-deps"));
+  const nodePath = [deps, process.env["NODE_PATH"]].filter(Boolean).join(path.delimiter);
+  const env = { ...process.env, ELECTRON_RUN_AS_NODE: "1", NODE_PATH: nodePath };
   return (cwd: string) =>
     createKernelClient({
       executorPath,

@@ -4,6 +4,7 @@
 //
 //   node scripts/vscode-test.mjs         the mocha suite (test/integration/suite), then the same
 //                                        server with Workspace Trust on an untrusted folder
+//   node scripts/vscode-test.mjs --vsix  the suite against cotangent.vsix (packaged, unpacked to /tmp)
 //   node scripts/vscode-test.mjs --ui    the UI test: open the fixture, click Run All, find the
 //                                        drawn views in the webview, screenshot to test-results/
 //
@@ -183,7 +184,7 @@ async function launchBrowser() {
 }
 
 /** Runs the mocha suite named `suite` in the workbench; resolves with its exit code. */
-async function runSuite(codeServer, { suite, trust }) {
+async function runSuite(codeServer, { suite, trust, extensionPath = ROOT }) {
   const workspace = mkdtempSync(path.join(tmpdir(), `cotangent-ws-${suite}-`));
   const server = await startServer(codeServer, {
     workspace,
@@ -201,7 +202,7 @@ async function runSuite(codeServer, { suite, trust }) {
     await context.exposeFunction("codeAutomationExit", (code) => finish(code));
     const page = await context.newPage();
     const started = Date.now();
-    await page.goto(await workbenchUrl(server.base, workspace, true));
+    await page.goto(await workbenchUrl(server.base, workspace, true, extensionPath));
     const timeout = new Promise((resolve) =>
       setTimeout(() => resolve("timeout"), SUITE_TIMEOUT_MS),
     );
@@ -240,6 +241,10 @@ async function main() {
   if (process.argv.includes("--ui")) {
     const { runUiTest } = await import("./vscode-ui-test.mjs");
     process.exitCode = await runUiTest(codeServer);
+    return;
+  }
+  if (process.argv.includes("--vsix")) {
+    process.exitCode = await runPackaged(codeServer);
     return;
   }
   const main = await runSuite(codeServer, { suite: "notebook", trust: false });
