@@ -38,3 +38,7 @@ bash scripts/test-jupyter.sh
 
 step "main job (npm start: the seed notebook, headless, into report/)"
 npm start --silent
+
+step "the extension in a real VS Code (offline VS Code server: install if missing, mocha suite, untrusted run, UI test)"
+node scripts/vscode-test.mjs
+node scripts/vscode-test.mjs --ui
