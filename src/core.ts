@@ -108,7 +108,11 @@ export function bind<P extends Primitive>(prim: P, inputs: Tensor[], params: Par
     if (observer !== null) observer(prim, inputs, out, phase);
     return out;
   }
-  const tracers = inputs.map((x) => (x instanceof Tracer && x.trace === top ? x : top.lift(x)));
+  const tracers = new Array<Tracer>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i];
+    tracers[i] = x instanceof Tracer && x.trace === top ? x : top.lift(x);
+  }
   return top.process(prim, tracers, params);
 }
 

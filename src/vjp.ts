@@ -8,7 +8,8 @@ import { Primitive } from "./primitive.js";
 import type { Tensor } from "./tensor.js";
 import { Trace, Tracer, bind, inPhase } from "./core.js";
 import { vjpRules } from "./vjp-rules.js";
-import { addMaybe } from "./rule-helpers.js";
+import { addMaybe, mul } from "./rule-helpers.js";
+import { add } from "./ops.js";
 
 /** A custom backward function: output cotangent → one cotangent per input (null = zero). */
 export type CustomBackward = (ct: Tensor) => (Tensor | null)[];
@@ -64,12 +65,26 @@ export class VJPTrace extends Trace {
   }
 
   process<P extends Primitive>(prim: P, inputs: Tracer[], params: ParamsOf<P>): Tensor {
-    const ts = inputs as VJPTracer[];
-    const primals = ts.map((t) => t.primal);
+    const count = inputs.length;
+    const primals = new Array<Tensor>(count);
+    const nodes = new Array<number>(count);
+    let differentiated = false;
+    for (let i = 0; i < count; i++) {
+      const t = inputs[i] as VJPTracer;
+      primals[i] = t.primal;
+      nodes[i] = t.node;
+      if (t.node >= 0) differentiated = true;
+    }
     const out = bind(prim, primals, params);
-    const nodes = ts.map((t) => t.node);
-    if (nodes.every((n) => n < 0) || NON_DIFFERENTIABLE.has(prim)) return out;
-    this.tape.push({ prim, params, primals, out, inputs: nodes, custom: null });
+    if (!differentiated || NON_DIFFERENTIABLE.has(prim)) return out;
+    if (prim === Primitive.Mul && inputs[0] === inputs[1]) {
+      // x·x: one cotangent 2x·ȳ rather than two (x·ȳ each) added afterwards
+      const x = primals[0];
+      const twice: CustomBackward = (ct) => [mul(ct, add(x, x))];
+      this.tape.push({ prim, params, primals, out, inputs: [nodes[0], -1], custom: twice });
+    } else {
+      this.tape.push({ prim, params, primals, out, inputs: nodes, custom: null });
+    }
     return new VJPTracer(this, out, this.tape.length - 1);
   }
 
