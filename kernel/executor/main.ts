@@ -72,6 +72,20 @@ function roomForTypeScript(): void {
   if (limitMb < CHECKER_HEAP_MB) setFlagsFromString(`--max-old-space-size=${CHECKER_HEAP_MB}`);
 }
 
+/**
+ * A cell's stray error — a throw in a timer, a rejected promise nobody awaits — would end the
+ * process under Node's defaults; here it is printed (to the running cell, if any) and the kernel
+ * lives on.
+ */
+function keepAliveOnStrayErrors(): void {
+  const report = (what: string, error: unknown): void => {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`${what}: ${text}\n`);
+  };
+  process.on("uncaughtException", (error) => report("Uncaught exception", error));
+  process.on("unhandledRejection", (reason) => report("Unhandled promise rejection", reason));
+}
+
 function main(): void {
   const where = paths();
   roomForTypeScript();
@@ -103,6 +117,7 @@ function main(): void {
   runtime.setDisplaySink(sink);
   Object.assign(globalThis, { display: runtime.display, trace: runtime.trace });
   captureOutput(() => runner.currentId, emit);
+  keepAliveOnStrayErrors();
 
   io.on("message", (request: MainRequest) => {
     switch (request.kind) {

@@ -167,6 +167,18 @@ describe("cells", () => {
     expect(text(await run(client, "kept"))).toBe("'still here'");
   });
 
+  it("prints a stray error of a timer or an unawaited promise and lives on", async () => {
+    const r = await run(
+      client,
+      "void Promise.reject(new Error('nobody awaits me'));\nsetTimeout(() => { throw new Error('late throw'); }, 0);\nawait new Promise((resolve) => setTimeout(resolve, 50));",
+    );
+    expect(r.done.status).toBe("ok");
+    const stderr = r.log.filter((l) => l.startsWith("stream:")).join("");
+    expect(stderr).toContain("nobody awaits me");
+    expect(stderr).toContain("late throw");
+    expect(text(await run(client, "'alive'"))).toBe("'alive'");
+  });
+
   it("reports a stack overflow as an error of the cell, and the kernel lives on", async () => {
     const r = await run(
       client,
