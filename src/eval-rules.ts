@@ -21,7 +21,12 @@ function binary(
   code: BinaryCode | ((a: number, b: number) => number),
 ): EvalRule<Primitive> {
   return ([a, b]) => {
-    const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(op, a.shape, b.shape);
+    const shape =
+      b.ndim === 0 || sameShape(a.shape, b.shape)
+        ? a.shape
+        : a.ndim === 0
+          ? b.shape
+          : broadcastShapes(op, a.shape, b.shape);
     return new Tensor(K.binary(code, a.data, a.shape, b.data, b.shape, shape), shape);
   };
 }

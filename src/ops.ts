@@ -29,7 +29,8 @@ const u = (prim: Primitive, x: TensorLike): Tensor => bind(prim, [asTensor(x)], 
 const b = (prim: Primitive, x: TensorLike, y: TensorLike): Tensor => {
   const tx = asTensor(x);
   const ty = asTensor(y);
-  if (!sameShape(tx.shape, ty.shape)) broadcastShapes(prim, tx.shape, ty.shape);
+  if (tx.ndim !== 0 && ty.ndim !== 0 && !sameShape(tx.shape, ty.shape))
+    broadcastShapes(prim, tx.shape, ty.shape);
   return bind(prim, [tx, ty], NO_PARAMS);
 };
 
