@@ -89,6 +89,10 @@ function reportSubtitle(result: RunResult, versions: string): string {
 
 /** Run the command; returns the process exit code (0 ok, 1 a cell failed, 2 bad usage or I/O). */
 export async function runCommand(args: readonly string[], context: RunContext): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    context.log(RUN_USAGE);
+    return 0;
+  }
   let parsed: RunArguments;
   let notebook: Notebook;
   try {

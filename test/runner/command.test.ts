@@ -35,6 +35,19 @@ describe("parseRunArguments", () => {
 });
 
 describe("runCommand", () => {
+  it("prints the usage for --help and exits with 0", async () => {
+    const lines: string[] = [];
+    const context = {
+      executorPath: "x",
+      rendererPath: "y",
+      log: (l: string) => lines.push(l),
+      error: (l: string) => lines.push(l),
+    };
+    expect(await runCommand(["--help"], context)).toBe(0);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^usage: cotangent run <notebook\.ipynb>/);
+  });
+
   it("exits with 2 and says so when the kernel does not start", async () => {
     const path = join(scratch, "nb.ipynb");
     writeFileSync(
