@@ -211,6 +211,9 @@ export class Tensor {
   dot(other: TensorLike): Tensor {
     return op().dot(this, other);
   }
+  outer(other: TensorLike): Tensor {
+    return op().outer(this, other);
+  }
   /** Reverses the axes, or permutes them by `perm`. */
   transpose(perm?: readonly number[]): Tensor {
     return op().transpose(this, perm);
