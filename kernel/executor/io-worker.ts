@@ -141,10 +141,14 @@ function interrupt(): void {
   if (current.phase === "running") {
     main?.postMessage({ kind: "abandon", id } satisfies MainRequest);
     terminating = true;
-    terminateMain(() => {
+    const resume = (): void => {
+      if (!terminating) return;
       terminating = false;
       pump();
-    });
+    };
+    terminateMain(resume);
+    // Never wait on the inspector for good: the next cell runs after a second at the latest.
+    setTimeout(resume, 1000).unref();
   }
   const evalue = "The cell was interrupted.";
   emit({ type: "error", id, ename: "Interrupted", evalue, traceback: [`Interrupted: ${evalue}`] });
