@@ -196,61 +196,25 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
   }
 
   function launch(): Session {
-    const nodePath = options.nodePath ?? process.execPath;
-    const args = [...(options.nodeArgs ?? []), options.executorPath];
-    const env = { ...(options.env ?? process.env) };
-    const child = spawn(nodePath, args, { cwd: options.cwd, env });
-    const pipe = child.stdio[CHANNEL_FD] as (Readable & Writable) | undefined;
-    if (!pipe) throw new Error(`kernel client: the executor has no channel on fd ${CHANNEL_FD}`);
-    let resolveReady!: (event: ReadyEvent) => void;
-    let rejectReady!: (error: Error) => void;
-    const readyPromise = new Promise<ReadyEvent>((resolve, reject) => {
-      resolveReady = resolve;
-      rejectReady = reject;
-    });
-    readyPromise.catch(() => undefined);
-    let resolveExited!: () => void;
-    const exited = new Promise<void>((resolve) => (resolveExited = resolve));
-    const current: Session = {
-      child,
-      channel: attachChannel<ExecutorEvent, ExecutorRequest>(pipe, pipe, {
-        onMessage: (event) => {
-          if (event.type === "ready") {
-            ready = event;
-            if (session === current) setState("idle");
-            refreshBusy();
-            resolveReady(event);
-          } else if (session === current) {
-            dispatch(event);
-          }
-        },
-        onError: (error) => options.onOutput?.("stderr", `${error.message}\n`),
-      }),
-      ready: readyPromise,
-      stderrTail: "",
-      expectedExit: false,
-      exited,
-    };
-    child.stdout?.on("data", (chunk: Buffer) => forwardRaw(current, "stdout", chunk.toString()));
-    child.stderr?.on("data", (chunk: Buffer) => {
-      const text = chunk.toString();
-      current.stderrTail = (current.stderrTail + text).slice(-STDERR_TAIL);
-      forwardRaw(current, "stderr", text);
-    });
-    child.once("error", (error: Error) => {
-      rejectReady(new Error(`kernel client: could not start the executor: ${error.message}`));
-    });
-    child.once("exit", (code, signal) => {
-      current.channel.close();
-      const info = classifyExit(code, signal, current.stderrTail, current.expectedExit);
-      rejectReady(new Error(`${info.message}${tailHint(info.stderrTail)}`));
-      if (session === current) {
-        session = undefined;
-        setState("dead");
-        failPending(info);
-      }
-      resolveExited();
-      for (const listener of exitListeners) listener(info);
+    const current = startSession(options, spawn, {
+      onEvent(event) {
+        if (event.type === "ready") {
+          ready = event;
+          if (session === current) setState("idle");
+          refreshBusy();
+        } else if (session === current) {
+          dispatch(event);
+        }
+      },
+      onRaw: (name, text) => forwardRaw(current, name, text),
+      onExit(info) {
+        if (session === current) {
+          session = undefined;
+          setState("dead");
+          failPending(info);
+        }
+        for (const listener of exitListeners) listener(info);
+      },
     });
     return current;
   }
@@ -419,6 +383,56 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
       return () => stateListeners.delete(listener);
     },
   };
+}
+
+interface SessionHooks {
+  onEvent(event: ExecutorEvent): void;
+  onRaw(name: "stdout" | "stderr", text: string): void;
+  onExit(info: ExitInfo): void;
+}
+
+/** Spawn an executor and frame its channel; `ready` settles on its ready event or its exit. */
+function startSession(options: KernelClientOptions, spawn: SpawnFn, hooks: SessionHooks): Session {
+  const nodePath = options.nodePath ?? process.execPath;
+  const args = [...(options.nodeArgs ?? []), options.executorPath];
+  const env = { ...(options.env ?? process.env) };
+  const child = spawn(nodePath, args, { cwd: options.cwd, env });
+  const pipe = child.stdio[CHANNEL_FD] as (Readable & Writable) | undefined;
+  if (!pipe) throw new Error(`kernel client: the executor has no channel on fd ${CHANNEL_FD}`);
+  let resolveReady!: (event: ReadyEvent) => void;
+  let rejectReady!: (error: Error) => void;
+  const ready = new Promise<ReadyEvent>((resolve, reject) => {
+    resolveReady = resolve;
+    rejectReady = reject;
+  });
+  ready.catch(() => undefined);
+  let resolveExited!: () => void;
+  const exited = new Promise<void>((resolve) => (resolveExited = resolve));
+  const channel = attachChannel<ExecutorEvent, ExecutorRequest>(pipe, pipe, {
+    onMessage: (event) => {
+      hooks.onEvent(event);
+      if (event.type === "ready") resolveReady(event);
+    },
+    onError: (error) => options.onOutput?.("stderr", `${error.message}\n`),
+  });
+  const session: Session = { child, channel, ready, stderrTail: "", expectedExit: false, exited };
+  child.stdout?.on("data", (chunk: Buffer) => hooks.onRaw("stdout", chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => {
+    const text = chunk.toString();
+    session.stderrTail = (session.stderrTail + text).slice(-STDERR_TAIL);
+    hooks.onRaw("stderr", text);
+  });
+  child.once("error", (error: Error) => {
+    rejectReady(new Error(`kernel client: could not start the executor: ${error.message}`));
+  });
+  child.once("exit", (code, signal) => {
+    channel.close();
+    const info = classifyExit(code, signal, session.stderrTail, session.expectedExit);
+    rejectReady(new Error(`${info.message}${tailHint(info.stderrTail)}`));
+    hooks.onExit(info);
+    resolveExited();
+  });
+  return session;
 }
 
 function tailLines(stderrTail: string): string[] {
