@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   resolve: {
@@ -6,6 +6,8 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    // The real-VS-Code suite is mocha inside VS Code (scripts/vscode-test.mjs), not vitest.
+    exclude: [...configDefaults.exclude, "test/integration/**"],
     setupFiles: ["test/setup.ts"],
     testTimeout: 30_000,
     pool: "forks",
