@@ -130,6 +130,7 @@ export function registerLanguageFeatures(kernelFor: KernelForCell): vscode.Dispo
       },
     }),
     vscode.workspace.onDidChangeTextDocument((event) => schedule(event.document)),
+    vscode.workspace.onDidOpenTextDocument(schedule),
     vscode.workspace.onDidCloseTextDocument((document) => diagnostics.delete(document.uri)),
     { dispose: () => timers.forEach((timer) => clearTimeout(timer)) },
   );

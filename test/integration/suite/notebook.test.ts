@@ -187,6 +187,41 @@ suite("Cotangent notebook in a real VS Code", () => {
     );
   });
 
+  test("completion, hover and type errors in a cell come from the kernel", async () => {
+    const index = await appendCells(notebook, ["J.", "const wrong: string = kept;"]);
+    const member = notebook.cellAt(index).document;
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      "vscode.executeCompletionItemProvider",
+      member.uri,
+      new vscode.Position(0, 2),
+    );
+    const labels = list.items.map((item) =>
+      typeof item.label === "string" ? item.label : item.label.label,
+    );
+    assert.ok(
+      labels.includes("outShape"),
+      `completions of J. should include outShape: ${labels.slice(0, 40).join(", ")}`,
+    );
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      "vscode.executeHoverProvider",
+      member.uri,
+      new vscode.Position(0, 0),
+    );
+    const hoverText = hovers
+      .flatMap((hover) => hover.contents.map((c) => (typeof c === "string" ? c : c.value)))
+      .join("\n");
+    assert.match(hoverText, /Jacobian/, `hover on J: ${hoverText}`);
+    const typed = notebook.cellAt(index + 1).document;
+    const diagnostics = await waitFor("a type-error diagnostic", () => {
+      const found = vscode.languages
+        .getDiagnostics(typed.uri)
+        .filter((d) => d.source === "cotangent");
+      return found.length > 0 ? found : undefined;
+    });
+    assert.equal(diagnostics[0]?.range.start.line, 0);
+    assert.match(diagnostics[0]?.message ?? "", /not assignable/);
+  });
+
   test("interrupting `while (true) {}` keeps the kernel's state", async () => {
     const index = await appendCells(notebook, ["while (true) {}", "kept + 1"]);
     const since = Date.now();
