@@ -7,20 +7,13 @@
  * every use of an earlier cell's name into `exports.name`, which reads `locals`. Shorthand
  * properties (`({ jac })`) keep the bare name, so each earlier name is also a global getter onto
  * `locals` (unless a real global has that name) — the cell's own bindings still shadow it.
- *
- * `require` resolves from the notebook's folder: "cotangent" is the bundled runtime (the very
- * instance the display sink is installed in), local .ts modules come from the converter, and
- * packages load from node_modules (ESM-only ones through require(esm)).
+ * Modules load from the notebook's folder (modules.ts).
  */
-import { createRequire } from "node:module";
-import { dirname, extname, join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { types } from "node:util";
 import { runInThisContext } from "node:vm";
 import type { ExecutorEvent } from "../protocol.js";
 import { CellMapRegistry, cellErrorEvent } from "./errors.js";
-import type { MainRequest, SideModule } from "./messages.js";
-import { resolveImportEntry } from "./resolve.js";
+import type { MainRequest } from "./messages.js";
+import { createCellModules, importDefault, importStar } from "./modules.js";
 import { bundleOf } from "./sink.js";
 
 type RunRequest = Extract<MainRequest, { kind: "run" }>;
@@ -52,17 +45,13 @@ export interface CellRunner {
   readonly locals: Record<string, unknown>;
 }
 
-type LoadedModule = { exports: unknown };
-
 export function createCellRunner(options: RunnerOptions): CellRunner {
   const locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   Object.assign(locals, options.globals);
   const ourGlobals = new Set<string>();
   const registry = new CellMapRegistry();
   const abandoned = new Set<string>();
-  const sideCode = new Map<string, string>();
-  const sideLoaded = new Map<string, LoadedModule>();
-  const baseRequire = createRequire(join(options.cwd, "__cell__.js"));
+  const modules = createCellModules(options.cwd, options.runtime);
   let currentId: string | undefined;
   let runs = 0;
 
@@ -106,81 +95,13 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
     },
   });
 
-  /** `import(…)` in a cell (`__ct.i`): resolved from the notebook's folder like a static import. */
-  function dynamicImport(specifier: string): Promise<unknown> {
-    if (specifier === "cotangent") {
-      return Promise.reject(
-        new Error('import("cotangent") is not supported in cells: use import … from "cotangent"'),
-      );
-    }
-    let target = specifier;
-    if (specifier.startsWith(".")) target = join(options.cwd, specifier);
-    else if (!specifier.startsWith("node:") && !specifier.startsWith("/")) {
-      try {
-        target = baseRequire.resolve(specifier);
-      } catch {
-        target = resolveImportEntry(specifier, options.cwd) ?? specifier;
-      }
-    }
-    return import(target.startsWith("/") ? pathToFileURL(target).href : target);
-  }
-
   /** The helpers a cell script calls (see cells/to-script.ts). */
   const helpers = {
     bind,
-    i: dynamicImport,
-    def: (module: unknown): unknown => (isEsModule(module) ? module.default : module),
-    star: (module: unknown): unknown =>
-      isEsModule(module) ? module : { ...(module as object), default: module },
+    i: (specifier: string) => modules.dynamicImport(specifier),
+    def: importDefault,
+    star: importStar,
   };
-
-  const cellRequire = makeRequire(baseRequire, options.cwd);
-
-  function makeRequire(base: NodeJS.Require, fromDir: string): (id: string) => unknown {
-    return (id: string): unknown => {
-      if (id === "cotangent") return options.runtime;
-      if (id.startsWith(".") || id.startsWith("/")) {
-        let file = join(fromDir, id);
-        if (extname(file) === "") file += ".js";
-        const side = loadSide(file);
-        if (side) return side.exports;
-      }
-      try {
-        return interop(base(id));
-      } catch (error) {
-        const code = (error as { code?: unknown } | null)?.code;
-        if (code !== "ERR_PACKAGE_PATH_NOT_EXPORTED") throw error;
-        const entry = resolveImportEntry(id, fromDir);
-        if (entry === undefined) throw error;
-        return interop(base(entry));
-      }
-    };
-  }
-
-  function loadSide(file: string): LoadedModule | undefined {
-    const cached = sideLoaded.get(file);
-    if (cached) return cached;
-    const code = sideCode.get(file);
-    if (code === undefined) return undefined;
-    const module: LoadedModule = { exports: {} };
-    sideLoaded.set(file, module);
-    const fn = runInThisContext(
-      `(function (exports, require, module, __filename, __dirname) {\n${code}\n})`,
-      {
-        filename: file,
-      },
-    ) as (...args: unknown[]) => void;
-    const dir = dirname(file);
-    fn(module.exports, makeRequire(createRequire(file), dir), module, file, dir);
-    return module;
-  }
-
-  function updateSideModules(modules: SideModule[]): void {
-    for (const side of modules) {
-      sideCode.set(side.path, side.code);
-      sideLoaded.delete(side.path);
-    }
-  }
 
   function end(id: string, status: "ok" | "error"): void {
     if (currentId === id) currentId = undefined;
@@ -224,7 +145,7 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
 
   function run(request: RunRequest): void {
     currentId = request.id;
-    updateSideModules(request.sideModules);
+    modules.update(request.sideModules);
     runs += 1;
     const fileName = `cell-${runs}.js`;
     registry.add(fileName, request.executionCount, request.maps);
@@ -235,7 +156,7 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
       const fn = runInThisContext(`${header}\n${request.code}\n})`, {
         filename: fileName,
       }) as (exports: unknown, require: unknown, helpers: unknown) => unknown;
-      value = fn(exportsProxy, cellRequire, helpers);
+      value = fn(exportsProxy, modules.require, helpers);
     } catch (error) {
       return fail(request, error);
     }
@@ -257,27 +178,4 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
     },
     locals,
   };
-}
-
-function isEsModule(module: unknown): module is { default: unknown } {
-  return (
-    typeof module === "object" &&
-    module !== null &&
-    "__esModule" in module &&
-    Boolean(module.__esModule)
-  );
-}
-
-/**
- * require(esm) returns the module namespace; give it `__esModule` so the converter's default
- * import interop (`__importDefault`) picks its `default` export.
- */
-function interop(loaded: unknown): unknown {
-  if (!types.isModuleNamespaceObject(loaded)) return loaded;
-  const namespace = loaded as Record<string, unknown>;
-  if ("__esModule" in namespace) return loaded;
-  return new Proxy(namespace, {
-    get: (target, key) => (key === "__esModule" ? true : (Reflect.get(target, key) as unknown)),
-    has: (target, key) => key === "__esModule" || Reflect.has(target, key),
-  });
 }
