@@ -54,7 +54,7 @@ export interface CellConverter {
   keep(declarations: string): void;
   complete(code: string, cursor: number): CompletionResult;
   inspect(code: string, cursor: number, detailLevel: 0 | 1): { found: boolean; text: string };
-  isComplete(code: string): { status: "complete" | "incomplete"; indent?: string };
+  isComplete(code: string): { status: "complete" | "incomplete" | "invalid"; indent?: string };
   diagnose(code: string): CompileDiagnostic[];
 }
 
@@ -162,8 +162,13 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
     },
     isComplete(code) {
       const result = tslab.isCompleteCode(code);
-      const indent = result.indent !== undefined ? { indent: result.indent } : {};
-      return { status: result.completed ? "complete" : "incomplete", ...indent };
+      if (!result.completed) {
+        return {
+          status: "incomplete",
+          ...(result.indent !== undefined ? { indent: result.indent } : {}),
+        };
+      }
+      return { status: syntaxStatus(ts, code) };
     },
     diagnose(code) {
       const { result } = convert(code);
@@ -227,6 +232,18 @@ function toDiagnostic(d: TslabDiagnostic): CompileDiagnostic {
     severity: d.category === 1 ? "error" : "warning",
     ...file,
   };
+}
+
+/**
+ * A cell tslab's check calls complete may still not parse: a syntax error before the end makes it
+ * invalid (more lines cannot fix it), one at the very end incomplete (`const x =`).
+ */
+function syntaxStatus(ts: typeof TS, code: string): "complete" | "incomplete" | "invalid" {
+  const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022);
+  const errors = (file as unknown as { parseDiagnostics?: { start?: number }[] }).parseDiagnostics;
+  if (!errors || errors.length === 0) return "complete";
+  const end = code.trimEnd().length;
+  return errors.every((d) => (d.start ?? 0) >= end) ? "incomplete" : "invalid";
 }
 
 /** Hover text: the signature or type, then the documentation and JSDoc tags. */

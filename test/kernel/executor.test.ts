@@ -332,6 +332,8 @@ describe("editor requests", () => {
   it("says whether code is complete and diagnoses without running", async () => {
     expect((await client.isComplete("function f() {")).status).toBe("incomplete");
     expect((await client.isComplete("1 + 1")).status).toBe("complete");
+    expect((await client.isComplete("const x =")).status).toBe("incomplete");
+    expect((await client.isComplete("1 +) 2")).status).toBe("invalid");
     const diagnosed = await client.diagnose("const n: number = 'x';");
     expect(diagnosed.diagnostics).toHaveLength(1);
     expect(diagnosed.diagnostics[0].start).toEqual({ line: 1, column: 7 });
