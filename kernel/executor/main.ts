@@ -3,6 +3,7 @@
  * checker thread first (TypeScript takes the longest to load, so it warms while the rest starts)
  * and the I/O thread, which owns the pipe on fd 3. See ARCHITECTURE.md, "Kernel".
  */
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
@@ -88,6 +89,12 @@ function keepAliveOnStrayErrors(): void {
 
 function main(): void {
   const where = paths();
+  if (!existsSync(where.runtimeTypes)) {
+    process.stderr.write(
+      `executor: the runtime's declarations are missing (${where.runtimeTypes}); ` +
+        'cells that import "cotangent" will not type-check. Run `npm run build`.\n',
+    );
+  }
   roomForTypeScript();
   const checker = new Worker(where.checker, {
     workerData: { runtimeTypes: where.runtimeTypes },
