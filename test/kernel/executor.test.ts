@@ -289,6 +289,16 @@ describe("interrupt", () => {
     expect(text(await run(client, "survivor + '!'"))).toBe("'alive!'");
   });
 
+  it("drops the cells queued behind an interrupted one", async () => {
+    const looping = run(client, "console.log('spin');\nwhile (true) {}", () => client.interrupt());
+    const queued = run(client, "console.log('never');\n1");
+    expect((await looping).done.status).toBe("interrupted");
+    const skipped = await queued;
+    expect(skipped.done.status).toBe("interrupted");
+    expect(skipped.stdout).toBe("");
+    expect(text(await run(client, "'next'"))).toBe("'next'");
+  });
+
   it("answers completion while a cell runs", async () => {
     let reply: Awaited<ReturnType<KernelClient["complete"]>> | undefined;
     const r = await run(client, "console.log('busy');\nwhile (true) {}", () => {
