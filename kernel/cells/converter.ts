@@ -70,6 +70,11 @@ function cellGlobals(lean: boolean): string {
   ].join("\n");
 }
 
+/** How many conversions are kept for re-run cells. */
+const CONVERTED_KEPT = 64;
+/** A relative import or require: the cell depends on files that may change. */
+const LOCAL_IMPORT = /(?:from|import|require)\s*\(?\s*["']\.{1,2}\//;
+
 const SOURCE_MAP_COMMENT = /^\/\/# sourceMappingURL=.*$/gm;
 const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)/;
 
@@ -113,7 +118,26 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
     return converter.convert(cellGlobals(lean) + declarations, code);
   }
 
+  /**
+   * Conversions of cells that ran before, by Node types, declarations and code: re-running a cell
+   * against the same declarations gives the same script. Cells that import local files are not
+   * kept (those files may change).
+   */
+  const converted = new Map<string, { result: ConvertResult; declarations: string }>();
+
   function convert(code: string): { result: ConvertResult; declarations: string | undefined } {
+    const key = `${String(lean)}\0${declarations}\0${code}`;
+    const hit = converted.get(key);
+    if (hit) return hit;
+    const fresh = convertFresh(code);
+    if (fresh.result.ok && fresh.declarations !== undefined && !LOCAL_IMPORT.test(code)) {
+      if (converted.size >= CONVERTED_KEPT) converted.delete(converted.keys().next().value!);
+      converted.set(key, { result: fresh.result, declarations: fresh.declarations });
+    }
+    return fresh;
+  }
+
+  function convertFresh(code: string): { result: ConvertResult; declarations: string | undefined } {
     let out = convertOnce(code);
     if (lean && out.diagnostics.length > 0) {
       useFullNodeTypes();

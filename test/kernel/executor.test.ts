@@ -131,6 +131,15 @@ describe("cells", () => {
     expect(text(await run(client, "Mode.Exact"))).toBe("1");
   });
 
+  it("runs a re-run cell again (its conversion may be reused, its effects are not)", async () => {
+    await run(client, "let counter = 0;");
+    const cell = "counter += 1;\nconsole.log('tick');\ncounter";
+    const first = await run(client, cell);
+    const second = await run(client, cell);
+    expect([text(first), text(second)]).toEqual(["1", "2"]);
+    expect(second.stdout).toBe("tick\n");
+  });
+
   it("lets shorthand properties name earlier cells' variables", async () => {
     await run(client, "const jac = [1, 2];\nconst label = 'J';");
     const r = await run(client, "const o = ({ jac, label });\nJSON.stringify(o)");
