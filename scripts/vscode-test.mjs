@@ -46,7 +46,7 @@ function installServer() {
 }
 
 function buildBundles() {
-  const needed = ["dist/kernel/executor.cjs", "dist/renderer/index.js", "dist/runtime/index.js"];
+  const needed = ["dist/kernel/executor.cjs", "dist/renderer/index.js", "dist/types/index.d.ts"];
   const missing = needed.filter((file) => !existsSync(path.join(ROOT, file)));
   const targets = missing.length > 0 ? [] : ["extension", "integration"];
   if (missing.length > 0) log(`building everything (missing: ${missing.join(", ")})`);
@@ -240,7 +240,8 @@ async function main() {
   buildBundles();
   if (process.argv.includes("--ui")) {
     const { runUiTest } = await import("./vscode-ui-test.mjs");
-    process.exitCode = await runUiTest(codeServer);
+    const tools = { FIXTURE, RESULTS, launchBrowser, log, startServer, workbenchUrl };
+    process.exitCode = await runUiTest(codeServer, tools);
     return;
   }
   if (process.argv.includes("--vsix")) {
