@@ -12,7 +12,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 async function run(suite, settings) {
   const workspace = mkdtempSync(path.join(tmpdir(), `cotangent-ws-${suite}-`));
-  copyFileSync(path.join(ROOT, "test/integration/fixtures/demo.ipynb"), path.join(workspace, "demo.ipynb"));
+  copyFileSync(
+    path.join(ROOT, "test/integration/fixtures/demo.ipynb"),
+    path.join(workspace, "demo.ipynb"),
+  );
   const userData = mkdtempSync(path.join(tmpdir(), "cotangent-electron-"));
   return runTests({
     version: "1.100.3",
