@@ -77,6 +77,16 @@ def trivial_latencies(kc):
     return times
 
 
+def distinct_latencies(kc):
+    """Trivial cells whose text differs every time (`1 + 0`, `1 + 1`, …): no cell is a re-run."""
+    times = []
+    for i in range(TRIVIAL_RUNS):
+        t0 = time.perf_counter()
+        run(kc, f"1 + {i}")
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
 def interrupt_latency(km, kc):
     """Milliseconds from SIGINT (interrupt_kernel) to the reply of a running `while (true) {}`."""
     msg_id = kc.execute("while (true) {}")
@@ -112,6 +122,7 @@ def measure(name):
     elapsed, km, kc = start_to_first_result(name)
     try:
         trivial = trivial_latencies(kc)
+        distinct = distinct_latencies(kc)
         interrupts = []
         for _ in range(INTERRUPTS):
             try:
@@ -127,6 +138,7 @@ def measure(name):
         "start_ms": statistics.median(starts),
         "trivial_p50_ms": percentile(trivial, 50),
         "trivial_p95_ms": percentile(trivial, 95),
+        "distinct_p50_ms": percentile(distinct, 50),
         "interrupt_ms": statistics.median(interrupts),
         "restart_ms": statistics.median(restarts),
         "samples": {"start": starts, "interrupt": interrupts, "restart": restarts},
