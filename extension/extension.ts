@@ -90,7 +90,11 @@ export function activate(context: vscode.ExtensionContext): CotangentApi {
       return notebook && controller.isSelectedFor(notebook) ? kernels.running(notebook) : undefined;
     }),
     kernels.onDidChangeState(({ exit }) => {
-      if (exit) log.appendLine(`kernel died: ${exit.message}\n${exit.stderrTail}`);
+      if (!exit) return;
+      log.appendLine(`kernel died: ${exit.message}\n${exit.stderrTail}`);
+      void vscode.window.showWarningMessage(
+        `Cotangent: ${exit.message} The next run starts a fresh kernel.`,
+      );
     }),
   );
 

@@ -256,4 +256,37 @@ suite("Cotangent notebook in a real VS Code", () => {
     const after = notebook.getCells().map((c) => c.document.getText());
     assert.deepEqual(after.slice(0, before.length), before, "notebook content must be unchanged");
   });
+
+  test("New Notebook creates a Cotangent notebook that runs its import cell; Restart Kernel works", async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>("cotangent.newNotebook");
+    const created = vscode.workspace.notebookDocuments.find(
+      (n) => n.uri.toString() === uri.toString(),
+    );
+    assert.ok(created, "the new notebook is not open");
+    const spec = (created.metadata["metadata"] as { kernelspec?: { name?: string } } | undefined)
+      ?.kernelspec;
+    assert.equal(spec?.name, "cotangent");
+    assert.match(created.cellAt(0).document.getText(), /from "cotangent"/);
+    assert.equal(created.cellAt(0).document.languageId, "typescript");
+    await runCells(created, 0, 1);
+    assert.equal(
+      created.cellAt(0).executionSummary?.success,
+      true,
+      describeOutputs(created.cellAt(0)),
+    );
+    await vscode.commands.executeCommand("cotangent.restartKernel", created.uri);
+    assert.equal(api.kernelState(created.uri), "idle");
+    const index = await appendCells(created, ["2 ** 10"]);
+    await runCells(created, index, index + 1);
+    assert.deepEqual(
+      texts(created.cellAt(index), "text/plain"),
+      ["1024"],
+      describeOutputs(created.cellAt(index)),
+    );
+    assert.equal(
+      created.cellAt(index).executionSummary?.executionOrder,
+      1,
+      "a restarted kernel counts from 1",
+    );
+  });
 });
