@@ -123,12 +123,18 @@ async function startServer(codeServer, { workspace, trust, env }) {
   const keep = (chunk) => serverLog.push(chunk.toString());
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
-  const stop = () => {
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      // already gone
-    }
+  const stop = async () => {
+    const signalGroup = (signal) => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
+    };
+    signalGroup("SIGTERM");
+    // code-server can outlive SIGTERM: give it a moment, then kill what is left of the group.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    signalGroup("SIGKILL");
     rmSync(scratch, { recursive: true, force: true });
   };
   const base = `http://127.0.0.1:${port}`;
@@ -141,7 +147,7 @@ async function startServer(codeServer, { workspace, trust, env }) {
     );
     if (ok) break;
     if (Date.now() > until) {
-      stop();
+      await stop();
       throw new Error(`code-server did not answer within 60 s:\n${serverLog.join("")}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -191,8 +197,9 @@ async function runSuite(codeServer, { suite, trust, extensionPath = ROOT }) {
     trust,
     env: { COTANGENT_SUITE: suite },
   });
-  const browser = await launchBrowser();
+  let browser;
   try {
+    browser = await launchBrowser();
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     let finish;
     const exited = new Promise((resolve) => (finish = resolve));
@@ -216,8 +223,8 @@ async function runSuite(codeServer, { suite, trust, extensionPath = ROOT }) {
     log(`suite "${suite}" exited with ${code} after ${Date.now() - started} ms`);
     return code;
   } finally {
-    await browser.close();
-    server.stop();
+    await browser?.close();
+    await server.stop();
     rmSync(workspace, { recursive: true, force: true });
   }
 }

@@ -72,8 +72,9 @@ export async function runUiTest(codeServer, tools) {
   copyFileSync(FIXTURE, path.join(workspace, "demo.ipynb"));
   mkdirSync(RESULTS, { recursive: true });
   const server = await startServer(codeServer, { workspace, trust: false, env: {} });
-  const browser = await launchBrowser();
+  let browser;
   try {
+    browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 2000 } });
     await page.goto(await workbenchUrl(server.base, workspace, false));
     await page.locator(".monaco-workbench").waitFor({ timeout: OPEN_TIMEOUT_MS });
@@ -121,8 +122,8 @@ export async function runUiTest(codeServer, tools) {
     log("PASS: the Jacobian, the chain and the trace are drawn in the notebook");
     return 0;
   } finally {
-    await browser.close();
-    server.stop();
+    await browser?.close();
+    await server.stop();
     rmSync(workspace, { recursive: true, force: true });
   }
 }
