@@ -68,8 +68,8 @@ function matrixBatch(x: Tensor): { count: number; m: number; n: number; batch: n
 function svd(x: Tensor, part: "u" | "s" | "vt"): Tensor {
   const { count, m, n, batch } = matrixBatch(x);
   const r = Math.min(m, n);
+  if (part === "s") return new Tensor(L.singularValues(x.data, count, m, n), [...batch, r]);
   const f = L.svd(x.data, count, m, n);
-  if (part === "s") return new Tensor(f.s, [...batch, r]);
   if (part === "u") return new Tensor(f.u, [...batch, m, r]);
   return new Tensor(f.vt, [...batch, r, n]);
 }
