@@ -2,9 +2,15 @@
  * The one place that knows the runtime's classes: recognises its values by `instanceof` and turns
  * them into the plain inputs of the payload builders (jacobian.ts, chain.ts, tensor.ts).
  */
-import { ChainTrace, Jacobian, JacobianView, SparseJacobian, Tensor } from "../../src/index.js";
+import {
+  ChainTrace,
+  Jacobian,
+  JacobianView,
+  SparseJacobian,
+  Tensor,
+  singularValues,
+} from "../../src/index.js";
 import type { ChainInput } from "./chain.js";
-import { singularValues } from "./singular.js";
 import {
   SVD_MAX_SIDE,
   denseJacobianInput,
@@ -34,12 +40,14 @@ export function tensorParts(value: Tensor): { data: Float64Array; shape: number[
   return { data: value.data, shape: [...value.shape], text: value.toString() };
 }
 
-/**
- * Singular values for the summary. The views use their own bidiagonal solver (singular.ts),
- * checked against the runtime's `singularValues` in test/views/singular.test.ts: the runtime's
- * one-sided Jacobi takes seconds on a 300×300 Jacobian, which would stall every display.
- */
-export const summarySingularValues: SingularValuesFn = singularValues;
+/** Singular values for the summary: the runtime's values-only solver (bidiagonal + QL). */
+export const summarySingularValues: SingularValuesFn = (data, rows, cols) => {
+  if (data.length !== rows * cols) {
+    throw new Error(`singularValues: ${data.length} values do not fill a ${rows}×${cols} matrix`);
+  }
+  if (rows === 0 || cols === 0) return [];
+  return Array.from(singularValues(new Tensor(data, [rows, cols])).data);
+};
 
 /** A sparse Jacobian read row by row from its compressed rows (never densified when large). */
 function sparseSource(sparse: SparseJacobian): MatrixSource {
