@@ -22,7 +22,13 @@ export * from "./ops.js";
 export { grad, jvp, valueAndGrad, vjp } from "./transforms.js";
 export type { ArgOf, ArgsOf, GradOf, GradOptions } from "./transforms.js";
 export { Jacobian, hessian, jacfwd, jacobian, jacrev, vmap } from "./jacobian.js";
-export type { JacobianOf, JacobianOptions } from "./jacobian.js";
+export type {
+  JacobianFn,
+  JacobianOf,
+  JacobianOptions,
+  JacobianTransform,
+  SparseJacobianTransform,
+} from "./jacobian.js";
 export { customVjp } from "./custom.js";
 export type { Pytree } from "./pytree.js";
 export { Primitive } from "./primitive.js";

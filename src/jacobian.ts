@@ -71,10 +71,10 @@ export type JacobianOf<Y, X> = Y extends Tensor | number
   : { [K in keyof Y]: JacobianOf<Y[K], X> };
 
 /** A transform's result: Jacobians of f's output with respect to argument N (or the arguments N[]). */
-type JacobianFn<P extends unknown[], R, N> = <A extends ArgsOf<P>>(
+export type JacobianFn<P extends unknown[], R, N> = <A extends ArgsOf<P>>(
   ...args: A
 ) => N extends number ? JacobianOf<R, A[N]> : JacobianOf<R, A>;
-type JacobianTransform = <
+export type JacobianTransform = <
   P extends unknown[] = Tensor[],
   R = Tensor,
   N extends number | readonly number[] = 0,
@@ -203,7 +203,7 @@ export const jacfwd: JacobianTransform = ((f: Fn, options: JacobianOptions = {})
 }) as JacobianTransform;
 
 /** `jacobian(f, { sparse: true })`: the sparse Jacobian of a one-tensor function (sparse.ts). */
-type SparseJacobianTransform = (
+export type SparseJacobianTransform = (
   f: (x: Tensor) => Tensor,
   options: { sparse: true },
 ) => (x: TensorLike) => SparseJacobian;
