@@ -17,21 +17,11 @@ import { tmpdir } from "node:os";
 import { format } from "node:util";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS = path.join(ROOT, "test-results");
 const FIXTURE = path.join(ROOT, "test/integration/fixtures/demo.ipynb");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const SUITE_TIMEOUT_MS = 300_000;
 
 const log = (...parts) => console.log("[vscode-test]", ...parts);
@@ -184,11 +174,6 @@ async function workbenchUrl(base, workspace, withTests) {
   return `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
-// playwright's launch() gives the browser a fresh temporary profile of its own.
-async function launchBrowser() {
-  return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-}
-
 /** Runs the mocha suite named `suite` in the workbench; resolves with its exit code. */
 async function runSuite(codeServer, { suite, trust, extensionPath = ROOT }) {
   const workspace = mkdtempSync(path.join(tmpdir(), `cotangent-ws-${suite}-`));
@@ -199,7 +184,7 @@ async function runSuite(codeServer, { suite, trust, extensionPath = ROOT }) {
   });
   let browser;
   try {
-    browser = await launchBrowser();
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     let finish;
     const exited = new Promise((resolve) => (finish = resolve));
@@ -232,7 +217,7 @@ async function runSuite(codeServer, { suite, trust, extensionPath = ROOT }) {
 export {
   startServer,
   workbenchUrl,
-  launchBrowser,
+  launchChromium as launchBrowser,
   installServer,
   buildBundles,
   runSuite,
@@ -247,7 +232,14 @@ async function main() {
   buildBundles();
   if (process.argv.includes("--ui")) {
     const { runUiTest } = await import("./vscode-ui-test.mjs");
-    const tools = { FIXTURE, RESULTS, launchBrowser, log, startServer, workbenchUrl };
+    const tools = {
+      FIXTURE,
+      RESULTS,
+      launchBrowser: launchChromium,
+      log,
+      startServer,
+      workbenchUrl,
+    };
     process.exitCode = await runUiTest(codeServer, tools);
     return;
   }

@@ -3,9 +3,9 @@
  * it), in a light or dark VS Code-like theme. Uses Debian's /usr/bin/chromium via playwright-core.
  */
 import { mkdirSync, readFileSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../../scripts/chromium.mjs";
 
-export const CHROMIUM = "/usr/bin/chromium";
 export const RESULTS = "test-results/views";
 
 const THEMES = {
@@ -30,19 +30,7 @@ export type Theme = keyof typeof THEMES;
 /** A fresh browser; playwright gives every non-persistent launch its own fresh profile folder. */
 export async function launch(): Promise<Browser> {
   mkdirSync(RESULTS, { recursive: true });
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  return launchChromium();
 }
 
 /** A page with the bundle loaded and an empty #out element in the given theme. */

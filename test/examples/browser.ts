@@ -2,11 +2,9 @@
  * Opens HTML reports in headless Debian Chromium (playwright-core, network off) and reads what the
  * inlined renderer drew: each view's MIME type, whether it was drawn, and its painted pixels.
  */
-import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
-
-export const CHROMIUM = "/usr/bin/chromium";
+import type { Browser, Page } from "playwright-core";
+export { launchChromium } from "../../scripts/chromium.mjs";
 
 export interface DrawnView {
   mime: string;
@@ -28,23 +26,6 @@ const INSPECT_VIEWS = `[...document.querySelectorAll(".nb-view")].map((view) => 
 
 /** In the page: how many static fallbacks are visible (none, once the views are drawn). */
 const VISIBLE_FALLBACKS = `[...document.querySelectorAll(".nb-view .nb-fallback")].filter((e) => e.offsetParent !== null).length`;
-
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-}
 
 export interface OpenedReport {
   page: Page;
