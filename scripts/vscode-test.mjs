@@ -195,10 +195,12 @@ async function runSuite(codeServer, { suite, trust, extensionPath = ROOT }) {
     const page = await context.newPage();
     const started = Date.now();
     await page.goto(await workbenchUrl(server.base, workspace, true, extensionPath));
-    const timeout = new Promise((resolve) =>
-      setTimeout(() => resolve("timeout"), SUITE_TIMEOUT_MS),
-    );
-    const code = await Promise.race([exited, timeout]);
+    // The timer is cleared once the suite exits: a pending one would keep this process alive.
+    let timer;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), SUITE_TIMEOUT_MS);
+    });
+    const code = await Promise.race([exited, timeout]).finally(() => clearTimeout(timer));
     if (code === "timeout") {
       mkdirSync(RESULTS, { recursive: true });
       await page.screenshot({ path: path.join(RESULTS, `vscode-${suite}-timeout.png`) });
