@@ -5,20 +5,11 @@
  */
 import uPlot from "uplot";
 import { MIME, decodeArray, type TracePayload } from "../../kernel/shared/payloads.js";
+import { SERIES_COLORS } from "../../kernel/display/colorscale.js";
 import { formatNumber } from "../../kernel/display/format.js";
 import { el, toggle } from "./dom.js";
 import type { ViewHooks } from "./jacobianView.js";
 
-const COLORS = [
-  "#1f77b4",
-  "#d62728",
-  "#2ca02c",
-  "#ff7f0e",
-  "#9467bd",
-  "#8c564b",
-  "#e377c2",
-  "#17becf",
-];
 const HEIGHT = 260;
 
 /** uPlot's data: steps, then one column per series with null for NaN (and for ≤ 0 in log mode). */
@@ -77,7 +68,7 @@ export function plotOptions(
       { label: "step", value: (_u, v) => (v === null ? "—" : formatNumber(v, 8)) },
       ...payload.series.map((s, i) => ({
         label: s.name,
-        stroke: COLORS[i % COLORS.length],
+        stroke: SERIES_COLORS[i % SERIES_COLORS.length],
         width: 1.5,
         spanGaps: false,
         value: (_u: uPlot, v: number | null) => (v === null ? "—" : formatNumber(v, 6)),

@@ -133,3 +133,15 @@ export function colorBarTicks(scale: ColorScale): number[] {
   const half = L * 10 ** -(LOG_DECADES / 2);
   return [-L, -half, 0, half, L];
 }
+
+/** Line colours of trace series, in order (the live chart and the SVG fallback agree). */
+export const SERIES_COLORS: readonly string[] = [
+  "#1f77b4",
+  "#d62728",
+  "#2ca02c",
+  "#ff7f0e",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#17becf",
+];

@@ -3,7 +3,13 @@
  * and a trace line chart. Self-contained SVG on a white background, every payload string escaped.
  */
 import { decodeArray, type JacobianPayload, type TracePayload } from "../shared/payloads.js";
-import { colorBarTicks, makeColorScale, symmetricLimit, toHex } from "./colorscale.js";
+import {
+  SERIES_COLORS,
+  colorBarTicks,
+  makeColorScale,
+  symmetricLimit,
+  toHex,
+} from "./colorscale.js";
 import { escapeXml, formatNumber, formatShape } from "./format.js";
 import { denseSource, downsample } from "./matrix.js";
 
@@ -114,17 +120,6 @@ function caption(payload: JacobianPayload, svgBlockRows: number, svgBlockCols: n
     blockRows > 1 || blockCols > 1 ? `, blocks of ${blockRows}×${blockCols} (max |·|)` : "";
   return `∂f/∂x ${rows}×${cols} (${shapes})${blocks}; ‖J‖F = ${formatNumber(payload.stats.frobenius)}, nnz = ${payload.stats.nnz}`;
 }
-
-const SERIES_COLORS = [
-  "#1f77b4",
-  "#d62728",
-  "#2ca02c",
-  "#ff7f0e",
-  "#9467bd",
-  "#8c564b",
-  "#e377c2",
-  "#17becf",
-];
 
 /** At most ~2·buckets points of (x, y): per bucket the min and the max (NaNs dropped). */
 export function decimate(xs: Float64Array, ys: Float64Array, buckets: number): [number, number][] {
