@@ -5,6 +5,7 @@
  * in place of its fallback, so the file opens offline in any browser. Without the bundle, or if
  * drawing fails, the fallback stays.
  */
+import { escapeXml as escapeHtml } from "../display/format.js";
 import { COTANGENT_MIMES, type MimeBundle } from "../shared/payloads.js";
 import { renderMarkdown } from "./markdown.js";
 import { cellTags, joinSource, type Cell, type Notebook, type Output } from "./notebook.js";
@@ -21,18 +22,8 @@ export interface ReportOptions {
   subtitle?: string;
 }
 
-const ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-/** Escape text for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
+/** Escape text for HTML content and attribute values: the views' own escaper. */
+export { escapeHtml };
 
 /** JSON that is safe inside a <script> element. */
 function scriptJson(value: unknown): string {
