@@ -32,7 +32,8 @@ function uniform(size: number, scale: number, next: () => number): Float64Array 
 
 export function mlpData(): MlpData {
   const { batch, inputs, hidden, classes } = MLP;
-  const next = seededUniform(784);
+  const count = batch * (1 + inputs) + hidden * (inputs + 1 + classes) + classes;
+  const next = seededUniform(784, count);
   const labels = new Int32Array(batch);
   const oneHot = new Float64Array(batch * classes);
   for (let b = 0; b < batch; b++) {

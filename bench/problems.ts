@@ -2,22 +2,24 @@
  * The benchmark problems: deterministic inputs and hand-written plain-JS reference implementations
  * (the "physical" reference: what a careful person would write by hand on Float64Arrays).
  */
+import { rand } from "../src/index.js";
 
-/** A small deterministic generator (mulberry32) so every peer sees the same inputs. */
-export function seededUniform(seed: number): () => number {
-  let state = seed >>> 0;
+/**
+ * A deterministic stream of `count` uniform samples in [0, 1) from the runtime's seeded generator,
+ * so every peer sees the same inputs.
+ */
+export function seededUniform(seed: number, count: number): () => number {
+  const values = rand([count], { seed }).data;
+  let next = 0;
   return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    if (next >= count) throw new Error(`seededUniform: only ${count} samples were drawn`);
+    return values[next++];
   };
 }
 
 /** n values spread over [-1.2, 1.2] with a little noise: a typical Rosenbrock test point. */
 export function rosenbrockPoint(n: number): Float64Array {
-  const next = seededUniform(n);
+  const next = seededUniform(n, n);
   const x = new Float64Array(n);
   for (let i = 0; i < n; i++) x[i] = -1.2 + (2.4 * i) / Math.max(1, n - 1) + 0.01 * (next() - 0.5);
   return x;
