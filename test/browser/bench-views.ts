@@ -6,7 +6,7 @@ import { jacobianBundle } from "../../kernel/display/jacobian.js";
 import type { MatrixSource } from "../../kernel/display/matrix.js";
 import { MIME } from "../../kernel/shared/payloads.js";
 import { squareJacobian, trace } from "./fixtures.js";
-import { launch, openPage } from "./page.js";
+import { launch, openPage, type RendererGlobal } from "./page.js";
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -35,17 +35,7 @@ async function main(): Promise<void> {
       await target.evaluate(() => document.getElementById("out")!.replaceChildren());
       const [ms, frame] = await target.evaluate(
         async ([m, p]) => {
-          const api = (
-            globalThis as unknown as {
-              CotangentRenderer: {
-                renderInto(
-                  e: HTMLElement,
-                  m: string,
-                  p: unknown,
-                ): { ok: boolean; ms: number; error?: string };
-              };
-            }
-          ).CotangentRenderer;
+          const api = (globalThis as unknown as RendererGlobal).CotangentRenderer;
           const started = performance.now();
           const result = api.renderInto(document.getElementById("out")!, m, p);
           if (!result.ok) throw new Error(result.error);

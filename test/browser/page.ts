@@ -55,6 +55,16 @@ export async function openPage(
   return page;
 }
 
+/**
+ * What the renderer bundle puts on globalThis. Only a type: page.evaluate callbacks run in the
+ * browser, so they can name this type but call nothing imported.
+ */
+export interface RendererGlobal {
+  CotangentRenderer: {
+    renderInto(e: HTMLElement, m: string, p: unknown): { ok: boolean; ms: number; error?: string };
+  };
+}
+
 /** Render a payload into #out; returns renderInto's result. */
 export async function render(
   page: Page,
@@ -63,17 +73,7 @@ export async function render(
 ): Promise<{ ok: boolean; ms: number; error?: string }> {
   return page.evaluate(
     ([m, p]) => {
-      const r = (
-        globalThis as unknown as {
-          CotangentRenderer: {
-            renderInto(
-              e: HTMLElement,
-              m: string,
-              p: unknown,
-            ): { ok: boolean; ms: number; error?: string };
-          };
-        }
-      ).CotangentRenderer;
+      const r = (globalThis as unknown as RendererGlobal).CotangentRenderer;
       return r.renderInto(document.getElementById("out")!, m, p);
     },
     [mime, payload] as const,
