@@ -1,0 +1,353 @@
+/**
+ * Emission for `jit`: one JavaScript function per compiled program, generated with `new Function`
+ * from the templates of jit-rules.ts only (never from user strings). Each root of the fusion plan
+ * becomes one loop nest (elementwise chains, broadcasting, slices, transposes, pads and concats
+ * read in place by affine index arithmetic; a reduction accumulates in the loop computing its
+ * operand) or one kernel call. Intermediate buffers are allocated once per program.
+ */
+import type { Graph, GraphNode } from "./jit-graph.js";
+import type { BufferPlan, Plan } from "./jit-fuse.js";
+import { rootKind, squeezeEquivalent } from "./jit-fuse.js";
+import { HELPERS, jitRules, type MapTemplate, type ReduceKind } from "./jit-rules.js";
+import { evalRules } from "./eval-rules.js";
+import { Primitive } from "./primitive.js";
+import { Tensor } from "./tensor.js";
+import { sizeOf, stridesOf } from "./shape.js";
+
+/** c + Σ k[s]·i_s over the loop variables. */
+interface Affine {
+  c: number;
+  k: number[];
+}
+
+const constant = (c: number, depth: number): Affine => ({ c, k: new Array<number>(depth).fill(0) });
+const unit = (s: number, depth: number): Affine => {
+  const a = constant(0, depth);
+  a.k[s] = 1;
+  return a;
+};
+const shift = (a: Affine, c: number): Affine => ({ c: a.c + c, k: a.k });
+const scale = (a: Affine, f: number): Affine => ({ c: a.c * f, k: a.k.map((v) => v * f) });
+const isConstant = (a: Affine): boolean => a.k.every((v) => v === 0);
+
+function flatIndex(map: readonly Affine[], shape: readonly number[], depth: number): Affine {
+  const strides = stridesOf(shape);
+  const out = constant(0, depth);
+  map.forEach((a, d) => {
+    if (shape[d] === 1) return;
+    out.c += a.c * strides[d];
+    a.k.forEach((v, s) => (out.k[s] += v * strides[d]));
+  });
+  return out;
+}
+
+function affineText(a: Affine): string {
+  const terms: string[] = [];
+  a.k.forEach((v, s) => {
+    if (v === 1) terms.push(`i${s}`);
+    else if (v !== 0) terms.push(`${v} * i${s}`);
+  });
+  if (a.c !== 0 || terms.length === 0) terms.push(String(a.c));
+  return terms.join(" + ");
+}
+
+function literal(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  if (v === Infinity) return "Infinity";
+  if (v === -Infinity) return "-Infinity";
+  return Object.is(v, -0) ? "-0" : v < 0 ? `(${v})` : String(v);
+}
+
+/** Reads a node of shape `to` broadcast into a position of shape `from` (numpy rules). */
+function broadcastMap(map: readonly Affine[], from: readonly number[], to: readonly number[]) {
+  const lead = from.length - to.length;
+  const depth = map.length > 0 ? map[0].k.length : 0;
+  return to.map((d, t) => (d === 1 ? constant(0, depth) : map[t + lead]));
+}
+
+/** What the emitted program needs besides its code. */
+export interface ProgramParts {
+  consts: Tensor[];
+  kernels: ((inputs: Tensor[], params: unknown) => Tensor)[];
+  kernelParams: unknown[];
+  shapes: number[][];
+}
+
+class Emitter {
+  readonly lines: string[] = [];
+  readonly parts: ProgramParts = { consts: [], kernels: [], kernelParams: [], shapes: [] };
+  private body: string[] = [];
+  private memo = new Map<string, string>();
+  private vars = 0;
+  private root = -1;
+  private depth = 0;
+  private readonly constIndex = new Map<number, number>();
+
+  constructor(
+    private readonly graph: Graph,
+    private readonly plan: Plan,
+    private readonly buffers: BufferPlan,
+  ) {}
+
+  /** The JavaScript name of a node's buffer. */
+  name(id: number): string {
+    const node = this.graph.nodes[id];
+    if (node.kind === "input") return `a${id}`;
+    if (node.kind === "const") return `c${id}`;
+    const slot = this.buffers.slot.get(id);
+    return slot === undefined ? `b${id}` : `p${slot}`;
+  }
+
+  constIndexOf(id: number): number {
+    let k = this.constIndex.get(id);
+    if (k === undefined) {
+      k = this.parts.consts.length;
+      this.parts.consts.push((this.graph.nodes[id] as { value: Tensor }).value);
+      this.constIndex.set(id, k);
+    }
+    return k;
+  }
+
+  /** A read of a buffer at a flat index. */
+  private readFlat(id: number, index: Affine): string {
+    const node = this.graph.nodes[id];
+    if (node.kind === "const" && node.value.size === 1) return literal(node.value.data[0]);
+    if (sizeOf(node.shape) === 1) return `${this.name(id)}[0]`;
+    return `${this.name(id)}[${affineText(index)}]`;
+  }
+
+  /** The expression of node `id` at the position `map` (one affine coordinate per axis). */
+  gen(id: number, map: Affine[], guarded: boolean): string {
+    const node = this.graph.nodes[id];
+    if (node.kind !== "op" || (id !== this.root && this.plan.group[id] === id))
+      return this.readFlat(id, flatIndex(map, node.shape, this.depth));
+    const key = `${id}:${map.map((a) => `${a.c};${a.k.join(",")}`).join("|")}`;
+    if (!guarded) {
+      const known = this.memo.get(key);
+      if (known !== undefined) return known;
+    }
+    const expr = this.genOp(node, map, guarded);
+    if (guarded) return expr;
+    const v = `v${this.vars++}`;
+    this.body.push(`const ${v} = ${expr};`);
+    this.memo.set(key, v);
+    return v;
+  }
+
+  private genOp(node: GraphNode & { kind: "op" }, map: Affine[], guarded: boolean): string {
+    const emit = jitRules[node.prim].emit;
+    if ("map" in emit) {
+      const args = node.inputs.map((i) =>
+        this.gen(i, broadcastMap(map, node.shape, this.graph.nodes[i].shape), guarded),
+      );
+      return (emit.map as MapTemplate<Primitive>)(args, node.params as never);
+    }
+    return this.genLayout(node, map, guarded);
+  }
+
+  private genLayout(node: GraphNode & { kind: "op" }, map: Affine[], guarded: boolean): string {
+    const [x] = node.inputs;
+    const xShape = this.graph.nodes[x].shape;
+    switch (node.prim) {
+      case Primitive.Reshape: {
+        if (!squeezeEquivalent(xShape, node.shape))
+          return this.readFlat(x, flatIndex(map, node.shape, this.depth));
+        const kept = map.filter((_a, d) => node.shape[d] !== 1);
+        let k = 0;
+        return this.gen(
+          x,
+          xShape.map((d) => (d === 1 ? constant(0, this.depth) : kept[k++])),
+          guarded,
+        );
+      }
+      case Primitive.BroadcastTo:
+        return this.gen(x, broadcastMap(map, node.shape, xShape), guarded);
+      case Primitive.Transpose: {
+        const { perm } = node.params as { perm: number[] };
+        const inMap = new Array<Affine>(perm.length);
+        perm.forEach((p, d) => (inMap[p] = map[d]));
+        return this.gen(x, inMap, guarded);
+      }
+      case Primitive.Slice: {
+        const { start, step } = node.params as { start: number[]; step: number[] };
+        return this.gen(
+          x,
+          map.map((a, d) => shift(scale(a, step[d]), start[d])),
+          guarded,
+        );
+      }
+      case Primitive.Pad:
+        return this.genPad(x, xShape, node, map, guarded);
+      case Primitive.Concat:
+        return this.genConcat(node, map);
+      default:
+        throw new Error(`jit: no inline emission for ${node.prim}`);
+    }
+  }
+
+  /** Pad (unit steps): the input where the position falls in its window, else 0. */
+  private genPad(
+    x: number,
+    xShape: number[],
+    node: GraphNode & { kind: "op" },
+    map: Affine[],
+    guarded: boolean,
+  ): string {
+    const { start } = node.params as { start: number[] };
+    const guards: string[] = [];
+    for (let d = 0; d < map.length; d++) {
+      if (xShape[d] === node.shape[d]) continue;
+      const a = map[d];
+      const hi = start[d] + xShape[d];
+      if (isConstant(a)) {
+        if (a.c < start[d] || a.c >= hi) return "0";
+        continue;
+      }
+      const e = affineText(a);
+      guards.push(`${e} >= ${start[d]} && ${e} < ${hi}`);
+    }
+    const inMap = map.map((a, d) => shift(a, -start[d]));
+    if (guards.length === 0) return this.gen(x, inMap, guarded);
+    return `(${guards.join(" && ")} ? ${this.gen(x, inMap, true)} : 0)`;
+  }
+
+  /** Concat: the input whose range along the axis holds the position. */
+  private genConcat(node: GraphNode & { kind: "op" }, map: Affine[]): string {
+    const { axis } = node.params as { axis: number };
+    const a = map[axis];
+    const pieces: { end: number; expr: () => string }[] = [];
+    let offset = 0;
+    for (const i of node.inputs) {
+      const off = offset;
+      const inMap = map.map((m, d) => (d === axis ? shift(m, -off) : m));
+      offset += this.graph.nodes[i].shape[axis];
+      pieces.push({ end: offset, expr: () => this.gen(i, inMap, true) });
+    }
+    if (isConstant(a)) return pieces.find((p) => a.c < p.end)!.expr();
+    const e = affineText(a);
+    let out = pieces[pieces.length - 1].expr();
+    for (let j = pieces.length - 2; j >= 0; j--)
+      out = `(${e} < ${pieces[j].end} ? ${pieces[j].expr()} : ${out})`;
+    return out;
+  }
+
+  /** Runs `build` with a fresh loop body; returns the body's statements. */
+  private inBody(depth: number, build: () => string): string[] {
+    this.body = [];
+    this.memo = new Map();
+    this.depth = depth;
+    const last = build();
+    return [...this.body, last];
+  }
+
+  private loops(axes: { size: number; v: number }[], inner: string[]): string[] {
+    let lines = inner;
+    for (let j = axes.length - 1; j >= 0; j--) {
+      const { size, v } = axes[j];
+      lines = [`for (let i${v} = 0; i${v} < ${size}; i${v}++) {`, ...lines, "}"];
+    }
+    return lines;
+  }
+
+  emitMapRoot(r: number): void {
+    this.root = r;
+    const shape = this.graph.nodes[r].shape;
+    const depth = shape.length;
+    const out = this.name(r);
+    const body = this.inBody(depth, () => {
+      const e = this.gen(
+        r,
+        shape.map((_d, s) => unit(s, depth)),
+        false,
+      );
+      return `${out}[o++] = ${e};`;
+    });
+    const axes = shape.map((size, v) => ({ size, v }));
+    this.lines.push("{", "let o = 0;", ...this.loops(axes, body), "}");
+  }
+
+  emitReduceRoot(r: number): void {
+    this.root = r;
+    const node = this.graph.nodes[r] as GraphNode & { kind: "op" };
+    const kind = (jitRules[node.prim].emit as { reduce: ReduceKind }).reduce;
+    const { axes } = node.params as { axes: number[] };
+    const x = node.inputs[0];
+    const xShape = this.graph.nodes[x].shape;
+    const order = [...xShape.keys()].filter((d) => !axes.includes(d)).concat(axes);
+    const depth = xShape.length;
+    const pos = new Array<number>(depth);
+    order.forEach((d, s) => (pos[d] = s));
+    const body = this.inBody(depth, () => {
+      const e = this.gen(
+        x,
+        xShape.map((_d, d) => unit(pos[d], depth)),
+        false,
+      );
+      return combine(kind, e);
+    });
+    const axesOf = order.map((d, s) => ({ size: xShape[d], v: s }));
+    const kept = axesOf.slice(0, depth - axes.length);
+    const reduced = axesOf.slice(depth - axes.length);
+    const inner = [`let acc = ${literal(INIT[kind])};`, ...this.loops(reduced, body)];
+    inner.push(`${this.name(r)}[o++] = acc;`);
+    this.lines.push("{", "let o = 0;", ...this.loops(kept, inner), "}");
+  }
+
+  emitKernelRoot(r: number): void {
+    const node = this.graph.nodes[r] as GraphNode & { kind: "op" };
+    const k = this.parts.kernels.length;
+    this.parts.kernels.push(evalRules[node.prim] as (inputs: Tensor[], params: unknown) => Tensor);
+    this.parts.kernelParams.push(node.params);
+    const args = node.inputs.map((i) => {
+      const n = this.graph.nodes[i];
+      if (n.kind === "input") return `I[${n.index}]`;
+      if (n.kind === "const") return `C[${this.constIndexOf(i)}]`;
+      const s = this.parts.shapes.length;
+      this.parts.shapes.push(n.shape);
+      return `new T(${this.name(i)}, S[${s}])`;
+    });
+    this.lines.push(`const ${this.name(r)} = R[${k}]([${args.join(", ")}], RP[${k}]).data;`);
+  }
+}
+
+const INIT: Record<ReduceKind, number> = { sum: 0, max: -Infinity, min: Infinity, prod: 1 };
+
+function combine(kind: ReduceKind, e: string): string {
+  if (kind === "sum") return `acc += ${e};`;
+  if (kind === "prod") return `acc *= ${e};`;
+  const op = kind === "max" ? ">" : "<";
+  return `{ const u = ${e}; if (!(acc ${op} u || acc !== acc)) acc = u; }`;
+}
+
+/** The compiled program: input tensors in, one data array per output node out. */
+export type RunProgram = (inputs: readonly Tensor[]) => Float64Array[];
+
+/** Generates and instantiates the program for a planned graph. */
+export function emitProgram(graph: Graph, plan: Plan, buffers: BufferPlan): RunProgram {
+  const em = new Emitter(graph, plan, buffers);
+  const outputs = new Set(graph.outputs);
+  const head: string[] = [];
+  graph.nodes.forEach((node, id) => {
+    if (node.kind === "input") em.lines.push(`const a${id} = I[${node.index}].data;`);
+    if (node.kind === "const") head.push(`const c${id} = C[${em.constIndexOf(id)}].data;`);
+  });
+  for (const r of plan.roots) {
+    const kind = rootKind(graph.nodes[r]);
+    if (kind !== "kernel" && outputs.has(r))
+      em.lines.push(`const ${em.name(r)} = new Float64Array(${sizeOf(graph.nodes[r].shape)});`);
+    if (kind === "map") em.emitMapRoot(r);
+    else if (kind === "reduce") em.emitReduceRoot(r);
+    else em.emitKernelRoot(r);
+  }
+  buffers.slotSizes.forEach((n, s) => head.push(`const p${s} = new Float64Array(${n});`));
+  for (const h of Object.keys(HELPERS)) head.push(`const H_${h} = H.${h};`);
+  const ret = `return [${graph.outputs.map((o) => em.name(o)).join(", ")}];`;
+  const source = [...head, "return function run(I) {", ...em.lines, ret, "};"].join("\n");
+  // The source is built only from our own templates, numbers and generated names.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const factory = new Function("C", "R", "RP", "S", "T", "H", source) as (
+    ...args: unknown[]
+  ) => RunProgram;
+  const { consts, kernels, kernelParams, shapes } = em.parts;
+  return factory(consts, kernels, kernelParams, shapes, Tensor, HELPERS);
+}

@@ -1,0 +1,101 @@
+/**
+ * `jit(f)`: f traced once per input signature into a graph of primitives (jit-graph.ts), fused
+ * into loops (jit-fuse.ts) and compiled to one JavaScript function (jit-codegen.ts). Programs are
+ * cached by the arguments' tree structure, leaf shapes and which leaves were numbers.
+ */
+import { Tracer, setPrimitiveObserver, withNewLevel } from "./core.js";
+import { JitTrace, OuterTracerCaptured, optimize, type Graph } from "./jit-graph.js";
+import { planBuffers, planFusion } from "./jit-fuse.js";
+import { emitProgram, type RunProgram } from "./jit-codegen.js";
+import { describe, flatten, unflatten, type TreeDef } from "./pytree.js";
+import { Tensor } from "./tensor.js";
+
+/** One compiled program for one input signature. */
+interface Compiled {
+  outDef: TreeDef;
+  graph: Graph;
+  run: RunProgram;
+}
+
+/** Whether a primitive observer (e.g. withDebugNans) is installed: then f runs eagerly. */
+function observing(): boolean {
+  const current = setPrimitiveObserver(null);
+  setPrimitiveObserver(current);
+  return current !== null;
+}
+
+/** Traces f on abstract tracers of the leaves' shapes; null if f captured an outer tracer. */
+function traceGraph(f: (...args: unknown[]) => unknown, inDef: TreeDef, leaves: Tensor[]) {
+  try {
+    return withNewLevel((level) => {
+      const trace = new JitTrace(level);
+      const tracers = leaves.map((x, i) => trace.input(i, x.shape));
+      const result = f(...(unflatten(inDef, tracers) as unknown[]));
+      const out = flatten(result, "jit: the output of f");
+      const graph: Graph = { nodes: trace.nodes, outputs: out.leaves.map((y) => trace.nodeOf(y)) };
+      return { graph, outDef: out.def };
+    });
+  } catch (e) {
+    if (e instanceof OuterTracerCaptured) return null;
+    throw e;
+  }
+}
+
+function compile(
+  f: (...args: unknown[]) => unknown,
+  inDef: TreeDef,
+  leaves: Tensor[],
+): Compiled | null {
+  const traced = traceGraph(f, inDef, leaves);
+  if (traced === null) return null;
+  const graph = optimize(traced.graph);
+  const plan = planFusion(graph);
+  const run = emitProgram(graph, plan, planBuffers(graph, plan));
+  return { outDef: traced.outDef, graph, run };
+}
+
+function execute(c: Compiled, leaves: readonly Tensor[]): unknown {
+  const data = c.run(leaves);
+  const outs = c.graph.outputs.map((id, i) => {
+    const node = c.graph.nodes[id];
+    if (node.kind === "input") return leaves[node.index];
+    if (node.kind === "const") return node.value;
+    return new Tensor(data[i], node.shape);
+  });
+  return unflatten(c.outDef, outs);
+}
+
+/**
+ * Compiles f: the first call with a new input signature (tree structure, leaf shapes, which
+ * leaves are numbers) traces f once on abstract values and compiles the whole computation
+ * (elementwise chains fused into single loops, reductions fused into the loop producing their
+ * operand, buffers allocated once); later calls with that signature run the compiled code.
+ * Compose freely: `jit(grad(f))`, `jit(hessian(f))`, `jit(vmap(f))` compile the whole
+ * derivative. Called under another transformation (`grad(jit(f))`) or with withDebugNans, f runs
+ * as is. As in JAX, every output leaf is a Tensor (a number f returned is a 0-d Tensor), and f
+ * must not read values (`.data`, `item()`, `if` on values): use `where` instead.
+ *
+ * @example
+ * const f = jit((x: Tensor) => sum(square(sub(x, 1))));
+ * f(tensor([1, 2, 3])); // tensor(5), compiled on this first call
+ * jit(grad(f))(tensor([1, 2, 3])); // tensor([0, 2, 4])
+ */
+export function jit<F extends (...args: never[]) => unknown>(f: F): F {
+  const fn = f as unknown as (...args: unknown[]) => unknown;
+  const cache = new Map<string, Compiled>();
+  const jitted = (...args: unknown[]): unknown => {
+    const { leaves, def } = flatten(args, "jit arguments");
+    if (leaves.some((x) => x instanceof Tracer) || observing()) return fn(...args);
+    const key = describe(def, leaves);
+    let compiled = cache.get(key);
+    if (compiled === undefined) {
+      // null: f closed over an outer transformation's tracer; run it as is (not cached)
+      const fresh = compile(fn, def, leaves);
+      if (fresh === null) return fn(...args);
+      compiled = fresh;
+      cache.set(key, compiled);
+    }
+    return execute(compiled, leaves);
+  };
+  return jitted as unknown as F;
+}
