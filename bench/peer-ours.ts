@@ -1,4 +1,7 @@
-/** cotangent, this runtime (float64), used as a notebook user would. */
+/**
+ * cotangent, this runtime (float64), used as a notebook user would: eagerly ("cotangent") and
+ * with every case's function compiled by `jit` ("cotangent jit", in peer-ours-jit.ts).
+ */
 import type { Tensor } from "../src/index.js";
 import {
   add,
@@ -6,6 +9,7 @@ import {
   grad,
   hessian,
   jacobian,
+  jit,
   logSoftmax,
   matmul,
   mul,
@@ -17,8 +21,8 @@ import {
   sum,
   tensor,
 } from "../src/index.js";
-import type { Peer } from "./cases.js";
-import type { Result } from "./harness.js";
+import type { CaseId, Inputs, Peer } from "./cases.js";
+import type { Result, Runner } from "./harness.js";
 import { MLP } from "./mlp.js";
 
 function rosenbrock(x: Tensor): Tensor {
@@ -47,56 +51,84 @@ interface Params {
   b2: Tensor;
 }
 
+/** How a case's function is run: as is (eager) or compiled. */
+type Wrap = <F extends (...args: never[]) => unknown>(f: F) => F;
+
+/** The runner of one case, with every function passed through `wrap` once, up front. */
+function oursRunner(id: CaseId, inputs: Inputs, wrap: Wrap): Runner | string {
+  const { x10, x1k, x100k, mlp } = inputs;
+  const v10 = tensor(x10);
+  const v1k = tensor(x1k);
+  const v100k = tensor(x100k);
+  const { batch, inputs: width, hidden, classes } = MLP;
+  const params: Params = {
+    w1: tensor(mlp.w1, [width, hidden]),
+    b1: tensor(mlp.b1),
+    w2: tensor(mlp.w2, [hidden, classes]),
+    b2: tensor(mlp.b2),
+  };
+  const xs = tensor(mlp.x, [batch, width]);
+  const oneHot = tensor(mlp.oneHot, [batch, classes]);
+  const loss = (p: Params): Tensor => {
+    const h = relu(add(matmul(xs, p.w1), p.b1));
+    const logits = add(matmul(h, p.w2), p.b2);
+    return mul(sum(mul(logSoftmax(logits), oneHot)), -1 / batch);
+  };
+  const f = wrap(rosenbrock);
+  const g = wrap(grad(rosenbrock));
+  switch (id) {
+    case "rosen-f-10":
+      return () => f(v10).data;
+    case "rosen-grad-10":
+      return () => g(v10).data;
+    case "rosen-f-1k":
+      return () => f(v1k).data;
+    case "rosen-grad-1k":
+      return () => g(v1k).data;
+    case "rosen-f-100k":
+      return () => f(v100k).data;
+    case "rosen-grad-100k":
+      return () => g(v100k).data;
+    case "mlp-f": {
+      const run = wrap(loss);
+      return () => run(params).data;
+    }
+    case "mlp-grad": {
+      const run = wrap(grad(loss));
+      return (): Result => {
+        const d = run(params);
+        return { parts: [d.w1.data, d.b1.data, d.w2.data, d.b2.data] };
+      };
+    }
+    case "elem-jac-1k": {
+      const run = wrap(jacobian(elementwise));
+      return () => run(v1k).data;
+    }
+    case "resid-jac-1k": {
+      const run = wrap(jacobian(residuals));
+      return () => run(v1k).data;
+    }
+    case "resid-sparse-100k":
+      if (wrap === jitWrap) return "not compiled (sparseJacobian runs its own passes)";
+      return () => sparseJacobian(residuals, v100k).values;
+    case "rosen-hess-1k": {
+      const run = wrap(hessian(rosenbrock));
+      return () => run(v1k).data;
+    }
+  }
+}
+
+const eager: Wrap = (f) => f;
+export const jitWrap: Wrap = (f) => jit(f);
+
 export const oursPeer: Peer = {
   name: "cotangent",
   precision: "float64",
-  runner(id, { x10, x1k, x100k, mlp }) {
-    const v10 = tensor(x10);
-    const v1k = tensor(x1k);
-    const v100k = tensor(x100k);
-    const { batch, inputs, hidden, classes } = MLP;
-    const params: Params = {
-      w1: tensor(mlp.w1, [inputs, hidden]),
-      b1: tensor(mlp.b1),
-      w2: tensor(mlp.w2, [hidden, classes]),
-      b2: tensor(mlp.b2),
-    };
-    const xs = tensor(mlp.x, [batch, inputs]);
-    const oneHot = tensor(mlp.oneHot, [batch, classes]);
-    const loss = (p: Params): Tensor => {
-      const h = relu(add(matmul(xs, p.w1), p.b1));
-      const logits = add(matmul(h, p.w2), p.b2);
-      return mul(sum(mul(logSoftmax(logits), oneHot)), -1 / batch);
-    };
-    const gradRosen = grad(rosenbrock);
-    switch (id) {
-      case "rosen-f-10":
-        return () => rosenbrock(v10).data;
-      case "rosen-grad-10":
-        return () => gradRosen(v10).data;
-      case "rosen-f-1k":
-        return () => rosenbrock(v1k).data;
-      case "rosen-grad-1k":
-        return () => gradRosen(v1k).data;
-      case "rosen-f-100k":
-        return () => rosenbrock(v100k).data;
-      case "rosen-grad-100k":
-        return () => gradRosen(v100k).data;
-      case "mlp-f":
-        return () => loss(params).data;
-      case "mlp-grad":
-        return (): Result => {
-          const g = grad(loss)(params);
-          return { parts: [g.w1.data, g.b1.data, g.w2.data, g.b2.data] };
-        };
-      case "elem-jac-1k":
-        return () => jacobian(elementwise)(v1k).data;
-      case "resid-jac-1k":
-        return () => jacobian(residuals)(v1k).data;
-      case "resid-sparse-100k":
-        return () => sparseJacobian(residuals, v100k).values;
-      case "rosen-hess-1k":
-        return () => hessian(rosenbrock)(v1k).data;
-    }
-  },
+  runner: (id, inputs) => oursRunner(id, inputs, eager),
+};
+
+export const oursJitPeer: Peer = {
+  name: "cotangent jit",
+  precision: "float64",
+  runner: (id, inputs) => oursRunner(id, inputs, jitWrap),
 };

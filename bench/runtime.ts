@@ -19,7 +19,7 @@ import {
   type TimingOptions,
 } from "./harness.js";
 import { jaxJitPeer, jaxPeer } from "./peer-jax.js";
-import { oursPeer } from "./peer-ours.js";
+import { oursJitPeer, oursPeer } from "./peer-ours.js";
 import { plainPeer } from "./peer-plain.js";
 import { tfjsPeer } from "./peer-tfjs.js";
 import { renderTargets } from "./targets.js";
@@ -83,6 +83,9 @@ function renderTable(cases: Case[], peers: Peer[], rows: Map<CaseId, Row>): stri
     "TF.js ÷ ours",
     "jax-js jit ÷ ours",
     "ours grad ÷ f",
+    "TF.js ÷ ours jit",
+    "jax-js jit ÷ ours jit",
+    "ours jit grad ÷ f",
   ];
   const lines = [
     `| ${header.join(" | ")} |`,
@@ -91,6 +94,7 @@ function renderTable(cases: Case[], peers: Peer[], rows: Map<CaseId, Row>): stri
   for (const c of cases) {
     const row = rows.get(c.id)!;
     const ours = row.get(oursPeer.name);
+    const jitted = row.get(oursJitPeer.name);
     const fRow = c.fCase ? rows.get(c.fCase) : undefined;
     const cells = [
       c.title,
@@ -98,6 +102,9 @@ function renderTable(cases: Case[], peers: Peer[], rows: Map<CaseId, Row>): stri
       formatRatio(ratio(row.get(tfjsPeer.name), ours)),
       formatRatio(ratio(row.get(jaxJitPeer.name), ours)),
       formatRatio(ratio(ours, fRow?.get(oursPeer.name))),
+      formatRatio(ratio(row.get(tfjsPeer.name), jitted)),
+      formatRatio(ratio(row.get(jaxJitPeer.name), jitted)),
+      formatRatio(ratio(jitted, fRow?.get(oursJitPeer.name))),
     ];
     lines.push(`| ${cells.join(" | ")} |`);
   }
@@ -131,7 +138,7 @@ async function main(): Promise<void> {
   const timing: TimingOptions = quick
     ? { warmups: 3, minWarmupMs: 50, samples: 5, minSampleMs: 5 }
     : { warmups: 3, minWarmupMs: 300, samples: 15, minSampleMs: 20 };
-  const allPeers: Peer[] = [plainPeer, oursPeer, tfjsPeer, jaxPeer, jaxJitPeer];
+  const allPeers: Peer[] = [plainPeer, oursPeer, oursJitPeer, tfjsPeer, jaxPeer, jaxJitPeer];
   const peers = allPeers.filter((p) => matchesFilter(p.name, argValue("peers")));
   const loadBefore = loadavg()[0];
   const inputs = makeInputs();
