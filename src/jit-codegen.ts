@@ -58,6 +58,14 @@ function literal(v: number): string {
   return Object.is(v, -0) ? "-0" : v < 0 ? `(${v})` : String(v);
 }
 
+/** The value of a constant whose entries are all equal (a broadcast seed, zeros), if so. */
+function uniformValue(data: Float64Array): number | undefined {
+  if (data.length === 0) return undefined;
+  const v = data[0];
+  for (let i = 1; i < data.length; i++) if (!Object.is(data[i], v)) return undefined;
+  return v;
+}
+
 /** Reads a node of shape `to` broadcast into a position of shape `from` (numpy rules). */
 function broadcastMap(map: readonly Affine[], from: readonly number[], to: readonly number[]) {
   const lead = from.length - to.length;
@@ -111,41 +119,41 @@ class Emitter {
   /** A read of a buffer at a flat index. */
   private readFlat(id: number, index: Affine): string {
     const node = this.graph.nodes[id];
-    if (node.kind === "const" && node.value.size === 1) return literal(node.value.data[0]);
+    if (node.kind === "const") {
+      const v = uniformValue(node.value.data);
+      if (v !== undefined) return literal(v);
+    }
     if (sizeOf(node.shape) === 1) return `${this.name(id)}[0]`;
     return `${this.name(id)}[${affineText(index)}]`;
   }
 
   /** The expression of node `id` at the position `map` (one affine coordinate per axis). */
-  gen(id: number, map: Affine[], guarded: boolean): string {
+  gen(id: number, map: Affine[]): string {
     const node = this.graph.nodes[id];
     if (node.kind !== "op" || (id !== this.root && this.plan.group[id] === id))
       return this.readFlat(id, flatIndex(map, node.shape, this.depth));
     const key = `${id}:${map.map((a) => `${a.c};${a.k.join(",")}`).join("|")}`;
-    if (!guarded) {
-      const known = this.memo.get(key);
-      if (known !== undefined) return known;
-    }
-    const expr = this.genOp(node, map, guarded);
-    if (guarded) return expr;
+    const known = this.memo.get(key);
+    if (known !== undefined) return known;
+    const expr = this.genOp(node, map);
     const v = `v${this.vars++}`;
     this.body.push(`const ${v} = ${expr};`);
     this.memo.set(key, v);
     return v;
   }
 
-  private genOp(node: GraphNode & { kind: "op" }, map: Affine[], guarded: boolean): string {
+  private genOp(node: GraphNode & { kind: "op" }, map: Affine[]): string {
     const emit = jitRules[node.prim].emit;
     if ("map" in emit) {
       const args = node.inputs.map((i) =>
-        this.gen(i, broadcastMap(map, node.shape, this.graph.nodes[i].shape), guarded),
+        this.gen(i, broadcastMap(map, node.shape, this.graph.nodes[i].shape)),
       );
       return (emit.map as MapTemplate<Primitive>)(args, node.params as never);
     }
-    return this.genLayout(node, map, guarded);
+    return this.genLayout(node, map);
   }
 
-  private genLayout(node: GraphNode & { kind: "op" }, map: Affine[], guarded: boolean): string {
+  private genLayout(node: GraphNode & { kind: "op" }, map: Affine[]): string {
     const [x] = node.inputs;
     const xShape = this.graph.nodes[x].shape;
     switch (node.prim) {
@@ -157,27 +165,25 @@ class Emitter {
         return this.gen(
           x,
           xShape.map((d) => (d === 1 ? constant(0, this.depth) : kept[k++])),
-          guarded,
         );
       }
       case Primitive.BroadcastTo:
-        return this.gen(x, broadcastMap(map, node.shape, xShape), guarded);
+        return this.gen(x, broadcastMap(map, node.shape, xShape));
       case Primitive.Transpose: {
         const { perm } = node.params as { perm: number[] };
         const inMap = new Array<Affine>(perm.length);
         perm.forEach((p, d) => (inMap[p] = map[d]));
-        return this.gen(x, inMap, guarded);
+        return this.gen(x, inMap);
       }
       case Primitive.Slice: {
         const { start, step } = node.params as { start: number[]; step: number[] };
         return this.gen(
           x,
           map.map((a, d) => shift(scale(a, step[d]), start[d])),
-          guarded,
         );
       }
       case Primitive.Pad:
-        return this.genPad(x, xShape, node, map, guarded);
+        return this.genPad(x, xShape, node, map);
       case Primitive.Concat:
         return this.genConcat(node, map);
       default:
@@ -191,7 +197,6 @@ class Emitter {
     xShape: number[],
     node: GraphNode & { kind: "op" },
     map: Affine[],
-    guarded: boolean,
   ): string {
     const { start } = node.params as { start: number[] };
     const guards: string[] = [];
@@ -207,28 +212,54 @@ class Emitter {
       guards.push(`${e} >= ${start[d]} && ${e} < ${hi}`);
     }
     const inMap = map.map((a, d) => shift(a, -start[d]));
-    if (guards.length === 0) return this.gen(x, inMap, guarded);
-    return `(${guards.join(" && ")} ? ${this.gen(x, inMap, true)} : 0)`;
+    if (guards.length === 0) return this.gen(x, inMap);
+    return this.branches([{ cond: guards.join(" && "), build: () => this.gen(x, inMap) }], "0");
   }
 
   /** Concat: the input whose range along the axis holds the position. */
   private genConcat(node: GraphNode & { kind: "op" }, map: Affine[]): string {
     const { axis } = node.params as { axis: number };
     const a = map[axis];
-    const pieces: { end: number; expr: () => string }[] = [];
+    const pieces: { end: number; build: () => string }[] = [];
     let offset = 0;
     for (const i of node.inputs) {
       const off = offset;
       const inMap = map.map((m, d) => (d === axis ? shift(m, -off) : m));
       offset += this.graph.nodes[i].shape[axis];
-      pieces.push({ end: offset, expr: () => this.gen(i, inMap, true) });
+      pieces.push({ end: offset, build: () => this.gen(i, inMap) });
     }
-    if (isConstant(a)) return pieces.find((p) => a.c < p.end)!.expr();
+    if (isConstant(a)) return pieces.find((p) => a.c < p.end)!.build();
     const e = affineText(a);
-    let out = pieces[pieces.length - 1].expr();
-    for (let j = pieces.length - 2; j >= 0; j--)
-      out = `(${e} < ${pieces[j].end} ? ${pieces[j].expr()} : ${out})`;
-    return out;
+    return this.branches(
+      pieces.map((p, j) => ({
+        cond: j < pieces.length - 1 ? `${e} < ${p.end}` : "true",
+        build: p.build,
+      })),
+      "0",
+    );
+  }
+
+  /**
+   * `if (cond₁) {…} else if (cond₂) {…}` into a fresh variable (else `otherwise`): each branch's
+   * statements run only when its condition holds, so no buffer is read out of range, and values
+   * computed inside a branch are not visible outside it.
+   */
+  private branches(arms: { cond: string; build: () => string }[], otherwise: string): string {
+    const v = `v${this.vars++}`;
+    this.body.push(`let ${v} = ${otherwise};`);
+    const outer = this.body;
+    const outerMemo = this.memo;
+    arms.forEach((arm, j) => {
+      this.body = [];
+      this.memo = new Map(outerMemo);
+      const expr = arm.build();
+      const head =
+        j === 0 ? `if (${arm.cond}) {` : arm.cond === "true" ? "else {" : `else if (${arm.cond}) {`;
+      outer.push(head, ...this.body, `${v} = ${expr};`, "}");
+    });
+    this.body = outer;
+    this.memo = outerMemo;
+    return v;
   }
 
   /** Runs `build` with a fresh loop body; returns the body's statements. */
@@ -258,7 +289,6 @@ class Emitter {
       const e = this.gen(
         r,
         shape.map((_d, s) => unit(s, depth)),
-        false,
       );
       return `${out}[o++] = ${e};`;
     });
@@ -281,7 +311,6 @@ class Emitter {
       const e = this.gen(
         x,
         xShape.map((_d, d) => unit(pos[d], depth)),
-        false,
       );
       return combine(kind, e);
     });

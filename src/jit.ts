@@ -15,6 +15,8 @@ interface Compiled {
   outDef: TreeDef;
   graph: Graph;
   run: RunProgram;
+  /** The shape when f returns one Tensor computed by the program (the fast path). */
+  single: number[] | null;
 }
 
 /** Whether a primitive observer (e.g. withDebugNans) is installed: then f runs eagerly. */
@@ -51,11 +53,14 @@ function compile(
   const graph = optimize(traced.graph);
   const plan = planFusion(graph);
   const run = emitProgram(graph, plan, planBuffers(graph, plan));
-  return { outDef: traced.outDef, graph, run };
+  const out = graph.nodes[graph.outputs[0]];
+  const single = traced.outDef.kind === "tensor" && out.kind === "op" ? out.shape : null;
+  return { outDef: traced.outDef, graph, run, single };
 }
 
 function execute(c: Compiled, leaves: readonly Tensor[]): unknown {
   const data = c.run(leaves);
+  if (c.single !== null) return new Tensor(data[0], c.single);
   const outs = c.graph.outputs.map((id, i) => {
     const node = c.graph.nodes[id];
     if (node.kind === "input") return leaves[node.index];
@@ -84,11 +89,18 @@ export function jit<F extends (...args: never[]) => unknown>(f: F): F {
   const fn = f as unknown as (...args: unknown[]) => unknown;
   const cache = new Map<string, Compiled>();
   const jitted = (...args: unknown[]): unknown => {
-    const { leaves, def } = flatten(args, "jit arguments");
-    if (leaves.some((x) => x instanceof Tracer) || observing()) return fn(...args);
-    const key = describe(def, leaves);
+    const fast = tensorsKey(args);
+    let leaves = args as Tensor[];
+    let key = fast;
+    if (key === null) {
+      leaves = flatten(args, "jit arguments").leaves;
+      if (leaves.some((x) => x instanceof Tracer)) return fn(...args);
+      key = describe(flatten(args, "jit arguments").def, leaves);
+    }
+    if (observing()) return fn(...args);
     let compiled = cache.get(key);
     if (compiled === undefined) {
+      const { def } = flatten(args, "jit arguments");
       // null: f closed over an outer transformation's tracer; run it as is (not cached)
       const fresh = compile(fn, def, leaves);
       if (fresh === null) return fn(...args);
@@ -98,4 +110,14 @@ export function jit<F extends (...args: never[]) => unknown>(f: F): F {
     return execute(compiled, leaves);
   };
   return jitted as unknown as F;
+}
+
+/** The cache key when every argument is a concrete Tensor (the common case), else null. */
+function tensorsKey(args: readonly unknown[]): string | null {
+  let key = "#";
+  for (const a of args) {
+    if (!(a instanceof Tensor) || a instanceof Tracer) return null;
+    key += `${a.shape.join(",")};`;
+  }
+  return key;
 }
