@@ -88,6 +88,8 @@ class Emitter {
   private memo = new Map<string, string>();
   private vars = 0;
   private root = -1;
+  /** The buffer reads of the loop body being emitted (to choose the loop order). */
+  private readIndices: Affine[] = [];
   private depth = 0;
   private readonly constIndex = new Map<number, number>();
 
@@ -124,6 +126,7 @@ class Emitter {
       if (v !== undefined) return literal(v);
     }
     if (sizeOf(node.shape) === 1) return `${this.name(id)}[0]`;
+    this.readIndices.push(index);
     return `${this.name(id)}[${affineText(index)}]`;
   }
 
@@ -266,6 +269,7 @@ class Emitter {
   private inBody(depth: number, build: () => string): string[] {
     this.body = [];
     this.memo = new Map();
+    this.readIndices = [];
     this.depth = depth;
     const last = build();
     return [...this.body, last];
@@ -285,15 +289,34 @@ class Emitter {
     const shape = this.graph.nodes[r].shape;
     const depth = shape.length;
     const out = this.name(r);
+    const identity = shape.map((_d, s) => unit(s, depth));
     const body = this.inBody(depth, () => {
-      const e = this.gen(
-        r,
-        shape.map((_d, s) => unit(s, depth)),
-      );
-      return `${out}[o++] = ${e};`;
+      const e = this.gen(r, identity);
+      return `${out}[${affineText(flatIndex(identity, shape, depth))}] = ${e};`;
     });
-    const axes = shape.map((size, v) => ({ size, v }));
-    this.lines.push("{", "let o = 0;", ...this.loops(axes, body), "}");
+    const inner = this.innermostAxis(shape);
+    const order = [...shape.keys()].filter((s) => s !== inner);
+    if (inner >= 0) order.push(inner);
+    const axes = order.map((v) => ({ size: shape[v], v }));
+    this.lines.push("{", ...this.loops(axes, body), "}");
+  }
+
+  /**
+   * The loop axis to run innermost: the one along which most reads (and the write, on the last
+   * axis) move by one element, so the inner loop walks memory contiguously. Ties keep the last.
+   */
+  private innermostAxis(shape: readonly number[]): number {
+    const depth = shape.length;
+    if (depth < 2) return depth - 1;
+    const score = new Array<number>(depth).fill(0);
+    score[depth - 1] += 1;
+    for (const a of this.readIndices)
+      a.k.forEach((v, s) => {
+        if (Math.abs(v) === 1 && shape[s] > 1) score[s] += 1;
+      });
+    let best = depth - 1;
+    for (let s = 0; s < depth; s++) if (score[s] > score[best]) best = s;
+    return best;
   }
 
   emitReduceRoot(r: number): void {
