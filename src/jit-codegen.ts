@@ -28,7 +28,6 @@ const unit = (s: number, depth: number): Affine => {
 };
 const shift = (a: Affine, c: number): Affine => ({ c: a.c + c, k: a.k });
 const scale = (a: Affine, f: number): Affine => ({ c: a.c * f, k: a.k.map((v) => v * f) });
-const isConstant = (a: Affine): boolean => a.k.every((v) => v === 0);
 
 function flatIndex(map: readonly Affine[], shape: readonly number[], depth: number): Affine {
   const strides = stridesOf(shape);
@@ -90,6 +89,9 @@ class Emitter {
   private root = -1;
   /** The buffer reads of the loop body being emitted (to choose the loop order). */
   private readIndices: Affine[] = [];
+  /** Known ranges [lo, hi) of the loop variables (null: unknown) and guard breakpoints. */
+  private ranges: ([number, number] | null)[] = [];
+  private breaks: Set<number>[] = [];
   private depth = 0;
   private readonly constIndex = new Map<number, number>();
 
@@ -207,12 +209,12 @@ class Emitter {
       if (xShape[d] === node.shape[d]) continue;
       const a = map[d];
       const hi = start[d] + xShape[d];
-      if (isConstant(a)) {
-        if (a.c < start[d] || a.c >= hi) return "0";
-        continue;
-      }
+      const above = this.decide(a, ">=", start[d]);
+      const below = this.decide(a, "<", hi);
+      if (above === false || below === false) return "0";
       const e = affineText(a);
-      guards.push(`${e} >= ${start[d]} && ${e} < ${hi}`);
+      if (above === null) guards.push(`${e} >= ${start[d]}`);
+      if (below === null) guards.push(`${e} < ${hi}`);
     }
     const inMap = map.map((a, d) => shift(a, -start[d]));
     if (guards.length === 0) return this.gen(x, inMap);
@@ -231,15 +233,42 @@ class Emitter {
       offset += this.graph.nodes[i].shape[axis];
       pieces.push({ end: offset, build: () => this.gen(i, inMap) });
     }
-    if (isConstant(a)) return pieces.find((p) => a.c < p.end)!.build();
     const e = affineText(a);
-    return this.branches(
-      pieces.map((p, j) => ({
-        cond: j < pieces.length - 1 ? `${e} < ${p.end}` : "true",
-        build: p.build,
-      })),
-      "0",
-    );
+    const arms: { cond: string; build: () => string }[] = [];
+    for (let j = 0; j < pieces.length; j++) {
+      const inside = j === pieces.length - 1 ? true : this.decide(a, "<", pieces[j].end);
+      if (inside === false) continue;
+      if (inside === true) {
+        if (arms.length === 0) return pieces[j].build();
+        arms.push({ cond: "true", build: pieces[j].build });
+        break;
+      }
+      arms.push({ cond: `${e} < ${pieces[j].end}`, build: pieces[j].build });
+    }
+    return this.branches(arms, "0");
+  }
+
+  /**
+   * `a >= bound` or `a < bound` when known from the loop ranges (true/false), else null. A
+   * condition on one loop variable records its breakpoint, where the loop may be split so that
+   * every piece decides it statically.
+   */
+  private decide(a: Affine, op: ">=" | "<", bound: number): boolean | null {
+    const vars = a.k.flatMap((v, s) => (v === 0 ? [] : [s]));
+    if (vars.some((s) => this.ranges[s] === null)) {
+      if (vars.length === 1 && a.k[vars[0]] === 1) this.breaks[vars[0]].add(bound - a.c);
+      return null;
+    }
+    let lo = a.c;
+    let hi = a.c;
+    for (const s of vars) {
+      const [from, to] = this.ranges[s]!;
+      const v = a.k[s];
+      lo += v > 0 ? v * from : v * (to - 1);
+      hi += v > 0 ? v * (to - 1) : v * from;
+    }
+    if (op === ">=") return lo >= bound ? true : hi < bound ? false : null;
+    return hi < bound ? true : lo >= bound ? false : null;
   }
 
   /**
@@ -284,21 +313,46 @@ class Emitter {
     return lines;
   }
 
+  /**
+   * The innermost loop over axis `v`, split at the breakpoints its guards recorded: each piece's
+   * body is generated with the range known, so pad and concat guards vanish from the hot loop.
+   */
+  private splitLoop(v: number, size: number, build: () => string[]): string[] {
+    const cuts = [...this.breaks[v]].filter((b) => b > 0 && b < size).sort((x, y) => x - y);
+    const points = [0, ...new Set(cuts), size];
+    if (points.length > 6) points.splice(1, points.length - 2);
+    const out: string[] = [];
+    for (let j = 0; j + 1 < points.length; j++) {
+      const [lo, hi] = [points[j], points[j + 1]];
+      this.ranges[v] = [lo, hi];
+      out.push(`for (let i${v} = ${lo}; i${v} < ${hi}; i${v}++) {`, ...build(), "}");
+    }
+    this.ranges[v] = null;
+    return out;
+  }
+
   emitMapRoot(r: number): void {
     this.root = r;
     const shape = this.graph.nodes[r].shape;
     const depth = shape.length;
     const out = this.name(r);
     const identity = shape.map((_d, s) => unit(s, depth));
-    const body = this.inBody(depth, () => {
-      const e = this.gen(r, identity);
-      return `${out}[${affineText(flatIndex(identity, shape, depth))}] = ${e};`;
-    });
+    this.ranges = shape.map(() => null);
+    this.breaks = shape.map(() => new Set<number>());
+    const build = (): string[] =>
+      this.inBody(depth, () => {
+        const e = this.gen(r, identity);
+        return `${out}[${affineText(flatIndex(identity, shape, depth))}] = ${e};`;
+      });
+    const body = build();
+    if (depth === 0) {
+      this.lines.push("{", ...body, "}");
+      return;
+    }
     const inner = this.innermostAxis(shape);
-    const order = [...shape.keys()].filter((s) => s !== inner);
-    if (inner >= 0) order.push(inner);
-    const axes = order.map((v) => ({ size: shape[v], v }));
-    this.lines.push("{", ...this.loops(axes, body), "}");
+    const outer = [...shape.keys()].filter((s) => s !== inner).map((v) => ({ size: shape[v], v }));
+    const innerLoops = this.splitLoop(inner, shape[inner], build);
+    this.lines.push("{", ...this.loops(outer, innerLoops), "}");
   }
 
   /**
@@ -328,6 +382,8 @@ class Emitter {
     const xShape = this.graph.nodes[x].shape;
     const order = [...xShape.keys()].filter((d) => !axes.includes(d)).concat(axes);
     const depth = xShape.length;
+    this.ranges = xShape.map(() => null);
+    this.breaks = xShape.map(() => new Set<number>());
     const pos = new Array<number>(depth);
     order.forEach((d, s) => (pos[d] = s));
     const body = this.inBody(depth, () => {
