@@ -43,6 +43,24 @@ function traceGraph(f: (...args: unknown[]) => unknown, inDef: TreeDef, leaves: 
   }
 }
 
+/** Optimises, plans and emits a traced graph (also used by linearize). */
+export function compileGraph(traced: Graph): { graph: Graph; run: RunProgram } {
+  const graph = optimize(traced);
+  const plan = planFusion(graph);
+  return { graph, run: emitProgram(graph, plan, planBuffers(graph, plan)) };
+}
+
+/** The output leaves of a compiled program run on `leaves`. */
+export function runGraph(graph: Graph, run: RunProgram, leaves: readonly Tensor[]): Tensor[] {
+  const data = run(leaves);
+  return graph.outputs.map((id, i) => {
+    const node = graph.nodes[id];
+    if (node.kind === "input") return leaves[node.index];
+    if (node.kind === "const") return node.value;
+    return new Tensor(data[i], node.shape);
+  });
+}
+
 function compile(
   f: (...args: unknown[]) => unknown,
   inDef: TreeDef,
@@ -50,24 +68,15 @@ function compile(
 ): Compiled | null {
   const traced = traceGraph(f, inDef, leaves);
   if (traced === null) return null;
-  const graph = optimize(traced.graph);
-  const plan = planFusion(graph);
-  const run = emitProgram(graph, plan, planBuffers(graph, plan));
+  const { graph, run } = compileGraph(traced.graph);
   const out = graph.nodes[graph.outputs[0]];
   const single = traced.outDef.kind === "tensor" && out.kind === "op" ? out.shape : null;
   return { outDef: traced.outDef, graph, run, single };
 }
 
 function execute(c: Compiled, leaves: readonly Tensor[]): unknown {
-  const data = c.run(leaves);
-  if (c.single !== null) return new Tensor(data[0], c.single);
-  const outs = c.graph.outputs.map((id, i) => {
-    const node = c.graph.nodes[id];
-    if (node.kind === "input") return leaves[node.index];
-    if (node.kind === "const") return node.value;
-    return new Tensor(data[i], node.shape);
-  });
-  return unflatten(c.outDef, outs);
+  if (c.single !== null) return new Tensor(c.run(leaves)[0], c.single);
+  return unflatten(c.outDef, runGraph(c.graph, c.run, leaves));
 }
 
 /**
