@@ -386,17 +386,23 @@ class Emitter {
     this.breaks = xShape.map(() => new Set<number>());
     const pos = new Array<number>(depth);
     order.forEach((d, s) => (pos[d] = s));
+    let value = "";
     const body = this.inBody(depth, () => {
-      const e = this.gen(
+      value = this.gen(
         x,
         xShape.map((_d, d) => unit(pos[d], depth)),
       );
-      return combine(kind, e);
+      return "";
     });
     const axesOf = order.map((d, s) => ({ size: xShape[d], v: s }));
     const kept = axesOf.slice(0, depth - axes.length);
     const reduced = axesOf.slice(depth - axes.length);
-    const inner = [`let acc = ${literal(INIT[kind])};`, ...this.loops(reduced, body)];
+    const last = reduced[reduced.length - 1];
+    const inner =
+      last !== undefined && last.size >= 16
+        ? this.loops(reduced.slice(0, -1), unrolled(kind, last.v, last.size, body, value))
+        : this.loops(reduced, [...body, combine(kind, "acc", value)]);
+    inner.unshift(`let acc = ${literal(INIT[kind])};`);
     inner.push(`${this.name(r)}[o++] = acc;`);
     this.lines.push("{", "let o = 0;", ...this.loops(kept, inner), "}");
   }
@@ -420,11 +426,37 @@ class Emitter {
 
 const INIT: Record<ReduceKind, number> = { sum: 0, max: -Infinity, min: Infinity, prod: 1 };
 
-function combine(kind: ReduceKind, e: string): string {
-  if (kind === "sum") return `acc += ${e};`;
-  if (kind === "prod") return `acc *= ${e};`;
+function combine(kind: ReduceKind, acc: string, e: string): string {
+  if (kind === "sum") return `${acc} += ${e};`;
+  if (kind === "prod") return `${acc} *= ${e};`;
   const op = kind === "max" ? ">" : "<";
-  return `{ const u = ${e}; if (!(acc ${op} u || acc !== acc)) acc = u; }`;
+  return `{ const u = ${e}; if (!(${acc} ${op} u || ${acc} !== ${acc})) ${acc} = u; }`;
+}
+
+/**
+ * The innermost reduced loop unrolled by four into four partial accumulators (combined into
+ * `acc` after it), so consecutive additions do not wait on each other.
+ */
+function unrolled(kind: ReduceKind, v: number, size: number, body: string[], e: string): string[] {
+  const init = literal(INIT[kind]);
+  const copy = (offset: string, acc: string): string[] => [
+    "{",
+    `const i${v} = ${offset};`,
+    ...body,
+    combine(kind, acc, e),
+    "}",
+  ];
+  const main = size - (size % 4);
+  return [
+    `let q0 = ${init}, q1 = ${init}, q2 = ${init}, q3 = ${init};`,
+    `for (let u${v} = 0; u${v} < ${main}; u${v} += 4) {`,
+    ...[0, 1, 2, 3].flatMap((j) => copy(`u${v} + ${j}`, `q${j}`)),
+    "}",
+    `for (let u${v} = ${main}; u${v} < ${size}; u${v}++) {`,
+    ...copy(`u${v}`, "q0"),
+    "}",
+    ...[0, 1, 2, 3].map((j) => combine(kind, "acc", `q${j}`)),
+  ];
 }
 
 /** The compiled program: input tensors in, one data array per output node out. */

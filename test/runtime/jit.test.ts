@@ -79,6 +79,16 @@ const cases: Case[] = [
   { name: "max axis 0", f: (x) => ct.max(x, 0), shapes: [[3, 4]] },
   { name: "min all", f: (x) => ct.min(x), shapes: [[3, 4]] },
   { name: "prod last axis", f: (x) => ct.prod(x, -1), shapes: [[2, 3]], domain: "away" },
+  {
+    name: "long reductions (unrolled)",
+    f: (x) =>
+      ct
+        .max(x, 1)
+        .add(ct.min(x, 1))
+        .add(ct.prod(x.mul(0.1).add(1), 1))
+        .add(x.sum()),
+    shapes: [[2, 37]],
+  },
   { name: "logsumexp", f: (x) => ct.logsumexp(x, 1), shapes: [[2, 4]] },
   { name: "softmax", f: (x) => ct.softmax(x), shapes: [[2, 4]] },
   { name: "logSoftmax axis 0", f: (x) => ct.logSoftmax(x, 0), shapes: [[3, 2]] },
