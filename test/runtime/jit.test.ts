@@ -264,6 +264,12 @@ describe("jit: composition, cache, buffers, pytrees, errors", () => {
     expect(vmap(jit(rosenbrock))(batch)).toBeAllclose(vmap(rosenbrock)(batch), TOL);
   });
 
+  it("a jitted function closing over an outer tracer runs as is", () => {
+    const x = ct.tensor([2, 3]);
+    const outer = (v: Tensor) => ct.sum(jit((c: Tensor) => ct.mul(v, c).sin())(ct.tensor(3)));
+    expect(grad(outer)(x)).toBeAllclose(ct.mul(ct.cos(x.mul(3)), 3), TOL);
+  });
+
   it("jit(vmap(f)) compiles the batched computation", () => {
     const batch = ct.randn([3, 6], { seed: 13 });
     expect(jit(vmap(grad(rosenbrock)))(batch)).toBeAllclose(vmap(grad(rosenbrock))(batch), TOL);
