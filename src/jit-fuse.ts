@@ -33,11 +33,19 @@ export function rootKind(node: GraphNode): RootKind {
   return "map";
 }
 
-/** Whether `consumer` can compute its input `input` inline (in its own loop). */
+/**
+ * Whether `consumer` can compute its input `input` inline (in its own loop). Not when it would
+ * broadcast a computed value: inline, exp(x) broadcast over a 1000×1000 loop runs a million
+ * times instead of a thousand, so such a value gets its own buffer.
+ */
 function readsInline(consumer: GraphNode, input: GraphNode): boolean {
   if (consumer.kind !== "op") return false;
   const kind = rootKind(consumer);
   if (kind === "kernel") return false;
+  const spreads = "map" in jitRules[consumer.prim].emit || consumer.prim === Primitive.BroadcastTo;
+  if (spreads && input.kind === "op" && "map" in jitRules[input.prim].emit) {
+    if (sizeOf(input.shape) < sizeOf(consumer.shape)) return false;
+  }
   if (consumer.prim === Primitive.Reshape) return squeezeEquivalent(input.shape, consumer.shape);
   return true;
 }
