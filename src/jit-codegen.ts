@@ -10,6 +10,7 @@ import type { BufferPlan, Plan } from "./jit-fuse.js";
 import { rootKind, squeezeEquivalent } from "./jit-fuse.js";
 import { HELPERS, jitRules, type MapTemplate, type ReduceKind } from "./jit-rules.js";
 import { evalRules } from "./eval-rules.js";
+import { alloc } from "./kernels.js";
 import { Primitive } from "./primitive.js";
 import { Tensor } from "./tensor.js";
 import { sizeOf, stridesOf } from "./shape.js";
@@ -474,7 +475,7 @@ export function emitProgram(graph: Graph, plan: Plan, buffers: BufferPlan): RunP
   for (const r of plan.roots) {
     const kind = rootKind(graph.nodes[r]);
     if (kind !== "kernel" && outputs.has(r))
-      em.lines.push(`const ${em.name(r)} = new Float64Array(${sizeOf(graph.nodes[r].shape)});`);
+      em.lines.push(`const ${em.name(r)} = A(${sizeOf(graph.nodes[r].shape)});`);
     if (kind === "map") em.emitMapRoot(r);
     else if (kind === "reduce") em.emitReduceRoot(r);
     else em.emitKernelRoot(r);
@@ -485,9 +486,10 @@ export function emitProgram(graph: Graph, plan: Plan, buffers: BufferPlan): RunP
   const source = [...head, "return function run(I) {", ...em.lines, ret, "};"].join("\n");
   // The source is built only from our own templates, numbers and generated names.
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function("C", "R", "RP", "S", "T", "H", source) as (
+  const factory = new Function("C", "R", "RP", "S", "T", "H", "A", source) as (
     ...args: unknown[]
   ) => RunProgram;
   const { consts, kernels, kernelParams, shapes } = em.parts;
-  return factory(consts, kernels, kernelParams, shapes, Tensor, HELPERS);
+  // outputs come from the runtime's allocator (small arrays are cheap views of shared slabs)
+  return factory(consts, kernels, kernelParams, shapes, Tensor, HELPERS, alloc);
 }
