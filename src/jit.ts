@@ -98,20 +98,19 @@ export function jit<F extends (...args: never[]) => unknown>(f: F): F {
   const fn = f as unknown as (...args: unknown[]) => unknown;
   const cache = new Map<string, Compiled>();
   const jitted = (...args: unknown[]): unknown => {
-    const fast = tensorsKey(args);
     let leaves = args as Tensor[];
-    let key = fast;
+    let key = tensorsKey(args);
     if (key === null) {
-      leaves = flatten(args, "jit arguments").leaves;
+      const flat = flatten(args, "jit arguments");
+      leaves = flat.leaves;
       if (leaves.some((x) => x instanceof Tracer)) return fn(...args);
-      key = describe(flatten(args, "jit arguments").def, leaves);
+      key = describe(flat.def, leaves);
     }
     if (observing()) return fn(...args);
     let compiled = cache.get(key);
     if (compiled === undefined) {
-      const { def } = flatten(args, "jit arguments");
+      const fresh = compile(fn, flatten(args, "jit arguments").def, leaves);
       // null: f closed over an outer transformation's tracer; run it as is (not cached)
-      const fresh = compile(fn, def, leaves);
       if (fresh === null) return fn(...args);
       compiled = fresh;
       cache.set(key, compiled);
