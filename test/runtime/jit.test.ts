@@ -102,6 +102,14 @@ const cases: Case[] = [
     ],
   },
   {
+    name: "matmul odd sizes (blocks and edges)",
+    f: (a, b) => ct.matmul(a, b),
+    shapes: [
+      [5, 7],
+      [7, 6],
+    ],
+  },
+  {
     name: "matmul batched",
     f: (a, b) => ct.matmul(a, b),
     shapes: [
