@@ -48,10 +48,29 @@ export class Jacobian extends Tensor {
   }
 }
 
+/** The row and column shapes of a Jacobian computed under a transformation (see jit). */
+export interface JacobianShapes {
+  outShape: number[];
+  inShape: number[];
+}
+
+const tracedJacobians = new WeakMap<Tensor, JacobianShapes>();
+
+/**
+ * The shapes recorded when `t`, a tracer, was made by jacobian/jacrev/jacfwd/hessian: a
+ * transformation that later gives it a concrete value (jit) returns a Jacobian again.
+ */
+export function tracedJacobianShapes(t: Tensor): JacobianShapes | undefined {
+  return tracedJacobians.get(t);
+}
+
 /** A Jacobian when the value is concrete; under an outer transformation, the traced tensor. */
 function asJacobian(t: Tensor, outShape: readonly number[], inShape: readonly number[]): Tensor {
   const shaped = ops.reshape(t, [...outShape, ...inShape]);
-  if (shaped instanceof Tracer) return shaped;
+  if (shaped instanceof Tracer) {
+    tracedJacobians.set(shaped, { outShape: outShape.slice(), inShape: inShape.slice() });
+    return shaped;
+  }
   return new Jacobian(shaped.data, outShape, inShape);
 }
 

@@ -9,12 +9,15 @@ import { planBuffers, planFusion } from "./jit-fuse.js";
 import { emitProgram, type RunProgram } from "./jit-codegen.js";
 import { describe, flatten, unflatten, type TreeDef } from "./pytree.js";
 import { Tensor } from "./tensor.js";
+import { Jacobian, tracedJacobianShapes, type JacobianShapes } from "./jacobian.js";
 
 /** One compiled program for one input signature. */
 interface Compiled {
   outDef: TreeDef;
   graph: Graph;
   run: RunProgram;
+  /** Per output leaf: its Jacobian shapes when f returned a Jacobian there, so it stays one. */
+  jacobians: (JacobianShapes | null)[];
   /** The shape when f returns one Tensor computed by the program (the fast path). */
   single: number[] | null;
 }
@@ -35,7 +38,8 @@ function traceGraph(f: (...args: unknown[]) => unknown, inDef: TreeDef, leaves: 
       const result = f(...(unflatten(inDef, tracers) as unknown[]));
       const out = flatten(result, "jit: the output of f");
       const graph: Graph = { nodes: trace.nodes, outputs: out.leaves.map((y) => trace.nodeOf(y)) };
-      return { graph, outDef: out.def };
+      const jacobians = out.leaves.map((y) => tracedJacobianShapes(y) ?? null);
+      return { graph, outDef: out.def, jacobians };
     });
   } catch (e) {
     if (e instanceof OuterTracerCaptured) return null;
@@ -71,12 +75,19 @@ function compile(
   const { graph, run } = compileGraph(traced.graph);
   const out = graph.nodes[graph.outputs[0]];
   const single = traced.outDef.kind === "tensor" && out.kind === "op" ? out.shape : null;
-  return { outDef: traced.outDef, graph, run, single };
+  return { outDef: traced.outDef, graph, run, jacobians: traced.jacobians, single };
+}
+
+/** A Jacobian again where f returned one (jacobian/hessian under jit), else the tensor. */
+function restoreJacobian(t: Tensor, shapes: JacobianShapes | null): Tensor {
+  return shapes === null ? t : new Jacobian(t.data, shapes.outShape, shapes.inShape);
 }
 
 function execute(c: Compiled, leaves: readonly Tensor[]): unknown {
-  if (c.single !== null) return new Tensor(c.run(leaves)[0], c.single);
-  return unflatten(c.outDef, runGraph(c.graph, c.run, leaves));
+  if (c.single !== null)
+    return restoreJacobian(new Tensor(c.run(leaves)[0], c.single), c.jacobians[0]);
+  const outs = runGraph(c.graph, c.run, leaves).map((t, i) => restoreJacobian(t, c.jacobians[i]));
+  return unflatten(c.outDef, outs);
 }
 
 /**

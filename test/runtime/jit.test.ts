@@ -278,6 +278,20 @@ describe("jit: composition, cache, buffers, pytrees, errors", () => {
     expect(grad(outer)(x)).toBeAllclose(ct.mul(ct.cos(x.mul(3)), 3), TOL);
   });
 
+  it("jit(jacobian(f)) and jit(hessian(f)) return Jacobians, for the notebook's views", () => {
+    const x = ct.randn([4], { seed: 14 });
+    const J = jit(jacobian(residuals))(x);
+    expect(J instanceof ct.Jacobian).toBe(true);
+    expect([J.outShape, J.inShape]).toEqual([[6], [4]]);
+    expect(J).toBeAllclose(jacobian(residuals)(x), TOL);
+    const H = jit(hessian(rosenbrock))(x);
+    expect(H instanceof ct.Jacobian).toBe(true);
+    expect([H.outShape, H.inShape]).toEqual([[4], [4]]);
+    const both = jit((v: Tensor) => ({ J: jacobian(elementwise)(v), y: elementwise(v) }))(x);
+    expect(both.J instanceof ct.Jacobian).toBe(true);
+    expect(both.y instanceof ct.Jacobian).toBe(false);
+  });
+
   it("jit(vmap(f)) compiles the batched computation", () => {
     const batch = ct.randn([3, 6], { seed: 13 });
     expect(jit(vmap(grad(rosenbrock)))(batch)).toBeAllclose(vmap(grad(rosenbrock))(batch), TOL);
