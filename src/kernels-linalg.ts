@@ -99,8 +99,42 @@ export interface SvdResult {
   vt: Data;
 }
 
-/** Thin SVD of a batch of m×n matrices by one-sided Jacobi rotations. */
+interface SvdCacheEntry {
+  input: Float64Array;
+  count: number;
+  m: number;
+  n: number;
+  result: SvdResult;
+}
+
+/**
+ * The last decomposition of each input array, so that the parts u and vt of one `svd()` call (two
+ * bindings of the same primitive on the same tensor) share one decomposition. Keyed by the data
+ * object; a copy of the input guards against an array that was overwritten since (pooled buffers).
+ * An entry serves one reuse and is then dropped, so no output array is shared by two tensors.
+ */
+const svdCache = new WeakMap<Data, SvdCacheEntry>();
+
+/** Thin SVD of a batch of m×n matrices, computed once per input array (see svdCache). */
 export function svd(a: Data, count: number, m: number, n: number): SvdResult {
+  const hit = svdCache.get(a);
+  if (hit && hit.count === count && hit.m === m && hit.n === n && sameEntries(hit.input, a)) {
+    svdCache.delete(a); // u is taken by the first part, vt by the second: hand each array out once
+    return hit.result;
+  }
+  const result = svdUncached(a, count, m, n);
+  svdCache.set(a, { input: Float64Array.from(a), count, m, n, result });
+  return result;
+}
+
+function sameEntries(x: Float64Array, y: Data): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+  return true;
+}
+
+/** Thin SVD of a batch of m×n matrices by one-sided Jacobi rotations. */
+function svdUncached(a: Data, count: number, m: number, n: number): SvdResult {
   const r = Math.min(m, n);
   const u: Data = new Float64Array(count * m * r);
   const s: Data = new Float64Array(count * r);
@@ -170,12 +204,42 @@ function svdOne(a: Data, m: number, n: number): SvdResult {
       left[i * r + k] = sigma > 0 ? w[j * rows + i] / sigma : i === k ? 1 : 0;
     for (let i = 0; i < cols; i++) right[i * r + k] = v[j * cols + i];
   });
+  completeNullColumns(left, s, rows, r);
   // tall: A = left·diag(s)·rightᵀ; wide (Aᵀ = left·diag(s)·rightᵀ): A = right·diag(s)·leftᵀ
   const u: Data = tall ? left : right;
   const vMat = tall ? right : left; // n × r
   const vt: Data = new Float64Array(r * n);
   for (let k = 0; k < r; k++) for (let j = 0; j < n; j++) vt[k * n + j] = vMat[j * r + k];
   return { u, s, vt };
+}
+
+/**
+ * Columns of `left` (row-major rows × r) whose singular value is negligible carry only rounding
+ * noise: replace each by a unit vector orthogonal to the columns before it, so Uᵀ·U = I also for a
+ * rank-deficient matrix (the product U·diag(s)·Vᵀ is unchanged up to that negligible value).
+ */
+function completeNullColumns(left: Data, s: Data, rows: number, r: number): void {
+  const tiny = Math.max(s[0] ?? 0, Number.MIN_VALUE) * rows * 1e-14;
+  for (let k = 0; k < r; k++) {
+    if (s[k] > tiny) continue;
+    for (let t = 0; t < rows; t++) {
+      const col = new Float64Array(rows);
+      col[t] = 1;
+      for (let pass = 0; pass < 2; pass++) {
+        for (let q = 0; q < k; q++) {
+          let dot = 0;
+          for (let i = 0; i < rows; i++) dot += left[i * r + q] * col[i];
+          for (let i = 0; i < rows; i++) col[i] -= dot * left[i * r + q];
+        }
+      }
+      let sq = 0;
+      for (let i = 0; i < rows; i++) sq += col[i] * col[i];
+      const norm = Math.sqrt(sq);
+      if (norm < 0.5) continue;
+      for (let i = 0; i < rows; i++) left[i * r + k] = col[i] / norm;
+      break;
+    }
+  }
 }
 
 /** Rotates the contiguous runs at offsets p and q (length n) by (c, s). */
