@@ -71,12 +71,17 @@ export function normAxes(
   axis: number | readonly number[] | undefined,
   ndim: number,
 ): number[] {
-  if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
-  const list = typeof axis === "number" ? [axis] : axis;
-  const axes = list.map((a) => normAxis(op, a, ndim));
-  const unique = [...new Set(axes)].sort((x, y) => x - y);
-  if (unique.length !== axes.length) throw new Error(`${op}: repeated axis in ${fmtShape(list)}`);
-  return unique;
+  if (axis === undefined) {
+    const all: number[] = [];
+    for (let i = 0; i < ndim; i++) all.push(i);
+    return all;
+  }
+  if (typeof axis === "number") return [normAxis(op, axis, ndim)];
+  const axes = axis.map((a) => normAxis(op, a, ndim)).sort((x, y) => x - y);
+  for (let i = 1; i < axes.length; i++) {
+    if (axes[i] === axes[i - 1]) throw new Error(`${op}: repeated axis in ${fmtShape(axis)}`);
+  }
+  return axes;
 }
 
 /** The shape after reducing `axes` with keepdims (reduced axes become 1). */
