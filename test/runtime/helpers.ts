@@ -1,6 +1,6 @@
 /** Finite differences and inner products for the derivative checks. */
 import type { Tensor } from "cotangent";
-import { jvp, randn, tensor, vjp } from "cotangent";
+import { add, jvp, mul, randn, slice, square, sub, sum, tensor, vjp } from "cotangent";
 
 export type TensorFn = (...xs: Tensor[]) => Tensor;
 
@@ -50,3 +50,12 @@ export function sample(
 }
 
 export { tensor };
+
+/** Rosenbrock in n variables: Σ 100 (x[i+1] − x[i]²)² + (1 − x[i])², written as the benchmark does. */
+export function rosenbrock(x: Tensor): Tensor {
+  const n = x.shape[0];
+  const a = slice(x, [0, n - 1]);
+  const b = slice(x, [1, n]);
+  const t = sub(b, mul(a, a));
+  return sum(add(mul(mul(t, t), 100), square(sub(1, a))));
+}

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Tensor } from "cotangent";
 import * as ct from "cotangent";
 import { Primitive, grad, hessian, jacobian, jit, setPrimitiveObserver, vmap } from "cotangent";
-import { sample } from "./helpers.js";
+import { rosenbrock, sample } from "./helpers.js";
 
 type Domain = "any" | "pos" | "away" | "small";
 type Fn = (...xs: Tensor[]) => Tensor;
@@ -204,14 +204,6 @@ describe("jit: every primitive", () => {
     expect(missing).toEqual([]);
   });
 });
-
-function rosenbrock(x: Tensor): Tensor {
-  const n = x.shape[0];
-  const a = ct.slice(x, [0, n - 1]);
-  const b = ct.slice(x, [1, n]);
-  const t = ct.sub(b, ct.mul(a, a));
-  return ct.sum(ct.add(ct.mul(ct.mul(t, t), 100), ct.square(ct.sub(1, a))));
-}
 
 function residuals(x: Tensor): Tensor {
   const n = x.shape[0];

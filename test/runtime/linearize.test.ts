@@ -3,16 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { Tensor } from "cotangent";
 import * as ct from "cotangent";
 import { jvp, linearize } from "cotangent";
+import { rosenbrock } from "./helpers.js";
 
 const TOL = { rtol: 1e-12, atol: 1e-12 };
-
-function rosenbrock(x: Tensor): Tensor {
-  const n = x.shape[0];
-  const a = ct.slice(x, [0, n - 1]);
-  const b = ct.slice(x, [1, n]);
-  const t = ct.sub(b, ct.mul(a, a));
-  return ct.sum(ct.add(ct.mul(ct.mul(t, t), 100), ct.square(ct.sub(1, a))));
-}
 
 describe("linearize", () => {
   it.each([
