@@ -11,7 +11,6 @@ import { rootKind, squeezeEquivalent } from "./jit-fuse.js";
 import { HELPERS, jitRules, type MapTemplate, type ReduceKind } from "./jit-rules.js";
 import { evalRules } from "./eval-rules.js";
 import { alloc } from "./kernels.js";
-import { matmulBlocked } from "./jit-matmul.js";
 import { Primitive } from "./primitive.js";
 import { Tensor } from "./tensor.js";
 import { sizeOf, stridesOf } from "./shape.js";
@@ -412,11 +411,7 @@ class Emitter {
   emitKernelRoot(r: number): void {
     const node = this.graph.nodes[r] as GraphNode & { kind: "op" };
     const k = this.parts.kernels.length;
-    this.parts.kernels.push(
-      node.prim === Primitive.MatMul
-        ? matmulBlocked
-        : (evalRules[node.prim] as (inputs: Tensor[], params: unknown) => Tensor),
-    );
+    this.parts.kernels.push(evalRules[node.prim] as (inputs: Tensor[], params: unknown) => Tensor);
     this.parts.kernelParams.push(node.params);
     const args = node.inputs.map((i) => {
       const n = this.graph.nodes[i];

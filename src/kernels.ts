@@ -245,7 +245,13 @@ export function transpose(x: Data, shape: readonly number[], perm: readonly numb
   return out;
 }
 
-/** Batched matmul: a [...A, m, k] @ b [...B, k, n], batch axes broadcast into `batch`. */
+/**
+ * Batched matmul: a [...A, m, k] @ b [...B, k, n], batch axes broadcast into `batch`. Each B is
+ * transposed once so that every output entry is a dot product of two contiguous rows; entries are
+ * computed in 2×4 blocks held in eight local accumulators (six loads per eight multiply-adds).
+ * Sums run over k in ascending order. No zero is skipped, so 0 · ∞ gives NaN as IEEE arithmetic
+ * (and numpy) does.
+ */
 export function matmul(
   a: Data,
   aShape: readonly number[],
@@ -260,56 +266,94 @@ export function matmul(
   const out: Data = alloc(count * m * n);
   const aOffsets = batchOffsets(aShape.slice(0, -2), batch, m * k);
   const bOffsets = batchOffsets(bShape.slice(0, -2), batch, k * n);
+  const bt: Data = new Float64Array(k * n);
+  let transposedAt = -1;
   for (let t = 0; t < count; t++) {
-    const ao = aOffsets[t];
-    const bo = bOffsets[t];
-    const oo = t * m * n;
-    let i = 0;
-    for (; i + 4 <= m; i += 4) matmulRows4(out, oo + i * n, a, ao + i * k, b, bo, k, n);
-    for (; i < m; i++) {
-      const row = oo + i * n;
-      for (let p = 0; p < k; p++) {
-        const aip = a[ao + i * k + p];
-        const brow = bo + p * n;
-        for (let j = 0; j < n; j++) out[row + j] += aip * b[brow + j];
-      }
+    if (bOffsets[t] !== transposedAt) {
+      transposedAt = bOffsets[t];
+      transposeInto(bt, b, transposedAt, k, n);
     }
+    matmulOne(out, t * m * n, a, aOffsets[t], bt, m, k, n);
   }
   return out;
 }
 
-/**
- * Four rows of C += A·B at once (rows at `row`, A's rows at `ar`, each k long): every loaded
- * element of B serves four rows, which makes the product about 3× faster than row by row. No
- * zero is skipped, so 0 · ∞ gives NaN as IEEE arithmetic (and numpy) does.
- */
-function matmulRows4(
+/** bt[j, p] = b[offset + p·n + j]: the k×n matrix at `offset`, transposed. */
+function transposeInto(bt: Data, b: Data, offset: number, k: number, n: number): void {
+  for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) bt[j * k + p] = b[offset + p * n + j];
+}
+
+/** out[oo..] = A (m×k at ao) · B, given Bᵀ (n×k): 2×4 blocks, then the edge rows and columns. */
+function matmulOne(
   out: Data,
-  row: number,
+  oo: number,
   a: Data,
-  ar: number,
-  b: Data,
-  bo: number,
+  ao: number,
+  bt: Data,
+  m: number,
   k: number,
   n: number,
 ): void {
-  const r1 = row + n;
-  const r2 = r1 + n;
-  const r3 = r2 + n;
-  for (let p = 0; p < k; p++) {
-    const x0 = a[ar + p];
-    const x1 = a[ar + k + p];
-    const x2 = a[ar + 2 * k + p];
-    const x3 = a[ar + 3 * k + p];
-    const brow = bo + p * n;
-    for (let j = 0; j < n; j++) {
-      const bj = b[brow + j];
-      out[row + j] += x0 * bj;
-      out[r1 + j] += x1 * bj;
-      out[r2 + j] += x2 * bj;
-      out[r3 + j] += x3 * bj;
+  const m2 = m - (m % 2);
+  const n4 = n - (n % 4);
+  for (let i = 0; i < m2; i += 2)
+    for (let j = 0; j < n4; j += 4)
+      matmulBlock(out, oo + i * n + j, a, ao + i * k, bt, j * k, k, n);
+  for (let i = 0; i < m; i++) {
+    for (let j = i < m2 ? n4 : 0; j < n; j++) {
+      let sum = 0;
+      for (let p = 0; p < k; p++) sum += a[ao + i * k + p] * bt[j * k + p];
+      out[oo + i * n + j] = sum;
     }
   }
+}
+
+/**
+ * The 2×4 block of the output at offset `o` (rows i, i + 1; columns j..j + 3): rows of A at `ar`
+ * and `ar + k`, rows of Bᵀ at `bc`, `bc + k`, `bc + 2k`, `bc + 3k`. The accumulators fit registers.
+ */
+function matmulBlock(
+  out: Data,
+  o: number,
+  a: Data,
+  ar: number,
+  bt: Data,
+  bc: number,
+  k: number,
+  n: number,
+): void {
+  let s00 = 0;
+  let s01 = 0;
+  let s02 = 0;
+  let s03 = 0;
+  let s10 = 0;
+  let s11 = 0;
+  let s12 = 0;
+  let s13 = 0;
+  for (let p = 0; p < k; p++) {
+    const b0 = bt[bc + p];
+    const b1 = bt[bc + k + p];
+    const b2 = bt[bc + 2 * k + p];
+    const b3 = bt[bc + 3 * k + p];
+    const a0 = a[ar + p];
+    s00 += a0 * b0;
+    s01 += a0 * b1;
+    s02 += a0 * b2;
+    s03 += a0 * b3;
+    const a1 = a[ar + k + p];
+    s10 += a1 * b0;
+    s11 += a1 * b1;
+    s12 += a1 * b2;
+    s13 += a1 * b3;
+  }
+  out[o] = s00;
+  out[o + 1] = s01;
+  out[o + 2] = s02;
+  out[o + 3] = s03;
+  out[o + n] = s10;
+  out[o + n + 1] = s11;
+  out[o + n + 2] = s12;
+  out[o + n + 3] = s13;
 }
 
 /** For each index of `batch`, the offset of the matching matrix of an array with `shape` batch axes. */
