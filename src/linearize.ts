@@ -7,10 +7,9 @@
 import { withNewLevel } from "./core.js";
 import { JitTrace, type Graph } from "./jit-graph.js";
 import { compileGraph, runGraph } from "./jit.js";
-import { describe, flatten, sameStructure, unflatten } from "./pytree.js";
-import { fmtShape, sameShape } from "./shape.js";
+import { flatten, unflatten } from "./pytree.js";
 import type { Tensor } from "./tensor.js";
-import { jvpFlat, type ArgsOf, type GradOf } from "./transforms.js";
+import { flattenTangents, jvpFlat, type ArgsOf, type GradOf } from "./transforms.js";
 
 /**
  * `[y, fJvp]` with y = f(...primals) and fJvp(...tangents) = J·tangents (one tangent per primal,
@@ -40,20 +39,8 @@ export function linearize<
   const { graph, run } = compileGraph(traced.graph);
   const y = unflatten(traced.def, traced.ys) as R;
   const fJvp = (...tangents: unknown[]): GradOf<R> => {
-    const t = flatten(tangents, "linearize tangents");
-    if (!sameStructure(p.def, t.def)) {
-      throw new Error(
-        `linearize: tangents ${describe(t.def, t.leaves)} do not match primals ${describe(p.def, p.leaves)}`,
-      );
-    }
-    p.leaves.forEach((x, i) => {
-      if (!sameShape(x.shape, t.leaves[i].shape)) {
-        throw new Error(
-          `linearize: tangent of shape ${fmtShape(t.leaves[i].shape)} for a primal of shape ${fmtShape(x.shape)}`,
-        );
-      }
-    });
-    return unflatten(traced.def, runGraph(graph, run, t.leaves)) as GradOf<R>;
+    const t = flattenTangents("linearize", p, tangents);
+    return unflatten(traced.def, runGraph(graph, run, t)) as GradOf<R>;
   };
   return [y, fJvp];
 }

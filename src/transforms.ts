@@ -137,21 +137,34 @@ export function jvp<P extends unknown[] = Tensor[], R = Tensor, A extends ArgsOf
   tangents: GradOf<A> | readonly unknown[],
 ): [R, GradOf<R>] {
   const p = flatten(primals, "jvp primals");
-  const t = flatten(tangents, "jvp tangents");
+  const t = flattenTangents("jvp", p, tangents);
+  const out = jvpFlat(f as (...args: unknown[]) => unknown, p.def, p.leaves, t);
+  return [unflatten(out.def, out.primals) as R, unflatten(out.def, out.tangents) as GradOf<R>];
+}
+
+/**
+ * The leaves of `tangents`, checked to match the flattened primals in structure and in every
+ * leaf's shape; `op` names the transform in the error.
+ */
+export function flattenTangents(
+  op: string,
+  p: { leaves: Tensor[]; def: TreeDef },
+  tangents: unknown,
+): Tensor[] {
+  const t = flatten(tangents, `${op} tangents`);
   if (!sameStructure(p.def, t.def)) {
     throw new Error(
-      `jvp: tangents ${describe(t.def, t.leaves)} do not match primals ${describe(p.def, p.leaves)}`,
+      `${op}: tangents ${describe(t.def, t.leaves)} do not match primals ${describe(p.def, p.leaves)}`,
     );
   }
   p.leaves.forEach((x, i) => {
     if (!sameShape(x.shape, t.leaves[i].shape)) {
       throw new Error(
-        `jvp: tangent of shape ${fmtShape(t.leaves[i].shape)} for a primal of shape ${fmtShape(x.shape)}`,
+        `${op}: tangent of shape ${fmtShape(t.leaves[i].shape)} for a primal of shape ${fmtShape(x.shape)}`,
       );
     }
   });
-  const out = jvpFlat(f as (...args: unknown[]) => unknown, p.def, p.leaves, t.leaves);
-  return [unflatten(out.def, out.primals) as R, unflatten(out.def, out.tangents) as GradOf<R>];
+  return t.leaves;
 }
 
 /** Forward mode on flat leaves: f's output structure, primal leaves and tangent leaves. */
