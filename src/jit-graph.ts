@@ -101,7 +101,9 @@ function nodeKey(node: GraphNode, remap: readonly number[]): string | null {
   if (node.kind === "input") return null;
   if (node.kind === "const") {
     // scalars merge by value (every literal 2 is one node); larger constants by identity
-    return node.value.size === 1 && node.shape.length === 0 ? `c${node.value.data[0]}` : null;
+    if (node.value.size !== 1 || node.shape.length !== 0) return null;
+    const v = node.value.data[0];
+    return Object.is(v, -0) ? "c-0" : `c${v}`; // -0 and 0 are different constants
   }
   return `${node.prim}|${node.inputs.map((i) => remap[i]).join(",")}|${paramsKey(node.params)}`;
 }

@@ -284,6 +284,14 @@ describe("jit: composition, cache, buffers, pytrees, errors", () => {
     expect(both.y instanceof ct.Jacobian).toBe(false);
   });
 
+  it("keeps the scalar constants -0 and 0 apart when merging common subexpressions", () => {
+    // 1/(x·-0) + 1/(x·0) = -∞ + ∞ = NaN; merging -0 into 0 would give ∞
+    const f = (x: Tensor) => ct.div(1, ct.mul(x, -0)).add(ct.div(1, ct.mul(x, 0)));
+    const x = ct.ones([2]);
+    expect(Array.from(f(x).data)).toEqual([NaN, NaN]);
+    expect(Array.from(jit(f)(x).data)).toEqual([NaN, NaN]);
+  });
+
   it("jit(vmap(f)) compiles the batched computation", () => {
     const batch = ct.randn([3, 6], { seed: 13 });
     expect(jit(vmap(grad(rosenbrock)))(batch)).toBeAllclose(vmap(grad(rosenbrock))(batch), TOL);
