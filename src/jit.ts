@@ -98,7 +98,8 @@ function execute(c: Compiled, leaves: readonly Tensor[]): unknown {
  * Compose freely: `jit(grad(f))`, `jit(hessian(f))`, `jit(vmap(f))` compile the whole
  * derivative. Called under another transformation (`grad(jit(f))`) or with withDebugNans, f runs
  * as is. As in JAX, every output leaf is a Tensor (a number f returned is a 0-d Tensor), and f
- * must not read values (`.data`, `item()`, `if` on values): use `where` instead.
+ * must not read values (`.data`, `item()`, `if` on values): use `where` instead. Tensors f
+ * closes over are captured when f is traced: pass values that change between calls as arguments.
  *
  * @example
  * const f = jit((x: Tensor) => sum(square(sub(x, 1))));
