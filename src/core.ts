@@ -89,6 +89,11 @@ export function setPrimitiveObserver(next: PrimitiveObserver | null): PrimitiveO
   return previous;
 }
 
+/** Whether a primitive observer is installed (transformations that compile run eagerly then). */
+export function isObserving(): boolean {
+  return observer !== null;
+}
+
 /** Runs `body` with the observer phase set (reverse mode marks its backward pass). */
 export function inPhase<T>(next: Phase, body: () => T): T {
   const previous = phase;

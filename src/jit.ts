@@ -3,7 +3,7 @@
  * into loops (jit-fuse.ts) and compiled to one JavaScript function (jit-codegen.ts). Programs are
  * cached by the arguments' tree structure, leaf shapes and which leaves were numbers.
  */
-import { Tracer, setPrimitiveObserver, withNewLevel } from "./core.js";
+import { Tracer, isObserving, withNewLevel } from "./core.js";
 import { JitTrace, OuterTracerCaptured, optimize, type Graph } from "./jit-graph.js";
 import { planBuffers, planFusion } from "./jit-fuse.js";
 import { emitProgram, type RunProgram } from "./jit-codegen.js";
@@ -20,13 +20,6 @@ interface Compiled {
   jacobians: (JacobianShapes | null)[];
   /** The shape when f returns one Tensor computed by the program (the fast path). */
   single: number[] | null;
-}
-
-/** Whether a primitive observer (e.g. withDebugNans) is installed: then f runs eagerly. */
-function observing(): boolean {
-  const current = setPrimitiveObserver(null);
-  setPrimitiveObserver(current);
-  return current !== null;
 }
 
 /** Traces f on abstract tracers of the leaves' shapes; null if f captured an outer tracer. */
@@ -118,7 +111,7 @@ export function jit<F extends (...args: never[]) => unknown>(f: F): F {
       if (leaves.some((x) => x instanceof Tracer)) return fn(...args);
       key = describe(flat.def, leaves);
     }
-    if (observing()) return fn(...args);
+    if (isObserving()) return fn(...args); // withDebugNans: the error names the primitive
     let compiled = cache.get(key);
     if (compiled === undefined) {
       const fresh = compile(fn, flatten(args, "jit arguments").def, leaves);
