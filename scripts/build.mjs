@@ -27,7 +27,7 @@ const targets = {
     );
   },
   // The executor process and its two threads (kernel/executor, kernel/cells), CommonJS; the
-  // runtime is bundled in (cells get that very instance), tslab's TypeScript stays external.
+  // runtime is bundled in (cells get that very instance), TypeScript stays external.
   async kernel() {
     const { readFileSync } = await import("node:fs");
     const version = JSON.parse(readFileSync("package.json", "utf8")).version;
@@ -43,7 +43,7 @@ const targets = {
       "checker-worker": "kernel/cells/checker-worker.ts",
     };
     const define = { COTANGENT_VERSION: JSON.stringify(version) };
-    const external = ["tslab", "tslab/*", "@tslab/typescript-for-tslab"];
+    const external = ["typescript"];
     await build({ ...common, ...node, entryPoints, outdir: "dist/kernel", define, external });
   },
   // The VS Code extension host loads CommonJS; the package is "type": "module", hence .cjs.

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds cotangent.vsix. vsce refuses a .vscodeignore next to package.json's "files" (which the
 // npm package needs), so the extension is staged in out/vsix: the manifest without "files" and
-// scripts, the bundles, and the run-time modules the kernel needs (tslab's converter, its
-// TypeScript 5.0, Node typings, semver); .vscodeignore then picks the files that ship.
+// scripts, the bundles, and the run-time modules the kernel needs (TypeScript and Node's
+// typings, for checking cells); .vscodeignore then picks the files that ship.
 //
 //   node scripts/package-vsix.mjs     (after `npm run build`) → cotangent.vsix, prints its size
 import { execFileSync } from "node:child_process";
@@ -25,18 +25,11 @@ const COPY = {
   "dist/types": "dist/types",
   // vsce drops a top-level node_modules; the extension puts dist/kernel-deps on the kernel's
   // NODE_PATH instead.
-  "node_modules/semver": "dist/kernel-deps/semver",
-  "node_modules/tslab/package.json": "dist/kernel-deps/tslab/package.json",
-  "node_modules/tslab/LICENSE": "dist/kernel-deps/tslab/LICENSE",
-  "node_modules/tslab/dist": "dist/kernel-deps/tslab/dist",
-  "node_modules/tslab/node_modules/@types/node": "dist/kernel-deps/@types/node",
-  "node_modules/tslab/node_modules/undici-types": "dist/kernel-deps/undici-types",
-  "node_modules/@tslab/typescript-for-tslab/package.json":
-    "dist/kernel-deps/@tslab/typescript-for-tslab/package.json",
-  "node_modules/@tslab/typescript-for-tslab/LICENSE.txt":
-    "dist/kernel-deps/@tslab/typescript-for-tslab/LICENSE.txt",
-  "node_modules/@tslab/typescript-for-tslab/lib":
-    "dist/kernel-deps/@tslab/typescript-for-tslab/lib",
+  "node_modules/typescript/package.json": "dist/kernel-deps/typescript/package.json",
+  "node_modules/typescript/LICENSE.txt": "dist/kernel-deps/typescript/LICENSE.txt",
+  "node_modules/typescript/lib": "dist/kernel-deps/typescript/lib",
+  "node_modules/@types/node": "dist/kernel-deps/@types/node",
+  "node_modules/undici-types": "dist/kernel-deps/undici-types",
 };
 
 rmSync(STAGE, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /**
- * The checker thread: loads TypeScript and tslab's converter, warms them on a first cell that
+ * The checker thread: loads TypeScript and the cell converter, warms them on a first cell that
  * imports the runtime (so the lib and runtime declarations are parsed before the user's first
  * cell), then answers convert/complete/inspect/isComplete/diagnose requests from the I/O worker.
  * Running in its own thread, it answers editor requests even while a cell runs.
@@ -15,7 +15,8 @@ interface CheckerData {
 /** How long the checker waits for a request before it warms up on its own. */
 const IDLE_MS = 15;
 
-const WARM_CELL = 'import * as __warm from "cotangent";\nconst __x: number = 1;\n__x';
+const WARM_CELL =
+  'import * as warmRuntime from "cotangent";\nconst warmValue: number = 1;\nwarmValue';
 
 /** Declarations of converted cells, by request, until their cell ends. */
 const pending = new Map<number, string>();

@@ -1,23 +1,31 @@
 /**
- * Cell conversion and type checking on tslab's converter (`tslab/dist/converter`, TypeScript 5.0
- * fork `@tslab/typescript-for-tslab`): cross-cell declarations, top-level await, the last
- * expression, completion and hover.
- *
- * We adjust the converter's compiler options through a proxy of its TypeScript module:
- * - `moduleResolution: bundler` so packages resolve through their `exports` (ESM-only packages
- *   type-check; tslab's Node10 resolution cannot see them);
- * - `paths: { cotangent: [<dist/types/index.d.ts>] }` so `import … from "cotangent"` has the
- *   runtime's types wherever the notebook lives;
- * - inline source maps, plus a source map for the converter's ES→CommonJS step, so errors point
- *   to the cell's own line:column.
+ * Cell conversion and type checking on TypeScript 5.9 (the `typescript` package), modelled on
+ * tslab's converter but built on one long-lived language service (service.ts):
+ * - each cell is a module whose scope continues in the declarations kept from earlier cells;
+ * - its top-level names are exported (`export { … }` appended, found by parsing the cell), so
+ *   one program per cell gives the diagnostics, the JavaScript and the declarations to keep;
+ * - the JavaScript reads earlier names from the kernel's state and stores the last expression
+ *   (transform.ts), and becomes a function body (to-script.ts);
+ * - local .ts/.js modules the cell imports are emitted as CommonJS when they change.
+ * `import … from "cotangent"` resolves to the runtime's declarations wherever the notebook lives;
+ * packages resolve through their `exports` (bundler resolution), so ESM-only packages check.
  */
 import { createRequire } from "node:module";
-import type * as TS from "@tslab/typescript-for-tslab";
-import type * as TslabConverterNs from "tslab/dist/converter.js";
+import { dirname, join, relative } from "node:path";
+import type * as TS from "typescript";
 import type { CellPosition } from "../protocol.js";
 import { loadWithCodeCache } from "./code-cache.js";
-import { LEAN_NODE_GLOBALS } from "./lean-globals.js";
+import { earlierDeclarations, exportList, topLevelNames } from "./declarations.js";
+import {
+  completeness,
+  quickInfoText,
+  rankCompletions,
+  type CompleteStatus,
+  type CompletionResult,
+} from "./editing.js";
+import { MODULE_PREFIX, createCellService, type CellProgram, type CellService } from "./service.js";
 import { toCellScript } from "./to-script.js";
+import { cellTransform, hasTopLevelAwait } from "./transform.js";
 import type {
   CellMaps,
   CompileDiagnostic,
@@ -25,20 +33,13 @@ import type {
   SideModule,
 } from "../executor/messages.js";
 
-type TslabConverterModule = typeof TslabConverterNs;
-type TslabConverter = ReturnType<TslabConverterModule["createConverter"]>;
-type TslabDiagnostic = ReturnType<TslabConverter["convert"]>["diagnostics"][number];
+export type { CompletionResult } from "./editing.js";
 
 export interface CellConverterOptions {
   /** The runtime's declarations, e.g. <repo>/dist/types/index.d.ts. */
   runtimeTypes: string;
-}
-
-export interface CompletionResult {
-  matches: string[];
-  start: number;
-  end: number;
-  details: { name: string; kind: string }[];
+  /** The notebook's folder (default: the process's working directory). */
+  cwd?: string;
 }
 
 export interface CellConverter {
@@ -54,69 +55,39 @@ export interface CellConverter {
   keep(declarations: string): void;
   complete(code: string, cursor: number): CompletionResult;
   inspect(code: string, cursor: number, detailLevel: 0 | 1): { found: boolean; text: string };
-  isComplete(code: string): { status: "complete" | "incomplete" | "invalid"; indent?: string };
+  isComplete(code: string): CompleteStatus;
   diagnose(code: string): CompileDiagnostic[];
-}
-
-/** The globals every cell sees besides Node's: the runtime's display and trace. */
-function cellGlobals(lean: boolean): string {
-  return [
-    "declare global {",
-    '  const display: typeof import("cotangent").display;',
-    '  const trace: typeof import("cotangent").trace;',
-    lean ? LEAN_NODE_GLOBALS : "",
-    "}",
-    "",
-  ].join("\n");
 }
 
 /** How many conversions are kept for re-run cells. */
 const CONVERTED_KEPT = 64;
 /** A relative import or require: the cell depends on files that may change. */
 const LOCAL_IMPORT = /(?:from|import|require)\s*\(?\s*["']\.{1,2}\//;
-
 const SOURCE_MAP_COMMENT = /^\/\/# sourceMappingURL=.*$/gm;
 const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)/;
 
-/** Load TypeScript and tslab's converter with our compiler options. Takes most of a second. */
+/** The folder of @types/node the kernel ships with, if it can be found. */
+function nodeTypesDir(require: NodeJS.Require): string | undefined {
+  try {
+    return dirname(require.resolve("@types/node/package.json"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Load TypeScript (with a code cache) and start the language service. */
 export function createCellConverter(options: CellConverterOptions): CellConverter {
   const require = createRequire(__filename);
-  const tsPath = require.resolve("@tslab/typescript-for-tslab");
-  const loaded = loadWithCodeCache(tsPath);
+  const loaded = loadWithCodeCache(require.resolve("typescript"));
   const ts = loaded.exports as typeof TS;
-  /** Lean: Node's globals from LEAN_NODE_GLOBALS instead of @types/node (see lean-globals.ts). */
-  let lean = true;
-  const patched = new Proxy(ts, {
-    get(target, key, receiver) {
-      if (key === "createWatchCompilerHost") return patchedHost(target, options.runtimeTypes, lean);
-      // The converter's ES → CommonJS step: we do it ourselves (toCellScript, toCommonJs).
-      if (key === "transpileModule") {
-        return (input: string): TS.TranspileOutput => ({ outputText: input, diagnostics: [] });
-      }
-      return Reflect.get(target, key, receiver) as unknown;
-    },
+  const cwd = options.cwd ?? process.cwd();
+  const service = createCellService(ts, {
+    cwd,
+    runtimeTypes: options.runtimeTypes,
+    nodeTypes: nodeTypesDir(require),
   });
-  // tslab's converter requires TypeScript by name: hand it the patched module.
-  require.cache[tsPath] = {
-    id: tsPath,
-    filename: tsPath,
-    loaded: true,
-    exports: patched,
-  } as NodeJS.Module;
-  const tslab = require("tslab/dist/converter") as TslabConverterModule;
-  let converter = tslab.createConverter();
+  const emitter = createEmitter(ts, service, cwd);
   let declarations = "";
-
-  /** Switch to the full @types/node for the rest of the session. */
-  function useFullNodeTypes(): void {
-    converter.close();
-    lean = false;
-    converter = tslab.createConverter();
-  }
-
-  function convertOnce(code: string): ReturnType<TslabConverter["convert"]> {
-    return converter.convert(cellGlobals(lean) + declarations, code);
-  }
 
   /**
    * Conversions of cells that ran before, by Node types, declarations and code: re-running a cell
@@ -126,10 +97,16 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
   const converted = new Map<string, { result: ConvertResult; declarations: string }>();
 
   function convert(code: string): { result: ConvertResult; declarations: string | undefined } {
-    const key = `${String(lean)}\0${declarations}\0${code}`;
+    const key = `${String(service.lean)}\0${declarations}\0${code}`;
     const hit = converted.get(key);
     if (hit) return hit;
-    const fresh = convertFresh(code);
+    let fresh = emitter.convert(declarations, code);
+    if (service.lean && !fresh.result.ok) {
+      // The lean Node globals may lack what the cell uses: check it against @types/node, and
+      // keep @types/node for the session (what a cell may do never depends on the lean set).
+      service.useFullNodeTypes();
+      if (!service.lean) fresh = emitter.convert(declarations, code);
+    }
     if (fresh.result.ok && fresh.declarations !== undefined && !LOCAL_IMPORT.test(code)) {
       if (converted.size >= CONVERTED_KEPT) converted.delete(converted.keys().next().value!);
       converted.set(key, { result: fresh.result, declarations: fresh.declarations });
@@ -137,32 +114,9 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
     return fresh;
   }
 
-  function convertFresh(code: string): { result: ConvertResult; declarations: string | undefined } {
-    let out = convertOnce(code);
-    if (lean && out.diagnostics.length > 0) {
-      useFullNodeTypes();
-      out = convertOnce(code);
-    }
-    const errors = out.diagnostics.map(toDiagnostic).filter((d) => d.severity === "error");
-    if (errors.length > 0) return { result: { ok: false, errors }, declarations: undefined };
-    const sideModules: SideModule[] = (out.sideOutputs ?? []).map((side) => ({
-      path: side.path,
-      code: toCommonJs(ts, side.data.replace(SOURCE_MAP_COMMENT, "")),
-    }));
-    const script =
-      out.output === undefined
-        ? undefined
-        : toCellScript(ts, out.output.replace(SOURCE_MAP_COMMENT, ""));
-    const result: ConvertResult = {
-      ok: true,
-      code: script?.body,
-      prologue: script?.prologue ?? "",
-      maps: out.output === undefined ? undefined : cellMap(out.output),
-      lastExpressionVar: out.lastExpressionVar,
-      hasTopLevelAwait: out.hasToplevelAwait === true,
-      sideModules,
-    };
-    return { result, declarations: out.declOutput ?? "" };
+  /** The cell's program for an editor request (the cell as typed, no export list). */
+  function editorProgram(code: string): CellProgram {
+    return service.update(declarations, code);
   }
 
   return {
@@ -173,27 +127,19 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
       declarations = next;
     },
     complete(code, cursor) {
-      const info = converter.complete(cellGlobals(lean) + declarations, code, cursor);
-      const kinds = new Map((info.original?.entries ?? []).map((e) => [e.name, String(e.kind)]));
-      const details = info.candidates.map((name) => ({ name, kind: kinds.get(name) ?? "" }));
-      return { matches: info.candidates, start: info.start, end: info.end, details };
+      const { cell } = editorProgram(code);
+      const position = cursor + MODULE_PREFIX.length;
+      const info = service.service.getCompletionsAtPosition(service.files.cell, position, {});
+      return rankCompletions(ts, info, cell, position, MODULE_PREFIX.length);
     },
     inspect(code, cursor, detailLevel) {
-      const info = converter.inspect(cellGlobals(lean) + declarations, code, cursor) as
-        TS.QuickInfo | undefined;
+      editorProgram(code);
+      const position = cursor + MODULE_PREFIX.length;
+      const info = service.service.getQuickInfoAtPosition(service.files.cell, position);
       if (!info) return { found: false, text: "" };
       return { found: true, text: quickInfoText(ts, info, detailLevel) };
     },
-    isComplete(code) {
-      const result = tslab.isCompleteCode(code);
-      if (!result.completed) {
-        return {
-          status: "incomplete",
-          ...(result.indent !== undefined ? { indent: result.indent } : {}),
-        };
-      }
-      return { status: syntaxStatus(ts, code) };
-    },
+    isComplete: (code) => completeness(ts, code),
     diagnose(code) {
       const { result } = convert(code);
       return result.ok ? [] : result.errors;
@@ -201,32 +147,124 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
   };
 }
 
-/** The converter's watch host, with our module resolution, runtime types and source maps. */
-function patchedHost(
-  ts: typeof TS,
-  runtimeTypes: string,
-  lean: boolean,
-): typeof TS.createWatchCompilerHost {
-  const original = ts.createWatchCompilerHost.bind(ts) as (...args: unknown[]) => unknown;
-  return ((rootFiles: string[], compilerOptions: TS.CompilerOptions, ...rest: unknown[]) =>
-    original(
-      rootFiles,
-      {
-        ...compilerOptions,
-        moduleResolution: ts.ModuleResolutionKind.Bundler,
-        paths: { cotangent: [runtimeTypes] },
-        inlineSourceMap: true,
-        ...(lean ? { types: [] } : {}),
-      },
-      ...rest,
-    )) as unknown as typeof TS.createWatchCompilerHost;
+interface Emitter {
+  convert(
+    declarations: string,
+    code: string,
+  ): { result: ConvertResult; declarations: string | undefined };
 }
 
-/** The source map TypeScript inlined into the cell's ES output. */
+/** Checks a cell and emits its script, its declarations and the local modules it needs. */
+function createEmitter(ts: typeof TS, service: CellService, cwd: string): Emitter {
+  const localModules = createLocalModules(ts, service, cwd);
+
+  function convert(
+    declarations: string,
+    code: string,
+  ): { result: ConvertResult; declarations: string | undefined } {
+    const parsed = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022);
+    const names = topLevelNames(ts, parsed);
+    const cell = service.update(declarations, code + exportList(names));
+    const errors = [
+      ...diagnosticsOf(ts, cell.program, cell.cell, undefined),
+      ...localModules.diagnostics(cell.program),
+    ];
+    if (errors.length > 0) return { result: { ok: false, errors }, declarations: undefined };
+    const stateFiles = new Set([cell.declarations, cell.globals]);
+    const transform = cellTransform(ts, { checker: cell.checker, stateFiles, taken: names });
+    let js: string | undefined;
+    let dts = "";
+    cell.program.emit(
+      cell.cell,
+      (fileName, text) => {
+        if (fileName.endsWith(".d.ts")) dts = text;
+        else if (fileName.endsWith(".js")) js = text;
+      },
+      undefined,
+      false,
+      transform.transformers,
+    );
+    const script = js === undefined ? undefined : toCellScript(ts, stripMap(js));
+    const result: ConvertResult = {
+      ok: true,
+      code: script?.body,
+      prologue: script?.prologue ?? "",
+      maps: js === undefined ? undefined : cellMap(js),
+      lastExpressionVar: transform.lastExpression(),
+      hasTopLevelAwait: hasTopLevelAwait(ts, cell.cell),
+      sideModules: localModules.emit(cell.program),
+    };
+    const kept =
+      ownDeclarations(dts) + earlierDeclarations(ts, cell.checker, cell.declarations, cell.cell);
+    return { result, declarations: kept };
+  }
+
+  return { convert };
+}
+
+/** The cell's declaration output without the converter's first line. */
+function ownDeclarations(dts: string): string {
+  const body = dts.startsWith(MODULE_PREFIX) ? dts.slice(MODULE_PREFIX.length) : dts;
+  return body.replace(/^export \{\};\n/m, "");
+}
+
+function stripMap(js: string): string {
+  return js.replace(SOURCE_MAP_COMMENT, "");
+}
+
+/** The source map TypeScript inlined into the cell's JavaScript. */
 function cellMap(output: string): CellMaps | undefined {
   const inline = INLINE_MAP.exec(output);
   if (!inline?.[1]) return undefined;
   return { es: Buffer.from(inline[1], "base64").toString("utf8") };
+}
+
+/**
+ * Local modules (files of the notebook's folder, outside node_modules): their diagnostics, and
+ * their JavaScript as CommonJS, each emitted again only when the file changed.
+ */
+function createLocalModules(ts: typeof TS, service: CellService, cwd: string) {
+  const emitted = new Map<string, string>();
+  let checked: { key: string; errors: CompileDiagnostic[] } | undefined;
+  const { files } = service;
+  const ours = new Set([files.cell, files.declarations, files.globals]);
+
+  function localFiles(program: TS.Program): TS.SourceFile[] {
+    return program
+      .getSourceFiles()
+      .filter(
+        (f) =>
+          !f.isDeclarationFile &&
+          !ours.has(f.fileName) &&
+          !program.isSourceFileFromExternalLibrary(f) &&
+          !f.fileName.includes("/node_modules/"),
+      );
+  }
+
+  return {
+    diagnostics(program: TS.Program): CompileDiagnostic[] {
+      const local = localFiles(program);
+      const key = local.map((f) => `${f.fileName}@${service.versionOf(f.fileName)}`).join("\n");
+      if (checked?.key === key) return checked.errors;
+      const errors = local.flatMap((f) => diagnosticsOf(ts, program, f, relative(cwd, f.fileName)));
+      checked = { key, errors };
+      return errors;
+    },
+    emit(program: TS.Program): SideModule[] {
+      const out: SideModule[] = [];
+      for (const file of localFiles(program)) {
+        const version = service.versionOf(file.fileName);
+        if (emitted.get(file.fileName) === version) continue;
+        emitted.set(file.fileName, version);
+        program.emit(file, (fileName, text) => {
+          if (!fileName.endsWith(".js")) return;
+          const path = join(cwd, relative(files.outDir, fileName));
+          out.push({ path, code: toCommonJs(ts, stripMap(text)) });
+        });
+      }
+      return out.sort((a, b) => a.path.localeCompare(b.path));
+    },
+  };
 }
 
 /** A local module's ES output as CommonJS (modules are few and cached, unlike cells). */
@@ -242,45 +280,30 @@ function toCommonJs(ts: typeof TS, code: string): string {
   }).outputText;
 }
 
-function position(pos: { line: number; character: number }): CellPosition {
-  return { line: pos.line + 1, column: pos.character + 1 };
-}
-
-function toDiagnostic(d: TslabDiagnostic): CompileDiagnostic {
-  const file = d.fileName !== undefined ? { file: d.fileName } : {};
-  return {
-    message: d.messageText,
-    code: d.code,
-    start: position(d.start),
-    end: position(d.end),
-    severity: d.category === 1 ? "error" : "warning",
-    ...file,
-  };
-}
-
 /**
- * A cell tslab's check calls complete may still not parse: a syntax error before the end makes it
- * invalid (more lines cannot fix it), one at the very end incomplete (`const x =`).
+ * Errors of one file as cell positions: in the cell, lines count from the cell's first line (the
+ * converter's own first line is skipped); `file` names a local module instead.
  */
-function syntaxStatus(ts: typeof TS, code: string): "complete" | "incomplete" | "invalid" {
-  const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022);
-  const errors = (file as unknown as { parseDiagnostics?: { start?: number }[] }).parseDiagnostics;
-  if (!errors || errors.length === 0) return "complete";
-  const end = code.trimEnd().length;
-  return errors.every((d) => (d.start ?? 0) >= end) ? "incomplete" : "invalid";
-}
-
-/** Hover text: the signature or type, then the documentation and JSDoc tags. */
-function quickInfoText(ts: typeof TS, info: TS.QuickInfo, detailLevel: 0 | 1): string {
-  const signature = ts.displayPartsToString(info.displayParts);
-  const docs = ts.displayPartsToString(info.documentation);
-  const tags = (info.tags ?? []).map((tag) => {
-    const text = ts.displayPartsToString(tag.text);
-    return text ? `@${tag.name} ${text}` : `@${tag.name}`;
-  });
-  const parts = [signature];
-  if (docs) parts.push(docs);
-  if (tags.length > 0 && (detailLevel === 1 || !docs)) parts.push(tags.join("\n"));
-  else if (tags.length > 0) parts.push(tags.filter((t) => t.startsWith("@param")).join("\n"));
-  return parts.filter((p) => p !== "").join("\n\n");
+function diagnosticsOf(
+  ts: typeof TS,
+  program: TS.Program,
+  file: TS.SourceFile,
+  name: string | undefined,
+): CompileDiagnostic[] {
+  const all = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
+  const lineShift = name === undefined ? 1 : 0;
+  const at = (offset: number): CellPosition => {
+    const { line, character } = file.getLineAndCharacterOfPosition(offset);
+    return { line: Math.max(1, line + 1 - lineShift), column: character + 1 };
+  };
+  return all
+    .filter((d) => d.category === ts.DiagnosticCategory.Error)
+    .map((d) => ({
+      message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+      code: d.code,
+      start: at(d.start ?? 0),
+      end: at((d.start ?? 0) + (d.length ?? 0)),
+      severity: "error" as const,
+      ...(name !== undefined ? { file: name } : {}),
+    }));
 }

@@ -26,8 +26,11 @@ export const LEAN_NODE_GLOBALS = `
   var console: Console;
   interface LeanTimer { ref(): this; unref(): this; hasRef(): boolean; [Symbol.toPrimitive](): number }
   function setTimeout<A extends any[]>(callback: (...args: A) => void, ms?: number, ...args: A): LeanTimer;
+  function setTimeout(callback: (_: void) => void, ms?: number): LeanTimer;
   function setInterval<A extends any[]>(callback: (...args: A) => void, ms?: number, ...args: A): LeanTimer;
+  function setInterval(callback: (_: void) => void, ms?: number): LeanTimer;
   function setImmediate<A extends any[]>(callback: (...args: A) => void, ...args: A): LeanTimer;
+  function setImmediate(callback: (_: void) => void): LeanTimer;
   function clearTimeout(timeout: LeanTimer | string | number | undefined): void;
   function clearInterval(timeout: LeanTimer | string | number | undefined): void;
   function clearImmediate(timeout: LeanTimer | undefined): void;

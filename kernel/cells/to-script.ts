@@ -8,7 +8,7 @@
  * a trivial cell's time) with one parse and a few text edits. Edits keep every line where it was
  * and only append after a statement, so the ES output's source map stays valid for the script.
  */
-import type * as TS from "@tslab/typescript-for-tslab";
+import type * as TS from "typescript";
 
 interface Edit {
   start: number;

@@ -37,7 +37,7 @@ function paths(): Paths {
 function typescriptVersion(): string {
   try {
     const require = createRequire(__filename);
-    return (require("@tslab/typescript-for-tslab/package.json") as { version: string }).version;
+    return (require("typescript/package.json") as { version: string }).version;
   } catch {
     return "unknown";
   }

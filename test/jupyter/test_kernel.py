@@ -153,8 +153,9 @@ class LifecycleTests(unittest.TestCase):
         self.assertEqual(self.run_cell("const before = 1;")["status"], "ok")
         self.km.restart_kernel(now=False)
         self.kc.wait_for_ready(timeout=60)
-        content, outputs = self.run_cell_outputs("typeof before")
-        self.assertEqual(content["status"], "ok")
+        content, outputs = self.run_cell_outputs("before")
+        self.assertEqual(content["status"], "error")
+        self.assertIn("Cannot find name 'before'", content["evalue"])
         self.assertEqual(content["execution_count"], 1)
 
     def test_executor_crash_is_an_error_and_the_kernel_recovers(self):

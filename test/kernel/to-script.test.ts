@@ -1,10 +1,10 @@
 import { createRequire } from "node:module";
-import type * as TS from "@tslab/typescript-for-tslab";
+import type * as TS from "typescript";
 import { runInThisContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { toCellScript } from "../../kernel/cells/to-script.js";
 
-const ts = createRequire(import.meta.url)("@tslab/typescript-for-tslab") as typeof TS;
+const ts = createRequire(import.meta.url)("typescript") as typeof TS;
 
 /** Run a script body like the runner does and return the names it bound. */
 function runScript(body: string, prologue: string, modules: Record<string, unknown>) {

@@ -1,6 +1,6 @@
 /**
  * The published declarations (built here as `npm run build` builds dist/types) type-check a consumer under the
- * TypeScript the kernel uses for cells (tslab's 5.0 fork) with skipLibCheck off, and the types a
+ * oldest TypeScript we support, 5.0 (tslab's fork), with skipLibCheck off, and the types a
  * user hovers over are real types, never `any`.
  */
 import { execFileSync } from "node:child_process";
