@@ -96,22 +96,31 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
    */
   const converted = new Map<string, { result: ConvertResult; declarations: string }>();
 
-  function convert(code: string): { result: ConvertResult; declarations: string | undefined } {
+  function convert(code: string): Converted {
     const key = `${String(service.lean)}\0${declarations}\0${code}`;
     const hit = converted.get(key);
     if (hit) return hit;
     let fresh = emitter.convert(declarations, code);
-    if (service.lean && !fresh.result.ok) {
-      // The lean Node globals may lack what the cell uses: check it against @types/node, and
-      // keep @types/node for the session (what a cell may do never depends on the lean set).
-      service.useFullNodeTypes();
-      if (!service.lean) fresh = emitter.convert(declarations, code);
-    }
+    if (service.lean && !fresh.result.ok) fresh = withNodeTypes(code, fresh);
     if (fresh.result.ok && fresh.declarations !== undefined && !LOCAL_IMPORT.test(code)) {
       if (converted.size >= CONVERTED_KEPT) converted.delete(converted.keys().next().value!);
       converted.set(key, { result: fresh.result, declarations: fresh.declarations });
     }
     return fresh;
+  }
+
+  /**
+   * A cell that fails against the lean Node globals is checked against the full @types/node,
+   * so what a cell may do never depends on the lean set. The full typings stay if they make the
+   * cell check (it uses Node); if the cell fails either way, the kernel goes back to the lean
+   * globals, which keep later cells quicker to check.
+   */
+  function withNodeTypes(code: string, lean: Converted): Converted {
+    service.useLeanNodeTypes(false);
+    if (service.lean) return lean;
+    const full = emitter.convert(declarations, code);
+    if (!full.result.ok) service.useLeanNodeTypes(true);
+    return full;
   }
 
   /** The cell's program for an editor request (the cell as typed, no export list). */
@@ -147,21 +156,21 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
   };
 }
 
+interface Converted {
+  result: ConvertResult;
+  /** The declarations to keep once the cell has run (undefined when it cannot run). */
+  declarations: string | undefined;
+}
+
 interface Emitter {
-  convert(
-    declarations: string,
-    code: string,
-  ): { result: ConvertResult; declarations: string | undefined };
+  convert(declarations: string, code: string): Converted;
 }
 
 /** Checks a cell and emits its script, its declarations and the local modules it needs. */
 function createEmitter(ts: typeof TS, service: CellService, cwd: string): Emitter {
   const localModules = createLocalModules(ts, service, cwd);
 
-  function convert(
-    declarations: string,
-    code: string,
-  ): { result: ConvertResult; declarations: string | undefined } {
+  function convert(declarations: string, code: string): Converted {
     const parsed = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022);
     const names = topLevelNames(ts, parsed);
     const cell = service.update(declarations, code + exportList(names));

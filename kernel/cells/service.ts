@@ -52,9 +52,10 @@ export interface CellProgram {
 export interface CellService {
   readonly files: CellFiles;
   readonly service: TS.LanguageService;
-  /** Lean Node globals (true) or the full @types/node (false, for the rest of the session). */
+  /** Lean Node globals (true) or the full @types/node (false). */
   readonly lean: boolean;
-  useFullNodeTypes(): void;
+  /** Switch between the lean Node globals and the full @types/node (when it can be found). */
+  useLeanNodeTypes(lean: boolean): void;
   /** Put the declarations and the cell (texts without MODULE_PREFIX) and build the program. */
   update(declarations: string, cell: string): CellProgram;
   /** The version of a file on disk that may change (see the module comment). */
@@ -106,6 +107,25 @@ function compilerOptions(
 /** Files that never change while the kernel runs: packages, TypeScript's libs, the runtime. */
 function isFixed(fileName: string, fixedDirs: string[]): boolean {
   return fileName.includes("/node_modules/") || fixedDirs.some((d) => fileName.startsWith(d));
+}
+
+/**
+ * A document registry that keeps every parsed file: switching between the lean and the full
+ * Node typings then reuses the parsed @types/node instead of parsing it again.
+ */
+function keepingRegistry(ts: typeof TS, cwd: string): TS.DocumentRegistry {
+  const registry = ts.createDocumentRegistry(true, cwd);
+  return {
+    ...registry,
+    acquireDocument: (...args) => registry.acquireDocument(...args),
+    acquireDocumentWithKey: (...args) => registry.acquireDocumentWithKey(...args),
+    updateDocument: (...args) => registry.updateDocument(...args),
+    updateDocumentWithKey: (...args) => registry.updateDocumentWithKey(...args),
+    getKeyForCompilationSettings: (settings) => registry.getKeyForCompilationSettings(settings),
+    releaseDocument: () => undefined,
+    releaseDocumentWithKey: () => undefined,
+    reportStats: () => registry.reportStats(),
+  };
 }
 
 export function createCellService(ts: typeof TS, options: ServiceOptions): CellService {
@@ -166,7 +186,7 @@ export function createCellService(ts: typeof TS, options: ServiceOptions): CellS
     realpath: (p) => (ts.sys.realpath ? ts.sys.realpath(p) : p),
     useCaseSensitiveFileNames: () => true,
   };
-  const service = ts.createLanguageService(host, ts.createDocumentRegistry(true, cwd));
+  const service = ts.createLanguageService(host, keepingRegistry(ts, cwd));
 
   function put(fileName: string, text: string): void {
     const entry = memory.get(fileName)!;
@@ -202,11 +222,11 @@ export function createCellService(ts: typeof TS, options: ServiceOptions): CellS
     get lean() {
       return lean;
     },
-    useFullNodeTypes() {
-      if (!lean || options.nodeTypes === undefined) return;
-      lean = false;
+    useLeanNodeTypes(next) {
+      if (next === lean || (!next && options.nodeTypes === undefined)) return;
+      lean = next;
       settings = compilerOptions(ts, options, files, lean);
-      put(files.globals, globalsText(false));
+      put(files.globals, globalsText(lean));
     },
     update,
     versionOf,
