@@ -42,3 +42,7 @@ npm start --silent
 step "the extension in a real VS Code (offline VS Code server: install if missing, mocha suite, untrusted run, UI test)"
 node scripts/vscode-test.mjs
 node scripts/vscode-test.mjs --ui
+
+step "the packaged extension (cotangent.vsix, only what it ships) in the same VS Code"
+npm run package --silent
+node scripts/vscode-test.mjs --vsix

@@ -159,11 +159,11 @@ async function remoteAuthority(base, workspace) {
   return JSON.parse(json).remoteAuthority;
 }
 
-async function workbenchUrl(base, workspace, withTests) {
+async function workbenchUrl(base, workspace, withTests, extensionPath = ROOT) {
   const authority = await remoteAuthority(base, workspace);
   const remote = (p) => `vscode-remote://${authority}${p}`;
   const payload = [
-    ["extensionDevelopmentPath", remote(ROOT)],
+    ["extensionDevelopmentPath", remote(extensionPath)],
     ["skipWelcome", "true"],
   ];
   if (withTests)
@@ -228,6 +228,21 @@ export {
   ROOT,
   log,
 };
+
+/** The notebook suite against cotangent.vsix as it ships: unpacked, with only what it holds. */
+async function runPackaged(codeServer) {
+  const vsix = path.join(ROOT, "cotangent.vsix");
+  if (!existsSync(vsix)) throw new Error("cotangent.vsix is missing: run `npm run package` first");
+  const unpacked = mkdtempSync(path.join(tmpdir(), "cotangent-vsix-"));
+  try {
+    execFileSync("unzip", ["-q", vsix, "-d", unpacked]);
+    const extensionPath = path.join(unpacked, "extension");
+    log(`running the suite against ${vsix} unpacked in ${extensionPath}`);
+    return await runSuite(codeServer, { suite: "notebook", trust: false, extensionPath });
+  } finally {
+    rmSync(unpacked, { recursive: true, force: true });
+  }
+}
 
 async function main() {
   const codeServer = installServer();
