@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { CellOutcome, CellOutput, ExecutorLink, Versions } from "./executor-link.js";
+import { evaluateExpressions } from "./expressions.js";
 import { History, type HistoryQuery } from "./history.js";
 import { codePointsToUtf16, utf16ToCodePoints } from "./positions.js";
 import { makeHeader, PROTOCOL_VERSION, type JupyterMessage } from "./wire.js";
@@ -196,10 +197,12 @@ export class JupyterKernel {
       if (!silent) this.forward(request, output, count);
     });
     if (outcome.status === "ok") {
+      // Only after a cell that ran without error, silently: no IOPub, no count, no history.
+      const expressions = await evaluateExpressions(this.executor, content["user_expressions"]);
       return this.reply(channel, request, "execute_reply", {
         status: "ok",
         execution_count: count,
-        user_expressions: unsupportedExpressions(content["user_expressions"]),
+        user_expressions: expressions,
         payload: [],
       });
     }
@@ -212,6 +215,7 @@ export class JupyterKernel {
       status: "error",
       execution_count: count,
       ...error,
+      user_expressions: {},
     });
   }
 
@@ -380,20 +384,6 @@ function cursorField(request: JupyterMessage, code: string): number {
     throw new Error(`cursor_pos must be a non-negative integer, got ${JSON.stringify(value)}`);
   }
   return value;
-}
-
-function unsupportedExpressions(value: unknown): Content {
-  if (value === null || typeof value !== "object") return {};
-  const out: Content = {};
-  for (const name of Object.keys(value)) {
-    out[name] = {
-      status: "error",
-      ename: "NotSupported",
-      evalue: "user_expressions are not evaluated by this kernel",
-      traceback: [],
-    };
-  }
-  return out;
 }
 
 /** The error shown when a cell failed or was interrupted without an error of its own. */
