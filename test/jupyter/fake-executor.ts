@@ -11,6 +11,13 @@ import type {
   ExecutorLink,
   Versions,
 } from "../../kernel/jupyter/executor-link.js";
+import { EXPRESSION_PREFIX, EXPRESSION_SUFFIX } from "../../kernel/jupyter/expressions.js";
+
+/** The expression a silent cell evaluates for user_expressions, or undefined for other code. */
+export function expressionIn(code: string): string | undefined {
+  if (!code.startsWith(EXPRESSION_PREFIX) || !code.endsWith(EXPRESSION_SUFFIX)) return undefined;
+  return code.slice(EXPRESSION_PREFIX.length, code.length - EXPRESSION_SUFFIX.length);
+}
 
 export interface ScriptedCell {
   outputs?: CellOutput[];

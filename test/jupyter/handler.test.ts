@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { JupyterKernel, type Channel } from "../../kernel/jupyter/handler.js";
 import { makeHeader, type JupyterMessage } from "../../kernel/jupyter/wire.js";
-import { FakeExecutor, VERSIONS, type ScriptedCell } from "./fake-executor.js";
+import { expressionCell } from "../../kernel/jupyter/expressions.js";
+import { expressionIn, FakeExecutor, VERSIONS, type ScriptedCell } from "./fake-executor.js";
 
 interface Sent {
   channel: Channel;
@@ -203,6 +204,7 @@ describe("JupyterKernel: execute", () => {
       ename: "TypeError",
       evalue: "x is not a function",
       traceback: ["TypeError: x is not a function", "    at cell:1:5"],
+      user_expressions: {},
     });
   });
 
@@ -237,19 +239,6 @@ describe("JupyterKernel: execute", () => {
     expect(executor.executed.map((e) => e.code)).toEqual(["fail", "next"]);
   });
 
-  it("answers user_expressions with a clear per-expression error", async () => {
-    const { shell } = setup();
-    const { content } = await shell("execute_request", { code: "1", user_expressions: { x: "a" } });
-    expect(content["user_expressions"]).toEqual({
-      x: {
-        status: "error",
-        ename: "NotSupported",
-        evalue: "user_expressions are not evaluated by this kernel",
-        traceback: [],
-      },
-    });
-  });
-
   it("replies with an error naming the field when code is missing", async () => {
     const { shell } = setup();
     const { content, types } = await shell("execute_request", {});
@@ -258,6 +247,302 @@ describe("JupyterKernel: execute", () => {
       status: "error",
       evalue: 'the request\'s "code" must be a string',
     });
+  });
+});
+
+describe("JupyterKernel: user_expressions", () => {
+  const display = (data: Record<string, unknown>, update = false) => ({
+    type: "display" as const,
+    id: "x",
+    data,
+    metadata: {},
+    update,
+  });
+  const tensorBundle = { "text/plain": "Tensor [1, 2]", "text/html": "<table></table>" };
+
+  /** Cells run as scripted; expressions answer by the table, anything else is an error. */
+  function withExpressions(
+    table: Record<string, ScriptedCell>,
+    cell: (code: string) => ScriptedCell = () => ({}),
+  ) {
+    return setup((code) => {
+      const expression = expressionIn(code);
+      if (expression === undefined) return cell(code);
+      return (
+        table[expression] ?? { outputs: [out.error(`unscripted ${expression}`)], status: "error" }
+      );
+    });
+  }
+
+  it("evaluates each expression in order, silently, and answers with its bundle", async () => {
+    const { shell, executor } = withExpressions({
+      "x * 2": { outputs: [out.stream("noise\n"), display({ "text/plain": "42" })] },
+      t: { outputs: [display(tensorBundle)] },
+    });
+    const { content, types } = await shell("execute_request", {
+      code: "const x = 21;",
+      user_expressions: { double: "x * 2", tensor: "t" },
+    });
+    expect(content["status"]).toBe("ok");
+    expect(content["user_expressions"]).toEqual({
+      double: { status: "ok", data: { "text/plain": "42" }, metadata: {} },
+      tensor: { status: "ok", data: tensorBundle, metadata: {} },
+    });
+    expect(Object.keys(content["user_expressions"] as object)).toEqual(["double", "tensor"]);
+    expect(executor.executed).toEqual([
+      { code: "const x = 21;", silent: false },
+      { code: expressionCell("x * 2"), silent: true },
+      { code: expressionCell("t"), silent: true },
+    ]);
+    // nothing of the expressions' runs (their stream, their displays) reaches IOPub
+    expect(types).toEqual(["status", "execute_input", "status"]);
+  });
+
+  it("publishes nothing for the expressions, even when the cell shows a result", async () => {
+    const { shell } = withExpressions({ y: { outputs: [display({ "text/plain": "7" })] } }, () => ({
+      outputs: [out.result("1")],
+    }));
+    const { iopub, types } = await shell("execute_request", {
+      code: "1",
+      user_expressions: { y: "y" },
+    });
+    expect(types).toEqual(["status", "execute_input", "execute_result", "status"]);
+    expect(iopub[2].content).toMatchObject({ data: { "text/plain": "1" } });
+  });
+
+  it("takes the value's display, not displays the expression made or live updates after it", async () => {
+    const { shell } = withExpressions({
+      "show(3)": {
+        outputs: [
+          display({ "text/plain": "3" }),
+          display({ "text/plain": "undefined" }),
+          display({ "text/plain": "trace, flushed" }, true),
+        ],
+      },
+    });
+    const { content } = await shell("execute_request", {
+      code: "",
+      user_expressions: { e: "show(3)" },
+    });
+    expect(content["user_expressions"]).toEqual({
+      e: { status: "ok", data: { "text/plain": "undefined" }, metadata: {} },
+    });
+  });
+
+  it("answers a failing expression with its error, positions on the expression's own lines", async () => {
+    const typeError = {
+      type: "error" as const,
+      id: "x",
+      ename: "TypeScriptError",
+      evalue: "cell:3:2 - ')' expected. (and 1 more)",
+      traceback: [
+        "cell:3:2 - error TS1005: ')' expected.",
+        "    )",
+        "     ~",
+        "cell:2:1 - error TS2304: Cannot find name 'nope'.",
+        "    nope(",
+        "    ~~~~",
+      ],
+    };
+    // a runtime error's frames are the executor's (the silent run shares the last cell's count)
+    const thrown = {
+      ...out.error("boom is not a function"),
+      traceback: ["TypeError: boom is not a function", "    at cell[1]:2:1"],
+    };
+    const { shell } = withExpressions({
+      "nope(": { outputs: [typeError], status: "error" },
+      "boom()": { outputs: [thrown], status: "error" },
+      "1": { outputs: [display({ "text/plain": "1" })] },
+    });
+    const { content } = await shell("execute_request", {
+      code: "let a = 1;",
+      user_expressions: { bad: "nope(", thrown: "boom()", fine: "1" },
+    });
+    expect(content["status"]).toBe("ok");
+    expect(content["user_expressions"]).toEqual({
+      bad: {
+        status: "error",
+        ename: "TypeScriptError",
+        evalue: "expression:1:6 - ')' expected. (and 1 more)",
+        traceback: [
+          "expression:1:6 - error TS1005: ')' expected.",
+          "    )",
+          "     ~",
+          "expression:1:1 - error TS2304: Cannot find name 'nope'.",
+          "    nope(",
+          "    ~~~~",
+        ],
+      },
+      thrown: {
+        status: "error",
+        ename: "TypeError",
+        evalue: "boom is not a function",
+        traceback: ["TypeError: boom is not a function", "    at cell[1]:2:1"],
+      },
+      fine: { status: "ok", data: { "text/plain": "1" }, metadata: {} },
+    });
+  });
+
+  it("renumbers positions of a multi-line expression", async () => {
+    const error = {
+      ...out.error("bad"),
+      evalue: "cell:3:4 - bad",
+      traceback: ["cell:3:4 - error TS1: bad", "cell:5:2 - error TS2: end"],
+    };
+    const { shell } = withExpressions({ "[\n  1 +\n  ]": { outputs: [error], status: "error" } });
+    const { content } = await shell("execute_request", {
+      code: "",
+      user_expressions: { e: "[\n  1 +\n  ]" },
+    });
+    expect(content["user_expressions"]).toMatchObject({
+      e: {
+        evalue: "expression:2:4 - bad",
+        traceback: ["expression:2:4 - error TS1: bad", "expression:3:4 - error TS2: end"],
+      },
+    });
+  });
+
+  it("changes neither the execution count nor the history", async () => {
+    const { shell } = withExpressions(
+      { a: { outputs: [display({ "text/plain": "a" })] } },
+      (code) => ({
+        outputs: [out.result(`=${code}`)],
+      }),
+    );
+    const first = await shell("execute_request", {
+      code: "c1",
+      user_expressions: { a: "a", b: "a" },
+    });
+    expect(first.content["execution_count"]).toBe(1);
+    const second = await shell("execute_request", { code: "c2" });
+    expect(second.content["execution_count"]).toBe(2);
+    const history = await shell("history_request", {
+      hist_access_type: "tail",
+      n: 10,
+      output: true,
+      raw: true,
+    });
+    expect(history.content["history"]).toEqual([
+      [1, 1, ["c1", "=c1"]],
+      [1, 2, ["c2", "=c2"]],
+    ]);
+  });
+
+  it("evaluates them after a silent cell too, and still publishes nothing", async () => {
+    const { shell } = withExpressions({ a: { outputs: [display({ "text/plain": "a" })] } });
+    const { content, types } = await shell("execute_request", {
+      code: "quiet",
+      silent: true,
+      user_expressions: { a: "a" },
+    });
+    expect(types).toEqual(["status", "status"]);
+    expect(content["user_expressions"]).toEqual({
+      a: { status: "ok", data: { "text/plain": "a" }, metadata: {} },
+    });
+  });
+
+  it.each([
+    ["a failed cell", { outputs: [out.error("cell failed")], status: "error" as const }],
+    ["an interrupted cell", { status: "interrupted" as const }],
+  ])("does not evaluate them after %s, and the cell's error stands", async (_name, cell) => {
+    const { shell, executor } = withExpressions(
+      { a: { outputs: [display({ "text/plain": "a" })] } },
+      () => cell,
+    );
+    const { content } = await shell("execute_request", { code: "c", user_expressions: { a: "a" } });
+    expect(executor.executed).toEqual([{ code: "c", silent: false }]);
+    expect(content).toMatchObject({ status: "error", user_expressions: {} });
+    expect(content["ename"]).toBe(cell.status === "error" ? "TypeError" : "Interrupted");
+  });
+
+  it("an interrupted expression ends the evaluation; the cell's reply stays ok", async () => {
+    const { kernel, request, answers, executor } = withExpressions({
+      first: { outputs: [display({ "text/plain": "1" })] },
+      loop: { untilInterrupted: true },
+      after: { outputs: [display({ "text/plain": "3" })] },
+    });
+    const cell = request("execute_request", {
+      code: "c",
+      user_expressions: { first: "first", loop: "loop", after: "after" },
+    });
+    kernel.handle("shell", cell);
+    while (executor.executed.length < 3) await new Promise((resolve) => setTimeout(resolve, 0));
+    kernel.handle("control", request("interrupt_request"));
+    await kernel.idle();
+    expect(executor.executed.map((e) => expressionIn(e.code) ?? e.code)).toEqual([
+      "c",
+      "first",
+      "loop",
+    ]);
+    const { content, types } = answers(cell);
+    expect(content["status"]).toBe("ok");
+    expect(content["user_expressions"]).toEqual({
+      first: { status: "ok", data: { "text/plain": "1" }, metadata: {} },
+      loop: {
+        status: "error",
+        ename: "Interrupted",
+        evalue: "the expression was interrupted",
+        traceback: ["Interrupted: the expression was interrupted"],
+      },
+      after: {
+        status: "error",
+        ename: "Interrupted",
+        evalue: "not evaluated: an earlier expression was interrupted",
+        traceback: ["Interrupted: not evaluated: an earlier expression was interrupted"],
+      },
+    });
+    expect(types).toEqual(["status", "execute_input", "status"]);
+  });
+
+  it("a failing expression aborts nothing queued behind the cell", async () => {
+    const { kernel, request, answers, executor } = withExpressions({});
+    const first = request("execute_request", { code: "c1", user_expressions: { bad: "nope" } });
+    const second = request("execute_request", { code: "c2" });
+    kernel.handle("shell", first);
+    kernel.handle("shell", second);
+    await kernel.idle();
+    expect(answers(first).content["user_expressions"]).toMatchObject({ bad: { status: "error" } });
+    expect(answers(second).content["status"]).toBe("ok");
+    expect(executor.executed.map((e) => expressionIn(e.code) ?? e.code)).toEqual([
+      "c1",
+      "nope",
+      "c2",
+    ]);
+  });
+
+  it.each([
+    ["not an object", "x * 2", {}],
+    ["an array", ["x"], {}],
+    ["null", null, {}],
+    [
+      "an entry that is not a string",
+      { n: 3 },
+      {
+        n: {
+          status: "error",
+          ename: "TypeError",
+          evalue: "the expression must be a string, got number",
+          traceback: ["TypeError: the expression must be a string, got number"],
+        },
+      },
+    ],
+    [
+      "an empty expression",
+      { e: "  " },
+      {
+        e: {
+          status: "error",
+          ename: "SyntaxError",
+          evalue: "the expression is empty",
+          traceback: ["SyntaxError: the expression is empty"],
+        },
+      },
+    ],
+  ])("answers %s without running anything", async (_name, given, expected) => {
+    const { shell, executor } = withExpressions({});
+    const { content } = await shell("execute_request", { code: "c", user_expressions: given });
+    expect(content["user_expressions"]).toEqual(expected);
+    expect(executor.executed).toEqual([{ code: "c", silent: false }]);
   });
 });
 
