@@ -218,6 +218,67 @@ class OutOfMemoryTests(unittest.TestCase):
         self.assertEqual(reply["content"]["status"], "ok")
 
 
+class UserExpressionsTests(unittest.TestCase):
+    """user_expressions of execute_request: evaluated after a cell that ran, silently."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL_NAME)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    def execute(self, code, **options):
+        msg_id = self.kc.execute(code, **options)
+        reply = self.kc.get_shell_msg(timeout=60)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        return reply["content"], drain_until_idle(self.kc, msg_id)
+
+    def test_expressions_answer_with_bundles_and_errors(self):
+        content, outputs = self.execute(
+            'import { tensor } from "cotangent";\nconst x = 21;\nconst t = tensor([1, 2, 3]);',
+            user_expressions={"x": "x * 2", "bad": "nope(", "t": "t", "thrown": "JSON.parse('{')"})
+        self.assertEqual(content["status"], "ok", content)
+        count = content["execution_count"]
+        results = content["user_expressions"]
+        self.assertEqual(list(results), ["x", "bad", "t", "thrown"])
+        self.assertEqual(results["x"], {"status": "ok", "data": {"text/plain": "42"}, "metadata": {}})
+        self.assertEqual(results["bad"]["status"], "error")
+        self.assertEqual(results["bad"]["ename"], "TypeScriptError")
+        self.assertIn("expression:1:", results["bad"]["evalue"])
+        self.assertTrue(any("Cannot find name 'nope'" in line for line in results["bad"]["traceback"]),
+                        results["bad"]["traceback"])
+        self.assertEqual(results["t"]["status"], "ok")
+        self.assertIn("text/html", results["t"]["data"])
+        self.assertIn("1", results["t"]["data"]["text/plain"])
+        self.assertEqual(results["thrown"]["status"], "error")
+        self.assertEqual(results["thrown"]["ename"], "SyntaxError")
+        # the expressions published nothing: the cell itself has no output
+        self.assertEqual([m["msg_type"] for m in outputs], ["status", "execute_input"])
+
+        # neither the count nor the history moved; the state is as the cell left it
+        content, outputs = self.execute("x + 1")
+        self.assertEqual(content["execution_count"], count + 1)
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "22")
+        self.kc.history(hist_access_type="tail", n=50, output=False, raw=True)
+        history = self.kc.get_shell_msg(timeout=30)["content"]["history"]
+        inputs = [entry[2] for entry in history]
+        self.assertNotIn("x * 2", "\n".join(inputs))
+        self.assertIn("x + 1", inputs)
+
+    def test_expressions_are_not_evaluated_after_a_failed_cell(self):
+        self.execute("let evaluated = 0;")
+        content, _ = self.execute('throw new Error("cell failed");',
+                                  user_expressions={"bump": "++evaluated"}, stop_on_error=False)
+        self.assertEqual(content["status"], "error")
+        self.assertEqual(content["user_expressions"], {})
+        content, _ = self.execute("evaluated;", user_expressions={"bump": "++evaluated"})
+        self.assertEqual(content["user_expressions"]["bump"]["data"]["text/plain"], "1")
+
+
 class NotebookTests(unittest.TestCase):
     """`jupyter nbconvert --execute` on a notebook that uses the runtime."""
 
