@@ -74,23 +74,23 @@ async function evaluateOne(
     if (output.type === "display" && !output.update) shown = output;
     if (output.type === "error") error ??= output;
   });
-  const interrupted = outcome.status === "interrupted";
+  if (outcome.status === "interrupted") {
+    return { result: failure("Interrupted", "the expression was interrupted"), interrupted: true };
+  }
   if (outcome.status === "ok" && shown !== undefined) {
-    return { result: { status: "ok", data: shown.data, metadata: shown.metadata }, interrupted };
+    const result: ExpressionResult = { status: "ok", data: shown.data, metadata: shown.metadata };
+    return { result, interrupted: false };
   }
-  if (error !== undefined) {
-    const lines = expression.split("\n");
-    const result = failure(
-      error.ename,
-      renumber(error.evalue, lines),
-      error.traceback.map((line) => renumber(line, lines)),
-    );
-    return { result, interrupted };
+  if (error === undefined) {
+    return { result: failure("Error", "the expression gave no value"), interrupted: false };
   }
-  const result = interrupted
-    ? failure("Interrupted", "the expression was interrupted")
-    : failure("Error", "the expression gave no value");
-  return { result, interrupted };
+  const lines = expression.split("\n");
+  const result = failure(
+    error.ename,
+    renumber(error.evalue, lines),
+    error.traceback.map((line) => renumber(line, lines)),
+  );
+  return { result, interrupted: false };
 }
 
 /**
