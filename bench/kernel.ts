@@ -21,6 +21,8 @@ interface Figures {
   trivial_p50_ms: number;
   trivial_p95_ms: number;
   distinct_p50_ms: number;
+  /** How many distinct cells were timed (fewer than 100 when the kernel hung on one). */
+  distinct_cells?: number;
   interrupt_ms: number;
   restart_ms: number;
 }
@@ -142,7 +144,7 @@ const ratio = (theirs: number, ours: number): string =>
   Number.isFinite(theirs / ours) ? `${(theirs / ours).toFixed(2)}×` : "—";
 
 function table(ours: Figures, tslab: Figures, channel: Figures): string {
-  const rows: [string, keyof Figures, string][] = [
+  const rows: [string, Exclude<keyof Figures, "distinct_cells">, string][] = [
     ["start to first type-checked result", "start_ms", "≥ 1.5× faster"],
     ["trivial cell, p50 (100 cells)", "trivial_p50_ms", "≥ 1.5× faster"],
     ["trivial cell, p95 (100 cells)", "trivial_p95_ms", ""],
@@ -159,6 +161,16 @@ function table(ours: Figures, tslab: Figures, channel: Figures): string {
     ),
   ];
   return lines.join("\n");
+}
+
+/** A line for each kernel that hung during the distinct cells (it was restarted). */
+function hangs(jupyter: Record<string, Figures>): string[] {
+  return Object.entries(jupyter)
+    .filter(([, f]) => f.distinct_cells !== undefined && f.distinct_cells < TRIVIAL_RUNS)
+    .map(
+      ([name, f]) =>
+        `${name} hung on distinct cell ${String(f.distinct_cells)} (no reply in 60 s) and was restarted: its distinct-text p50 is over the ${String(f.distinct_cells)} cells before.`,
+    );
 }
 
 function writeSection(body: string): void {
@@ -207,6 +219,7 @@ async function main(): Promise<void> {
       "declarations reuses its checked conversion; the distinct-text row shows cells checked anew.",
       `Load average ${loadBefore.toFixed(1)} before the run and ${loadavg()[0].toFixed(1)} after it: on a`,
       "busy machine every figure grows, the ratios between the kernels much less.",
+      ...hangs(jupyter),
       "",
       table(ours, tslab, channel),
     ].join("\n");
