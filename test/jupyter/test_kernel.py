@@ -278,6 +278,23 @@ class UserExpressionsTests(unittest.TestCase):
         content, _ = self.execute("evaluated;", user_expressions={"bump": "++evaluated"})
         self.assertEqual(content["user_expressions"]["bump"]["data"]["text/plain"], "1")
 
+    def test_an_interrupted_expression_leaves_the_cell_ok_and_the_state(self):
+        msg_id = self.kc.execute("const kept = 5;",
+                                 user_expressions={"loop": "(() => { while (true) {} })()", "after": "kept"})
+        time.sleep(1.0)
+        self.km.interrupt_kernel()
+        reply = self.kc.get_shell_msg(timeout=10)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        self.assertEqual(reply["content"]["status"], "ok")
+        results = reply["content"]["user_expressions"]
+        self.assertEqual(results["loop"]["ename"], "Interrupted")
+        self.assertEqual(results["after"]["ename"], "Interrupted")
+        self.assertNotIn("error", [m["msg_type"] for m in drain_until_idle(self.kc, msg_id)])
+        content, outputs = self.execute("kept * 2")
+        self.assertEqual(content["status"], "ok")
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "10")
+
 
 class NotebookTests(unittest.TestCase):
     """`jupyter nbconvert --execute` on a notebook that uses the runtime."""
