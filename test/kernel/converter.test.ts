@@ -114,12 +114,12 @@ describe("cell converter", () => {
     writeFileSync(file, "export const twice = (x: number): number => 2 * x;\n");
     const first = ok(converter, 'import { twice } from "./helper";\ntwice(2)');
     expect(first.sideModules.map((m) => m.path)).toEqual([join(folder, "helper.js")]);
-    expect(first.sideModules[0]!.code).toContain("exports.twice");
+    expect(first.sideModules[0]?.code).toContain("exports.twice");
     expect(ok(converter, "twice(3)").sideModules).toEqual([]);
     writeFileSync(file, "export const twice = (x: number): number => x + x;\n");
     utimesSync(file, new Date(), new Date(Date.now() + 5000));
     const changed = ok(converter, 'import { twice as again } from "./helper";\nagain(4)');
-    expect(changed.sideModules[0]!.code).toContain("x + x");
+    expect(changed.sideModules[0]?.code).toContain("x + x");
   });
 
   it("reports an error in a local module with the module's name", () => {
