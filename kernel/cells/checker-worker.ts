@@ -25,10 +25,11 @@ function answer(converter: CellConverter, request: CheckerRequest): CheckerReply
   const { seq } = request;
   switch (request.kind) {
     case "convert": {
-      const { result, declarations } = converter.convert(request.code);
+      const converted = converter.convert(request.code);
+      const reusable = converter.reusable(request.code, converted);
       pending.clear();
-      if (declarations !== undefined) pending.set(seq, declarations);
-      return { kind: "converted", seq, result };
+      if (converted.declarations !== undefined) pending.set(seq, converted.declarations);
+      return { kind: "converted", seq, result: converted.result, reusable };
     }
     case "commit": {
       const declarations = pending.get(seq);

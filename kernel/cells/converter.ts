@@ -50,9 +50,14 @@ export interface CellConverter {
    * Type-check and convert a cell against the declarations kept so far; `declarations` are the
    * ones to keep if the cell runs to the end (see `keep`).
    */
-  convert(code: string): { result: ConvertResult; declarations: string | undefined };
+  convert(code: string): Converted;
   /** Keep the declarations of a converted cell that ran to the end. */
   keep(declarations: string): void;
+  /**
+   * Whether a conversion stays valid until the declarations change: it checked, keeps the
+   * declarations as they are and imports no local file (which may change).
+   */
+  reusable(code: string, converted: Converted): boolean;
   complete(code: string, cursor: number): CompletionResult;
   inspect(code: string, cursor: number, detailLevel: 0 | 1): { found: boolean; text: string };
   isComplete(code: string): CompleteStatus;
@@ -135,6 +140,8 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
     keep(next) {
       declarations = next;
     },
+    reusable: (code, { result, declarations: next }) =>
+      result.ok && next === declarations && !LOCAL_IMPORT.test(code),
     complete(code, cursor) {
       const { cell } = editorProgram(code);
       const position = cursor + MODULE_PREFIX.length;
@@ -156,7 +163,7 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
   };
 }
 
-interface Converted {
+export interface Converted {
   result: ConvertResult;
   /** The declarations to keep once the cell has run (undefined when it cannot run). */
   declarations: string | undefined;

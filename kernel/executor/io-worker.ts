@@ -15,16 +15,27 @@ import type { ExecuteRequest, ExecutorEvent, ExecutorRequest } from "../protocol
 import { PROTOCOL_VERSION } from "../protocol.js";
 import { attachChannel, CHANNEL_FD } from "../transport.js";
 import { compileErrorEvent } from "./errors.js";
-import type { CheckerReply, CheckerRequest, MainReply, MainRequest } from "./messages.js";
+import type {
+  CheckerReply,
+  CheckerRequest,
+  ConvertResult,
+  MainReply,
+  MainRequest,
+} from "./messages.js";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 interface Running {
   request: ExecuteRequest;
   executionCount: number;
+  /** The checker's number for the conversion (to keep its declarations). */
   seq: number;
   phase: "checking" | "running";
+  /** Whether the cell's declarations are kept when it ends well (they may differ). */
+  commit: boolean;
 }
+
+type OkConversion = Extract<ConvertResult, { ok: true }>;
 
 const main = parentPort;
 if (!main) throw new Error("io-worker: must run as a worker thread");
@@ -90,44 +101,73 @@ function internalError(id: string, message: string): void {
   emit({ type: "error", id, ename: "InternalError", evalue: message, traceback: [message] });
 }
 
+/**
+ * Conversions of cells that declare nothing new (`1`, `plot(x)`), by code: the checker's answer
+ * for them stands until a cell changes the declarations, so a re-run goes straight to the main
+ * thread. Cleared whenever a cell's declarations are kept.
+ */
+const reused = new Map<string, OkConversion>();
+const REUSED_KEPT = 64;
+
+function remember(code: string, result: OkConversion): void {
+  if (reused.size >= REUSED_KEPT) reused.delete(reused.keys().next().value!);
+  reused.set(code, result);
+}
+
+/** Keep the declarations of the conversion `seq` (its cell ran to the end). */
+function commit(seq: number): void {
+  reused.clear();
+  checker.postMessage({ kind: "commit", seq } satisfies CheckerRequest);
+}
+
 function pump(): void {
   if (running || terminating) return;
   const request = queue.shift();
   if (!request) return;
   if (request.silent !== true) executionCount += 1;
-  const current: Running = { request, executionCount, seq: 0, phase: "checking" };
+  const current: Running = { request, executionCount, seq: 0, phase: "checking", commit: false };
   running = current;
+  const known = reused.get(request.code);
+  if (known) return start(current, known);
   void askChecker({ kind: "convert", code: request.code }).then((reply) => {
     if (running !== current) return;
     if (reply.kind !== "converted") {
       internalError(request.id, reply.kind === "failed" ? reply.message : "unexpected reply");
       return finish("error");
     }
-    current.seq = reply.seq;
     const result = reply.result;
     if (!result.ok) {
       emit(compileErrorEvent(request.id, request.code, result.errors));
       return finish("error");
     }
-    if (result.code === undefined) {
-      checker.postMessage({ kind: "commit", seq: reply.seq } satisfies CheckerRequest);
-      return finish("ok");
-    }
-    current.phase = "running";
-    const run: MainRequest = {
-      kind: "run",
-      id: request.id,
-      executionCount: current.executionCount,
-      silent: request.silent === true,
-      code: result.code,
-      prologue: result.prologue,
-      maps: result.maps,
-      lastExpressionVar: result.lastExpressionVar,
-      hasTopLevelAwait: result.hasTopLevelAwait,
-      sideModules: result.sideModules,
-    };
-    main?.postMessage(run);
+    current.seq = reply.seq;
+    current.commit = !reply.reusable;
+    if (reply.reusable) remember(request.code, result);
+    start(current, result);
   });
+}
+
+/** Run a converted cell on the main thread (a cell of types only ends at once). */
+function start(current: Running, result: OkConversion): void {
+  const { request } = current;
+  if (result.code === undefined) {
+    if (current.commit) commit(current.seq);
+    return finish("ok");
+  }
+  current.phase = "running";
+  const run: MainRequest = {
+    kind: "run",
+    id: request.id,
+    executionCount: current.executionCount,
+    silent: request.silent === true,
+    code: result.code,
+    prologue: result.prologue,
+    maps: result.maps,
+    lastExpressionVar: result.lastExpressionVar,
+    hasTopLevelAwait: result.hasTopLevelAwait,
+    sideModules: result.sideModules,
+  };
+  main?.postMessage(run);
 }
 
 function interrupt(): void {
@@ -257,9 +297,7 @@ main.on("message", (message: MainReply) => {
         return;
       }
       if (running?.request.id !== message.id) return;
-      if (message.status === "ok") {
-        checker.postMessage({ kind: "commit", seq: running.seq } satisfies CheckerRequest);
-      }
+      if (message.status === "ok" && running.commit) commit(running.seq);
       return finish(message.status);
     }
   }

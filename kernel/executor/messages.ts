@@ -56,7 +56,16 @@ export type CheckerRequest =
 
 export type CheckerReply =
   | { kind: "warm"; typescript: string; ms: number }
-  | { kind: "converted"; seq: number; result: ConvertResult }
+  | {
+      kind: "converted";
+      seq: number;
+      result: ConvertResult;
+      /**
+       * The cell converts the same way until a cell changes the declarations: it declares
+       * nothing new and imports no local file. The I/O thread then keeps the conversion.
+       */
+      reusable: boolean;
+    }
   | {
       kind: "completed";
       seq: number;

@@ -140,6 +140,17 @@ describe("cells", () => {
     expect(second.stdout).toBe("tick\n");
   });
 
+  it("checks a re-run cell again once a cell has changed the declarations", async () => {
+    await run(client, "const rate = 0.5;");
+    const cell = "rate.toFixed(2)";
+    expect(text(await run(client, cell))).toBe("'0.50'");
+    expect(text(await run(client, cell))).toBe("'0.50'");
+    await run(client, "const rate = 'high';");
+    const after = await run(client, cell);
+    expect(after.errors[0]?.ename).toBe("TypeScriptError");
+    expect(after.errors[0]?.evalue).toContain("toFixed");
+  });
+
   it("lets shorthand properties name earlier cells' variables", async () => {
     await run(client, "const jac = [1, 2];\nconst label = 'J';");
     const r = await run(client, "const o = ({ jac, label });\nJSON.stringify(o)");
