@@ -217,6 +217,8 @@ async function main(): Promise<void> {
       "type-checked result; interrupt: median of 5; the channel column is kernel/client.ts alone.",
       "The trivial cell is `1` sent 100 times: a re-run of the same text against the same",
       "declarations reuses its checked conversion; the distinct-text row shows cells checked anew.",
+      "Both kernels run side by side while cells are timed, in alternating rounds of 25 cells, so a",
+      "machine that gets busier or quieter during the run affects them alike.",
       `Load average ${loadBefore.toFixed(1)} before the run and ${loadavg()[0].toFixed(1)} after it: on a`,
       "busy machine every figure grows, the ratios between the kernels much less.",
       ...hangs(jupyter),

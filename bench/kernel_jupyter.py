@@ -1,5 +1,6 @@
 """Times Jupyter kernels through jupyter_client, the same way for each: start to first
-type-checked result, trivial-cell latency, interrupt latency and restart time.
+type-checked result, trivial-cell latency (the kernels side by side, in alternating rounds),
+interrupt latency and restart time.
 
     python3 bench/kernel_jupyter.py KERNEL_NAME [KERNEL_NAME ...] > figures.json
 
@@ -66,34 +67,60 @@ def percentile(values, q):
     return ordered[index]
 
 
-def trivial_latencies(kc):
-    for _ in range(5):
-        run(kc, TRIVIAL_CELL)
-    times = []
-    for _ in range(TRIVIAL_RUNS):
+class Session:
+    """One running kernel and its client, with the cell times measured on it so far."""
+
+    def __init__(self, name):
+        self.name = name
+        _, self.km, self.kc = start_to_first_result(name)
+        self.trivial = []
+        self.distinct = []
+        self.next_distinct = 0
+        self.hung = False
+
+    def time_cell(self, code):
         t0 = time.perf_counter()
-        run(kc, TRIVIAL_CELL)
-        times.append((time.perf_counter() - t0) * 1000)
-    return times
+        run(self.kc, code)
+        return (time.perf_counter() - t0) * 1000
+
+    def trivial_round(self, cells):
+        self.trivial += [self.time_cell(TRIVIAL_CELL) for _ in range(cells)]
+
+    def distinct_round(self, cells):
+        """Trivial cells whose text differs every time (`1 + 0`, `1 + 1`, …): no cell is a
+        re-run. A kernel that hangs on one is restarted and left out of the later rounds; the
+        hang is reported on stderr (tslab has hung here now and then)."""
+        for _ in range(cells):
+            if self.hung:
+                return
+            code = f"1 + {self.next_distinct}"
+            self.next_distinct += 1
+            try:
+                self.distinct.append(self.time_cell(code))
+            except Empty:
+                print(f"  {self.name} hung on cell `{code}`: restarted, "
+                      f"{len(self.distinct)} cells timed", file=sys.stderr, flush=True)
+                self.km.restart_kernel(now=True)
+                self.kc.wait_for_ready(timeout=TIMEOUT)
+                self.hung = True
+
+    def close(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
 
 
-def distinct_latencies(km, kc):
-    """Trivial cells whose text differs every time (`1 + 0`, `1 + 1`, …): no cell is a re-run.
-    A kernel that hangs on one is restarted; the cells timed until then are kept, and the hang
-    is reported on stderr (tslab has hung here now and then)."""
-    times = []
-    for i in range(TRIVIAL_RUNS):
-        t0 = time.perf_counter()
-        try:
-            run(kc, f"1 + {i}")
-        except Empty:
-            print(f"  {km.kernel_name} hung on cell `1 + {i}`: restarted, {len(times)} cells timed",
-                  file=sys.stderr, flush=True)
-            km.restart_kernel(now=True)
-            kc.wait_for_ready(timeout=TIMEOUT)
-            break
-        times.append((time.perf_counter() - t0) * 1000)
-    return times
+def cell_latencies(sessions):
+    """Both kernels run side by side, in alternating rounds of 25 cells, so that a machine
+    that gets busier or quieter during the run affects them alike."""
+    for session in sessions:
+        for _ in range(5):
+            run(session.kc, TRIVIAL_CELL)
+    rounds = 4
+    for _ in range(rounds):
+        for session in sessions:
+            session.trivial_round(TRIVIAL_RUNS // rounds)
+        for session in sessions:
+            session.distinct_round(TRIVIAL_RUNS // rounds)
 
 
 def interrupt_latency(km, kc):
@@ -121,32 +148,35 @@ def restart_time(km, kc):
     return (time.perf_counter() - t0) * 1000
 
 
-def measure(name):
+def start_times(name):
     starts = []
     for _ in range(STARTS):
         elapsed, km, kc = start_to_first_result(name)
         starts.append(elapsed)
         kc.stop_channels()
         km.shutdown_kernel(now=True)
-    elapsed, km, kc = start_to_first_result(name)
-    try:
-        trivial = trivial_latencies(kc)
-        distinct = distinct_latencies(km, kc)
-        interrupts = []
-        for _ in range(INTERRUPTS):
-            try:
-                interrupts.append(interrupt_latency(km, kc))
-            except Empty:
-                interrupts.append(float("inf"))
-                break
-        restarts = [restart_time(km, kc) for _ in range(RESTARTS)]
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+    return starts
+
+
+def lifecycle(session):
+    """Interrupt and restart latencies (after the cell latencies: restarts clear the state)."""
+    interrupts = []
+    for _ in range(INTERRUPTS):
+        try:
+            interrupts.append(interrupt_latency(session.km, session.kc))
+        except Empty:
+            interrupts.append(float("inf"))
+            break
+    restarts = [restart_time(session.km, session.kc) for _ in range(RESTARTS)]
+    return interrupts, restarts
+
+
+def figures(session, starts, interrupts, restarts):
+    distinct = session.distinct
     return {
         "start_ms": statistics.median(starts),
-        "trivial_p50_ms": percentile(trivial, 50),
-        "trivial_p95_ms": percentile(trivial, 95),
+        "trivial_p50_ms": percentile(session.trivial, 50),
+        "trivial_p95_ms": percentile(session.trivial, 95),
         "distinct_p50_ms": percentile(distinct, 50) if len(distinct) >= TRIVIAL_RUNS // 2 else None,
         "distinct_cells": len(distinct),
         "interrupt_ms": statistics.median(interrupts),
@@ -156,11 +186,24 @@ def measure(name):
 
 
 def main(names):
-    figures = {}
+    starts = {}
     for name in names:
-        print(f"measuring {name} ...", file=sys.stderr, flush=True)
-        figures[name] = measure(name)
-    json.dump(figures, sys.stdout, indent=2, default=lambda v: None)
+        print(f"timing the start of {name} ...", file=sys.stderr, flush=True)
+        starts[name] = start_times(name)
+    sessions = [Session(name) for name in names]
+    results = {}
+    try:
+        print("timing cells, the kernels in turn ...", file=sys.stderr, flush=True)
+        cell_latencies(sessions)
+        for session in sessions:
+            print(f"timing interrupts and restarts of {session.name} ...", file=sys.stderr,
+                  flush=True)
+            interrupts, restarts = lifecycle(session)
+            results[session.name] = figures(session, starts[session.name], interrupts, restarts)
+    finally:
+        for session in sessions:
+            session.close()
+    json.dump(results, sys.stdout, indent=2, default=lambda v: None)
     print()
 
 
