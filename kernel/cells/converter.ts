@@ -54,6 +54,11 @@ export interface CellConverter {
   /** Keep the declarations of a converted cell that ran to the end. */
   keep(declarations: string): void;
   /**
+   * Check and emit `code` against the kept declarations and forget it (warms TypeScript up):
+   * nothing is cached or kept, and the Node typings stay as they are.
+   */
+  warm(code: string): void;
+  /**
    * Whether a conversion stays valid until the declarations change: it checked, keeps the
    * declarations as they are and imports no local file (which may change).
    */
@@ -139,6 +144,9 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
     convert,
     keep(next) {
       declarations = next;
+    },
+    warm(code) {
+      emitter.convert(declarations, code);
     },
     reusable: (code, { result, declarations: next }) =>
       result.ok && next === declarations && !LOCAL_IMPORT.test(code),

@@ -151,6 +151,15 @@ describe("cells", () => {
     expect(after.errors[0]?.evalue).toContain("toFixed");
   });
 
+  it("leaves no trace of the checker's idle warm-up in the kernel's state", async () => {
+    await run(client, "const beforeIdle = 7;");
+    // Long enough for the checker to work through its warm-up cells while idle.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const leaked = await run(client, "warm1");
+    expect(leaked.errors[0]?.evalue).toContain("Cannot find name 'warm1'");
+    expect(text(await run(client, "beforeIdle"))).toBe("7");
+  });
+
   it("lets shorthand properties name earlier cells' variables", async () => {
     await run(client, "const jac = [1, 2];\nconst label = 'J';");
     const r = await run(client, "const o = ({ jac, label });\nJSON.stringify(o)");
