@@ -115,17 +115,7 @@ function isFixed(fileName: string, fixedDirs: string[]): boolean {
  */
 function keepingRegistry(ts: typeof TS, cwd: string): TS.DocumentRegistry {
   const registry = ts.createDocumentRegistry(true, cwd);
-  return {
-    ...registry,
-    acquireDocument: (...args) => registry.acquireDocument(...args),
-    acquireDocumentWithKey: (...args) => registry.acquireDocumentWithKey(...args),
-    updateDocument: (...args) => registry.updateDocument(...args),
-    updateDocumentWithKey: (...args) => registry.updateDocumentWithKey(...args),
-    getKeyForCompilationSettings: (settings) => registry.getKeyForCompilationSettings(settings),
-    releaseDocument: () => undefined,
-    releaseDocumentWithKey: () => undefined,
-    reportStats: () => registry.reportStats(),
-  };
+  return { ...registry, releaseDocument: () => undefined, releaseDocumentWithKey: () => undefined };
 }
 
 export function createCellService(ts: typeof TS, options: ServiceOptions): CellService {
