@@ -20,6 +20,7 @@ import type {
   ErrorEvent,
   ExecutorEvent,
   ExecutorRequest,
+  InputEvent,
   InspectReply,
   IsCompleteReply,
   ReadyEvent,
@@ -85,6 +86,12 @@ export interface ExecuteHandlers {
   onResult?(event: ResultEvent): void;
   onError?(event: ErrorEvent): void;
   onClear?(event: ClearEvent): void;
+  /**
+   * Answer the cell's `await input(prompt)`: resolve with the text typed; reject (with an Error
+   * whose message says why) when there is no answer. Without this handler the cell's input()
+   * throws, saying this front end does not take input.
+   */
+  onInput?(event: InputEvent): Promise<string>;
 }
 
 export interface KernelClient {

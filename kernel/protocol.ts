@@ -57,7 +57,21 @@ export interface ShutdownRequest {
   type: "shutdown";
 }
 
+/**
+ * The front end's answer to an `input` event of the running cell: the text typed, or, when the
+ * front end cannot or will not ask (no stdin, the user cancelled), `value` left out and `reason`
+ * saying why — the cell's `await input(…)` then throws with that reason.
+ */
+export interface InputReply {
+  type: "inputReply";
+  /** The id of the execute request whose cell asked. */
+  id: string;
+  value?: string;
+  reason?: string;
+}
+
 export type ExecutorRequest =
+  | InputReply
   | ExecuteRequest
   | CompleteRequest
   | InspectRequest
@@ -169,7 +183,18 @@ export interface DiagnoseReply {
   diagnostics: Diagnostic[];
 }
 
+/** The running cell asks for a line of text (`await input(prompt, { password })` in a cell). */
+export interface InputEvent {
+  type: "input";
+  /** The id of the execute request whose cell asks. */
+  id: string;
+  prompt: string;
+  /** Hide what is typed. */
+  password: boolean;
+}
+
 export type ExecutorEvent =
+  | InputEvent
   | ReadyEvent
   | StreamEvent
   | DisplayEvent
