@@ -286,6 +286,9 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
       case "clear":
         h.onClear?.(event);
         break;
+      case "input":
+        answerInput(event, h);
+        break;
       case "done":
         executionCount = Math.max(executionCount, event.executionCount);
         pending.delete(event.id);
@@ -295,6 +298,22 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
       default:
         break;
     }
+  }
+
+  /** Ask the cell's front end for its `input()`; the executor gets the text or the reason. */
+  function answerInput(event: InputEvent, handlers: ExecuteHandlers): void {
+    const asked = session;
+    const send = (answer: { value: string } | { reason: string }): void => {
+      if (session === asked) asked?.channel.send({ type: "inputReply", id: event.id, ...answer });
+    };
+    if (!handlers.onInput) {
+      send({ reason: "this front end does not take input" });
+      return;
+    }
+    handlers.onInput(event).then(
+      (value) => send({ value }),
+      (error: unknown) => send({ reason: error instanceof Error ? error.message : String(error) }),
+    );
   }
 
   async function ensureStarted(): Promise<Session> {

@@ -62,12 +62,17 @@ export interface CellService {
   versionOf(fileName: string): string;
 }
 
-/** The globals every cell sees besides Node's: the runtime's display and trace. */
+/** The globals every cell sees besides Node's: the runtime's display and trace, and input. */
 function globalsText(lean: boolean): string {
   return [
     MODULE_PREFIX + "declare global {",
     '  const display: typeof import("cotangent").display;',
     '  const trace: typeof import("cotangent").trace;',
+    "  /**",
+    "   * Ask the notebook's user for a line of text: VS Code shows an input box, Jupyter front ends",
+    "   * their stdin prompt. Throws an InputError when the front end cannot ask or the user cancels.",
+    "   */",
+    "  const input: (prompt?: string, options?: { password?: boolean }) => Promise<string>;",
     lean ? LEAN_NODE_GLOBALS : "",
     "}",
     "",

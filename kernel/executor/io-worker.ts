@@ -270,6 +270,9 @@ function handle(request: ExecutorRequest): void {
       return interrupt();
     case "shutdown":
       return shutdown();
+    case "inputReply":
+      main?.postMessage({ kind: "input", reply: request } satisfies MainRequest);
+      return;
     default:
       void reply(request);
   }

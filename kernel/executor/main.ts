@@ -12,6 +12,7 @@ import * as runtime from "../../src/index.js";
 import { toMimeBundle } from "../display/index.js";
 import type { ExecutorEvent } from "../protocol.js";
 import type { MainReply, MainRequest } from "./messages.js";
+import { createCellInput } from "./input.js";
 import { createCellRunner } from "./runner.js";
 import { createExecutorSink } from "./sink.js";
 
@@ -111,18 +112,23 @@ function main(): void {
   const emit = (event: ExecutorEvent): void => post({ kind: "event", event });
 
   const sink = createExecutorSink({ currentId: () => runner.currentId, emit, toMimeBundle });
+  const cellInput = createCellInput(() => runner.currentId, emit);
+  const globals = { display: runtime.display, trace: runtime.trace, input: cellInput.input };
   const runner = createCellRunner({
     cwd: process.cwd(),
     runtime,
-    globals: { display: runtime.display, trace: runtime.trace },
+    globals,
     runtimeFile: __filename,
     emit,
-    finished: (id, status) => post({ kind: "finished", id, status }),
+    finished: (id, status) => {
+      cellInput.drop(id);
+      post({ kind: "finished", id, status });
+    },
     toMimeBundle,
     beforeEnd: () => sink.flush(),
   });
   runtime.setDisplaySink(sink);
-  Object.assign(globalThis, { display: runtime.display, trace: runtime.trace });
+  Object.assign(globalThis, globals);
   captureOutput(() => runner.currentId, emit);
   keepAliveOnStrayErrors();
 
@@ -132,7 +138,11 @@ function main(): void {
         runner.run(request);
         break;
       case "abandon":
+        cellInput.drop(request.id);
         runner.abandon(request.id);
+        break;
+      case "input":
+        cellInput.answer(request.reply);
         break;
       case "shutdown":
         process.exit(0);

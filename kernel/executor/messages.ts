@@ -4,7 +4,7 @@
  * - the I/O worker owns the pipe to the front end, sequences cells and interrupts;
  * - the checker worker type-checks and converts cells with TypeScript.
  */
-import type { CellPosition, ExecutorEvent } from "../protocol.js";
+import type { CellPosition, ExecutorEvent, InputReply } from "../protocol.js";
 
 /** Source map of a converted cell: the run script (line for line the ES output) → the cell. */
 export interface CellMaps {
@@ -101,6 +101,8 @@ export type MainRequest =
     }
   /** The cell was interrupted: whatever it still does must not reach the front end. */
   | { kind: "abandon"; id: string }
+  /** The front end's answer to the running cell's `input()`. */
+  | { kind: "input"; reply: InputReply }
   | { kind: "shutdown" };
 
 export type MainReply =

@@ -9,7 +9,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKernelClient, type ExitInfo, type KernelClient } from "../../kernel/client.js";
-import type { DisplayEvent, DoneEvent, ErrorEvent, ResultEvent } from "../../kernel/protocol.js";
+import type {
+  DisplayEvent,
+  DoneEvent,
+  ErrorEvent,
+  InputEvent,
+  ResultEvent,
+} from "../../kernel/protocol.js";
 import { MIME } from "../../kernel/shared/payloads.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -158,6 +164,51 @@ describe("cells", () => {
     const leaked = await run(client, "warm1");
     expect(leaked.errors[0]?.evalue).toContain("Cannot find name 'warm1'");
     expect(text(await run(client, "beforeIdle"))).toBe("7");
+  });
+
+  it("answers a cell's input() from the front end, password flag and all", async () => {
+    const asked: InputEvent[] = [];
+    const done = await client.execute(
+      'const who = await input("Name?");\nconst secret = await input("Key?", { password: true });\nwho.toUpperCase() + secret.length',
+      {
+        onInput: (event) => {
+          asked.push(event);
+          return Promise.resolve(event.password ? "xyz" : "ada");
+        },
+      },
+    );
+    expect(done.status).toBe("ok");
+    expect(asked.map((e) => [e.prompt, e.password])).toEqual([
+      ["Name?", false],
+      ["Key?", true],
+    ]);
+    expect(text(await run(client, "who + secret"))).toBe("'adaxyz'");
+  });
+
+  it("throws an InputError with the reason when the front end cannot ask", async () => {
+    const unanswered = await run(client, 'await input("Anyone?")');
+    expect(unanswered.errors[0]?.ename).toBe("InputError");
+    expect(unanswered.errors[0]?.evalue).toContain("this front end does not take input");
+    const refused = await client.execute('let got = "";\ngot = await input("Again?")', {
+      onInput: () => Promise.reject(new Error("the input was cancelled")),
+    });
+    expect(refused.status).toBe("error");
+    expect(text(await run(client, "'alive'"))).toBe("'alive'");
+  });
+
+  it("interrupts a cell that waits for input and keeps the state", async () => {
+    await run(client, "const beforeAsking = 3;");
+    let interrupted = false;
+    const done = await client.execute('await input("Wait")', {
+      onInput: () => {
+        interrupted = true;
+        client.interrupt();
+        return new Promise<string>(() => undefined);
+      },
+    });
+    expect(interrupted).toBe(true);
+    expect(done.status).toBe("interrupted");
+    expect(text(await run(client, "beforeAsking"))).toBe("3");
   });
 
   it("lets shorthand properties name earlier cells' variables", async () => {
