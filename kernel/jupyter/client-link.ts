@@ -37,7 +37,7 @@ export function linkKernelClient(
   });
   return {
     ready: async () => (await client.start()).versions,
-    async execute(code, silent, onOutput) {
+    async execute(code, silent, onOutput, onInput) {
       const forward = (output: CellOutput): void => onOutput(output);
       const handlers: ExecuteHandlers = {
         onStream: forward,
@@ -45,6 +45,7 @@ export function linkKernelClient(
         onResult: forward,
         onError: forward,
         onClear: forward,
+        ...(onInput ? { onInput } : {}),
       };
       const done = await client.execute(code, handlers, { silent });
       return { status: done.status };

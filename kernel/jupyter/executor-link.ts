@@ -9,6 +9,7 @@ import type {
   Diagnostic,
   DisplayEvent,
   ErrorEvent,
+  InputEvent,
   InspectReply,
   IsCompleteReply,
   ReadyEvent,
@@ -30,10 +31,12 @@ export type Versions = ReadyEvent["versions"];
 export interface ExecutorLink {
   /** Resolves with the versions once the executor is ready (at once if it already is). */
   ready(): Promise<Versions>;
+  /** `onInput` answers the cell's `input()`; without it the cell is told there is no stdin. */
   execute(
     code: string,
     silent: boolean,
     onOutput: (output: CellOutput) => void,
+    onInput?: (event: InputEvent) => Promise<string>,
   ): Promise<CellOutcome>;
   /** `cursor` in UTF-16 code units, as the executor protocol counts. */
   complete(code: string, cursor: number): Promise<CompleteReply>;

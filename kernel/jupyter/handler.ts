@@ -5,6 +5,7 @@
  * (interrupt, shutdown, kernel_info) are served at once, even while a cell runs.
  */
 import { randomUUID } from "node:crypto";
+import type { InputEvent } from "../protocol.js";
 import type { CellOutcome, CellOutput, ExecutorLink, Versions } from "./executor-link.js";
 import { evaluateExpressions } from "./expressions.js";
 import { History, type HistoryQuery } from "./history.js";
@@ -63,6 +64,8 @@ export class JupyterKernel {
   private draining: Promise<void> = Promise.resolve();
   private pumping = false;
   private shuttingDown = false;
+  /** The running cell's open question (its `input()`), answered by an input_reply on stdin. */
+  private waitingInput: { resolve(value: string): void; reject(error: Error): void } | undefined;
 
   constructor(options: JupyterKernelOptions) {
     this.executor = options.executor;
@@ -87,7 +90,7 @@ export class JupyterKernel {
       return;
     }
     if (channel === "stdin") {
-      this.io.log(`ignoring ${message.header.msg_type} on stdin: no input was requested`);
+      this.answerInput(message);
     } else if (channel === "control") {
       void this.dispatch("control", message);
     } else {
@@ -191,11 +194,15 @@ export class JupyterKernel {
     if (storeHistory) this.history.add({ line: count, input: code, output: null });
 
     let error: ErrorContent | undefined;
-    const outcome = await this.executor.execute(code, silent, (output) => {
+    const onOutput = (output: CellOutput): void => {
       if (output.type === "error")
         error = { ename: output.ename, evalue: output.evalue, traceback: output.traceback };
       if (!silent) this.forward(request, output, count);
-    });
+    };
+    const allowStdin = content["allow_stdin"] === true;
+    const outcome = await this.executor
+      .execute(code, silent, onOutput, (event) => this.askInput(request, event, allowStdin))
+      .finally(() => this.dropInput());
     if (outcome.status === "ok") {
       // Only after a cell that ran without error, silently: no IOPub, no count, no history.
       const expressions = await evaluateExpressions(this.executor, content["user_expressions"]);
@@ -334,6 +341,56 @@ export class JupyterKernel {
       this.io.log(`stopping the executor failed: ${describeFailure(error).evalue}`);
     }
     this.io.exit(restart);
+  }
+
+  // ------------------------------------------------------------------------------ stdin
+
+  /**
+   * The running cell's `input()`: an input_request to the client that sent the execute request
+   * (on stdin, routed like the request), answered by its input_reply. A client that did not
+   * allow stdin is not asked.
+   */
+  private askInput(
+    request: JupyterMessage,
+    event: InputEvent,
+    allowStdin: boolean,
+  ): Promise<string> {
+    if (!allowStdin) {
+      return Promise.reject(
+        new Error("the Jupyter client does not allow input (allow_stdin is false)"),
+      );
+    }
+    this.dropInput();
+    return new Promise<string>((resolve, reject) => {
+      this.waitingInput = { resolve, reject };
+      this.io.send("stdin", {
+        identities: request.identities,
+        header: makeHeader("input_request", this.session),
+        parent_header: request.header,
+        metadata: {},
+        content: { prompt: event.prompt, password: event.password },
+        buffers: [],
+      });
+    });
+  }
+
+  /** An input_reply on stdin answers the cell that waits; anything else is logged and dropped. */
+  private answerInput(message: JupyterMessage): void {
+    const waiting = this.waitingInput;
+    if (message.header.msg_type !== "input_reply" || !waiting) {
+      this.io.log(`ignoring ${message.header.msg_type} on stdin: no input was requested`);
+      return;
+    }
+    this.waitingInput = undefined;
+    const value = message.content["value"];
+    if (typeof value === "string") waiting.resolve(value);
+    else waiting.reject(new Error("the input_reply had no text value"));
+  }
+
+  /** The cell ended: a question it left open is not answered any more. */
+  private dropInput(): void {
+    this.waitingInput?.reject(new Error("the cell ended before the answer came"));
+    this.waitingInput = undefined;
   }
 
   // ------------------------------------------------------------------------------ sending

@@ -182,6 +182,45 @@ class LifecycleTests(unittest.TestCase):
         self.assertEqual(results[0]["content"]["data"]["text/plain"], "0")
 
 
+class InputTests(unittest.TestCase):
+    """A cell's `await input(...)` through the stdin channel (input_request / input_reply)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL_NAME)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    def test_input_request_is_answered_by_input_reply(self):
+        code = 'const who = await input("Name?");\nconst key = await input("Key?", { password: true });\nwho.toUpperCase() + key.length'
+        msg_id = self.kc.execute(code, allow_stdin=True)
+        asked = []
+        for answer in ("ada", "xyz"):
+            request = self.kc.get_stdin_msg(timeout=30)
+            self.assertEqual(request["msg_type"], "input_request")
+            self.assertEqual(request["parent_header"]["msg_id"], msg_id)
+            asked.append((request["content"]["prompt"], request["content"]["password"]))
+            self.kc.input(answer)
+        self.assertEqual(asked, [("Name?", False), ("Key?", True)])
+        reply = self.kc.get_shell_msg(timeout=30)
+        self.assertEqual(reply["content"]["status"], "ok")
+        outputs = drain_until_idle(self.kc, msg_id)
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "'ADA3'")
+
+    def test_input_without_allow_stdin_is_an_error_that_says_so(self):
+        msg_id = self.kc.execute('await input("Name?")', allow_stdin=False)
+        reply = self.kc.get_shell_msg(timeout=30)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "InputError")
+        self.assertIn("allow_stdin is false", reply["content"]["evalue"])
+        drain_until_idle(self.kc, msg_id)
+
+
 class OutOfMemoryTests(unittest.TestCase):
     """An executor that runs out of memory: the cell fails saying so, the next one runs."""
 
