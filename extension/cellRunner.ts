@@ -7,6 +7,7 @@ import * as vscode from "vscode";
 import type { DoneEvent } from "../kernel/protocol.js";
 import type { KernelClient } from "../kernel/client.js";
 import { CellOutputWriter, type OutputTarget } from "./cellOutputs.js";
+import { askForInput, type AskText } from "./input.js";
 import { interruptedItem } from "./outputs.js";
 
 /** The part of vscode.NotebookCellExecution a run uses. */
@@ -19,14 +20,21 @@ export interface CellExecutionLike extends OutputTarget {
 
 export type RunStatus = DoneEvent["status"];
 
-/** Runs one cell to its end and returns how it ended; never throws. */
+const showInputBox: AskText = (options, token) => vscode.window.showInputBox(options, token);
+
+/**
+ * Runs one cell to its end and returns how it ended; never throws. The cell's `input()` is asked
+ * with `ask` (an input box), closed when the cell ends.
+ */
 export async function runCell(
   execution: CellExecutionLike,
   kernel: KernelClient,
+  ask: AskText = showInputBox,
 ): Promise<RunStatus> {
   execution.start(Date.now());
   await execution.clearOutput();
   const writer = new CellOutputWriter(execution);
+  const cellEnded = new vscode.CancellationTokenSource();
   let status: RunStatus;
   try {
     const done = await kernel.execute(execution.cell.document.getText(), {
@@ -38,6 +46,7 @@ export async function runCell(
       },
       onClear: (event) => writer.clear(event.wait),
       onError: (event) => writer.error(event),
+      onInput: (event) => askForInput(ask, event, cellEnded.token),
     });
     status = done.status;
     if (done.executionCount > 0) execution.executionOrder = done.executionCount;
@@ -52,6 +61,9 @@ export async function runCell(
       }),
     );
     status = "error";
+  } finally {
+    cellEnded.cancel();
+    cellEnded.dispose();
   }
   if (status === "interrupted" && !writer.sawError) writer.item(interruptedItem());
   await writer.flush();
