@@ -13,6 +13,7 @@ import {
   describeOutputs,
   errors,
   openFixture,
+  ranSince,
   runCells,
   startCells,
   STDOUT,
@@ -222,6 +223,21 @@ suite("Cotangent notebook in a real VS Code", () => {
     assert.match(diagnostics[0]?.message ?? "", /not assignable/);
   });
 
+  test("a cell's input() is answered in VS Code's input box, or cancelled with Escape", async () => {
+    const index = await appendCells(notebook, [
+      'const answer = await input("Name?");\n`[${answer}]`',
+      'await input("Again?")',
+    ]);
+    // Accept the (empty) box once it shows, then cancel the second one: "" and an InputError.
+    const answered = notebook.cellAt(index);
+    await answerWhileRunning(notebook, index, "workbench.action.acceptSelectedQuickOpenItem");
+    assert.deepEqual(texts(answered, "text/plain"), ["'[]'"], describeOutputs(answered));
+    const cancelled = notebook.cellAt(index + 1);
+    await answerWhileRunning(notebook, index + 1, "workbench.action.closeQuickOpen");
+    assert.equal(cancelled.executionSummary?.success, false);
+    assert.match(errors(cancelled)[0]?.message ?? "", /the input was cancelled/);
+  });
+
   test("interrupting `while (true) {}` keeps the kernel's state", async () => {
     const index = await appendCells(notebook, ["while (true) {}", "kept + 1"]);
     const since = Date.now();
@@ -290,3 +306,20 @@ suite("Cotangent notebook in a real VS Code", () => {
     );
   });
 });
+
+/** Runs one cell and, until it has finished, keeps sending `command` to VS Code's input box. */
+async function answerWhileRunning(
+  notebook: vscode.NotebookDocument,
+  index: number,
+  command: string,
+): Promise<void> {
+  const since = Date.now();
+  const cell = notebook.cellAt(index);
+  void startCells(notebook, index, index + 1);
+  const until = Date.now() + 30_000;
+  while (!ranSince(cell, since)) {
+    if (Date.now() > until) throw new Error(`cell ${index} did not finish: no input box answered`);
+    await vscode.commands.executeCommand(command);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
