@@ -182,8 +182,8 @@ class LifecycleTests(unittest.TestCase):
         self.assertEqual(results[0]["content"]["data"]["text/plain"], "0")
 
 
-class InputTests(unittest.TestCase):
-    """A cell's `await input(...)` through the stdin channel (input_request / input_reply)."""
+class KernelPerClass(unittest.TestCase):
+    """Tests that share one kernel, started before the first and shut down after the last."""
 
     @classmethod
     def setUpClass(cls):
@@ -193,6 +193,10 @@ class InputTests(unittest.TestCase):
     def tearDownClass(cls):
         cls.kc.stop_channels()
         cls.km.shutdown_kernel(now=True)
+
+
+class InputTests(KernelPerClass):
+    """A cell's `await input(...)` through the stdin channel (input_request / input_reply)."""
 
     def test_input_request_is_answered_by_input_reply(self):
         code = 'const who = await input("Name?");\nconst key = await input("Key?", { password: true });\nwho.toUpperCase() + key.length'
@@ -257,17 +261,8 @@ class OutOfMemoryTests(unittest.TestCase):
         self.assertEqual(reply["content"]["status"], "ok")
 
 
-class UserExpressionsTests(unittest.TestCase):
+class UserExpressionsTests(KernelPerClass):
     """user_expressions of execute_request: evaluated after a cell that ran, silently."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL_NAME)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.kc.stop_channels()
-        cls.km.shutdown_kernel(now=True)
 
     def execute(self, code, **options):
         msg_id = self.kc.execute(code, **options)
