@@ -49,6 +49,9 @@ export interface RunResult {
   failed: CellRun | undefined;
 }
 
+/** Why a cell's `input()` fails under `cotangent run`. */
+export const NO_INPUT = "cotangent run cannot ask for input";
+
 function handlersFor(collector: OutputCollector, errors: ErrorEvent[]): ExecuteHandlers {
   const accept = (event: ExecutorEvent): void => collector.accept(event);
   return {
@@ -60,6 +63,8 @@ function handlersFor(collector: OutputCollector, errors: ErrorEvent[]): ExecuteH
       errors.push(event);
       collector.accept(event);
     },
+    // A notebook run has no one at the keyboard: a cell's input() throws, saying so.
+    onInput: () => Promise.reject(new Error(NO_INPUT)),
   };
 }
 

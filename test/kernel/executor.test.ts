@@ -16,6 +16,8 @@ import type {
   InputEvent,
   ResultEvent,
 } from "../../kernel/protocol.js";
+import { parseNotebook } from "../../kernel/runner/notebook.js";
+import { runNotebook } from "../../kernel/runner/run.js";
 import { MIME } from "../../kernel/shared/payloads.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -209,6 +211,62 @@ describe("cells", () => {
     expect(interrupted).toBe(true);
     expect(done.status).toBe("interrupted");
     expect(text(await run(client, "beforeAsking"))).toBe("3");
+  });
+
+  it("refuses a second input() while one waits, and input() outside a running cell", async () => {
+    const r = await client.execute(
+      'const first = input("One?");\nconst second = await input("Two?").catch((e: Error) => e.message);\nsecond + " | " + (await first)',
+      { onInput: (event) => Promise.resolve(`answer to ${event.prompt}`) },
+    );
+    expect(r.status).toBe("ok");
+    const both = await run(client, "second + ' | ' + (await first)");
+    expect(text(both)).toBe(
+      "'input(): the cell already waits for an answer (await each input()) | answer to One?'",
+    );
+    // A timer of a finished cell calls input() after that cell has ended.
+    await run(
+      client,
+      "let later: Promise<string> | undefined;\nsetTimeout(() => {\n  later = input('late').catch((e: Error) => e.name + ': ' + e.message);\n}, 20);",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const outside = await run(client, "await later");
+    expect(text(outside)).toBe("'InputError: input(): only a running cell can ask for input'");
+  });
+
+  it("ignores a reply that comes after its cell was interrupted", async () => {
+    let answerLate: ((value: string) => void) | undefined;
+    const done = await client.execute('const lateAnswer = await input("Slow?")', {
+      onInput: () =>
+        new Promise<string>((resolve) => {
+          answerLate = resolve;
+          client.interrupt();
+        }),
+    });
+    expect(done.status).toBe("interrupted");
+    // The late answer reaches the executor while the next cell waits: it must not answer it.
+    const next = await client.execute('const freshAnswer = await input("Now?")', {
+      onInput: () => {
+        answerLate?.("too late");
+        return new Promise<string>((resolve) => setTimeout(() => resolve("fresh"), 100));
+      },
+    });
+    expect(next.status).toBe("ok");
+    expect(text(await run(client, "freshAnswer"))).toBe("'fresh'");
+  });
+
+  it("under cotangent run, a cell's input() fails saying no one can answer", async () => {
+    const notebook = parseNotebook(
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [{ cell_type: "code", metadata: {}, source: 'await input("Name?")', outputs: [] }],
+      }),
+      "ask.ipynb",
+    );
+    const result = await runNotebook(notebook, client);
+    expect(result.failed?.error?.ename).toBe("InputError");
+    expect(result.failed?.error?.evalue).toBe("input(): cotangent run cannot ask for input");
   });
 
   it("lets shorthand properties name earlier cells' variables", async () => {
