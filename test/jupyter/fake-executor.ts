@@ -2,6 +2,7 @@
 import type {
   CompleteReply,
   Diagnostic,
+  InputEvent,
   InspectReply,
   IsCompleteReply,
 } from "../../kernel/protocol.js";
@@ -24,12 +25,18 @@ export interface ScriptedCell {
   status?: CellOutcome["status"];
   /** Keep the cell running until `interrupt()` is called; it then ends as interrupted. */
   untilInterrupted?: boolean;
+  /** Questions the cell asks with `input()`, in order, before it ends. */
+  asks?: { prompt: string; password: boolean }[];
 }
+
+/** What a cell's `input()` got: the text, or the reason there was none. */
+export type InputAnswer = { value: string } | { reason: string };
 
 export const VERSIONS: Versions = { cotangent: "0.1.0", typescript: "5.0.4", node: "20.20.0" };
 
 export class FakeExecutor implements ExecutorLink {
   readonly executed: { code: string; silent: boolean }[] = [];
+  readonly answers: InputAnswer[] = [];
   readonly completions: { code: string; cursor: number }[] = [];
   readonly inspections: { code: string; cursor: number; detailLevel: 0 | 1 }[] = [];
   interrupts = 0;
@@ -51,10 +58,21 @@ export class FakeExecutor implements ExecutorLink {
     code: string,
     silent: boolean,
     onOutput: (output: CellOutput) => void,
+    onInput?: (event: InputEvent) => Promise<string>,
   ): Promise<CellOutcome> {
     this.executed.push({ code, silent });
     const cell = this.script(code);
     for (const output of cell.outputs ?? []) onOutput(output);
+    for (const ask of cell.asks ?? []) {
+      const asking = onInput
+        ? onInput({ type: "input", id: "x", ...ask })
+        : Promise.reject(new Error("no onInput"));
+      const answer = await asking.then(
+        (value): InputAnswer => ({ value }),
+        (error: unknown): InputAnswer => ({ reason: (error as Error).message }),
+      );
+      this.answers.push(answer);
+    }
     if (cell.untilInterrupted === true) {
       await new Promise<void>((resolve) => (this.wake = resolve));
       return { status: "interrupted" };

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { JupyterKernel, type Channel } from "../../kernel/jupyter/handler.js";
 import { makeHeader, type JupyterMessage } from "../../kernel/jupyter/wire.js";
 import { expressionCell } from "../../kernel/jupyter/expressions.js";
@@ -693,6 +693,90 @@ describe("JupyterKernel: history, comms, unknown messages", () => {
     expect(reply).toBeUndefined();
     expect(types).toEqual(["status", "status"]);
     expect(logs).toEqual(['unknown message type "frobnicate_request" on shell']);
+  });
+});
+
+describe("JupyterKernel: stdin (a cell's input())", () => {
+  const asking = (): ScriptedCell => ({
+    outputs: [out.stream("before\n")],
+    asks: [
+      { prompt: "Name?", password: false },
+      { prompt: "Key?", password: true },
+    ],
+  });
+
+  /** Wait until the kernel has sent `count` input_requests; return them. */
+  async function inputRequests(sent: Sent[], count: number): Promise<Sent[]> {
+    await vi.waitFor(() => {
+      if (sent.filter((s) => s.channel === "stdin").length < count) throw new Error("not yet");
+    });
+    return sent.filter((s) => s.channel === "stdin");
+  }
+
+  function inputReply(request: JupyterMessage, value: unknown): JupyterMessage {
+    return {
+      identities: [Buffer.from("client-a")],
+      header: makeHeader("input_reply", "client-session", "tester"),
+      parent_header: request.header,
+      metadata: {},
+      content: { value },
+      buffers: [],
+    };
+  }
+
+  it("sends input_request on stdin to the cell's client and answers with its input_reply", async () => {
+    const { kernel, request, executor, sent } = setup(asking);
+    const cell = { ...request("execute_request", { code: "ask", allow_stdin: true }) };
+    cell.identities = [Buffer.from("client-a"), Buffer.from("route")];
+    kernel.handle("shell", cell);
+
+    const [first] = await inputRequests(sent, 1);
+    expect(first?.message.header.msg_type).toBe("input_request");
+    expect(first?.message.identities).toEqual(cell.identities);
+    expect(first?.message.parent_header).toEqual(cell.header);
+    expect(first?.message.header.session).toBe("kernel-session");
+    expect(first?.message.content).toEqual({ prompt: "Name?", password: false });
+    kernel.handle("stdin", inputReply(first.message, "Ada"));
+
+    const [, second] = await inputRequests(sent, 2);
+    expect(second?.message.content).toEqual({ prompt: "Key?", password: true });
+    kernel.handle("stdin", inputReply(second.message, "xyz"));
+    await kernel.idle();
+
+    expect(executor.answers).toEqual([{ value: "Ada" }, { value: "xyz" }]);
+    const reply = sent.find((s) => s.channel === "shell")?.message;
+    expect(reply?.header.msg_type).toBe("execute_reply");
+    expect(reply?.content["status"]).toBe("ok");
+  });
+
+  it("does not ask a client that did not allow stdin, and says why", async () => {
+    for (const content of [{ code: "ask", allow_stdin: false }, { code: "ask" }]) {
+      const { kernel, request, executor, sent } = setup(asking);
+      kernel.handle("shell", request("execute_request", content));
+      await kernel.idle();
+      expect(sent.filter((s) => s.channel === "stdin")).toEqual([]);
+      expect(executor.answers).toEqual([
+        { reason: "the Jupyter client does not allow input (allow_stdin is false)" },
+        { reason: "the Jupyter client does not allow input (allow_stdin is false)" },
+      ]);
+    }
+  });
+
+  it("ignores a reply nobody asked for and a reply without text, saying so", async () => {
+    const { kernel, request, executor, sent, logs } = setup(asking);
+    kernel.handle("stdin", inputReply(request("execute_request"), "stray"));
+    expect(logs).toEqual(["ignoring input_reply on stdin: no input was requested"]);
+
+    kernel.handle("shell", request("execute_request", { code: "ask", allow_stdin: true }));
+    const [first] = await inputRequests(sent, 1);
+    kernel.handle("stdin", inputReply(first.message, 42));
+    const [, second] = await inputRequests(sent, 2);
+    kernel.handle("stdin", inputReply(second.message, ""));
+    await kernel.idle();
+    expect(executor.answers).toEqual([
+      { reason: "the input_reply had no text value" },
+      { value: "" },
+    ]);
   });
 });
 
