@@ -224,6 +224,29 @@ class InputTests(KernelPerClass):
         self.assertIn("allow_stdin is false", reply["content"]["evalue"])
         drain_until_idle(self.kc, msg_id)
 
+    def test_interrupt_while_waiting_for_input_keeps_state_and_drops_the_late_reply(self):
+        msg_id = self.kc.execute("const keptBeforeInput = 5;", allow_stdin=True)
+        self.assertEqual(self.kc.get_shell_msg(timeout=30)["content"]["status"], "ok")
+        drain_until_idle(self.kc, msg_id)
+        msg_id = self.kc.execute('await input("Wait?")', allow_stdin=True)
+        request = self.kc.get_stdin_msg(timeout=30)
+        self.assertEqual(request["parent_header"]["msg_id"], msg_id)
+        self.km.interrupt_kernel()
+        reply = self.kc.get_shell_msg(timeout=30)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "Interrupted")
+        drain_until_idle(self.kc, msg_id)
+        self.kc.input("too late")
+        time.sleep(0.2)  # the late reply reaches the kernel before the next cell asks
+        msg_id = self.kc.execute('const answered = await input("Now?");\nanswered + keptBeforeInput', allow_stdin=True)
+        request = self.kc.get_stdin_msg(timeout=30)
+        self.assertEqual(request["content"]["prompt"], "Now?")
+        self.kc.input("fresh")
+        self.assertEqual(self.kc.get_shell_msg(timeout=30)["content"]["status"], "ok")
+        results = [m for m in drain_until_idle(self.kc, msg_id) if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "'fresh5'")
+
 
 class OutOfMemoryTests(unittest.TestCase):
     """An executor that runs out of memory: the cell fails saying so, the next one runs."""
