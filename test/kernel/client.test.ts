@@ -132,6 +132,40 @@ describe("kernel client", () => {
     expect(reply.cursorEnd).toBe(3);
   });
 
+  it.each([
+    ["an answer", { onInput: () => Promise.resolve("Ada") }, { value: "Ada" }],
+    [
+      "a refusal",
+      { onInput: () => Promise.reject(new Error("the input was cancelled")) },
+      { reason: "the input was cancelled" },
+    ],
+    ["no handler", {}, { reason: "this front end does not take input" }],
+  ] as const)("sends the cell's input() %s as inputReply", async (_what, handlers, expected) => {
+    const { client, children } = setup((request, fake) => {
+      if (request.type === "execute") {
+        fake.send({ type: "input", id: request.id, prompt: "Name?", password: true });
+      }
+      if (request.type === "inputReply") {
+        fake.send({ type: "done", id: request.id, status: "ok", executionCount: 1 });
+      }
+    });
+    const asked: unknown[] = [];
+    const onInput =
+      "onInput" in handlers
+        ? (event: unknown) => {
+            asked.push(event);
+            return handlers.onInput();
+          }
+        : undefined;
+    const done = await client.execute("ask", onInput ? { onInput } : {});
+    expect(done.status).toBe("ok");
+    const execute = children[0].requests.find((r) => r.type === "execute");
+    const reply = children[0].requests.find((r) => r.type === "inputReply");
+    expect(reply).toEqual({ type: "inputReply", id: execute?.id, ...expected });
+    if (onInput)
+      expect(asked).toEqual([{ type: "input", id: execute?.id, prompt: "Name?", password: true }]);
+  });
+
   it("sends interrupt on the channel", async () => {
     const { client, children } = setup((request, fake) => {
       if (request.type === "interrupt") {
