@@ -9,10 +9,11 @@ import {
   classifyExit,
   createKernelClient,
   type ChildLike,
+  type ExecuteHandlers,
   type ExitInfo,
   type SpawnFn,
 } from "../../kernel/client.js";
-import type { ExecutorEvent, ExecutorRequest } from "../../kernel/protocol.js";
+import type { ExecutorEvent, ExecutorRequest, InputEvent } from "../../kernel/protocol.js";
 import { attachChannel } from "../../kernel/transport.js";
 
 type Script = (request: ExecutorRequest, fake: FakeChild) => void;
@@ -132,38 +133,43 @@ describe("kernel client", () => {
     expect(reply.cursorEnd).toBe(3);
   });
 
-  it.each([
-    ["an answer", { onInput: () => Promise.resolve("Ada") }, { value: "Ada" }],
+  const answers: [string, (() => Promise<string>) | undefined, object][] = [
+    ["an answer", () => Promise.resolve("Ada"), { value: "Ada" }],
     [
       "a refusal",
-      { onInput: () => Promise.reject(new Error("the input was cancelled")) },
+      () => Promise.reject(new Error("the input was cancelled")),
       { reason: "the input was cancelled" },
     ],
-    ["no handler", {}, { reason: "this front end does not take input" }],
-  ] as const)("sends the cell's input() %s as inputReply", async (_what, handlers, expected) => {
+    ["no handler", undefined, { reason: "this front end does not take input" }],
+  ];
+  it.each(answers)("sends the cell's input() %s as inputReply", async (_what, answer, expected) => {
+    let executeId = "";
     const { client, children } = setup((request, fake) => {
       if (request.type === "execute") {
+        executeId = request.id;
         fake.send({ type: "input", id: request.id, prompt: "Name?", password: true });
       }
       if (request.type === "inputReply") {
         fake.send({ type: "done", id: request.id, status: "ok", executionCount: 1 });
       }
     });
-    const asked: unknown[] = [];
-    const onInput =
-      "onInput" in handlers
-        ? (event: unknown) => {
+    const asked: InputEvent[] = [];
+    const handlers: ExecuteHandlers = answer
+      ? {
+          onInput: (event) => {
             asked.push(event);
-            return handlers.onInput();
-          }
-        : undefined;
-    const done = await client.execute("ask", onInput ? { onInput } : {});
+            return answer();
+          },
+        }
+      : {};
+    const done = await client.execute("ask", handlers);
     expect(done.status).toBe("ok");
-    const execute = children[0].requests.find((r) => r.type === "execute");
     const reply = children[0].requests.find((r) => r.type === "inputReply");
-    expect(reply).toEqual({ type: "inputReply", id: execute?.id, ...expected });
-    if (onInput)
-      expect(asked).toEqual([{ type: "input", id: execute?.id, prompt: "Name?", password: true }]);
+    expect(reply).toEqual({ type: "inputReply", id: executeId, ...expected });
+    const expectedAsks = answer
+      ? [{ type: "input", id: executeId, prompt: "Name?", password: true }]
+      : [];
+    expect(asked).toEqual(expectedAsks);
   });
 
   it("sends interrupt on the channel", async () => {
