@@ -7,12 +7,19 @@ import * as vscode from "vscode";
 import type { DoneEvent } from "../kernel/protocol.js";
 import type { KernelClient } from "../kernel/client.js";
 import { CellOutputWriter, type OutputTarget } from "./cellOutputs.js";
-import { askForInput, type AskText } from "./input.js";
+import { createInputHandler, inputSource, type AskText } from "./input.js";
 import { interruptedItem } from "./outputs.js";
 
 /** The part of vscode.NotebookCellExecution a run uses. */
 export interface CellExecutionLike extends OutputTarget {
-  readonly cell: { readonly document: { getText(): string } };
+  readonly cell: {
+    readonly document: { getText(): string };
+    /** Where the cell sits (named in the title of its input box). */
+    readonly index?: number;
+    readonly notebook?: { readonly uri: { readonly path: string } };
+  };
+  /** Cancelled when VS Code cancels the execution (e.g. the cell or notebook went away). */
+  readonly token?: vscode.CancellationToken;
   executionOrder: number | undefined;
   start(startTime?: number): void;
   end(success: boolean | undefined, endTime?: number): void;
@@ -24,7 +31,7 @@ const showInputBox: AskText = (options, token) => vscode.window.showInputBox(opt
 
 /**
  * Runs one cell to its end and returns how it ended; never throws. The cell's `input()` is asked
- * with `ask` (an input box), closed when the cell ends.
+ * with `ask` (an input box), closed when the cell ends or its execution is cancelled.
  */
 export async function runCell(
   execution: CellExecutionLike,
@@ -35,6 +42,12 @@ export async function runCell(
   await execution.clearOutput();
   const writer = new CellOutputWriter(execution);
   const cellEnded = new vscode.CancellationTokenSource();
+  const cancelled = execution.token?.onCancellationRequested(() => cellEnded.cancel());
+  const onInput = createInputHandler({
+    ask,
+    source: inputSource(execution.cell),
+    cellEnded: cellEnded.token,
+  });
   let status: RunStatus;
   try {
     const done = await kernel.execute(execution.cell.document.getText(), {
@@ -46,7 +59,7 @@ export async function runCell(
       },
       onClear: (event) => writer.clear(event.wait),
       onError: (event) => writer.error(event),
-      onInput: (event) => askForInput(ask, event, cellEnded.token),
+      onInput,
     });
     status = done.status;
     if (done.executionCount > 0) execution.executionOrder = done.executionCount;
@@ -62,6 +75,7 @@ export async function runCell(
     );
     status = "error";
   } finally {
+    cancelled?.dispose();
     cellEnded.cancel();
     cellEnded.dispose();
   }
