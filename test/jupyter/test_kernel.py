@@ -336,9 +336,14 @@ class UserExpressionsTests(KernelPerClass):
         self.assertEqual(content["user_expressions"]["bump"]["data"]["text/plain"], "1")
 
     def test_an_interrupted_expression_leaves_the_cell_ok_and_the_state(self):
-        msg_id = self.kc.execute("const kept = 5;",
-                                 user_expressions={"loop": "(() => { while (true) {} })()", "after": "kept"})
-        time.sleep(1.0)
+        # The loop writes a marker first, so the interrupt comes once it runs (no guessed sleep).
+        marker = os.path.join(tempfile.mkdtemp(), "looping")
+        loop = f'(() => {{ require("node:fs").writeFileSync({json.dumps(marker)}, "1"); while (true) {{}} }})()'
+        msg_id = self.kc.execute("const kept = 5;", user_expressions={"loop": loop, "after": "kept"})
+        deadline = time.monotonic() + 30
+        while not os.path.exists(marker):
+            self.assertLess(time.monotonic(), deadline, "the expression's loop did not start")
+            time.sleep(0.05)
         self.km.interrupt_kernel()
         reply = self.kc.get_shell_msg(timeout=10)
         self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
