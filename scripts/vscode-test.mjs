@@ -235,7 +235,8 @@ async function runPackaged(codeServer) {
   if (!existsSync(vsix)) throw new Error("cotangent.vsix is missing: run `npm run package` first");
   const unpacked = mkdtempSync(path.join(tmpdir(), "cotangent-vsix-"));
   try {
-    execFileSync("unzip", ["-q", vsix, "-d", unpacked]);
+    // Python is on every machine this runs on; unzip may not be.
+    execFileSync("python3", ["-m", "zipfile", "-e", vsix, unpacked]);
     const extensionPath = path.join(unpacked, "extension");
     log(`running the suite against ${vsix} unpacked in ${extensionPath}`);
     return await runSuite(codeServer, { suite: "notebook", trust: false, extensionPath });
