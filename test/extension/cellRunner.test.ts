@@ -44,48 +44,6 @@ describe("runCell", () => {
     expect(execution.log.at(-1)).toBe("end:true");
   });
 
-  test("a cell's input() is asked in an input box: the text answers, Escape says cancelled", async () => {
-    const answers: string[] = [];
-    const kernel = new FakeKernel(async (_code, h, id) => {
-      const ask = (prompt: string, password: boolean): Promise<string> =>
-        h.onInput!({ type: "input", id, prompt, password });
-      answers.push(await ask("Name?", false));
-      await ask("Key?", true).catch((error: Error) => answers.push(`rejected: ${error.message}`));
-      return { type: "done", id, status: "ok", executionCount: 1 };
-    });
-    const asked: { prompt?: string; password?: boolean; ignoreFocusOut?: boolean }[] = [];
-    const ask = (options: (typeof asked)[number]): Promise<string | undefined> => {
-      asked.push(options);
-      return Promise.resolve(options.password ? undefined : "Ada");
-    };
-    expect(await runCell(FakeExecution.forCode("await input()"), kernel, ask)).toBe("ok");
-    expect(asked.map((o) => [o.prompt, o.password, o.ignoreFocusOut])).toEqual([
-      ["Name?", false, true],
-      ["Key?", true, true],
-    ]);
-    expect(answers).toEqual(["Ada", "rejected: the input was cancelled"]);
-  });
-
-  test("the input box is closed when the cell ends before it is answered", async () => {
-    let cellEnded: { isCancellationRequested: boolean } | undefined;
-    let pending: Promise<string> | undefined;
-    const kernel = new FakeKernel((_code, h, id) => {
-      pending = h.onInput!({ type: "input", id, prompt: "Wait", password: false });
-      pending.catch(() => undefined);
-      return Promise.resolve({ type: "done", id, status: "interrupted", executionCount: 1 });
-    });
-    const ask = (
-      _options: unknown,
-      token: { isCancellationRequested: boolean; onCancellationRequested(f: () => void): unknown },
-    ): Promise<string | undefined> => {
-      cellEnded = token;
-      return new Promise((resolve) => token.onCancellationRequested(() => resolve(undefined)));
-    };
-    expect(await runCell(FakeExecution.forCode("await input()"), kernel, ask)).toBe("interrupted");
-    expect(cellEnded?.isCancellationRequested).toBe(true);
-    await expect(pending).rejects.toThrow("the cell ended before the answer came");
-  });
-
   test("a kernel death during the cell ends it failed with the kernel's error", async () => {
     const kernel: FakeKernel = new FakeKernel((_code, h, id) => {
       const evalue = "The kernel exited with code 1 while running this cell.";

@@ -124,6 +124,21 @@ describe("runCell with input", () => {
     expect(box.asked[0]?.title).toBe("demo.ipynb, cell 5: input");
   });
 
+  test("the cell's end closes a box still open and its input() rejects", async () => {
+    let answer: Promise<string> | undefined;
+    const kernel = new FakeKernel((_code, h, id) => {
+      answer = h.onInput!(event("Wait"));
+      answer.catch(() => undefined);
+      return Promise.resolve({ type: "done", id, status: "interrupted", executionCount: 1 });
+    });
+    const box = openBox();
+    expect(await runCell(FakeExecution.forCode("await input()"), kernel, box.ask)).toBe(
+      "interrupted",
+    );
+    expect(box.closed()).toBe(true);
+    await expect(answer).rejects.toThrow("the cell ended before the answer came");
+  });
+
   test("cancelling the execution closes the open box and the cell's input() rejects", async () => {
     const executionToken = new CancellationTokenSource();
     let answer: Promise<string> | undefined;
