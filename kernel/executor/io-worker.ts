@@ -42,17 +42,28 @@ if (!main) throw new Error("io-worker: must run as a worker thread");
 const checker = (workerData as { checkerPort: MessagePort }).checkerPort;
 
 /**
- * Stop whatever JavaScript the main thread runs now. The inspector session is opened only for
- * this (a session left open makes Node wait for "the debugger" at exit).
+ * Stop whatever JavaScript the main thread runs now, and call `done` once it has stopped.
+ *
+ * `Runtime.terminateExecution` kills the JavaScript running on the main thread, or — when the
+ * thread is idle (a cell awaiting `input()` or a timer) — the next JavaScript it runs, and answers
+ * only then. So while the answer is due, the main thread is poked with `poke` (a harmless,
+ * idempotent message): one of them is the victim, and the rest run normally. The inspector
+ * session is opened only for this (a session left open makes Node wait for "the debugger" at exit).
  */
-function terminateMain(done: () => void): void {
+function terminateMain(poke: () => void, done: () => void): void {
   const session = new Session();
   session.connectToMainThread();
+  const pokes = setInterval(poke, TERMINATE_POKE_MS);
   session.post("Runtime.terminateExecution", () => {
+    clearInterval(pokes);
     session.disconnect();
     done();
   });
+  poke();
 }
+
+/** How often an idle main thread is given something to terminate. */
+const TERMINATE_POKE_MS = 5;
 
 const socket = new Socket({ fd: CHANNEL_FD, readable: true, writable: true });
 const channel = attachChannel<ExecutorRequest, ExecutorEvent>(socket, socket, {
@@ -179,16 +190,16 @@ function interrupt(): void {
   const id = current.request.id;
   abandoned.add(id);
   if (current.phase === "running") {
-    main?.postMessage({ kind: "abandon", id } satisfies MainRequest);
+    // The abandon may itself be the message the termination kills: it is sent again (it is
+    // idempotent) until the termination has happened, and once more after it, before any later
+    // cell's run (the main thread reads its messages in order).
+    const abandon = (): void => main?.postMessage({ kind: "abandon", id } satisfies MainRequest);
     terminating = true;
-    const resume = (): void => {
-      if (!terminating) return;
+    terminateMain(abandon, () => {
+      abandon();
       terminating = false;
       pump();
-    };
-    terminateMain(resume);
-    // Never wait on the inspector for good: the next cell runs after a second at the latest.
-    setTimeout(resume, 1000).unref();
+    });
   }
   const evalue = "The cell was interrupted.";
   emit({ type: "error", id, ename: "Interrupted", evalue, traceback: [`Interrupted: ${evalue}`] });
@@ -255,8 +266,8 @@ function noReply(id: string, type: "completeReply" | "isCompleteReply"): Executo
 
 function shutdown(): void {
   const exit = (): void => main?.postMessage({ kind: "shutdown" } satisfies MainRequest);
-  // A cell stuck in a loop cannot exit by itself: stop it first.
-  if (running?.phase === "running") terminateMain(exit);
+  // A cell stuck in a loop cannot exit by itself: stop it first (the exit is also the poke).
+  if (running?.phase === "running") terminateMain(exit, exit);
   else exit();
   setTimeout(() => process.kill(process.pid, "SIGKILL"), 1000).unref();
 }
@@ -271,7 +282,10 @@ function handle(request: ExecutorRequest): void {
     case "shutdown":
       return shutdown();
     case "inputReply":
-      main?.postMessage({ kind: "input", reply: request } satisfies MainRequest);
+      // A reply for a cell that ended (interrupted while it asked) answers nobody.
+      if (running?.phase === "running" && running.request.id === request.id) {
+        main?.postMessage({ kind: "input", reply: request } satisfies MainRequest);
+      }
       return;
     default:
       void reply(request);

@@ -254,6 +254,24 @@ describe("cells", () => {
     expect(text(await run(client, "freshAnswer"))).toBe("'fresh'");
   });
 
+  it("after any number of interrupts while a cell asks, the next cell's input() is answered", async () => {
+    // The interrupt's termination hits an idle main thread here; whichever message it kills,
+    // the interrupted cell's question must be gone before the next cell runs.
+    const refused: string[] = [];
+    for (let round = 0; round < 25; round++) {
+      const asked = await client.execute('await input("Stop me")', {
+        onInput: () => new Promise<string>(() => client.interrupt()),
+      });
+      expect(asked.status).toBe("interrupted");
+      const next = await client.execute('await input("Again?")', {
+        onInput: () => Promise.resolve("answered"),
+        onError: (e) => refused.push(`round ${round}: ${e.evalue}`),
+      });
+      expect(next.status).toBe("ok");
+    }
+    expect(refused).toEqual([]);
+  });
+
   it("under cotangent run, a cell's input() fails saying no one can answer", async () => {
     const notebook = parseNotebook(
       JSON.stringify({
