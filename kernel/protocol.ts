@@ -6,7 +6,7 @@
  * Requests carry an `id`; every event about a request carries the same `id`. `interrupt` and
  * `shutdown` carry none. Keep this file free of Node APIs.
  */
-import type { MimeBundle } from "./shared/payloads.js";
+import type { ExploreFrame, MimeBundle } from "./shared/payloads.js";
 
 export const PROTOCOL_VERSION = 1 as const;
 
@@ -70,8 +70,30 @@ export interface InputReply {
   reason?: string;
 }
 
+/**
+ * A move of an explore view's inputs (`explore(…)` in a cell): recompute the view at `x`. The
+ * executor keeps only the latest pending move per view and computes between cells.
+ */
+export interface ExploreMoveRequest {
+  type: "exploreMove";
+  /** Chosen by the front end; the frame or error that answers the move carries it. */
+  id: string;
+  viewId: string;
+  seq: number;
+  /** The full flattened point. */
+  x: number[];
+}
+
+/** The front end no longer shows the view (its output was disposed). */
+export interface ExploreReleaseRequest {
+  type: "exploreRelease";
+  viewId: string;
+}
+
 export type ExecutorRequest =
   | InputReply
+  | ExploreMoveRequest
+  | ExploreReleaseRequest
   | ExecuteRequest
   | CompleteRequest
   | InspectRequest
@@ -193,8 +215,30 @@ export interface InputEvent {
   password: boolean;
 }
 
+/** The answer to an exploreMove: the view's frame at x, or why it could not be computed. */
+export type ExploreEvent =
+  | {
+      type: "exploreFrame";
+      id: string;
+      viewId: string;
+      seq: number;
+      x: number[];
+      payload: ExploreFrame;
+      /** Compute time in the executor. */
+      ms: number;
+    }
+  | {
+      type: "exploreError";
+      id: string;
+      viewId: string;
+      seq: number;
+      ename: string;
+      evalue: string;
+    };
+
 export type ExecutorEvent =
   | InputEvent
+  | ExploreEvent
   | ReadyEvent
   | StreamEvent
   | DisplayEvent

@@ -14,10 +14,16 @@ export const MIME = {
   jacobian: "application/vnd.cotangent.jacobian+json",
   chain: "application/vnd.cotangent.chain+json",
   trace: "application/vnd.cotangent.trace+json",
+  explore: "application/vnd.cotangent.explore+json",
 } as const;
 
 export type CotangentMime = (typeof MIME)[keyof typeof MIME];
-export const COTANGENT_MIMES: readonly CotangentMime[] = [MIME.jacobian, MIME.chain, MIME.trace];
+export const COTANGENT_MIMES: readonly CotangentMime[] = [
+  MIME.jacobian,
+  MIME.chain,
+  MIME.trace,
+  MIME.explore,
+];
 
 /** A Jupyter MIME bundle: MIME type → data (string for text types, JSON for +json types). */
 export type MimeBundle = Record<string, unknown>;
@@ -141,7 +147,120 @@ export interface TracePayload {
   done: boolean;
 }
 
-export type CotangentPayload = JacobianPayload | ChainPayload | TracePayload;
+// ---------------------------------------------------------------------------------------------
+// Live exploration: `explore(f, x0, options)` (see ARCHITECTURE.md, "Exploration")
+
+/** The three explore views: chosen by the shapes of f's input (n) and output (m), or by name. */
+export type ExploreView = "jacobian" | "curve" | "surface";
+
+/** One slider: a flattened input coordinate the user can move. */
+export interface ExploreInput {
+  /** Flat index of the coordinate in x (row-major over the flattened pytree). */
+  index: number;
+  /** The leaf path and index (`x[2]`, `params.W[0,1]`) or the label given to `slider`. */
+  label: string;
+  min: number;
+  max: number;
+  step: number;
+}
+
+/** The Jacobian explorer's frame: f(x) and J(x), the same data as the static Jacobian view. */
+export interface ExploreJacobianFrame {
+  kind: "jacobian";
+  /** The full flattened point. */
+  x: number[];
+  /** f(x), flattened (shape = jacobian.outShape). */
+  value: EncodedArray;
+  jacobian: JacobianPayload;
+}
+
+/** The curve explorer's frame: the point on f: ℝ → ℝ, its slope (jvp) and curvature. */
+export interface ExploreCurveFrame {
+  kind: "curve";
+  x: number[];
+  value: number;
+  /** f′(x), the tangent line's slope. */
+  slope: number;
+  /** f″(x). */
+  second: number;
+}
+
+/** The surface explorer's frame at a point of f: ℝ² → ℝ. */
+export interface ExploreSurfaceFrame {
+  kind: "surface";
+  x: number[];
+  value: number;
+  /** ∇f(x) (a vjp with cotangent 1). */
+  grad: [number, number];
+  /** The 2×2 Hessian, row-major [h00, h01, h10, h11]. */
+  hessian: [number, number, number, number];
+  /** Its eigenvalues (ascending) and unit eigenvectors (columns: vectors[k] goes with values[k]). */
+  eigen: { values: [number, number]; vectors: [[number, number], [number, number]] };
+  /** The Newton step −H⁻¹∇f, or null where H is singular. */
+  newton: [number, number] | null;
+}
+
+export type ExploreFrame = ExploreJacobianFrame | ExploreCurveFrame | ExploreSurfaceFrame;
+
+/** What is computed once per domain: the curve f, f′, f″ over `xs`, or the contour grid. */
+export type ExploreStatic =
+  | {
+      kind: "curve";
+      domain: [number, number];
+      xs: EncodedArray;
+      f: EncodedArray;
+      df: EncodedArray;
+      d2f: EncodedArray;
+    }
+  | {
+      kind: "surface";
+      domain: [[number, number], [number, number]];
+      /** Grid coordinates: xs (nx), ys (ny); values has shape [ny, nx] (row = y). */
+      xs: EncodedArray;
+      ys: EncodedArray;
+      values: EncodedArray;
+      /** An optional path drawn on top ([x, y] points). */
+      path?: [number, number][];
+    };
+
+/** The explore MIME type's payload: the view, its inputs, and the first frame. */
+export interface ExplorePayload {
+  version: typeof PAYLOAD_VERSION;
+  kind: "explore";
+  /** Unique per kernel process; the key of every move and frame. */
+  viewId: string;
+  view: ExploreView;
+  title?: string;
+  /** Sizes of f's flattened input and output. */
+  n: number;
+  m: number;
+  inputs: ExploreInput[];
+  /** The starting point, flattened (length n). */
+  x0: number[];
+  static?: ExploreStatic;
+  frame: ExploreFrame;
+  /** Said once in the view: e.g. "sliders for 16 of 40 coordinates", "f runs eagerly: …". */
+  notes?: string[];
+}
+
+/** The Jupyter comm target of explore views. */
+export const EXPLORE_COMM_TARGET = "cotangent.explore";
+
+/** Front end → kernel on an explore comm (the comm is opened with data `{ viewId }`). */
+export interface ExploreMove {
+  method: "move";
+  seq: number;
+  /** The full flattened point. */
+  x: number[];
+}
+
+/** Kernel → front end on an explore comm. */
+export type ExploreReply =
+  | { method: "attached" }
+  | { method: "frame"; seq: number; x: number[]; payload: ExploreFrame; ms: number }
+  | { method: "error"; seq: number; ename: string; evalue: string };
+
+export type CotangentPayload = JacobianPayload | ChainPayload | TracePayload | ExplorePayload;
 
 // ---------------------------------------------------------------------------------------------
 // base64 typed arrays (no Buffer: this module also runs in the browser)
