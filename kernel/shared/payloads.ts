@@ -260,6 +260,32 @@ export type ExploreReply =
   | { method: "frame"; seq: number; x: number[]; payload: ExploreFrame; ms: number }
   | { method: "error"; seq: number; ename: string; evalue: string };
 
+/**
+ * VS Code: renderer → extension host, through the renderer messaging (`postMessage`). The host
+ * forwards moves to the executor as `exploreMove` requests (kernel/protocol.ts).
+ */
+export type ExploreRendererMessage =
+  | { type: "exploreMove"; viewId: string; seq: number; x: number[] }
+  | { type: "exploreRelease"; viewId: string };
+
+/**
+ * VS Code: extension host → the renderer that shows `viewId`. `exploreWaiting`: a cell is
+ * running, the move waits for it. `exploreClosed`: the view is gone in the kernel (released,
+ * the kernel restarted, or never known): the view keeps its last frame with inputs disabled.
+ */
+export type ExploreHostMessage =
+  | {
+      type: "exploreFrame";
+      viewId: string;
+      seq: number;
+      x: number[];
+      payload: ExploreFrame;
+      ms: number;
+    }
+  | { type: "exploreError"; viewId: string; seq: number; ename: string; evalue: string }
+  | { type: "exploreWaiting"; viewId: string; seq: number }
+  | { type: "exploreClosed"; viewId: string; reason: string };
+
 export type CotangentPayload = JacobianPayload | ChainPayload | TracePayload | ExplorePayload;
 
 // ---------------------------------------------------------------------------------------------
