@@ -5,8 +5,12 @@
  * dist/renderer/index.js). After drawing, it posts `{ type: "rendered", mime, outputId, ... }`
  * through `ctx.postMessage` when messaging is available.
  *
+ * Explore views talk to the extension host through the same messaging: moves go out with
+ * `ctx.postMessage`, frames come back through `ctx.onDidReceiveMessage`, addressed by `viewId`;
+ * a view is released when its output is disposed.
+ *
  * Standalone (the HTML report, test pages): `renderInto(element, mime, payload)` draws one
- * payload into an element. When the bundle is loaded as a plain script (inlined), the same
+ * payload into an element (an explore view statically, unless a channel is given). When the bundle is loaded as a plain script (inlined), the same
  * function is reachable as `globalThis.CotangentRenderer.renderInto`.
  */
 import {
@@ -14,12 +18,15 @@ import {
   PAYLOAD_VERSION,
   type ChainPayload,
   type CotangentPayload,
+  type ExplorePayload,
   type JacobianPayload,
   type TracePayload,
 } from "../../kernel/shared/payloads.js";
 import { validatePayload } from "../../kernel/shared/validate.js";
 import { renderChain } from "./chainView.js";
 import { el } from "./dom.js";
+import type { MoveTiming } from "./exploreFlow.js";
+import { mountExplore, type ExploreChannel, type ExploreHandle } from "./exploreView.js";
 import { renderJacobian, type ViewHooks } from "./jacobianView.js";
 import { ensureStyles } from "./styles.js";
 import { createTraceView, type TraceView } from "./traceView.js";
@@ -50,6 +57,8 @@ export function describePayload(
     };
   }
   if (payload.kind === "chain") return { view: "chain", stages: payload.stages.length };
+  if (payload.kind === "explore")
+    return { view: `explore-${payload.view}`, viewId: payload.viewId, n: payload.n, m: payload.m };
   return {
     view: "trace",
     steps: payload.steps.shape[0] ?? 0,
@@ -61,9 +70,57 @@ export function describePayload(
 interface Mounted {
   mime: string;
   trace?: TraceView;
+  explore?: ExploreHandle;
 }
 
 const mounted = new WeakMap<HTMLElement, Mounted>();
+/** Live explore views by viewId (a view may show in more than one element). */
+const explorers = new Map<string, Set<ExploreHandle>>();
+
+function forget(element: HTMLElement): void {
+  const previous = mounted.get(element);
+  previous?.trace?.dispose();
+  const handle = previous?.explore;
+  if (handle) {
+    handle.release();
+    explorers.get(handle.viewId)?.delete(handle);
+    if (explorers.get(handle.viewId)?.size === 0) explorers.delete(handle.viewId);
+  }
+  mounted.delete(element);
+}
+
+function drawExplore(
+  element: HTMLElement,
+  payload: ExplorePayload,
+  hooks: ViewHooks,
+  channel: ExploreChannel | null,
+): void {
+  const previous = mounted.get(element)?.explore;
+  // the same view drawn again into its element (an output re-rendered) keeps its state
+  if (previous?.viewId === payload.viewId && element.contains(previous.element)) return;
+  forget(element);
+  const handle = mountExplore(element, payload, hooks, channel);
+  mounted.set(element, { mime: MIME.explore, explore: handle });
+  if (!channel) return;
+  const set = explorers.get(payload.viewId) ?? new Set<ExploreHandle>();
+  set.add(handle);
+  explorers.set(payload.viewId, set);
+}
+
+const HOST_TYPES = new Set(["exploreFrame", "exploreError", "exploreWaiting", "exploreClosed"]);
+
+/** Hand a host message to the explore views it is addressed to (by its viewId). */
+export function deliverToExplorers(message: unknown): void {
+  if (typeof message !== "object" || message === null) return;
+  const { viewId, type } = message as { viewId?: unknown; type?: unknown };
+  if (typeof viewId !== "string" || typeof type !== "string" || !HOST_TYPES.has(type)) return;
+  for (const handle of explorers.get(viewId) ?? []) handle.receive(message);
+}
+
+/** The move → redraw timings of a live explore view (for tests and the benchmark). */
+export function exploreTimings(viewId: string): MoveTiming[] {
+  return [...(explorers.get(viewId) ?? [])].flatMap((handle) => [...handle.flow.timings]);
+}
 
 function showError(element: HTMLElement, message: string): void {
   element.replaceChildren(
@@ -84,13 +141,14 @@ export function renderInto(
   mime: string,
   payload: unknown,
   hooks: ViewHooks = { post: () => undefined },
+  channel: ExploreChannel | null = null,
 ): RenderResult {
   const started = performance.now();
   try {
     ensureStyles(element);
     const checked = validatePayload(mime, payload);
     if (!checked.ok) {
-      mounted.delete(element);
+      forget(element);
       showError(element, checked.error);
       return { ok: false, error: checked.error, ms: performance.now() - started };
     }
@@ -98,9 +156,14 @@ export function renderInto(
     if (mime === MIME.trace) {
       const trace = checked.payload as TracePayload;
       if (previous?.trace && element.contains(previous.trace.element)) previous.trace.update(trace);
-      else mounted.set(element, { mime, trace: createTraceView(element, trace, hooks) });
+      else {
+        forget(element);
+        mounted.set(element, { mime, trace: createTraceView(element, trace, hooks) });
+      }
+    } else if (mime === MIME.explore) {
+      drawExplore(element, checked.payload as ExplorePayload, hooks, channel);
     } else {
-      previous?.trace?.dispose();
+      forget(element);
       if (mime === MIME.jacobian)
         renderJacobian(element, checked.payload as JacobianPayload, hooks);
       else renderChain(element, checked.payload as ChainPayload, hooks);
@@ -114,10 +177,9 @@ export function renderInto(
   }
 }
 
-/** Forget an element's view (disposes a trace chart). */
+/** Forget an element's view (disposes a trace chart, releases an explore view). */
 export function disposeElement(element: HTMLElement): void {
-  mounted.get(element)?.trace?.dispose();
-  mounted.delete(element);
+  forget(element);
 }
 
 // ------------------------------------------------------------------ VS Code notebook renderer API
@@ -133,6 +195,7 @@ export interface OutputItem {
 /** The parts of VS Code's RendererContext the renderer uses. */
 export interface RendererContext {
   postMessage?(message: unknown): void;
+  onDidReceiveMessage?(listener: (message: unknown) => void): { dispose(): void };
 }
 
 export interface RendererApi {
@@ -145,6 +208,10 @@ export function activate(ctx: RendererContext): RendererApi {
   const elements = new Map<string, HTMLElement>();
   const owner = new WeakMap<HTMLElement, string>();
   const post = (message: Record<string, unknown>): void => ctx.postMessage?.(message);
+  const channel: ExploreChannel | null = ctx.postMessage
+    ? { post: (message) => ctx.postMessage?.(message) }
+    : null;
+  ctx.onDidReceiveMessage?.(deliverToExplorers);
   return {
     renderOutputItem(item, element) {
       elements.set(item.id, element);
@@ -160,9 +227,8 @@ export function activate(ctx: RendererContext): RendererApi {
         post({ type: "error", mime: item.mime, outputId: item.id });
         return;
       }
-      const result = renderInto(element, item.mime, payload, {
-        post: (m) => post({ ...m, outputId: item.id }),
-      });
+      const hooks = { post: (m: Record<string, unknown>) => post({ ...m, outputId: item.id }) };
+      const result = renderInto(element, item.mime, payload, hooks, channel);
       post({
         type: result.ok ? "rendered" : "error",
         mime: item.mime,
@@ -187,6 +253,9 @@ export function activate(ctx: RendererContext): RendererApi {
 (globalThis as { CotangentRenderer?: unknown }).CotangentRenderer = {
   renderInto,
   activate,
+  deliverToExplorers,
+  disposeElement,
+  exploreTimings,
   MIME,
   PAYLOAD_VERSION,
 };

@@ -193,7 +193,8 @@ const MOVES: Record<string, [number, number]> = {
 class JacobianViewer {
   readonly view = el("div", { class: "ct-view ct-jacobian" });
   readonly state: State;
-  private readonly limit: number;
+  private limit: number;
+  private readonly summaryHost = el("div");
   private readonly canvas: HTMLCanvasElement;
   private readonly highlight = el("div", { class: "ct-highlight", hidden: true });
   private readonly band = el("div", { class: "ct-selband", hidden: true });
@@ -207,11 +208,11 @@ class JacobianViewer {
   drawMs = 0;
 
   constructor(
-    readonly model: JacobianModel,
+    public model: JacobianModel,
     private readonly hooks: ViewHooks,
+    limit?: number,
   ) {
-    const maxAbs = model.payload.stats.maxAbs;
-    this.limit = maxAbs > 0 && Number.isFinite(maxAbs) ? maxAbs : 1;
+    this.limit = limit ?? scaleLimit(model.payload);
     this.state = {
       model,
       mode: "linear",
@@ -234,7 +235,8 @@ class JacobianViewer {
     const { model } = this;
     if (model.payload.title)
       this.view.append(el("div", { class: "ct-title" }, model.payload.title));
-    this.view.append(summary(model));
+    this.summaryHost.append(summary(model));
+    this.view.append(this.summaryHost);
     if (model.block) {
       const note = `Downsampled: ${model.fullRows}×${model.fullCols} shown as ${model.rows}×${model.cols} blocks of ${model.block.rows}×${model.block.cols} (signed max |·| per block; hover for the mean).`;
       this.view.append(el("div", { class: "ct-note", role: "note" }, note));
@@ -309,8 +311,22 @@ class JacobianViewer {
     if (state.selection) this.select(state.selection.axis, state.selection.index);
   }
 
+  /**
+   * Show another Jacobian of the same shape (an explore frame), keeping the colour mode, the
+   * selection and the cursor; `limit` fixes the colour scale (default: this frame's max |J|).
+   */
+  update(model: JacobianModel, limit = scaleLimit(model.payload)): void {
+    this.model = model;
+    this.state.model = model;
+    this.limit = limit;
+    this.state.scale = makeColorScale(limit, this.state.mode);
+    this.summaryHost.replaceChildren(summary(model));
+    this.redraw();
+    if (!this.highlight.hidden) this.showCursor(this.state.cursor.row, this.state.cursor.col);
+  }
+
   private attachCanvasEvents(): void {
-    const { canvas, state, model } = this;
+    const { canvas, state } = this;
     canvas.addEventListener("mousemove", (event) => {
       const hit = hitTest(state.layout, event.offsetX, event.offsetY);
       if (hit) this.showCursor(hit.row, hit.col);
@@ -327,7 +343,8 @@ class JacobianViewer {
       if (move) {
         event.preventDefault();
         const clamp = (v: number, n: number): number => Math.max(0, Math.min(n - 1, v));
-        this.showCursor(clamp(row + move[0], model.rows), clamp(col + move[1], model.cols));
+        const { rows, cols } = this.model;
+        this.showCursor(clamp(row + move[0], rows), clamp(col + move[1], cols));
       } else if (event.key === "Enter") {
         event.preventDefault();
         if (event.shiftKey) this.select("col", col);
@@ -367,7 +384,6 @@ class JacobianViewer {
     }
     const showTable = (on: boolean): void =>
       this.tableHost.replaceChildren(...(on ? [numericTable(this.model)] : []));
-    const exported = exportOf(this.model);
     return el(
       "div",
       { class: "ct-toolbar", role: "toolbar", "aria-label": "Jacobian view controls" },
@@ -375,12 +391,38 @@ class JacobianViewer {
       el("span", { class: "ct-sep" }),
       toggle("Table", false, showTable, { "data-toggle": "table" }),
       el("span", { class: "ct-sep" }),
-      this.copyButton("CSV", () => toCsv(exported)),
-      this.copyButton("LaTeX", () => toLatex(exported)),
-      this.copyButton("JSON", () => toJson(exported)),
+      this.copyButton("CSV", () => toCsv(exportOf(this.model))),
+      this.copyButton("LaTeX", () => toLatex(exportOf(this.model))),
+      this.copyButton("JSON", () => toJson(exportOf(this.model))),
       this.status,
     );
   }
+}
+
+/** The colour scale's limit for a payload: its max |J| (1 when that is 0 or not finite). */
+export function scaleLimit(payload: JacobianPayload): number {
+  const maxAbs = payload.stats.maxAbs;
+  return maxAbs > 0 && Number.isFinite(maxAbs) ? maxAbs : 1;
+}
+
+/** A Jacobian view that explore frames update in place. */
+export interface JacobianHandle {
+  readonly element: HTMLElement;
+  update(payload: JacobianPayload, limit?: number): void;
+}
+
+/** A Jacobian view with a given colour scale limit, updated in place by `update`. */
+export function createJacobianView(
+  payload: JacobianPayload,
+  hooks: ViewHooks,
+  limit?: number,
+): JacobianHandle {
+  const viewer = new JacobianViewer(decodeJacobian(payload), hooks, limit);
+  viewer.redraw();
+  return {
+    element: viewer.view,
+    update: (next, nextLimit) => viewer.update(decodeJacobian(next), nextLimit),
+  };
 }
 
 /** Build the Jacobian view inside `root`; returns the time spent drawing the heatmap (ms). */

@@ -57,6 +57,23 @@ const CSS = `
 .ct-back-arrow { color: var(--vscode-charts-red, #c03030); }
 .ct-mini { cursor: pointer; margin-top: 4px; image-rendering: pixelated; border: 1px solid var(--vscode-widget-border, #bbb); }
 .ct-equation { font-family: var(--vscode-editor-font-family, monospace); margin: 4px 0; }
+.ct-explore-status { margin: 4px 0; padding: 2px 6px; border-left: 3px solid var(--vscode-focusBorder, #005fb8); }
+.ct-explore-status.ct-error { border-left-width: 3px; }
+.ct-sliders { display: grid; grid-template-columns: max-content minmax(160px, 360px) max-content; gap: 2px 10px; align-items: center; margin: 4px 0 6px; }
+.ct-slider-row { display: contents; }
+.ct-slider-label { font-family: var(--vscode-editor-font-family, monospace); font-size: 12px; }
+.ct-slider { width: 100%; accent-color: var(--vscode-button-background, #005fb8); }
+.ct-slider:disabled { opacity: 0.5; }
+.ct-slider-value { font-size: 12px; min-width: 64px; }
+.ct-plot { display: block; margin: 4px 0; cursor: crosshair; touch-action: none; }
+.ct-plot.ct-disabled { cursor: default; }
+.ct-legend { display: inline-flex; flex-wrap: wrap; gap: 2px 12px; font-size: 12px; }
+.ct-legend-item { display: inline-flex; align-items: center; gap: 4px; white-space: nowrap; }
+.ct-swatch { display: inline-block; width: 18px; height: 0; }
+.ct-sigmas { display: grid; grid-template-columns: max-content minmax(120px, 300px) max-content; gap: 1px 8px; align-items: center; margin: 2px 0 4px; }
+.ct-sigma { display: contents; font-family: var(--vscode-editor-font-family, monospace); font-size: 12px; }
+.ct-sigma-track { height: 8px; background: var(--vscode-widget-border, #e5e5e5); }
+.ct-sigma-bar { display: block; height: 100%; background: var(--vscode-charts-blue, #1a85ff); }
 .ct-trace .uplot { font-family: inherit; }
 .ct-trace .u-legend { color: var(--vscode-foreground, #1f1f1f); font-size: 12px; }
 .ct-trace .u-legend .u-series > * { padding: 2px 4px; }

@@ -170,7 +170,7 @@ export function surfaceExplore(
       values[i * nx + j] = (1 - xs[j]) ** 2 + 100 * (ys[i] - xs[j] ** 2) ** 2;
   const path: [number, number][] = [];
   let q: [number, number] = [...x0];
-  for (let k = 0; k < 40; k++) {
+  for (let k = 0; k < 200; k++) {
     path.push([...q]);
     const g = rosenGrad(tensor(q)).data;
     q = [q[0] - 0.0015 * g[0], q[1] - 0.0015 * g[1]];

@@ -1,0 +1,21 @@
+/**
+ * The part of an explore view that draws its frames (the Jacobian, curve or surface view); the
+ * shell around it (exploreView.ts) owns the sliders, the status line and the flow.
+ */
+import type { ExploreInput } from "../../kernel/shared/payloads.js";
+
+/** The point moved to x (the full flattened point); `final` on a release or a key press. */
+export type MoveHandler = (x: number[], final: boolean) => void;
+
+export interface FrameView<F> {
+  readonly element: HTMLElement;
+  /** Draw a frame (the first one, or the answer to a move). */
+  draw(frame: F): void;
+  /** Inputs enabled (live) or not (static, closed). */
+  setEnabled(enabled: boolean): void;
+}
+
+/** The slider of coordinate `index`, if there is one. */
+export function inputFor(inputs: readonly ExploreInput[], index: number): ExploreInput | undefined {
+  return inputs.find((input) => input.index === index);
+}
