@@ -6,7 +6,7 @@
  * drawing fails, the fallback stays.
  */
 import { escapeXml as escapeHtml } from "../display/format.js";
-import { COTANGENT_MIMES, type MimeBundle } from "../shared/payloads.js";
+import { COTANGENT_MIMES, MIME, type MimeBundle } from "../shared/payloads.js";
 import { renderMarkdown } from "./markdown.js";
 import { cellTags, joinSource, type Cell, type Notebook, type Output } from "./notebook.js";
 import type { CellRun } from "./run.js";
@@ -71,8 +71,13 @@ function renderBundle(bundle: MimeBundle): string {
   if (mime === undefined) return renderStatic(bundle);
   const payload = bundle[mime];
   const kind = mime.replace(/^application\/vnd\.cotangent\.|\+json$/g, "");
+  // an explore view has no kernel in a report: it shows its first frame, inputs disabled
+  const note =
+    mime === MIME.explore
+      ? `<p class="nb-static-note">Static view: the report shows the first frame; run the notebook in VS Code or Jupyter to explore.</p>`
+      : "";
   return (
-    `<div class="nb-view" data-mime="${escapeHtml(mime)}" data-kind="${escapeHtml(kind)}">` +
+    `<div class="nb-view" data-mime="${escapeHtml(mime)}" data-kind="${escapeHtml(kind)}">${note}` +
     `<script type="application/json" class="nb-payload">${scriptJson(payload)}</script>` +
     `<div class="nb-live"></div><div class="nb-fallback">${renderStatic(bundle)}</div></div>`
   );

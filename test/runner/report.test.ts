@@ -100,6 +100,42 @@ describe("renderReport", () => {
     expect(html).toContain("window.X = '<\\/script>';");
   });
 
+  it("says an explore view is static in the report, and keeps its payload and fallback", () => {
+    const explore = parseNotebook(
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [
+          {
+            cell_type: "code",
+            metadata: {},
+            source: "explore(f, 0.5)",
+            execution_count: 1,
+            outputs: [
+              {
+                output_type: "execute_result",
+                execution_count: 1,
+                metadata: {},
+                data: {
+                  [MIME.explore]: { version: 1, kind: "explore", viewId: "v1" },
+                  "image/png": "iVBORw0KGgo=",
+                  "text/plain": "Explorer",
+                },
+              },
+            ],
+          },
+        ],
+      }),
+      "e.ipynb",
+    );
+    const page = renderReport(explore, { title: "explore" });
+    expect(page).toContain(`data-mime="${MIME.explore}"`);
+    expect(page).toContain("Static view: the report shows the first frame");
+    expect(page).toContain('src="data:image/png;base64,iVBORw0KGgo="');
+    expect(html).not.toContain("Static view");
+  });
+
   it("escapes all five HTML metacharacters", () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe(
       "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;",
