@@ -130,6 +130,13 @@ async function drag(
   await page.mouse.up();
 }
 
+/** Wait until the frame drawn last is the one of the last move sent. */
+async function settled(page: Page, host: Host): Promise<void> {
+  await expect
+    .poll(() => page.getAttribute("#out .ct-explore", "data-x"))
+    .toBe(JSON.stringify(host.moves.at(-1)?.x));
+}
+
 async function timings(page: Page, viewId: string): Promise<number[]> {
   return page.evaluate(
     (id) =>
@@ -213,12 +220,16 @@ describe.each(["light", "dark"] as Theme[])("explore views (%s theme)", (theme) 
     const payload = curveExplore(`curve-${theme}`);
     await renderLive(page, payload);
     await drag(page, "#out .ct-curve canvas", [0.6, 0.5], [0.85, 0.3]);
+    await settled(page, host);
     await page.focus("#out .ct-curve canvas");
+    const before = Number(await page.inputValue("#out .ct-slider"));
     await page.keyboard.press("ArrowRight");
     await page.keyboard.press("ArrowRight");
-    await expect
-      .poll(() => page.getAttribute("#out .ct-explore", "data-x"))
-      .toBe(JSON.stringify(host.moves.at(-1)!.x));
+    // two steps of 0.01 to the right; the last frame drawn is the one of that point
+    const final = Number((before + 0.02).toFixed(2));
+    expect(Number(await page.inputValue("#out .ct-slider"))).toBe(final);
+    await expect.poll(() => drawnX(page)).toEqual([final]);
+    expect(host.moves.at(-1)!.x).toEqual([final]);
     const [x] = await drawnX(page);
     const expected = curveFrame(x);
     const readout = await page.textContent("#out .ct-curve .ct-readout");
@@ -239,11 +250,14 @@ describe.each(["light", "dark"] as Theme[])("explore views (%s theme)", (theme) 
     const payload = surfaceExplore(`surface-${theme}`);
     await renderLive(page, payload);
     await drag(page, "#out .ct-surface canvas", [0.3, 0.4], [0.62, 0.55]);
+    await settled(page, host);
     await page.focus("#out .ct-surface canvas");
+    const [bx, by] = await drawnX(page);
     await page.keyboard.press("ArrowUp");
-    await expect
-      .poll(() => page.getAttribute("#out .ct-explore", "data-x"))
-      .toBe(JSON.stringify(host.moves.at(-1)!.x));
+    // one step of 0.01 up; the last frame drawn is the one of that point
+    const final = [bx, Number((by + 0.01).toFixed(2))];
+    await expect.poll(() => drawnX(page)).toEqual(final);
+    expect(host.moves.at(-1)!.x).toEqual(final);
     const x = (await drawnX(page)) as [number, number];
     const expected = surfaceFrame(x);
     const readout = (await page.textContent("#out .ct-surface .ct-readout"))!;
