@@ -31,6 +31,8 @@ export interface ExploreHandle {
   readonly viewId: string;
   readonly element: HTMLElement;
   readonly flow: ExploreFlow<ExploreFrame>;
+  /** The frame drawn last (the first frame until a move is answered). */
+  readonly frame: ExploreFrame;
   /** A message from the host (checked here: a bad one shows in the status line). */
   receive(message: unknown): void;
   /** The output is gone: tell the host once. */
@@ -97,6 +99,7 @@ class ExploreShell implements ExploreHandle {
   private readonly sliders: Slider[];
   private readonly view: FrameView<ExploreFrame>;
   private current: number[];
+  frame: ExploreFrame;
 
   constructor(
     private readonly payload: ExplorePayload,
@@ -104,6 +107,7 @@ class ExploreShell implements ExploreHandle {
     channel: ExploreChannel | null,
   ) {
     this.current = [...payload.x0];
+    this.frame = payload.frame;
     const messaging = channel && {
       send: (m: ExploreRendererMessage) => channel.post(m),
       schedule: (callback: () => void) => void requestAnimationFrame(() => callback()),
@@ -175,6 +179,7 @@ class ExploreShell implements ExploreHandle {
   }
 
   private drawFrame(frame: ExploreFrame, seq: number): void {
+    this.frame = frame;
     this.view.draw(frame);
     this.element.dataset["seq"] = String(seq);
     this.element.dataset["x"] = JSON.stringify(frame.x);

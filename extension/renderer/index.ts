@@ -18,6 +18,7 @@ import {
   PAYLOAD_VERSION,
   type ChainPayload,
   type CotangentPayload,
+  type ExploreFrame,
   type ExplorePayload,
   type JacobianPayload,
   type TracePayload,
@@ -120,6 +121,15 @@ export function deliverToExplorers(message: unknown): void {
 /** The move → redraw timings of a live explore view (for tests and the benchmark). */
 export function exploreTimings(viewId: string): MoveTiming[] {
   return [...(explorers.get(viewId) ?? [])].flatMap((handle) => [...handle.flow.timings]);
+}
+
+/** What a live explore view shows: its state, the moves sent and the frame drawn last. */
+export function exploreState(
+  viewId: string,
+): { state: string; sent: number; frame: ExploreFrame } | undefined {
+  const [handle] = explorers.get(viewId) ?? [];
+  if (!handle) return undefined;
+  return { state: handle.flow.state, sent: handle.flow.sent, frame: handle.frame };
 }
 
 function showError(element: HTMLElement, message: string): void {
@@ -256,6 +266,7 @@ export function activate(ctx: RendererContext): RendererApi {
   deliverToExplorers,
   disposeElement,
   exploreTimings,
+  exploreState,
   MIME,
   PAYLOAD_VERSION,
 };

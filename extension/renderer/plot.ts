@@ -87,7 +87,7 @@ export function niceTicks(lo: number, hi: number, count = 6): number[] {
   if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return [];
   const raw = (hi - lo) / Math.max(1, count);
   const power = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 5, 10].find((b) => b * power >= raw) ?? 10) * power;
+  const step = ([1, 2, 2.5, 5, 10].find((b) => b * power >= raw) ?? 10) * power;
   const ticks: number[] = [];
   for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
     ticks.push(Math.abs(t) < step * 1e-9 ? 0 : t);

@@ -8,7 +8,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { makeColorScale } from "../../../kernel/display/colorscale.js";
 import { MIME, type ExplorePayload } from "../../../kernel/shared/payloads.js";
-import { activate, renderInto, type RendererApi } from "../../../extension/renderer/index.js";
+import {
+  activate,
+  exploreState,
+  renderInto,
+  type RendererApi,
+} from "../../../extension/renderer/index.js";
 import { XSS_LABEL } from "../../browser/fixtures.js";
 import {
   curveExplore,
@@ -122,6 +127,7 @@ describe("explore views (happy-dom)", () => {
       ms: 1,
     });
     expect(h.out.querySelector(".ct-explore")!.getAttribute("data-x")).toBe("[2.5,-1,2]");
+    expect(exploreState("j1")).toMatchObject({ state: "live", sent: 1, frame: { x: [2.5, -1, 2] } });
     expect(h.out.querySelector(".ct-explore-value")!.textContent).toBe(
       `f(x) = [${[2.5 * Math.sin(2.5), Math.sin(-1) * -1, 2 * Math.sin(2)].map((v) => Number(v.toPrecision(5))).join(", ")}]`,
     );
