@@ -6,7 +6,9 @@
 //                                        server with Workspace Trust on an untrusted folder
 //   node scripts/vscode-test.mjs --vsix  the suite against cotangent.vsix (packaged, unpacked to /tmp)
 //   node scripts/vscode-test.mjs --ui    the UI test: open the fixture, click Run All, find the
-//                                        drawn views in the webview, screenshot to test-results/
+//                                        drawn views in the webview, screenshot to test-results/;
+//                                        then the explore UI test (scripts/vscode-ui-explore.mjs)
+//   node scripts/vscode-test.mjs --ui-explore   the explore UI test alone
 //
 // Exits non-zero when a test fails. Each run uses fresh temporary user-data and extension folders
 // and ends the server's whole process group.
@@ -248,17 +250,22 @@ async function runPackaged(codeServer) {
 async function main() {
   const codeServer = installServer();
   buildBundles();
-  if (process.argv.includes("--ui")) {
+  const ui = process.argv.includes("--ui");
+  if (ui || process.argv.includes("--ui-explore")) {
     const { runUiTest } = await import("./vscode-ui-test.mjs");
+    const { runExploreUiTest } = await import("./vscode-ui-explore.mjs");
     const tools = {
       FIXTURE,
       RESULTS,
+      ROOT,
       launchBrowser: launchChromium,
       log,
       startServer,
       workbenchUrl,
     };
-    process.exitCode = await runUiTest(codeServer, tools);
+    const views = ui ? await runUiTest(codeServer, tools) : 0;
+    const explore = await runExploreUiTest(codeServer, tools);
+    process.exitCode = views === 0 && explore === 0 ? 0 : 1;
     return;
   }
   if (process.argv.includes("--vsix")) {

@@ -36,7 +36,7 @@ async function scanFrames(page) {
 }
 
 /** Double-clicks the notebook in the Explorer until it opens as a notebook (with Run All). */
-async function openNotebook(page, name, log) {
+export async function openNotebook(page, name, log) {
   const runAll = page.locator(".codicon-notebook-execute-all").first();
   const until = Date.now() + OPEN_TIMEOUT_MS;
   while (Date.now() < until) {
@@ -59,7 +59,7 @@ async function openNotebook(page, name, log) {
 }
 
 /** Picks Cotangent if VS Code asks which kernel to use. */
-async function pickKernelIfAsked(page) {
+export async function pickKernelIfAsked(page) {
   const quickPick = page.locator(".quick-input-widget");
   if (!(await quickPick.isVisible().catch(() => false))) return;
   const item = quickPick.locator(".monaco-list-row", { hasText: "Cotangent" }).first();
