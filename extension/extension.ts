@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as vscode from "vscode";
 import { createKernelClient } from "../kernel/client.js";
 import { registerCommands } from "./commands.js";
+import { createExploreBridge } from "./exploreBridge.js";
 import { CotangentController } from "./controller.js";
 import { KernelManager, type KernelState } from "./kernelManager.js";
 import { registerLanguageFeatures } from "./languageFeatures.js";
@@ -73,6 +74,10 @@ export function activate(context: vscode.ExtensionContext): CotangentApi {
     warnUntrusted: warnUntrustedOnce(),
   });
   const renderer = new RendererMessages();
+  const explore = createExploreBridge<vscode.NotebookEditor>({
+    kernelFor: (notebook) => kernels.running(notebook as vscode.Uri),
+    post: (message, editor) => void renderer.post(message, editor),
+  });
   const notebookOfCell = (cell: vscode.TextDocument): vscode.Uri | undefined =>
     vscode.workspace.notebookDocuments.find((notebook) =>
       notebook.getCells().some((c) => c.document === cell),
@@ -83,6 +88,11 @@ export function activate(context: vscode.ExtensionContext): CotangentApi {
     kernels,
     controller,
     renderer,
+    renderer.onDidReceive(({ message, notebook, editor }) =>
+      explore.receive(message, notebook, editor),
+    ),
+    kernels.onDidChangeState(({ notebook, state }) => explore.kernelChanged(notebook, state)),
+    { dispose: () => explore.dispose() },
     createStatusBar(kernels, (notebook) => controller.isSelectedFor(notebook)),
     registerCommands(kernels, controller),
     registerLanguageFeatures((cell) => {

@@ -20,6 +20,7 @@ import type {
   ErrorEvent,
   ExecutorEvent,
   ExecutorRequest,
+  ExploreEvent,
   InputEvent,
   InspectReply,
   IsCompleteReply,
@@ -114,6 +115,15 @@ export interface KernelClient {
   restart(): Promise<ReadyEvent>;
   shutdown(): Promise<void>;
   onExit(listener: (info: ExitInfo) => void): () => void;
+  /**
+   * Move an explore view: the executor keeps the latest pending move per view and computes it
+   * between cells; the frame, error or closed event (a superseded move gets none) goes to the
+   * `onExplore` listeners. Returns the request id the answer carries.
+   */
+  exploreMove(viewId: string, seq: number, x: number[]): string;
+  /** The front end no longer shows the view. */
+  exploreRelease(viewId: string): void;
+  onExplore(listener: (event: ExploreEvent) => void): () => void;
   onStateChange(listener: (state: KernelState) => void): () => void;
 }
 
@@ -179,6 +189,7 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
   const pending = new Map<string, PendingCell | PendingReply>();
   const exitListeners = new Set<(info: ExitInfo) => void>();
   const stateListeners = new Set<(state: KernelState) => void>();
+  const exploreListeners = new Set<(event: ExploreEvent) => void>();
   let session: Session | undefined;
   let state: KernelState = "dead";
   let ready: ReadyEvent | undefined;
@@ -260,8 +271,14 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
     }
   }
 
+  function explored(event: ExploreEvent): void {
+    for (const listener of exploreListeners) listener(event);
+  }
+
   function dispatch(event: ExecutorEvent): void {
     if (event.type === "ready") return;
+    if (event.type === "exploreFrame" || event.type === "exploreError") return explored(event);
+    if (event.type === "exploreClosed") return explored(event);
     const target = pending.get(event.id);
     if (!target) return;
     if (target.kind === "reply") {
@@ -399,6 +416,24 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
     },
     async shutdown() {
       if (session) await stop(session);
+    },
+    exploreMove(viewId, seq, x) {
+      const id = freshId();
+      const current = session;
+      if (current && state !== "starting") {
+        current.channel.send({ type: "exploreMove", id, viewId, seq, x });
+      } else {
+        const reason = "the kernel is not running: run the cell to explore";
+        queueMicrotask(() => explored({ type: "exploreClosed", id, viewId, reason }));
+      }
+      return id;
+    },
+    exploreRelease(viewId) {
+      session?.channel.send({ type: "exploreRelease", viewId });
+    },
+    onExplore(listener) {
+      exploreListeners.add(listener);
+      return () => exploreListeners.delete(listener);
     },
     onExit(listener) {
       exitListeners.add(listener);

@@ -234,6 +234,16 @@ export type ExploreEvent =
       seq: number;
       ename: string;
       evalue: string;
+    }
+  | {
+      /**
+       * The view is gone (never known to this executor, or released to keep the registry
+       * bounded); answers a move (`id`) or comes on its own (no `id`). No frames follow.
+       */
+      type: "exploreClosed";
+      id?: string;
+      viewId: string;
+      reason: string;
     };
 
 export type ExecutorEvent =

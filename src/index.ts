@@ -52,3 +52,12 @@ export { NonFiniteError, setDebugNans, withDebugNans } from "./debug.js";
 export { ChainTrace, chain, traceChain } from "./chain.js";
 export type { ChainFunction, ChainStage, NamedStage, StageFn, StageSpec } from "./chain.js";
 export { SparseJacobian, sparseJacobian } from "./sparse.js";
+export { Explorer, Slider, explore, slider } from "./explore.js";
+export type {
+  ExploreArg,
+  ExploreOptions,
+  ExploreViewKind,
+  ExplorerFrame,
+  ExplorerInput,
+  ExplorerStatic,
+} from "./explore.js";

@@ -16,6 +16,7 @@ import {
 import { escapeXml, formatNumber, formatShape, shapeSize } from "./format.js";
 import { denseJacobianInput, jacobianPayload, type SingularValuesFn } from "./jacobian.js";
 import { jacobianSvg } from "./svg.js";
+import { chainPng } from "./png-views.js";
 
 /** A tensor as the views see it: values and shape. */
 export interface ArrayInput {
@@ -162,6 +163,7 @@ export function chainBundle(chain: ChainInput, svd?: SingularValuesFn): MimeBund
   return {
     [MIME.chain]: payload,
     "text/html": chainHtml(payload, chain),
+    "image/png": chainPng(payload),
     "text/plain": chainText(chain),
   };
 }

@@ -16,6 +16,7 @@ import {
 import { formatNumber, formatShape, shapeSize } from "./format.js";
 import { denseSource, downsample, matrixStats, type MatrixSource } from "./matrix.js";
 import { jacobianSvg } from "./svg.js";
+import { jacobianPng } from "./png-views.js";
 
 /** Singular values in decreasing order of a dense row-major rows × cols matrix. */
 export type SingularValuesFn = (data: Float64Array, rows: number, cols: number) => number[];
@@ -158,6 +159,7 @@ export function jacobianBundle(input: JacobianInput, matrixText?: string): MimeB
   return {
     [MIME.jacobian]: payload,
     "image/svg+xml": jacobianSvg(payload),
+    "image/png": jacobianPng(payload),
     "text/plain": jacobianText(payload, matrixText),
   };
 }

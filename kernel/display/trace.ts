@@ -13,6 +13,7 @@ import {
 } from "../shared/payloads.js";
 import { formatNumber } from "./format.js";
 import { traceSvg } from "./svg.js";
+import { tracePng } from "./png-views.js";
 
 /** What a trace looks like to the views (the runtime's `Trace` has this shape). */
 export interface TraceInput {
@@ -78,6 +79,7 @@ export function traceBundle(trace: TraceInput): MimeBundle {
   return {
     [MIME.trace]: payload,
     "image/svg+xml": traceSvg(payload),
+    "image/png": tracePng(payload),
     "text/plain": traceText(trace),
   };
 }

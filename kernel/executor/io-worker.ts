@@ -11,10 +11,16 @@
 import { Session } from "node:inspector";
 import { Socket } from "node:net";
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
-import type { ExecuteRequest, ExecutorEvent, ExecutorRequest } from "../protocol.js";
+import type {
+  ExecuteRequest,
+  ExecutorEvent,
+  ExecutorRequest,
+  ExploreMoveRequest,
+} from "../protocol.js";
 import { PROTOCOL_VERSION } from "../protocol.js";
 import { attachChannel, CHANNEL_FD } from "../transport.js";
 import { compileErrorEvent } from "./errors.js";
+import { createMoveQueue } from "./moves.js";
 import type {
   CheckerReply,
   CheckerRequest,
@@ -77,6 +83,9 @@ const queue: ExecuteRequest[] = [];
 const abandoned = new Set<string>();
 const checkerWaiting = new Map<number, (reply: CheckerReply) => void>();
 let running: Running | undefined;
+/** Explore moves wait here while a cell runs; one is computed at a time, between cells. */
+const moves = createMoveQueue();
+let computing: ExploreMoveRequest | undefined;
 let terminating = false;
 let executionCount = 0;
 let nextSeq = 0;
@@ -131,8 +140,15 @@ function commit(seq: number): void {
   checker.postMessage({ kind: "commit", seq } satisfies CheckerRequest);
 }
 
+/** Between cells, the pending explore moves first (one per view), then the next cell. */
 function pump(): void {
-  if (running || terminating) return;
+  if (running || terminating || computing) return;
+  const move = moves.take();
+  if (move) {
+    computing = move;
+    main?.postMessage({ kind: "exploreMove", request: move } satisfies MainRequest);
+    return;
+  }
   const request = queue.shift();
   if (!request) return;
   if (request.silent !== true) executionCount += 1;
@@ -181,11 +197,41 @@ function start(current: Running, result: OkConversion): void {
   main?.postMessage(run);
 }
 
+function interruptedMove(move: ExploreMoveRequest): ExecutorEvent {
+  const evalue = "The computation was interrupted; the view keeps its last frame.";
+  return {
+    type: "exploreError",
+    id: move.id,
+    viewId: move.viewId,
+    seq: move.seq,
+    ename: "Interrupted",
+    evalue,
+  };
+}
+
+/** Drop the pending moves and stop the one being computed (a slow f); explorers are kept. */
+function interruptMoves(): void {
+  for (const move of moves.clear()) emit(interruptedMove(move));
+  const move = computing;
+  if (!move) return;
+  computing = undefined;
+  abandoned.add(move.id);
+  const poke = (): void => main?.postMessage({ kind: "poke" } satisfies MainRequest);
+  terminating = true;
+  terminateMain(poke, () => {
+    poke();
+    terminating = false;
+    pump();
+  });
+  emit(interruptedMove(move));
+}
+
 function interrupt(): void {
   const current = running;
   for (const queued of queue.splice(0)) {
     emit({ type: "done", id: queued.id, status: "interrupted", executionCount });
   }
+  interruptMoves();
   if (!current) return;
   const id = current.request.id;
   abandoned.add(id);
@@ -281,6 +327,13 @@ function handle(request: ExecutorRequest): void {
       return interrupt();
     case "shutdown":
       return shutdown();
+    case "exploreMove":
+      moves.put(request);
+      return pump();
+    case "exploreRelease":
+      moves.drop(request.viewId);
+      main?.postMessage({ kind: "exploreRelease", viewId: request.viewId } satisfies MainRequest);
+      return;
     case "inputReply":
       // A reply for a cell that ended (interrupted while it asked) answers nobody.
       if (running?.phase === "running" && running.request.id === request.id) {
@@ -308,6 +361,10 @@ main.on("message", (message: MainReply) => {
     case "event":
       if ("id" in message.event && abandoned.has(message.event.id)) return;
       return emit(message.event);
+    case "exploreDone":
+      if (abandoned.delete(message.id)) return;
+      if (computing?.id === message.id) computing = undefined;
+      return pump();
     case "finished": {
       if (abandoned.has(message.id)) {
         abandoned.delete(message.id);

@@ -11,10 +11,13 @@ import { MessageChannel, Worker } from "node:worker_threads";
 import * as runtime from "../../src/index.js";
 import { toMimeBundle } from "../display/index.js";
 import type { ExecutorEvent } from "../protocol.js";
+import type { MimeBundle } from "../shared/payloads.js";
 import type { MainReply, MainRequest } from "./messages.js";
 import { createCellInput } from "./input.js";
 import { createCellRunner } from "./runner.js";
 import { createExecutorSink } from "./sink.js";
+import { createExploreHost } from "./explore.js";
+import { summarySingularValues } from "../display/runtime.js";
 
 declare const COTANGENT_VERSION: string;
 
@@ -111,7 +114,18 @@ function main(): void {
   const post = (reply: MainReply): void => io.postMessage(reply);
   const emit = (event: ExecutorEvent): void => post({ kind: "event", event });
 
-  const sink = createExecutorSink({ currentId: () => runner.currentId, emit, toMimeBundle });
+  const explore = createExploreHost({
+    emit,
+    prefix: `${process.pid.toString(36)}${Date.now().toString(36)}`,
+    svd: summarySingularValues,
+  });
+  const bundle = (value: unknown): MimeBundle | undefined =>
+    value instanceof runtime.Explorer ? explore.bundle(value) : toMimeBundle(value);
+  const sink = createExecutorSink({
+    currentId: () => runner.currentId,
+    emit,
+    toMimeBundle: bundle,
+  });
   const cellInput = createCellInput(() => runner.currentId, emit);
   const globals = { display: runtime.display, trace: runtime.trace, input: cellInput.input };
   const runner = createCellRunner({
@@ -124,7 +138,7 @@ function main(): void {
       cellInput.drop(id);
       post({ kind: "finished", id, status });
     },
-    toMimeBundle,
+    toMimeBundle: bundle,
     beforeEnd: () => sink.flush(),
   });
   runtime.setDisplaySink(sink);
@@ -143,6 +157,15 @@ function main(): void {
         break;
       case "input":
         cellInput.answer(request.reply);
+        break;
+      case "exploreMove":
+        explore.move(request.request);
+        post({ kind: "exploreDone", id: request.request.id });
+        break;
+      case "exploreRelease":
+        explore.release(request.viewId);
+        break;
+      case "poke":
         break;
       case "shutdown":
         process.exit(0);

@@ -4,7 +4,7 @@
  * - the I/O worker owns the pipe to the front end, sequences cells and interrupts;
  * - the checker worker type-checks and converts cells with TypeScript.
  */
-import type { CellPosition, ExecutorEvent, InputReply } from "../protocol.js";
+import type { CellPosition, ExecutorEvent, ExploreMoveRequest, InputReply } from "../protocol.js";
 
 /** Source map of a converted cell: the run script (line for line the ES output) → the cell. */
 export interface CellMaps {
@@ -103,9 +103,16 @@ export type MainRequest =
   | { kind: "abandon"; id: string }
   /** The front end's answer to the running cell's `input()`. */
   | { kind: "input"; reply: InputReply }
+  /** Compute an explore view's frame (the I/O thread sends one at a time, between cells). */
+  | { kind: "exploreMove"; request: ExploreMoveRequest }
+  | { kind: "exploreRelease"; viewId: string }
+  /** Nothing to do: something for an interrupt to terminate while the thread is idle. */
+  | { kind: "poke" }
   | { kind: "shutdown" };
 
 export type MainReply =
   | { kind: "event"; event: ExecutorEvent }
   | { kind: "finished"; id: string; status: "ok" | "error" }
+  /** The move `id` was answered (its frame, error or closed event went out before this). */
+  | { kind: "exploreDone"; id: string }
   | { kind: "loaded"; cotangent: string; typescript: string };

@@ -5,7 +5,7 @@
  * cell does not pay for the start.
  */
 import type { ExecuteHandlers, KernelClient } from "../client.js";
-import type { CellOutput, ExecutorLink } from "./executor-link.js";
+import type { CellOutput, ExecutorLink, ExploreListeners } from "./executor-link.js";
 
 /** How long a shutdown waits for the executor to exit by itself. */
 const SHUTDOWN_GRACE_MS = 300;
@@ -23,7 +23,10 @@ export function linkKernelClient(
 ): ExecutorLink {
   let stopping = false;
   let lastRestart = Number.NEGATIVE_INFINITY;
+  const explore = new Set<ExploreListeners>();
+  client.onExplore((event) => explore.forEach((l) => l.answer(event)));
   client.onExit((info) => {
+    for (const l of explore) l.reset(`${info.message} Run the cell again to explore.`);
     if (info.expected || stopping) return;
     if (now() - lastRestart < RESTART_INTERVAL_MS) {
       log(`${info.message} It died again soon after a restart: the next request will start it.`);
@@ -55,6 +58,9 @@ export function linkKernelClient(
     isComplete: (code) => client.isComplete(code),
     diagnose: async (code) => (await client.diagnose(code)).diagnostics,
     interrupt: () => client.interrupt(),
+    exploreMove: (viewId, seq, x) => client.exploreMove(viewId, seq, x),
+    exploreRelease: (viewId) => client.exploreRelease(viewId),
+    onExplore: (listeners) => explore.add(listeners),
     /** Asks the executor to stop; past a short grace the kernel exits anyway and kills it. */
     async shutdown() {
       stopping = true;

@@ -9,6 +9,7 @@ import type {
   Diagnostic,
   DisplayEvent,
   ErrorEvent,
+  ExploreEvent,
   InputEvent,
   InspectReply,
   IsCompleteReply,
@@ -27,6 +28,11 @@ export type CellOutput = StreamEvent | DisplayEvent | ResultEvent | ClearEvent |
 export type CellOutcome = { status: "ok" | "error" | "interrupted" };
 
 export type Versions = ReadyEvent["versions"];
+
+export interface ExploreListeners {
+  answer(event: ExploreEvent): void;
+  reset(reason: string): void;
+}
 
 export interface ExecutorLink {
   /** Resolves with the versions once the executor is ready (at once if it already is). */
@@ -48,4 +54,9 @@ export interface ExecutorLink {
   interrupt(): void;
   /** Stop the executor for good. */
   shutdown(): Promise<void>;
+  /** Move an explore view (see kernel/client.ts); returns the id its answer carries. */
+  exploreMove(viewId: string, seq: number, x: number[]): string;
+  exploreRelease(viewId: string): void;
+  /** Explore answers, and `reset` when the executor died (its views with it). */
+  onExplore(listeners: ExploreListeners): void;
 }

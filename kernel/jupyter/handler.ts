@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { InputEvent } from "../protocol.js";
 import type { CellOutcome, CellOutput, ExecutorLink, Versions } from "./executor-link.js";
+import { ExploreComms } from "./comms.js";
 import { evaluateExpressions } from "./expressions.js";
 import { History, type HistoryQuery } from "./history.js";
 import { codePointsToUtf16, utf16ToCodePoints } from "./positions.js";
@@ -66,11 +67,22 @@ export class JupyterKernel {
   private shuttingDown = false;
   /** The running cell's open question (its `input()`), answered by an input_reply on stdin. */
   private waitingInput: { resolve(value: string): void; reject(error: Error): void } | undefined;
+  /** Explore comms: served at once (never behind a running cell), see comms.ts. */
+  private readonly comms: ExploreComms;
 
   constructor(options: JupyterKernelOptions) {
     this.executor = options.executor;
     this.io = options.io;
     this.session = options.session ?? randomUUID();
+    this.comms = new ExploreComms({
+      executor: this.executor,
+      publish: (parent, type, body) => this.publish(parent, type, body),
+      log: (text) => this.io.log(text),
+    });
+    this.executor.onExplore({
+      answer: (event) => this.comms.answer(event),
+      reset: (reason) => this.comms.reset(reason),
+    });
   }
 
   /** Publish the `starting` status (once, when the sockets are up). */
@@ -93,6 +105,8 @@ export class JupyterKernel {
       this.answerInput(message);
     } else if (channel === "control") {
       void this.dispatch("control", message);
+    } else if (/^comm_(open|msg|close)$/.test(message.header.msg_type)) {
+      this.comms.handle(message);
     } else {
       this.queue.push(message);
       if (!this.pumping) this.draining = this.pump();
@@ -166,7 +180,10 @@ export class JupyterKernel {
           history: this.history.query(content as unknown as HistoryQuery),
         });
       case "comm_info_request":
-        return this.reply(channel, request, "comm_info_reply", { status: "ok", comms: {} });
+        return this.reply(channel, request, "comm_info_reply", {
+          status: "ok",
+          comms: this.comms.info(content["target_name"]),
+        });
       case "interrupt_request":
         this.executor.interrupt();
         return this.reply(channel, request, "interrupt_reply", { status: "ok" });
@@ -175,7 +192,7 @@ export class JupyterKernel {
       case "comm_open":
       case "comm_msg":
       case "comm_close":
-        return this.io.log(`ignoring ${request.header.msg_type}: this kernel has no comm targets`);
+        return this.io.log(`ignoring ${request.header.msg_type} on ${channel}: comms are on shell`);
       default:
         return this.io.log(`unknown message type "${request.header.msg_type}" on ${channel}`);
     }
@@ -197,6 +214,7 @@ export class JupyterKernel {
     const onOutput = (output: CellOutput): void => {
       if (output.type === "error")
         error = { ename: output.ename, evalue: output.evalue, traceback: output.traceback };
+      this.comms.observe(output);
       if (!silent) this.forward(request, output, count);
     };
     const allowStdin = content["allow_stdin"] === true;

@@ -3,7 +3,7 @@
  * Code does, and a kernel client whose cells are scripted per test.
  */
 import type { ExecuteHandlers, ExitInfo, KernelClient, KernelState } from "../../kernel/client.js";
-import type { DoneEvent } from "../../kernel/protocol.js";
+import type { DoneEvent, ExploreEvent, ExploreMoveRequest } from "../../kernel/protocol.js";
 import type { NotebookCellOutput, NotebookCellOutputItem } from "./fakeVscode.js";
 
 type Item = NotebookCellOutputItem;
@@ -84,7 +84,12 @@ export class FakeKernel implements KernelClient {
   restarts = 0;
   private readonly exitListeners = new Set<(info: ExitInfo) => void>();
   private readonly stateListeners = new Set<(state: KernelState) => void>();
+  private readonly exploreListeners = new Set<(event: ExploreEvent) => void>();
+  /** The explore moves and releases sent, in order. */
+  readonly moves: ExploreMoveRequest[] = [];
+  readonly releases: string[] = [];
   private count = 0;
+  private moveCount = 0;
 
   constructor(public script: CellScript = (_code, _h, id) => this.done(id, "ok")) {}
 
@@ -131,6 +136,23 @@ export class FakeKernel implements KernelClient {
   onExit(listener: (info: ExitInfo) => void): () => void {
     this.exitListeners.add(listener);
     return () => this.exitListeners.delete(listener);
+  }
+  exploreMove(viewId: string, seq: number, x: number[]): string {
+    this.moveCount += 1;
+    const id = `m${this.moveCount}`;
+    this.moves.push({ type: "exploreMove", id, viewId, seq, x });
+    return id;
+  }
+  exploreRelease(viewId: string): void {
+    this.releases.push(viewId);
+  }
+  onExplore(listener: (event: ExploreEvent) => void): () => void {
+    this.exploreListeners.add(listener);
+    return () => this.exploreListeners.delete(listener);
+  }
+  /** Answer as the executor would. */
+  explore(event: ExploreEvent): void {
+    for (const listener of this.exploreListeners) listener(event);
   }
   onStateChange(listener: (state: KernelState) => void): () => void {
     this.stateListeners.add(listener);

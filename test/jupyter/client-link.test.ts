@@ -29,6 +29,7 @@ function fakeClient(overrides: Partial<KernelClient> = {}) {
       exitListeners.push(listener);
       return () => undefined;
     },
+    onExplore: () => () => undefined,
     ...overrides,
   } as unknown as KernelClient;
   const exit = (expected: boolean): void => {

@@ -2,6 +2,7 @@
 import type {
   CompleteReply,
   Diagnostic,
+  ExploreMoveRequest,
   InputEvent,
   InspectReply,
   IsCompleteReply,
@@ -10,6 +11,7 @@ import type {
   CellOutcome,
   CellOutput,
   ExecutorLink,
+  ExploreListeners,
   Versions,
 } from "../../kernel/jupyter/executor-link.js";
 import { EXPRESSION_PREFIX, EXPRESSION_SUFFIX } from "../../kernel/jupyter/expressions.js";
@@ -47,6 +49,24 @@ export class FakeExecutor implements ExecutorLink {
   diagnostics: Diagnostic[] = [];
   failNextRequest: Error | undefined;
   private wake: (() => void) | undefined;
+  /** Explore moves and releases sent; answer them with `explore.answer(…)`. */
+  readonly moves: ExploreMoveRequest[] = [];
+  readonly releases: string[] = [];
+  explore: ExploreListeners = { answer: () => undefined, reset: () => undefined };
+  private moveCount = 0;
+
+  exploreMove(viewId: string, seq: number, x: number[]): string {
+    this.moveCount += 1;
+    const id = `m${this.moveCount}`;
+    this.moves.push({ type: "exploreMove", id, viewId, seq, x });
+    return id;
+  }
+  exploreRelease(viewId: string): void {
+    this.releases.push(viewId);
+  }
+  onExplore(listeners: ExploreListeners): void {
+    this.explore = listeners;
+  }
 
   constructor(private readonly script: (code: string) => ScriptedCell = () => ({})) {}
 

@@ -659,7 +659,7 @@ describe("JupyterKernel: editor requests", () => {
   });
 });
 
-describe("JupyterKernel: history, comms, unknown messages", () => {
+describe("JupyterKernel: history, unknown messages", () => {
   it("keeps the history of the session with outputs", async () => {
     const { shell } = setup((code) => ({ outputs: [out.result(`=${code}`)] }));
     await shell("execute_request", { code: "a" });
@@ -678,13 +678,6 @@ describe("JupyterKernel: history, comms, unknown messages", () => {
         [1, 2, ["b", "=b"]],
       ],
     });
-  });
-
-  it("has no comms and ignores comm messages", async () => {
-    const { shell, logs } = setup();
-    expect((await shell("comm_info_request", {})).content).toEqual({ status: "ok", comms: {} });
-    await shell("comm_open", { comm_id: "1", target_name: "x", data: {} });
-    expect(logs.at(-1)).toMatch(/comm_open: this kernel has no comm targets/);
   });
 
   it("logs unknown message types and still reports busy and idle", async () => {

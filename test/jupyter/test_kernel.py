@@ -4,9 +4,12 @@ Run by scripts/test-jupyter.sh with JUPYTER_PATH pointing at a prefix where the 
 installed. Every sample jupyter_kernel_test offers is set, except the pager's.
 """
 
+import base64
 import json
+import math
 import os
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -358,6 +361,143 @@ class UserExpressionsTests(KernelPerClass):
         self.assertEqual(results[0]["content"]["data"]["text/plain"], "10")
 
 
+EXPLORE_MIME = "application/vnd.cotangent.explore+json"
+EXPLORE_CELL = 'import { explore, mul, sin, tensor } from "cotangent";\nexplore((x) => mul(sin(x), x), tensor([0.5, -1, 2]))'
+
+
+def decode_f64(encoded):
+    raw = base64.b64decode(encoded["data"])
+    return list(struct.unpack(f"<{len(raw) // 8}d", raw))
+
+
+class ExploreTests(unittest.TestCase):
+    """The cotangent.explore comm: open, moves, a burst, unknown views, restart, a busy kernel."""
+
+    def setUp(self):
+        self.km, self.kc = start_new_kernel(kernel_name=KERNEL_NAME)
+        self.comms = 0
+
+    def tearDown(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+    def show(self, code=EXPLORE_CELL):
+        msg_id = self.kc.execute(code)
+        self.assertEqual(self.kc.get_shell_msg(timeout=60)["content"]["status"], "ok")
+        results = [m for m in drain_until_idle(self.kc, msg_id) if m["msg_type"] == "execute_result"]
+        bundle = results[0]["content"]["data"]
+        self.assertIn("image/png", bundle)
+        self.assertIn("image/svg+xml", bundle)
+        return bundle[EXPLORE_MIME]["viewId"]
+
+    def comm(self, msg_type, content):
+        msg = self.kc.session.msg(msg_type, content)
+        self.kc.shell_channel.send(msg)
+        return msg["header"]["msg_id"]
+
+    def open_comm(self, view_id, target="cotangent.explore"):
+        self.comms += 1
+        comm_id = f"comm-{self.comms}"
+        msg_id = self.comm("comm_open", {"comm_id": comm_id, "target_name": target, "data": {"viewId": view_id}})
+        return comm_id, [(m["msg_type"], m["content"]) for m in drain_until_idle(self.kc, msg_id)
+                         if m["msg_type"] != "status"]
+
+    def move(self, comm_id, seq, x):
+        return self.comm("comm_msg", {"comm_id": comm_id, "data": {"method": "move", "seq": seq, "x": x}})
+
+    def collect(self, msg_ids, timeout=60, order=None):
+        """IOPub per msg_id until each has had its busy and idle: {msg_id: [messages between]}."""
+        waiting = {m: {"busy": False, "messages": [], "idle": False} for m in msg_ids}
+        deadline = time.monotonic() + timeout
+        while any(not w["idle"] for w in waiting.values()) and time.monotonic() < deadline:
+            try:
+                msg = self.kc.get_iopub_msg(timeout=1)
+            except Empty:
+                continue
+            entry = waiting.get(msg["parent_header"].get("msg_id"))
+            if entry is None:
+                continue
+            if order is not None:
+                order.append(msg)
+            if msg["msg_type"] == "status":
+                entry[msg["content"]["execution_state"]] = True
+            else:
+                entry["messages"].append(msg)
+        for msg_id, entry in waiting.items():
+            self.assertTrue(entry["busy"] and entry["idle"], f"{msg_id} did not get busy and idle")
+        return {m: w["messages"] for m, w in waiting.items()}
+
+    def frames(self, collected):
+        return [m["content"]["data"] for ms in collected.values() for m in ms
+                if m["msg_type"] == "comm_msg" and m["content"]["data"]["method"] == "frame"]
+
+    def test_open_moves_and_a_burst_of_200(self):
+        view_id = self.show()
+        comm_id, opened = self.open_comm(view_id)
+        self.assertEqual(opened, [("comm_msg", {"comm_id": comm_id, "data": {"method": "attached"}})])
+        info = self.kc.comm_info(target_name="cotangent.explore", reply=True)
+        self.assertEqual(info["content"]["comms"], {comm_id: {"target_name": "cotangent.explore"}})
+        rounds, computes = [], []
+        for seq in range(1, 51):
+            x = [0.5 + seq / 100, -1, 2]
+            start = time.perf_counter()
+            frames = self.frames(self.collect([self.move(comm_id, seq, x)]))
+            rounds.append((time.perf_counter() - start) * 1000)
+            self.assertEqual([f["seq"] for f in frames], [seq])
+            computes.append(frames[0]["ms"])
+        jac = decode_f64(frames[0]["payload"]["jacobian"]["values"])
+        expected = [math.sin(v) + v * math.cos(v) for v in x]
+        for i in range(3):
+            self.assertAlmostEqual(jac[i * 3 + i], expected[i], places=12)
+        rounds.sort()
+        computes.sort()
+        print(f"\nexplore comm round trip (paced, 50 moves): p50 {rounds[25]:.2f} ms, p95 {rounds[47]:.2f} ms;"
+              f" compute p50 {computes[25]:.3f} ms", file=sys.stderr)
+        moves = [self.move(comm_id, 100 + k, [k / 100, 1, 2]) for k in range(200)]
+        start = time.perf_counter()
+        collected = self.collect(moves)
+        frames = self.frames(collected)
+        print(f"burst of 200 moves: {len(frames)} frames, all idle after {(time.perf_counter() - start) * 1000:.0f} ms",
+              file=sys.stderr)
+        self.assertLessEqual(len(frames), 200)
+        self.assertGreaterEqual(len(frames), 1)
+        self.assertEqual(frames[-1]["seq"], 299)
+        self.assertEqual(frames[-1]["x"], [1.99, 1, 2])
+
+    def test_unknown_view_and_target_are_closed_with_a_reason(self):
+        _, opened = self.open_comm("no-such-view")
+        self.assertEqual([t for t, _ in opened], ["comm_close"])
+        self.assertIn("does not know the view", opened[0][1]["data"]["reason"])
+        _, other = self.open_comm("x", target="jupyter.widget")
+        self.assertEqual([t for t, _ in other], ["comm_close"])
+
+    def test_restart_closes_the_view(self):
+        view_id = self.show()
+        self.km.restart_kernel(now=False)
+        self.kc.wait_for_ready(timeout=60)
+        _, opened = self.open_comm(view_id)
+        self.assertEqual([t for t, _ in opened], ["comm_close"])
+
+    def test_moves_during_a_3s_cell_wait_then_one_frame(self):
+        view_id = self.show()
+        comm_id, _ = self.open_comm(view_id)
+        cell = self.kc.execute("const until = Date.now() + 3000;\nwhile (Date.now() < until) {}")
+        time.sleep(0.3)
+        moves = []
+        for k in range(10):
+            moves.append(self.move(comm_id, k + 1, [k / 10, 0, 1]))
+            time.sleep(0.1)
+        order = []  # every message about the cell or the moves, in arrival order
+        collected = self.collect(moves + [cell], order=order)
+        cell_idle = next(i for i, m in enumerate(order) if m["parent_header"]["msg_id"] == cell
+                         and m["msg_type"] == "status" and m["content"]["execution_state"] == "idle")
+        self.assertEqual([m for m in order[:cell_idle] if m["msg_type"] == "comm_msg"], [])
+        frames = self.frames(collected)
+        self.assertEqual(len(frames), 1)
+        self.assertEqual(frames[0]["seq"], 10)
+        self.assertEqual(frames[0]["x"], [0.9, 0, 1])
+
+
 class NotebookTests(unittest.TestCase):
     """`jupyter nbconvert --execute` on a notebook that uses the runtime."""
 
@@ -389,6 +529,7 @@ class NotebookTests(unittest.TestCase):
         self.assertEqual(payload["inShape"], [3])
         self.assertIn("text/plain", bundle)
         self.assertTrue("image/svg+xml" in bundle or "text/html" in bundle, sorted(bundle))
+        self.assertIn("image/png", bundle)
 
         traced = [o for o in cells["trace"]["outputs"] if o["output_type"] == "display_data"]
         self.assertEqual(len(traced), 1)

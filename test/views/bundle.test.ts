@@ -61,7 +61,12 @@ describe("toMimeBundle", () => {
     ]);
     const J = jacrev((x: Tensor) => matmul(A, x))(tensor([1, 1, 1]));
     const bundle = toMimeBundle(J)!;
-    expect(Object.keys(bundle)).toEqual([MIME.jacobian, "image/svg+xml", "text/plain"]);
+    expect(Object.keys(bundle)).toEqual([
+      MIME.jacobian,
+      "image/svg+xml",
+      "image/png",
+      "text/plain",
+    ]);
     const payload = bundle[MIME.jacobian] as JacobianPayload;
     expect(validatePayload(MIME.jacobian, payload).ok).toBe(true);
     expect(payload.outShape).toEqual([2]);
@@ -130,7 +135,7 @@ describe("toMimeBundle", () => {
     const x = tensor([0.5, -1, 2]);
     const recorded = traceChain(F, x, undefined, { title: "seed" });
     const bundle = toMimeBundle(recorded)!;
-    expect(Object.keys(bundle)).toEqual([MIME.chain, "text/html", "text/plain"]);
+    expect(Object.keys(bundle)).toEqual([MIME.chain, "text/html", "image/png", "text/plain"]);
     const payload = bundle[MIME.chain] as ChainPayload;
     expect(validatePayload(MIME.chain, payload).ok).toBe(true);
     expect(payload.title).toBe("seed");

@@ -95,7 +95,12 @@ describe("Jacobian fallbacks", () => {
   });
 
   it("puts our payload first, then SVG and text", () => {
-    expect(Object.keys(bundle)).toEqual([MIME.jacobian, "image/svg+xml", "text/plain"]);
+    expect(Object.keys(bundle)).toEqual([
+      MIME.jacobian,
+      "image/svg+xml",
+      "image/png",
+      "text/plain",
+    ]);
     expect(validatePayload(MIME.jacobian, payload).ok).toBe(true);
   });
 
@@ -157,7 +162,7 @@ describe("trace and chain fallbacks", () => {
 
   it("trace: SVG line chart with escaped title and a text summary of the last values", () => {
     const bundle = traceBundle(trace);
-    expect(Object.keys(bundle)).toEqual([MIME.trace, "image/svg+xml", "text/plain"]);
+    expect(Object.keys(bundle)).toEqual([MIME.trace, "image/svg+xml", "image/png", "text/plain"]);
     const svg = bundle["image/svg+xml"] as string;
     expect(svg).not.toContain("<img");
     expect(svg.match(/<polyline/g)).toHaveLength(2);
@@ -219,7 +224,7 @@ describe("trace and chain fallbacks", () => {
 
   it("chain: payload, HTML boxes with escaped names, and the backward pass in text", () => {
     const bundle = chainBundle(chain);
-    expect(Object.keys(bundle)).toEqual([MIME.chain, "text/html", "text/plain"]);
+    expect(Object.keys(bundle)).toEqual([MIME.chain, "text/html", "image/png", "text/plain"]);
     expect(validatePayload(MIME.chain, bundle[MIME.chain]).ok).toBe(true);
     expect(bundle["text/html"]).not.toContain("<img");
     expect(duplicateAttributes(bundle["text/html"] as string)).toEqual([]);
