@@ -8,7 +8,12 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { renderReport } from "../../kernel/runner/report.js";
-import { MIME, type ChainPayload, type JacobianPayload } from "../../kernel/shared/payloads.js";
+import {
+  MIME,
+  type ChainPayload,
+  type ExplorePayload,
+  type JacobianPayload,
+} from "../../kernel/shared/payloads.js";
 import { validateNotebook } from "../runner/nbformat.js";
 import { launchChromium, openReport } from "./browser.js";
 import {
@@ -26,7 +31,7 @@ interface Expectation {
   /** How many check cells the notebook has. */
   checks: number;
   /** The least number of views of each kind it must show. */
-  views: Partial<Record<"jacobian" | "chain" | "trace", number>>;
+  views: Partial<Record<"jacobian" | "chain" | "trace" | "explore", number>>;
   /** Checks particular to the notebook, on its views. */
   extra?: (views: View[]) => void;
 }
@@ -66,6 +71,19 @@ const EXAMPLE_TABLE: Expectation[] = [
       expect(sparse?.stats.nnz).toBe(3 * 40 - 2);
     },
   },
+  {
+    name: "explore.ipynb",
+    checks: 1,
+    views: { explore: 3 },
+    extra: (views) => {
+      const explored = payloadsOf(views, MIME.explore) as unknown as ExplorePayload[];
+      expect(explored.map((p) => p.view)).toEqual(["jacobian", "curve", "surface"]);
+      expect(new Set(explored.map((p) => p.viewId)).size).toBe(3);
+      const surface = explored[2];
+      expect(surface?.static?.kind === "surface" && surface.static.path?.length).toBe(150);
+      for (const view of views) expect(view.bundle["image/png"], "a PNG fallback").toBeDefined();
+    },
+  },
 ];
 
 const RENDERER = join(ROOT, "dist", "renderer", "index.js");
@@ -78,7 +96,12 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-const KIND_MIME = { jacobian: MIME.jacobian, chain: MIME.chain, trace: MIME.trace } as const;
+const KIND_MIME = {
+  jacobian: MIME.jacobian,
+  chain: MIME.chain,
+  trace: MIME.trace,
+  explore: MIME.explore,
+} as const;
 
 function expectFallbacks(view: View): void {
   const where = `cell ${view.cell} (${view.mime})`;
