@@ -61,11 +61,11 @@ async function settle(frame, viewId, selector) {
   const until = Date.now() + SETTLE_TIMEOUT_MS;
   for (;;) {
     const sliders = await frame.$$eval(`${selector} .ct-slider`, (s) =>
-      s.map((r) => Number(r.value)),
+      s.map((r) => [Number(r.dataset.index), Number(r.value)]),
     );
     const now = await state(frame, viewId);
     const drawn = now?.frame.x ?? [];
-    if (sliders.every((v, k) => drawn[k] === v) && drawn.length > 0) return now;
+    if (drawn.length > 0 && sliders.every(([index, v]) => drawn[index] === v)) return now;
     if (Date.now() > until)
       throw new Error(`${viewId}: the last frame drawn is at ${drawn}, the sliders at ${sliders}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

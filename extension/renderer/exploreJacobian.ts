@@ -5,7 +5,11 @@
  * each frame instead.
  */
 import { formatNumber } from "../../kernel/display/format.js";
-import { decodeArray, type ExploreJacobianFrame } from "../../kernel/shared/payloads.js";
+import {
+  decodeArray,
+  type ExploreJacobianFrame,
+  type JacobianPayload,
+} from "../../kernel/shared/payloads.js";
 import { el, toggle } from "./dom.js";
 import type { FrameView } from "./frameView.js";
 import {
@@ -26,6 +30,12 @@ export function valueText(values: ArrayLike<number>): string {
     .map((v) => formatNumber(v, 5));
   const more = values.length > VALUES_SHOWN ? `, … (${values.length} values)` : "";
   return `f(x) = [${shown.join(", ")}${more}]`;
+}
+
+/** The frame's Jacobian without its title: the explore view shows the title once, above. */
+function untitled(frame: ExploreJacobianFrame): JacobianPayload {
+  const { title: _title, ...rest } = frame.jacobian;
+  return rest;
 }
 
 class JacobianExplorer implements FrameView<ExploreJacobianFrame> {
@@ -50,7 +60,7 @@ class JacobianExplorer implements FrameView<ExploreJacobianFrame> {
     this.frame = first;
     this.fixedLimit = scaleLimit(first.jacobian);
     this.fixedSigma = first.jacobian.stats.singularValues?.[0] ?? 0;
-    this.jacobian = createJacobianView(first.jacobian, hooks, this.fixedLimit);
+    this.jacobian = createJacobianView(untitled(first), hooks, this.fixedLimit);
     const rescale = toggle("Rescale per frame", false, (on) => this.setRescale(on), {
       "data-toggle": "rescale",
       title:
@@ -74,7 +84,7 @@ class JacobianExplorer implements FrameView<ExploreJacobianFrame> {
   draw(frame: ExploreJacobianFrame): void {
     this.frame = frame;
     const limit = this.rescale ? scaleLimit(frame.jacobian) : this.fixedLimit;
-    this.jacobian.update(frame.jacobian, limit);
+    this.jacobian.update(untitled(frame), limit);
     this.describe(frame);
   }
 
