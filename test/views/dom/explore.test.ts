@@ -101,9 +101,11 @@ describe("explore views (happy-dom)", () => {
     payload.title = XSS_LABEL;
     payload.notes = [XSS_LABEL];
     payload.inputs[0].label = XSS_LABEL;
+    if (payload.frame.kind === "jacobian") payload.frame.jacobian.title = XSS_LABEL;
     const out = document.createElement("div");
     renderInto(out, MIME.explore, payload);
     expect(out.querySelectorAll("img")).toHaveLength(0);
+    expect(out.querySelectorAll(".ct-title")).toHaveLength(1); // the title once, above
     expect(out.querySelector(".ct-title")!.textContent).toBe(XSS_LABEL);
     expect(out.querySelector(".ct-note")!.textContent).toBe(XSS_LABEL);
     expect(out.querySelector(".ct-slider")!.getAttribute("aria-label")).toBe(XSS_LABEL);
