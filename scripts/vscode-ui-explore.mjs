@@ -119,6 +119,7 @@ async function checkJacobian(page, frame, viewId, runtime, log) {
     `check: Jacobian explorer's last frame at x = [${x.join(", ")}]: max |J − jacobian(f)(x)| = ${diff}`,
   );
   report(log, "Jacobian explorer", await timings(frame, viewId), now.sent, ms);
+  if (now.views !== 1) log(`note: ${now.views} live views share the viewId ${viewId}`);
   await frame
     .locator(selector)
     .screenshot({ path: path.join(RESULTS_DIR.value, "vscode-ui-explore-jacobian.png") });

@@ -90,6 +90,18 @@ function forget(element: HTMLElement): void {
   mounted.delete(element);
 }
 
+/**
+ * An output drawn again into a new element (VS Code re-renders an output it had shown
+ * elsewhere): a live explore view moves there with its state, so it stays one view per viewId.
+ */
+function moveExplore(from: HTMLElement, to: HTMLElement): void {
+  const previous = mounted.get(from);
+  if (!previous?.explore) return;
+  to.replaceChildren(previous.explore.element);
+  mounted.delete(from);
+  mounted.set(to, previous);
+}
+
 function drawExplore(
   element: HTMLElement,
   payload: ExplorePayload,
@@ -126,10 +138,12 @@ export function exploreTimings(viewId: string): MoveTiming[] {
 /** What a live explore view shows: its state, the moves sent and the frame drawn last. */
 export function exploreState(
   viewId: string,
-): { state: string; sent: number; frame: ExploreFrame } | undefined {
-  const [handle] = explorers.get(viewId) ?? [];
+): { state: string; sent: number; frame: ExploreFrame; views: number } | undefined {
+  const handles = [...(explorers.get(viewId) ?? [])];
+  const handle = handles.at(-1);
   if (!handle) return undefined;
-  return { state: handle.flow.state, sent: handle.flow.sent, frame: handle.frame };
+  const { state, sent } = handle.flow;
+  return { state, sent, frame: handle.frame, views: handles.length };
 }
 
 function showError(element: HTMLElement, message: string): void {
@@ -224,6 +238,8 @@ export function activate(ctx: RendererContext): RendererApi {
   ctx.onDidReceiveMessage?.(deliverToExplorers);
   return {
     renderOutputItem(item, element) {
+      const before = elements.get(item.id);
+      if (before && before !== element) moveExplore(before, element);
       elements.set(item.id, element);
       owner.set(element, item.id);
       let payload: unknown;

@@ -129,7 +129,11 @@ describe("explore views (happy-dom)", () => {
       ms: 1,
     });
     expect(h.out.querySelector(".ct-explore")!.getAttribute("data-x")).toBe("[2.5,-1,2]");
-    expect(exploreState("j1")).toMatchObject({ state: "live", sent: 1, frame: { x: [2.5, -1, 2] } });
+    expect(exploreState("j1")).toMatchObject({
+      state: "live",
+      sent: 1,
+      frame: { x: [2.5, -1, 2] },
+    });
     expect(h.out.querySelector(".ct-explore-value")!.textContent).toBe(
       `f(x) = [${[2.5 * Math.sin(2.5), Math.sin(-1) * -1, 2 * Math.sin(2)].map((v) => Number(v.toPrecision(5))).join(", ")}]`,
     );
@@ -217,6 +221,34 @@ describe("explore views (happy-dom)", () => {
     h.host({ type: "exploreFrame", viewId: "c2", seq: 1, x: [1], payload: curveFrame(1), ms: 1 });
     await nextFrame();
     expect(moves(h)).toEqual([]);
+  });
+
+  it("an output drawn again into a new element takes its live view along", async () => {
+    const payload = curveExplore("c4");
+    const h = harness(payload, "out-c");
+    const canvas = h.out.querySelector<HTMLCanvasElement>(".ct-curve canvas")!;
+    key(canvas, "ArrowRight");
+    await nextFrame();
+    const moved = document.createElement("div");
+    document.body.append(moved);
+    h.api.renderOutputItem(
+      { id: "out-c", mime: MIME.explore, json: () => payload, text: () => "" },
+      moved,
+    );
+    expect(moved.querySelector(".ct-curve canvas")).toBe(canvas);
+    expect(exploreState("c4")).toMatchObject({ views: 1, sent: 1 });
+    h.host({
+      type: "exploreFrame",
+      viewId: "c4",
+      seq: 1,
+      x: [0.51],
+      payload: curveFrame(0.51),
+      ms: 1,
+    });
+    expect(moved.querySelector(".ct-explore")!.getAttribute("data-x")).toBe("[0.51]");
+    expect(h.posted.filter((m) => m["type"] === "exploreRelease")).toEqual([]);
+    h.api.disposeOutputItem("out-c");
+    expect(h.posted.filter((m) => m["type"] === "exploreRelease")).toHaveLength(1);
   });
 
   it("the same output rendered again keeps its view (no release, no second view)", () => {
