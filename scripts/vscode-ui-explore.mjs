@@ -89,15 +89,23 @@ function percentile(values, p) {
 }
 
 /** Print move → redraw p50/p95 and frames per 100 ms over a drag that took `ms`. */
+function longestGap(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  const gaps = sorted.slice(1).map((t, k) => t - sorted[k]);
+  return gaps.length ? `${Math.max(...gaps).toFixed(0)} ms` : "—";
+}
+
+/**
+ * Print move → redraw p50/p95 and frames per 100 ms over a drag that took `ms`, with the longest
+ * gap between frames beside the longest gap between the mouse's own moves (the input's pace).
+ */
 function report(log, name, list, sent, ms) {
   const latency = list.map((t) => t.drawnAt - t.movedAt);
-  const drawnTimes = list.map((t) => t.drawnAt).sort((a, b) => a - b);
-  const gaps = drawnTimes.slice(1).map((t, k) => t - drawnTimes[k]);
   log(
     `measure: ${name}: ${sent} moves sent, ${list.length} frames drawn in ${ms} ms of dragging; ` +
       `move → redraw p50 ${percentile(latency, 50).toFixed(1)} ms, p95 ${percentile(latency, 95).toFixed(1)} ms; ` +
-      `longest gap between frames ${gaps.length ? Math.max(...gaps).toFixed(0) : "—"} ms ` +
-      `(${((list.length / Math.max(ms, 1)) * 100).toFixed(1)} frames per 100 ms)`,
+      `${((list.length / Math.max(ms, 1)) * 100).toFixed(1)} frames per 100 ms, longest gap between ` +
+      `frames ${longestGap(list.map((t) => t.drawnAt))} (between mouse moves ${longestGap(list.map((t) => t.movedAt))})`,
   );
 }
 
