@@ -232,9 +232,9 @@ class SurfaceView implements FrameView<ExploreSurfaceFrame> {
     const largest = Math.max(...frame.eigen.values.map(Math.abs));
     frame.eigen.values.forEach((lambda, k) => {
       const [u, v] = frame.eigen.vectors[k];
-      // a small but nonzero eigenvalue still shows its direction (at least 4 px)
+      // a small but nonzero eigenvalue still shows its direction beyond the dot (at least 10 px)
       const half =
-        largest > 0 && lambda !== 0 ? Math.max(4, (Math.abs(lambda) / largest) * EIGEN_PX) : 0;
+        largest > 0 && lambda !== 0 ? Math.max(10, (Math.abs(lambda) / largest) * EIGEN_PX) : 0;
       context.strokeStyle = lambda >= 0 ? colors.green : colors.orange;
       context.lineWidth = 2.5;
       context.setLineDash(lambda >= 0 ? [] : [5, 3]);
