@@ -84,7 +84,11 @@ function statusText(state: FlowState, detail: string): string {
   if (state === "static") return STATIC_TEXT;
   if (state === "waiting") return "Waiting for the running cell…";
   if (state === "error") return `Error: ${detail}`;
-  if (state === "closed") return `This view is closed (${detail}). ${STATIC_TEXT}`;
+  if (state === "closed") {
+    // the host's reason may already say what to do ("…: run the cell to explore")
+    const reason = detail.replace(/\.$/, "");
+    return `This view is closed: ${reason}.${/run the cell/i.test(reason) ? "" : ` ${STATIC_TEXT}`}`;
+  }
   return "";
 }
 

@@ -329,7 +329,7 @@ describe("explore flow states", () => {
       reason: "the kernel restarted",
     });
     expect(await page.textContent("#out .ct-explore-status")).toBe(
-      "This view is closed (the kernel restarted). Run the cell to explore.",
+      "This view is closed: the kernel restarted. Run the cell to explore.",
     );
     expect(await page.$eval("#out .ct-slider", (s) => (s as HTMLInputElement).disabled)).toBe(true);
     await page.screenshot({ path: `${RESULTS}/explore-closed.png` });

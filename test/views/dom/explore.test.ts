@@ -204,9 +204,18 @@ describe("explore views (happy-dom)", () => {
     );
     h.host({ type: "exploreClosed", viewId: "s1", reason: "released: 64 views are live" });
     expect(status(h.out)).toBe(
-      "This view is closed (released: 64 views are live). Run the cell to explore.",
+      "This view is closed: released: 64 views are live. Run the cell to explore.",
     );
     expect(h.out.querySelector<HTMLInputElement>(".ct-slider")!.disabled).toBe(true);
+    const other = harness(surfaceExplore("s2"), "out-s2");
+    other.host({
+      type: "exploreClosed",
+      viewId: "s2",
+      reason: "the kernel is not running: run the cell to explore",
+    });
+    expect(status(other.out)).toBe(
+      "This view is closed: the kernel is not running: run the cell to explore.",
+    );
   });
 
   it("releases the view when its output is disposed, and not for another view's output", async () => {
