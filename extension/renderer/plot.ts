@@ -133,7 +133,7 @@ export function drawAxes(context: CanvasRenderingContext2D, plot: Plot, colors: 
   }
   context.textAlign = "right";
   context.textBaseline = "middle";
-  for (const t of niceTicks(plot.y[0], plot.y[1], Math.max(2, Math.floor(height / 45)))) {
+  for (const t of niceTicks(plot.y[0], plot.y[1], Math.max(2, Math.floor(height / 36)))) {
     const y = Math.round(py(plot, t)) + 0.5;
     context.beginPath();
     context.moveTo(left - 4, y);
