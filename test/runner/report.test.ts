@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseNotebook } from "../../kernel/runner/notebook.js";
-import { escapeHtml, renderReport } from "../../kernel/runner/report.js";
+import { STATIC_EXPLORE_NOTE, escapeHtml, renderReport } from "../../kernel/runner/report.js";
 import { renderMarkdown } from "../../kernel/runner/markdown.js";
 import { MIME } from "../../kernel/shared/payloads.js";
 import { validateNotebook } from "./nbformat.js";
@@ -98,6 +98,41 @@ describe("renderReport", () => {
 
   it("inlines the renderer without letting it close its script element", () => {
     expect(html).toContain("window.X = '<\\/script>';");
+  });
+
+  it("says under an explore view that it is static, and nowhere else", () => {
+    expect(html).not.toContain(STATIC_EXPLORE_NOTE);
+    const explored = parseNotebook(
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [
+          {
+            cell_type: "code",
+            metadata: {},
+            source: "explore(f, 0.5)",
+            execution_count: 1,
+            outputs: [
+              {
+                output_type: "execute_result",
+                execution_count: 1,
+                metadata: {},
+                data: {
+                  [MIME.explore]: { kind: "explore" },
+                  "image/png": "iVBO",
+                  "text/plain": "e",
+                },
+              },
+            ],
+          },
+        ],
+      }),
+      "e.ipynb",
+    );
+    const page = renderReport(explored, { title: "e" });
+    expect(page).toContain(`data-mime="${MIME.explore}"`);
+    expect(page).toContain(STATIC_EXPLORE_NOTE);
   });
 
   it("escapes all five HTML metacharacters", () => {
