@@ -121,7 +121,15 @@ export const MAX_SLIDERS = 16;
 
 type Point = ReturnType<typeof pointFunctions>;
 
-/** A live view of f around a point; `explorer.x` and `explorer.value` follow the moves. */
+/**
+ * A live view of f around a point, made by `explore`: its view, sliders and once-per-domain data;
+ * the kernel computes `frameAt(x)` for each move, and `explorer.x` and `explorer.value` follow.
+ *
+ * @example
+ * const e = explore((x) => mul(sin(x), x), tensor([0.5, -1, 2]));
+ * e.frameAt([1, 2, 3]); // what the view shows after a move: f(x) and J(x)
+ * e.x; // tensor([1, 2, 3])
+ */
 export class Explorer {
   readonly view: ExploreViewKind;
   readonly n: number;

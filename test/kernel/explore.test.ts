@@ -152,4 +152,14 @@ describe("explore through the executor", () => {
     client.exploreMove(first.viewId, 1, [1]);
     expect(await answer(first.viewId, again)).toMatchObject({ type: "exploreClosed" });
   });
+
+  it("answers a move at once with exploreClosed when no executor runs", async () => {
+    const idle = createKernelClient({ executorPath: EXECUTOR, cwd: folder });
+    const got = await new Promise<ExploreEvent>((resolve) => {
+      idle.onExplore(resolve);
+      idle.exploreMove("any-1", 7, [0]);
+    });
+    expect(got).toMatchObject({ type: "exploreClosed", viewId: "any-1" });
+    expect(idle.state).toBe("dead"); // the move started nothing
+  });
 });
