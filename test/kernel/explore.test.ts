@@ -139,6 +139,18 @@ describe("explore through the executor", () => {
     expect((await result("kept"))?.data["text/plain"]).toBe("42");
   });
 
+  it("keeps the moves that wait for a cell when that cell is interrupted", async () => {
+    const payload = await show('import { explore } from "cotangent";\nexplore((t) => t, 0)');
+    const from = events.length;
+    const loop = client.execute("while (true) {}");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    client.exploreMove(payload.viewId, 1, [0.25]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    client.interrupt();
+    expect((await loop).status).toBe("interrupted");
+    expect(await answer(payload.viewId, from)).toMatchObject({ type: "exploreFrame", x: [0.25] });
+  });
+
   it("closes a move to an unknown or released view", async () => {
     const from = events.length;
     const id = client.exploreMove("nope-1", 1, [0]);
