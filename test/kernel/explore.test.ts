@@ -61,7 +61,7 @@ const f = (x: ReturnType<typeof tensor>) => mul(sin(x), x);
 describe("explore through the executor", () => {
   it("shows one view for a cell ending in explore(…) and answers moves with frames", async () => {
     const payload = await show(
-      'import { explore, mul, sin, tensor, type Tensor } from "cotangent";\n' +
+      'import { explore, mul, sin, tensor } from "cotangent";\n' +
         "const e = explore((x) => mul(sin(x), x), tensor([0.5, -1, 2]));\ne",
     );
     expect(payload.view).toBe("jacobian");
@@ -78,7 +78,7 @@ describe("explore through the executor", () => {
     const got = decodeArray(event.payload.jacobian.values);
     for (let i = 0; i < expected.length; i++) expect(got[i]).toBeCloseTo(expected[i], 12);
     console.log(`move → frame compute: ${event.ms.toFixed(3)} ms`);
-    const later = await result("[...(e.x as Tensor).data]");
+    const later = await result("[...e.x.data]");
     expect(later?.data["text/plain"]).toBe("[ 1, 2, 3 ]");
   });
 
