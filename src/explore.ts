@@ -121,8 +121,16 @@ export const MAX_SLIDERS = 16;
 
 type Point = ReturnType<typeof pointFunctions>;
 
-/** A live view of f around a point; `explorer.x` and `explorer.value` follow the moves. */
-export class Explorer {
+/**
+ * A live view of f around a point, made by `explore`: its view, sliders and once-per-domain data;
+ * the kernel computes `frameAt(x)` for each move, and `explorer.x` and `explorer.value` follow.
+ *
+ * @example
+ * const e = explore((x) => mul(sin(x), x), tensor([0.5, -1, 2]));
+ * e.frameAt([1, 2, 3]); // what the view shows after a move: f(x) and J(x)
+ * e.x; // tensor([1, 2, 3])
+ */
+export class Explorer<X = unknown, Y = unknown> {
   readonly view: ExploreViewKind;
   readonly n: number;
   readonly m: number;
@@ -168,13 +176,13 @@ export class Explorer {
   }
 
   /** The last point computed, shaped like x0 (numbers stay numbers). */
-  get x(): unknown {
-    return unflattenOutput(this.input.def, this.input.shapes, Float64Array.from(this.lastX));
+  get x(): X {
+    return unflattenOutput(this.input.def, this.input.shapes, Float64Array.from(this.lastX)) as X;
   }
 
   /** f at the last point computed, shaped like f's output. */
-  get value(): unknown {
-    return unflattenOutput(this.outDef, this.outShapes, this.lastValue);
+  get value(): Y {
+    return unflattenOutput(this.outDef, this.outShapes, this.lastValue) as Y;
   }
 
   /** The frame at x0 (computed when the explorer was made). */
@@ -391,10 +399,10 @@ function namedSliders(inputs: Record<string, Slider>, input: FlatInput): Map<num
  * const e = explore(rosenbrock, tensor([-1.2, 1]), { domain: [[-2, 2], [-1, 3]] });
  * e.x; // the point last shown
  */
-export function explore<X>(
-  f: (x: ExploreArg<X>) => unknown,
+export function explore<X, Y>(
+  f: (x: ExploreArg<X>) => Y,
   x0: X,
   options: ExploreOptions = {},
-): Explorer {
-  return new Explorer(f, x0, options);
+): Explorer<X, Y> {
+  return new Explorer<X, Y>(f, x0, options);
 }

@@ -214,12 +214,18 @@ export function surfacePng(
   const p = plotArea(r, data.domain[0], data.domain[1]);
   const w = p.x1 - p.x0 - 2;
   const h = p.y1 - p.y0 - 2;
+  const at = new Int32Array(w * h); // the band of each pixel (nearest grid point)
   for (let py = 0; py < h; py++) {
     const j = Math.min(ny - 1, Math.round(((h - 1 - py) / (h - 1)) * (ny - 1)));
     for (let px = 0; px < w; px++) {
-      const i = Math.min(nx - 1, Math.round((px / (w - 1)) * (nx - 1)));
-      const b = band[j * nx + i];
-      const edge = i + 1 < nx && band[j * nx + i + 1] !== b;
+      at[py * w + px] = band[j * nx + Math.min(nx - 1, Math.round((px / (w - 1)) * (nx - 1)))];
+    }
+  }
+  for (let py = 0; py < h; py++) {
+    for (let px = 0; px < w; px++) {
+      const b = at[py * w + px];
+      const edge =
+        (px + 1 < w && at[py * w + px + 1] !== b) || (py + 1 < h && at[(py + 1) * w + px] !== b);
       const rgb: Rgb =
         b < 0 ? [160, 60, 200] : edge ? [90, 90, 90] : interpolate((b / 13) * 1.6 - 0.8);
       r.set(p.x0 + 1 + px, p.y0 + 1 + py, rgb);

@@ -231,8 +231,9 @@ function interrupt(): void {
   for (const queued of queue.splice(0)) {
     emit({ type: "done", id: queued.id, status: "interrupted", executionCount });
   }
-  interruptMoves();
-  if (!current) return;
+  // No cell runs: the interrupt is for the explore move being computed (a slow f). Moves that
+  // wait for a running cell are kept: they are computed once it has stopped.
+  if (!current) return interruptMoves();
   const id = current.request.id;
   abandoned.add(id);
   if (current.phase === "running") {

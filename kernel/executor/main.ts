@@ -13,10 +13,10 @@ import { toMimeBundle } from "../display/index.js";
 import type { ExecutorEvent } from "../protocol.js";
 import type { MimeBundle } from "../shared/payloads.js";
 import type { MainReply, MainRequest } from "./messages.js";
-import { createCellInput } from "./input.js";
-import { createCellRunner } from "./runner.js";
+import { createCellInput, type CellInput } from "./input.js";
+import { createCellRunner, type CellRunner } from "./runner.js";
 import { createExecutorSink } from "./sink.js";
-import { createExploreHost } from "./explore.js";
+import { createExploreHost, type ExploreHost } from "./explore.js";
 import { summarySingularValues } from "../display/runtime.js";
 
 declare const COTANGENT_VERSION: string;
@@ -91,6 +91,35 @@ function keepAliveOnStrayErrors(): void {
   process.on("unhandledRejection", (reason) => report("Unhandled promise rejection", reason));
 }
 
+interface Served {
+  runner: CellRunner;
+  cellInput: CellInput;
+  explore: ExploreHost;
+  post: (reply: MainReply) => void;
+}
+
+/** One request from the I/O thread. */
+function serve(request: MainRequest, { runner, cellInput, explore, post }: Served): void {
+  switch (request.kind) {
+    case "run":
+      return runner.run(request);
+    case "abandon":
+      cellInput.drop(request.id);
+      return runner.abandon(request.id);
+    case "input":
+      return cellInput.answer(request.reply);
+    case "exploreMove":
+      explore.move(request.request);
+      return post({ kind: "exploreDone", id: request.request.id });
+    case "exploreRelease":
+      return explore.release(request.viewId);
+    case "poke":
+      return;
+    case "shutdown":
+      process.exit(0);
+  }
+}
+
 function main(): void {
   const where = paths();
   if (!existsSync(where.runtimeTypes)) {
@@ -119,6 +148,7 @@ function main(): void {
     prefix: `${process.pid.toString(36)}${Date.now().toString(36)}`,
     svd: summarySingularValues,
   });
+  // A shown Explorer is registered as a live view; everything else as before.
   const bundle = (value: unknown): MimeBundle | undefined =>
     value instanceof runtime.Explorer ? explore.bundle(value) : toMimeBundle(value);
   const sink = createExecutorSink({
@@ -146,31 +176,7 @@ function main(): void {
   captureOutput(() => runner.currentId, emit);
   keepAliveOnStrayErrors();
 
-  io.on("message", (request: MainRequest) => {
-    switch (request.kind) {
-      case "run":
-        runner.run(request);
-        break;
-      case "abandon":
-        cellInput.drop(request.id);
-        runner.abandon(request.id);
-        break;
-      case "input":
-        cellInput.answer(request.reply);
-        break;
-      case "exploreMove":
-        explore.move(request.request);
-        post({ kind: "exploreDone", id: request.request.id });
-        break;
-      case "exploreRelease":
-        explore.release(request.viewId);
-        break;
-      case "poke":
-        break;
-      case "shutdown":
-        process.exit(0);
-    }
-  });
+  io.on("message", (request: MainRequest) => serve(request, { runner, cellInput, explore, post }));
   io.on("error", (error) => {
     process.stderr.write(`executor: the I/O thread failed: ${error.stack ?? error.message}\n`);
     process.exit(70);

@@ -61,7 +61,6 @@ pre { margin: 6px 0; font: 13px/1.45 var(--vscode-editor-font-family); white-spa
 .nb-error { color: var(--vscode-errorForeground); background: #ffebe9; padding: 8px 12px; border-radius: 6px; }
 .nb-view[data-drawn="true"] > .nb-fallback { display: none; }
 .nb-view-error { color: var(--vscode-errorForeground); font-size: 12px; }
-.nb-static-note { margin: 2px 0 4px; font-size: 12px; color: var(--vscode-descriptionForeground); }
 table { border-collapse: collapse; }
 td, th { padding: 2px 8px; border: 1px solid var(--vscode-panel-border); }
 `;

@@ -7,6 +7,10 @@
  */
 import { escapeXml as escapeHtml } from "../display/format.js";
 import { COTANGENT_MIMES, MIME, type MimeBundle } from "../shared/payloads.js";
+
+/** Said under every explore view of a report: the page has no kernel to move its inputs. */
+export const STATIC_EXPLORE_NOTE =
+  "A static view: the first frame, as the cell computed it. Run the notebook in VS Code or Jupyter to explore.";
 import { renderMarkdown } from "./markdown.js";
 import { cellTags, joinSource, type Cell, type Notebook, type Output } from "./notebook.js";
 import type { CellRun } from "./run.js";
@@ -71,15 +75,12 @@ function renderBundle(bundle: MimeBundle): string {
   if (mime === undefined) return renderStatic(bundle);
   const payload = bundle[mime];
   const kind = mime.replace(/^application\/vnd\.cotangent\.|\+json$/g, "");
-  // an explore view has no kernel in a report: it shows its first frame, inputs disabled
-  const note =
-    mime === MIME.explore
-      ? `<p class="nb-static-note">Static view: the report shows the first frame; run the notebook in VS Code or Jupyter to explore.</p>`
-      : "";
   return (
-    `<div class="nb-view" data-mime="${escapeHtml(mime)}" data-kind="${escapeHtml(kind)}">${note}` +
+    `<div class="nb-view" data-mime="${escapeHtml(mime)}" data-kind="${escapeHtml(kind)}">` +
     `<script type="application/json" class="nb-payload">${scriptJson(payload)}</script>` +
-    `<div class="nb-live"></div><div class="nb-fallback">${renderStatic(bundle)}</div></div>`
+    `<div class="nb-live"></div><div class="nb-fallback">${renderStatic(bundle)}</div>` +
+    (mime === MIME.explore ? `<p class="nb-note">${STATIC_EXPLORE_NOTE}</p>` : "") +
+    `</div>`
   );
 }
 

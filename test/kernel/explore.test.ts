@@ -61,7 +61,7 @@ const f = (x: ReturnType<typeof tensor>) => mul(sin(x), x);
 describe("explore through the executor", () => {
   it("shows one view for a cell ending in explore(…) and answers moves with frames", async () => {
     const payload = await show(
-      'import { explore, mul, sin, tensor, type Tensor } from "cotangent";\n' +
+      'import { explore, mul, sin, tensor } from "cotangent";\n' +
         "const e = explore((x) => mul(sin(x), x), tensor([0.5, -1, 2]));\ne",
     );
     expect(payload.view).toBe("jacobian");
@@ -78,7 +78,7 @@ describe("explore through the executor", () => {
     const got = decodeArray(event.payload.jacobian.values);
     for (let i = 0; i < expected.length; i++) expect(got[i]).toBeCloseTo(expected[i], 12);
     console.log(`move → frame compute: ${event.ms.toFixed(3)} ms`);
-    const later = await result("[...(e.x as Tensor).data]");
+    const later = await result("[...e.x.data]");
     expect(later?.data["text/plain"]).toBe("[ 1, 2, 3 ]");
   });
 
@@ -139,6 +139,18 @@ describe("explore through the executor", () => {
     expect((await result("kept"))?.data["text/plain"]).toBe("42");
   });
 
+  it("keeps the moves that wait for a cell when that cell is interrupted", async () => {
+    const payload = await show('import { explore } from "cotangent";\nexplore((t) => t, 0)');
+    const from = events.length;
+    const loop = client.execute("while (true) {}");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    client.exploreMove(payload.viewId, 1, [0.25]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    client.interrupt();
+    expect((await loop).status).toBe("interrupted");
+    expect(await answer(payload.viewId, from)).toMatchObject({ type: "exploreFrame", x: [0.25] });
+  });
+
   it("closes a move to an unknown or released view", async () => {
     const from = events.length;
     const id = client.exploreMove("nope-1", 1, [0]);
@@ -151,5 +163,15 @@ describe("explore through the executor", () => {
     const again = events.length;
     client.exploreMove(first.viewId, 1, [1]);
     expect(await answer(first.viewId, again)).toMatchObject({ type: "exploreClosed" });
+  });
+
+  it("answers a move at once with exploreClosed when no executor runs", async () => {
+    const idle = createKernelClient({ executorPath: EXECUTOR, cwd: folder });
+    const got = await new Promise<ExploreEvent>((resolve) => {
+      idle.onExplore(resolve);
+      idle.exploreMove("any-1", 7, [0]);
+    });
+    expect(got).toMatchObject({ type: "exploreClosed", viewId: "any-1" });
+    expect(idle.state).toBe("dead"); // the move started nothing
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseNotebook } from "../../kernel/runner/notebook.js";
-import { escapeHtml, renderReport } from "../../kernel/runner/report.js";
+import { STATIC_EXPLORE_NOTE, escapeHtml, renderReport } from "../../kernel/runner/report.js";
 import { renderMarkdown } from "../../kernel/runner/markdown.js";
 import { MIME } from "../../kernel/shared/payloads.js";
 import { validateNotebook } from "./nbformat.js";
@@ -100,8 +100,9 @@ describe("renderReport", () => {
     expect(html).toContain("window.X = '<\\/script>';");
   });
 
-  it("says an explore view is static in the report, and keeps its payload and fallback", () => {
-    const explore = parseNotebook(
+  it("says under an explore view that it is static, and nowhere else", () => {
+    expect(html).not.toContain(STATIC_EXPLORE_NOTE);
+    const explored = parseNotebook(
       JSON.stringify({
         nbformat: 4,
         nbformat_minor: 5,
@@ -118,9 +119,9 @@ describe("renderReport", () => {
                 execution_count: 1,
                 metadata: {},
                 data: {
-                  [MIME.explore]: { version: 1, kind: "explore", viewId: "v1" },
-                  "image/png": "iVBORw0KGgo=",
-                  "text/plain": "Explorer",
+                  [MIME.explore]: { kind: "explore" },
+                  "image/png": "iVBO",
+                  "text/plain": "e",
                 },
               },
             ],
@@ -129,11 +130,9 @@ describe("renderReport", () => {
       }),
       "e.ipynb",
     );
-    const page = renderReport(explore, { title: "explore" });
+    const page = renderReport(explored, { title: "e" });
     expect(page).toContain(`data-mime="${MIME.explore}"`);
-    expect(page).toContain("Static view: the report shows the first frame");
-    expect(page).toContain('src="data:image/png;base64,iVBORw0KGgo="');
-    expect(html).not.toContain("Static view");
+    expect(page).toContain(STATIC_EXPLORE_NOTE);
   });
 
   it("escapes all five HTML metacharacters", () => {

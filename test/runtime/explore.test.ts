@@ -50,8 +50,8 @@ describe("explore: the Jacobian view", () => {
     if (frame.kind !== "jacobian") throw new Error("expected a Jacobian frame");
     close(frame.jacobian, jacobian(f)(tensor(x)).data);
     close(frame.value, f(tensor(x)).data);
-    close((e.x as Tensor).data, x);
-    close((e.value as Tensor).data, f(tensor(x)).data);
+    close(e.x.data, x);
+    close(e.value.data, f(tensor(x)).data);
     expect(e.notes).toEqual([]);
   });
 
@@ -74,7 +74,7 @@ describe("explore: the Jacobian view", () => {
     const frame = e.frameAt([1, 2, 3, 5, 0]);
     if (frame.kind !== "jacobian") throw new Error("expected a Jacobian frame");
     close(frame.jacobian, [2, 4, 6, 10, 1]);
-    const x = e.x as { w: Tensor; b: number };
+    const x = e.x;
     expect(x.b).toBe(0);
     close(x.w.data, [1, 2, 3, 5]);
   });
