@@ -64,7 +64,7 @@ export function flatInput(x0: unknown): FlatInput {
 }
 
 /** f's argument rebuilt from a flat vector (traced or concrete). */
-export function unflattenInput(input: FlatInput, x: Tensor): unknown {
+function unflattenInput(input: FlatInput, x: Tensor): unknown {
   let offset = 0;
   const leaves = input.shapes.map((shape) => {
     const size = shape.reduce((a, b) => a * b, 1);
@@ -75,20 +75,20 @@ export function unflattenInput(input: FlatInput, x: Tensor): unknown {
   return unflatten(input.def, leaves);
 }
 
-/** f as ℝⁿ → ℝᵐ on flat vectors, and the structure of f's output (to rebuild `value`). */
+/** f as ℝⁿ → ℝᵐ on flat vectors, and the structure of f's last output (to rebuild `value`). */
 export function flatFunction(
   f: (x: never) => unknown,
   input: FlatInput,
-): { g: (x: Tensor) => Tensor; outDef: () => TreeDef | undefined } {
-  let outDef: TreeDef | undefined;
+): { g: (x: Tensor) => Tensor; out: () => { def: TreeDef; shapes: number[][] } | undefined } {
+  let last: { def: TreeDef; shapes: number[][] } | undefined;
   const call = f as (x: unknown) => unknown;
   const g = (x: Tensor): Tensor => {
     const out = flatten(call(unflattenInput(input, x)), "explore: the output of f");
-    outDef = out.def;
+    last = { def: out.def, shapes: out.leaves.map((leaf) => [...leaf.shape]) };
     if (out.leaves.length === 0) throw new Error("explore: f returned no tensors");
     return concat(out.leaves.map((leaf) => reshape(leaf, [-1])));
   };
-  return { g, outDef: () => outDef };
+  return { g, out: () => last };
 }
 
 /** Rebuild f's output from its flat values. */

@@ -14,7 +14,6 @@ import {
   flatInput,
   newtonStep,
   pointFunctions,
-  unflattenInput,
   unflattenOutput,
   type FlatInput,
 } from "./explore-math.js";
@@ -158,11 +157,12 @@ export class Explorer<X = unknown, Y = unknown> {
     if (this.n === 0) throw new Error("explore: x0 has no coordinates");
     this.labels = this.input.labels;
     this.x0 = [...this.input.values];
-    const { g, outDef } = flatFunction(f, this.input);
+    const { g, out } = flatFunction(f, this.input);
     const probe = g(tensor(this.x0));
     this.m = probe.size;
-    this.outDef = outDef()!;
-    this.outShapes = outShapesOf(f, this.input, this.x0);
+    const structure = out()!;
+    this.outDef = structure.def;
+    this.outShapes = structure.shapes;
     this.view = options.view ?? chooseView(this.n, this.m);
     this.title = options.title;
     this.pathOption = options.path;
@@ -306,20 +306,6 @@ export class Explorer<X = unknown, Y = unknown> {
     const max = given?.max ?? range[1];
     return { index, label, min, max, step: given?.step ?? (max - min) / 200 };
   }
-}
-
-function outShapesOf(f: (x: never) => unknown, input: FlatInput, x0: number[]): number[][] {
-  const out = (f as (x: unknown) => unknown)(unflattenInput(input, tensor(x0)));
-  const shapes: number[][] = [];
-  const walk = (v: unknown): void => {
-    if (typeof v === "number") shapes.push([]);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v !== null && typeof v === "object" && "shape" in v) {
-      shapes.push([...(v as Tensor).shape]);
-    } else if (v !== null && typeof v === "object") Object.values(v).forEach(walk);
-  };
-  walk(out);
-  return shapes;
 }
 
 function chooseView(n: number, m: number): ExploreViewKind {

@@ -12,6 +12,8 @@ import { createKernelClient, type KernelClient } from "../../kernel/client.js";
 import type { ExploreEvent, ResultEvent } from "../../kernel/protocol.js";
 import { MIME, type ExplorePayload } from "../../kernel/shared/payloads.js";
 import { decodeArray } from "../../kernel/shared/payloads.js";
+import { parseNotebook } from "../../kernel/runner/notebook.js";
+import { runNotebook } from "../../kernel/runner/run.js";
 import { jacobian, mul, sin, tensor } from "../../src/index.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -173,5 +175,34 @@ describe("explore through the executor", () => {
     });
     expect(got).toMatchObject({ type: "exploreClosed", viewId: "any-1" });
     expect(idle.state).toBe("dead"); // the move started nothing
+  });
+
+  it("under cotangent run, writes the first frame with its PNG, SVG and text fallbacks", async () => {
+    const source =
+      'import { explore } from "cotangent";\nexplore((t) => t, 0.5, { domain: [-1, 1] })';
+    const notebook = parseNotebook(
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [{ cell_type: "code", metadata: {}, source, outputs: [] }],
+      }),
+      "explore.ipynb",
+    );
+    const result = await runNotebook(notebook, client);
+    expect(result.failed).toBeUndefined();
+    const cell = result.notebook.cells[0];
+    const output = cell.cell_type === "code" ? cell.outputs[0] : undefined;
+    if (output?.output_type !== "execute_result") throw new Error("expected a result");
+    expect(Object.keys(output.data)).toEqual([
+      MIME.explore,
+      "image/svg+xml",
+      "image/png",
+      "text/plain",
+    ]);
+    expect(output.data[MIME.explore]).toMatchObject({
+      view: "curve",
+      frame: { kind: "curve", x: [0.5], slope: 1 },
+    });
   });
 });
