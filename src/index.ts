@@ -52,3 +52,8 @@ export { NonFiniteError, setDebugNans, withDebugNans } from "./debug.js";
 export { ChainTrace, chain, traceChain } from "./chain.js";
 export type { ChainFunction, ChainStage, NamedStage, StageFn, StageSpec } from "./chain.js";
 export { SparseJacobian, sparseJacobian } from "./sparse.js";
+// Optimisation: optax-style optimizers, solvers, and the public pytree functions.
+export * as optim from "./optim/index.js";
+export * as tree from "./optim/tree.js";
+export { onesLike, zerosLike } from "./optim/tree.js";
+export type { TreeStructure } from "./optim/tree.js";
