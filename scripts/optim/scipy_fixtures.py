@@ -9,7 +9,7 @@ import pathlib
 
 import numpy as np
 import scipy
-from scipy.optimize import minimize, rosen, rosen_der, rosen_hess, rosen_hess_prod
+from scipy.optimize import minimize, rosen, rosen_der, rosen_hess
 
 GTOL = 1e-8
 
@@ -70,17 +70,6 @@ def main():
     out["problems"]["quadratic1000"] = run(f, g, h, np.zeros(1000))
     path = pathlib.Path(__file__).resolve().parents[2] / "test/optim/fixtures/scipy.json"
     path.write_text(json.dumps(out, indent=1) + "\n")
-    x0 = np.tile([-1.2, 1.0], 500)
-    out["problems"]["rosenbrock1000"] = {
-        "bfgs": record(minimize(rosen, x0, jac=rosen_der, method="BFGS", options={"gtol": GTOL, "maxiter": 20000}), rosen_der),
-        "lbfgs": record(
-            minimize(rosen, x0, jac=rosen_der, method="L-BFGS-B", options={"gtol": GTOL, "ftol": 0, "maxiter": 20000}),
-            rosen_der,
-        ),
-        "newton": record(minimize(rosen, x0, jac=rosen_der, hessp=rosen_hess_prod, method="Newton-CG", options={"xtol": 1e-12, "maxiter": 2000}), rosen_der),
-    }
-    path.write_text(json.dumps(out, indent=1) + "\n")
-
 
 if __name__ == "__main__":
     main()

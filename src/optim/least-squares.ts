@@ -213,7 +213,11 @@ export function leastSquares(
 ): LeastSquaresResult {
   const method = options.method ?? "lm";
   const problem = new Residuals(residuals, x0, `leastSquares (${method})`, options.jit ?? true);
-  const progress = new Progress(options.trace, `leastSquares (${method})`, options.label);
+  const progress = new Progress(options.trace, `leastSquares (${method})`, options.label, [
+    "½‖r‖²",
+    "max |Jᵀr|",
+    "step",
+  ]);
   const x = Float64Array.from(asTensor(x0).data);
   const r = problem.residuals(x);
   problem.checkFinite(x, r, 0);

@@ -21,7 +21,12 @@ export class Progress {
   private readonly owned: boolean;
   private full = false;
 
-  constructor(option: TraceOption, title: string, label: string | undefined) {
+  constructor(
+    option: TraceOption,
+    title: string,
+    label: string | undefined,
+    private readonly names: readonly [string, string, string] = ["value", "‖∇f‖", "step"],
+  ) {
     this.owned = option === true;
     this.trace = option instanceof Trace ? option : this.owned ? startTrace(title) : undefined;
     this.prefix = label === undefined ? "" : `${label} `;
@@ -32,10 +37,11 @@ export class Progress {
     if (!this.full && (this.path.length + 1) * x.length <= PATH_LIMIT) this.path.push(x.slice());
     else this.full = true;
     const p = this.prefix;
+    const [v, g, s] = this.names;
     this.trace?.push(iteration, {
-      [`${p}value`]: value,
-      [`${p}‖∇f‖`]: gradNorm,
-      [`${p}step`]: step,
+      [`${p}${v}`]: value,
+      [`${p}${g}`]: gradNorm,
+      [`${p}${s}`]: step,
     });
   }
 

@@ -135,7 +135,11 @@ export function findRoot(f: VectorFn, x0: TensorLike, options: FindRootOptions =
   const method = options.method ?? "newton";
   const problem = new Residuals(f, x0, `findRoot (${method})`, options.jit ?? true);
   problem.requireSquare();
-  const progress = new Progress(options.trace, `findRoot (${method})`, options.label);
+  const progress = new Progress(options.trace, `findRoot (${method})`, options.label, [
+    "½‖f‖²",
+    "max |f|",
+    "step",
+  ]);
   const out = newtonLoop(problem, Float64Array.from(asTensor(x0).data), options, progress);
   progress.finish();
   return new RootResult({
