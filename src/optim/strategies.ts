@@ -40,6 +40,19 @@ function pair(prev: Point, next: Point): { s: Vec; y: Vec; sy: number } | null {
   return sy > 1e-300 ? { s, y, sy } : null;
 }
 
+/** H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ = H − ρ (s (Hy)ᵀ + (Hy) sᵀ) + (ρ² yᵀHy + ρ) s sᵀ, in place. */
+function rankTwoUpdate(h: Vec, s: Vec, y: Vec, sy: number, n: number): void {
+  const hy = matVec(h, y);
+  const rho = 1 / sy;
+  const c = rho * rho * dot(y, hy) + rho;
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    const a = -rho * s[i];
+    const b = c * s[i] - rho * hy[i];
+    for (let j = 0; j < n; j++) h[row + j] += a * hy[j] + b * s[j];
+  }
+}
+
 /** BFGS on a dense inverse Hessian approximation H (n² memory). */
 export function bfgs(n: number): Strategy {
   let h: Vec | null = null;
@@ -50,16 +63,7 @@ export function bfgs(n: number): Strategy {
       if (q === null) return;
       const { s, y, sy } = q;
       h ??= identity(n, sy / dot(y, y));
-      const hy = matVec(h, y);
-      const rho = 1 / sy;
-      const c = rho * rho * dot(y, hy) + rho;
-      // H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ = H − ρ (s (Hy)ᵀ + (Hy) sᵀ) + (ρ² yᵀHy + ρ) s sᵀ
-      for (let i = 0; i < n; i++) {
-        const row = i * n;
-        const si = s[i];
-        const hyi = hy[i];
-        for (let j = 0; j < n; j++) h[row + j] += -rho * (si * hy[j] + hyi * s[j]) + c * si * s[j];
-      }
+      rankTwoUpdate(h, s, y, sy, n);
     },
     reset() {
       const had = h !== null;
