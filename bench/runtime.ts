@@ -22,6 +22,7 @@ import { jaxJitPeer, jaxPeer } from "./peer-jax.js";
 import { oursJitPeer, oursPeer } from "./peer-ours.js";
 import { plainPeer } from "./peer-plain.js";
 import { tfjsPeer } from "./peer-tfjs.js";
+import { optimRows } from "./optim.js";
 import { renderTargets } from "./targets.js";
 
 interface Cell {
@@ -155,7 +156,9 @@ async function main(): Promise<void> {
     }
   }
   const medians = (id: string, peer: string) => rows.get(id as CaseId)?.get(peer)?.ms;
-  const table = `${renderTable(cases, peers, rows)}\n\nTargets:\n\n${renderTargets(cases, medians)}`;
+  const solves = argValue("cases") === undefined || matchesFilter("optim", argValue("cases"));
+  const optimTable = solves ? `\n\nWhole solves (one timed run each):\n\n${await optimRows()}` : "";
+  const table = `${renderTable(cases, peers, rows)}\n\nTargets:\n\n${renderTargets(cases, medians)}${optimTable}`;
   console.log(`\n${table}\n`);
   const complete =
     !quick && peers.length === allPeers.length && cases.length === makeCases(inputs).length;

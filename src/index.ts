@@ -61,3 +61,18 @@ export type {
   ExplorerInput,
   ExplorerStatic,
 } from "./explore.js";
+// Optimisation: optax-style optimizers, solvers, and the public pytree functions.
+export * as optim from "./optim/index.js";
+export * as tree from "./optim/tree.js";
+export { onesLike, zerosLike } from "./optim/tree.js";
+export type { TreeStructure } from "./optim/tree.js";
+export { minimize } from "./optim/minimize.js";
+export type { MinimizeMethod, MinimizeOptions } from "./optim/minimize.js";
+export { OptimizeResult } from "./optim/result.js";
+export type { OptimizeFields, TraceOption } from "./optim/result.js";
+export { leastSquares } from "./optim/least-squares.js";
+export type { LeastSquaresOptions } from "./optim/least-squares.js";
+export { findRoot } from "./optim/root.js";
+export type { FindRootOptions } from "./optim/root.js";
+export { LeastSquaresResult, RootResult } from "./optim/least-squares-result.js";
+export type { LeastSquaresFields, RootFields } from "./optim/least-squares-result.js";

@@ -60,6 +60,7 @@ const EXAMPLE_TABLE: Expectation[] = [
   },
   { name: "newton.ipynb", checks: 1, views: { jacobian: 3, trace: 1 } },
   { name: "rosenbrock.ipynb", checks: 2, views: { trace: 1 } },
+  { name: "optimize.ipynb", checks: 2, views: { jacobian: 1, trace: 2 } },
   { name: "mlp-saliency.ipynb", checks: 2, views: { jacobian: 2, trace: 1 } },
   {
     name: "sparse-pde.ipynb",

@@ -1,0 +1,245 @@
+/**
+ * `leastSquares(residuals, x0)`: minimises ½‖r(x)‖² by Levenberg–Marquardt — the damped normal
+ * equations (JᵀJ + μ D) h = −Jᵀr with D = diag(JᵀJ) (Marquardt's scaling), μ updated by the gain
+ * ratio ϱ as Nielsen proposed (Madsen, Nielsen & Tingleff 2004, Algorithm 3.16: on success
+ * μ ← μ · max(1/3, 1 − (2ϱ − 1)³), ν ← 2; on failure μ ← μ ν, ν ← 2ν) — or by Gauss–Newton with
+ * a backtracking line search. Returns the fit, the final Jacobian and, for ≤ 1,000 parameters,
+ * the standard errors √diag(s² (JᵀJ)⁻¹) with s² = ‖r‖² / (m − n).
+ */
+import { asTensor } from "../creation.js";
+import { Jacobian } from "../jacobian.js";
+import { Tensor, type TensorLike } from "../tensor.js";
+import { Progress, type TraceOption } from "./result.js";
+import { normalEquations, Residuals, type VectorFn } from "./residuals.js";
+import { LeastSquaresResult } from "./least-squares-result.js";
+import { axpy, cholesky, choleskySolve, dot, norm, type Vec } from "./vec.js";
+
+/** Options of `leastSquares`. */
+export interface LeastSquaresOptions {
+  /** "lm" (Levenberg–Marquardt, default) or "gauss-newton". */
+  method?: "lm" | "gauss-newton" | undefined;
+  /** Stop when max |Jᵀr| ≤ gtol (default 1e-12). */
+  gtol?: number | undefined;
+  /** Stop when the step ‖h‖ ≤ xtol (‖x‖ + xtol) (default 1e-12). */
+  xtol?: number | undefined;
+  /** The most iterations (default 100 · (n + 1)). */
+  maxIter?: number | undefined;
+  /** Levenberg–Marquardt: the initial damping μ₀ (relative to diag(JᵀJ), default 1e-3). */
+  damping?: number | undefined;
+  /** Push ½‖r‖², max |Jᵀr| and the step to a live trace: true, or a trace to share. */
+  trace?: TraceOption;
+  /** Prefix of the trace's series. */
+  label?: string | undefined;
+  /** Compile r and its Jacobian (default true). */
+  jit?: boolean | undefined;
+}
+
+interface Iterate {
+  x: Vec;
+  r: Vec;
+  cost: number;
+  j: Vec;
+  a: Vec;
+  g: Vec;
+}
+
+function at(problem: Residuals, x: Vec, r: Vec): Iterate {
+  const j = problem.jacobian(x);
+  const { a, g } = normalEquations(j, r, problem.m, problem.n);
+  return { x, r, cost: 0.5 * dot(r, r), j, a, g };
+}
+
+/** Solves (A + μ diag(A)) h = −g; null when that matrix is not positive definite. */
+export function dampedStep(a: Vec, g: Vec, mu: number): Vec | null {
+  const n = g.length;
+  const scaledA = Float64Array.from(a);
+  let maxDiag = 0;
+  for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, a[i * n + i]);
+  for (let i = 0; i < n; i++)
+    scaledA[i * n + i] += mu * Math.max(a[i * n + i], 1e-16 * maxDiag, 1e-300);
+  const l = cholesky(scaledA, n);
+  if (l === null) return null;
+  const h = choleskySolve(l, g);
+  for (let i = 0; i < n; i++) h[i] = -h[i];
+  return h;
+}
+
+interface Loop {
+  s: Iterate;
+  iterations: number;
+  converged: boolean;
+  message: string;
+}
+
+function stopTest(s: Iterate, h: Vec | null, options: LeastSquaresOptions): string | null {
+  const gtol = options.gtol ?? 1e-12;
+  const xtol = options.xtol ?? 1e-12;
+  const gMax = norm(s.g, Infinity);
+  if (gMax <= gtol) return `max |Jᵀr| = ${gMax.toExponential(2)} ≤ gtol = ${gtol}`;
+  if (h !== null && norm(h) <= xtol * (norm(s.x) + xtol))
+    return `the step ${norm(h).toExponential(2)} ≤ xtol · (‖x‖ + xtol), xtol = ${xtol}`;
+  return null;
+}
+
+function levenbergMarquardt(
+  problem: Residuals,
+  s0: Iterate,
+  options: LeastSquaresOptions,
+  progress: Progress,
+): Loop {
+  const maxIter = options.maxIter ?? 100 * (problem.n + 1);
+  let s = s0;
+  let mu = options.damping ?? 1e-3;
+  let nu = 2;
+  for (let k = 0; k < maxIter;) {
+    const early = stopTest(s, null, options);
+    if (early !== null) return { s, iterations: k, converged: true, message: early };
+    const h = dampedStep(s.a, s.g, mu);
+    if (h === null) {
+      mu *= nu;
+      nu *= 2;
+      continue;
+    }
+    const done = stopTest(s, h, options);
+    if (done !== null) return { s, iterations: k, converged: true, message: done };
+    const x = axpy(1, h, s.x);
+    const r = problem.residuals(x);
+    const cost = Number.isFinite(dot(r, r)) ? 0.5 * dot(r, r) : Infinity;
+    // predicted decrease L(0) − L(h) = ½ hᵀ(μ D h − g)
+    let predicted = 0;
+    for (let i = 0; i < h.length; i++) {
+      const d = Math.max(s.a[i * h.length + i], 1e-300);
+      predicted += 0.5 * h[i] * (mu * d * h[i] - s.g[i]);
+    }
+    const rho = (s.cost - cost) / predicted;
+    if (rho > 0 && Number.isFinite(cost)) {
+      s = at(problem, x, r);
+      k += 1;
+      progress.push(k, s.x, s.cost, norm(s.g, Infinity), norm(h));
+      mu *= Math.max(1 / 3, 1 - (2 * rho - 1) ** 3);
+      nu = 2;
+    } else {
+      mu *= nu;
+      nu *= 2;
+      if (!(mu < 1e300))
+        return {
+          s,
+          iterations: k,
+          converged: false,
+          message: "the damping grew without bound: no step decreases ½‖r‖²",
+        };
+    }
+  }
+  return { s, iterations: maxIter, converged: false, message: `reached maxIter = ${maxIter}` };
+}
+
+function gaussNewton(
+  problem: Residuals,
+  s0: Iterate,
+  options: LeastSquaresOptions,
+  progress: Progress,
+): Loop {
+  const maxIter = options.maxIter ?? 100 * (problem.n + 1);
+  let s = s0;
+  for (let k = 0; k < maxIter; k++) {
+    const h = dampedStep(s.a, s.g, 1e-14) ?? dampedStep(s.a, s.g, 1e-6);
+    const stop = stopTest(s, h, options);
+    if (stop !== null) return { s, iterations: k, converged: true, message: stop };
+    if (h === null)
+      return {
+        s,
+        iterations: k,
+        converged: false,
+        message: 'JᵀJ is singular: Gauss–Newton has no step (try method "lm")',
+      };
+    let t = 1;
+    for (; t > 1e-10; t /= 2) {
+      const x = axpy(t, h, s.x);
+      const r = problem.residuals(x);
+      const cost = 0.5 * dot(r, r);
+      if (cost <= s.cost + 1e-4 * t * dot(s.g, h)) {
+        s = at(problem, x, r);
+        break;
+      }
+    }
+    if (!(t > 1e-10))
+      return {
+        s,
+        iterations: k,
+        converged: false,
+        message: "no step along the Gauss–Newton direction decreases ½‖r‖²",
+      };
+    progress.push(k + 1, s.x, s.cost, norm(s.g, Infinity), t * norm(h));
+  }
+  return { s, iterations: maxIter, converged: false, message: `reached maxIter = ${maxIter}` };
+}
+
+/** √diag(s² (JᵀJ)⁻¹), inverting the Jacobi-scaled JᵀJ; undefined when m ≤ n or n > 1,000. */
+export function standardErrors(a: Vec, cost: number, m: number, n: number): Vec | undefined {
+  if (m <= n || n > 1000) return undefined;
+  const scale = new Float64Array(n);
+  for (let i = 0; i < n; i++) scale[i] = 1 / Math.sqrt(Math.max(a[i * n + i], 1e-300));
+  const scaledA = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) scaledA[i * n + j] = a[i * n + j] * scale[i] * scale[j];
+  const l = cholesky(scaledA, n);
+  if (l === null) return undefined;
+  const s2 = (2 * cost) / (m - n);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const e = new Float64Array(n);
+    e[i] = 1;
+    out[i] = Math.sqrt(s2 * choleskySolve(l, e)[i]) * scale[i];
+  }
+  return out;
+}
+
+/**
+ * Fits x so that the residuals r(x) (any shape) are least in ½‖r‖²: Levenberg–Marquardt with
+ * Nielsen's damping on diag(JᵀJ) (default) or Gauss–Newton, the Jacobian compiled once
+ * (`jit(jacobian(r))`). The result has the fit, the cost, the final Jacobian (a `Jacobian` of
+ * shape [...r.shape, ...x.shape]) and, for ≤ 1,000 parameters, `standardErrors`.
+ *
+ * @example
+ * const t = tensor([0, 1, 2, 3]);
+ * const y = tensor([2, 2.7, 3.7, 5]);
+ * const fit = leastSquares((p: Tensor) => sub(mul(p.slice(0), exp(mul(p.slice(1), t))), y), [1, 0]);
+ * fit.x; // ≈ [2.0, 0.3], with fit.standardErrors beside it
+ */
+export function leastSquares(
+  residuals: VectorFn,
+  x0: TensorLike,
+  options: LeastSquaresOptions = {},
+): LeastSquaresResult {
+  const method = options.method ?? "lm";
+  const problem = new Residuals(residuals, x0, `leastSquares (${method})`, options.jit ?? true);
+  const progress = new Progress(options.trace, `leastSquares (${method})`, options.label, [
+    "½‖r‖²",
+    "max |Jᵀr|",
+    "step",
+  ]);
+  const x = Float64Array.from(asTensor(x0).data);
+  const r = problem.residuals(x);
+  problem.checkFinite(x, r, 0);
+  const s0 = at(problem, x, r);
+  progress.push(0, s0.x, s0.cost, norm(s0.g, Infinity), 0);
+  const out = (method === "lm" ? levenbergMarquardt : gaussNewton)(problem, s0, options, progress);
+  progress.finish();
+  const { s } = out;
+  const se = standardErrors(s.a, s.cost, problem.m, problem.n);
+  return new LeastSquaresResult({
+    method,
+    x: problem.tensor(s.x),
+    residuals: new Tensor(s.r, problem.outShape),
+    cost: s.cost,
+    jacobian: new Jacobian(s.j, problem.outShape, problem.shape),
+    standardErrors: se === undefined ? undefined : problem.tensor(se),
+    iterations: out.iterations,
+    evaluations: problem.evaluations,
+    jacobianEvaluations: problem.jacobianEvaluations,
+    converged: out.converged,
+    message: out.message,
+    path: progress.iterates(problem.shape),
+    trace: progress.trace,
+  });
+}
