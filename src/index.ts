@@ -20,7 +20,7 @@ export {
 export type { RandomOptions } from "./creation.js";
 export * from "./ops.js";
 export { grad, jvp, valueAndGrad, vjp } from "./transforms.js";
-export { jit } from "./jit.js";
+export { jit, inspectJit, type JitReport } from "./jit.js";
 export { linearize } from "./linearize.js";
 export type { ArgOf, ArgsOf, GradOf, GradOptions } from "./transforms.js";
 export { Jacobian, hessian, jacfwd, jacobian, jacrev, vmap } from "./jacobian.js";

@@ -9,6 +9,7 @@ import type { Graph, GraphNode } from "./jit-graph.js";
 import type { BufferPlan, Plan } from "./jit-fuse.js";
 import { rootKind, squeezeEquivalent } from "./jit-fuse.js";
 import { HELPERS, jitRules, type MapTemplate, type ReduceKind } from "./jit-rules.js";
+import { assembleSource } from "./jit-assemble.js";
 import { evalRules } from "./eval-rules.js";
 import { alloc } from "./kernels.js";
 import { Primitive } from "./primitive.js";
@@ -83,6 +84,8 @@ export interface ProgramParts {
 
 class Emitter {
   readonly lines: string[] = [];
+  /** Indices of the lines declaring top-level names of `run` (`const name = …;`). */
+  readonly tops: number[] = [];
   readonly parts: ProgramParts = { consts: [], kernels: [], kernelParams: [], shapes: [] };
   private body: string[] = [];
   private memo = new Map<string, string>();
@@ -101,6 +104,12 @@ class Emitter {
     private readonly plan: Plan,
     private readonly buffers: BufferPlan,
   ) {}
+
+  /** A top-level declaration of `run`. */
+  top(name: string, expr: string): void {
+    this.tops.push(this.lines.length);
+    this.lines.push(`const ${name} = ${expr};`);
+  }
 
   /** The JavaScript name of a node's buffer. */
   name(id: number): string {
@@ -309,7 +318,7 @@ class Emitter {
     let lines = inner;
     for (let j = axes.length - 1; j >= 0; j--) {
       const { size, v } = axes[j];
-      lines = [`for (let i${v} = 0; i${v} < ${size}; i${v}++) {`, ...lines, "}"];
+      lines = [loopHead(v, 0, size), ...lines, "}"];
     }
     return lines;
   }
@@ -326,7 +335,7 @@ class Emitter {
     for (let j = 0; j + 1 < points.length; j++) {
       const [lo, hi] = [points[j], points[j + 1]];
       this.ranges[v] = [lo, hi];
-      out.push(`for (let i${v} = ${lo}; i${v} < ${hi}; i${v}++) {`, ...build(), "}");
+      out.push(loopHead(v, lo, hi), ...build(), "}");
     }
     this.ranges[v] = null;
     return out;
@@ -421,7 +430,7 @@ class Emitter {
       this.parts.shapes.push(n.shape);
       return `new T(${this.name(i)}, S[${s}])`;
     });
-    this.lines.push(`const ${this.name(r)} = R[${k}]([${args.join(", ")}], RP[${k}]).data;`);
+    this.top(this.name(r), `R[${k}]([${args.join(", ")}], RP[${k}]).data`);
   }
 }
 
@@ -483,8 +492,17 @@ function unrolled(kind: ReduceKind, v: number, size: number, body: string[], e: 
   ];
 }
 
+/** A loop over i<v> from lo to hi; a block with a constant when it runs once. */
+function loopHead(v: number, lo: number, hi: number): string {
+  if (hi - lo === 1) return `{ const i${v} = ${lo};`;
+  return `for (let i${v} = ${lo}; i${v} < ${hi}; i${v}++) {`;
+}
+
 /** The compiled program: input tensors in, one data array per output node out. */
-export type RunProgram = (inputs: readonly Tensor[]) => Float64Array[];
+export type RunProgram = ((inputs: readonly Tensor[]) => Float64Array[]) & {
+  /** The generated factory source (its length measures the code size). */
+  readonly source?: string;
+};
 
 /** Generates and instantiates the program for a planned graph. */
 export function emitProgram(graph: Graph, plan: Plan, buffers: BufferPlan): RunProgram {
@@ -492,26 +510,29 @@ export function emitProgram(graph: Graph, plan: Plan, buffers: BufferPlan): RunP
   const outputs = new Set(graph.outputs);
   const head: string[] = [];
   graph.nodes.forEach((node, id) => {
-    if (node.kind === "input") em.lines.push(`const a${id} = I[${node.index}].data;`);
+    if (node.kind === "input") em.top(`a${id}`, `I[${node.index}].data`);
     if (node.kind === "const") head.push(`const c${id} = C[${em.constIndexOf(id)}].data;`);
   });
+  const cuts = [em.lines.length];
   for (const r of plan.roots) {
     const kind = rootKind(graph.nodes[r]);
     if (kind !== "kernel" && outputs.has(r))
-      em.lines.push(`const ${em.name(r)} = A(${sizeOf(graph.nodes[r].shape)});`);
+      em.top(em.name(r), `A(${sizeOf(graph.nodes[r].shape)})`);
     if (kind === "map") em.emitMapRoot(r);
     else if (kind === "reduce") em.emitReduceRoot(r);
     else em.emitKernelRoot(r);
+    cuts.push(em.lines.length);
   }
   buffers.slotSizes.forEach((n, s) => head.push(`const p${s} = new Float64Array(${n});`));
   for (const h of Object.keys(HELPERS)) head.push(`const H_${h} = H.${h};`);
   const ret = `return [${graph.outputs.map((o) => em.name(o)).join(", ")}];`;
-  const source = [...head, "return function run(I) {", ...em.lines, ret, "};"].join("\n");
+  const source = assembleSource(head, { lines: em.lines, tops: em.tops, cuts, ret });
   // The source is built only from our own templates, numbers and generated names.
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const factory = new Function("C", "R", "RP", "S", "T", "H", "A", source) as (
     ...args: unknown[]
   ) => RunProgram;
   const { consts, kernels, kernelParams, shapes } = em.parts;
-  return factory(consts, kernels, kernelParams, shapes, Tensor, HELPERS, allocOutput);
+  const run = factory(consts, kernels, kernelParams, shapes, Tensor, HELPERS, allocOutput);
+  return Object.assign(run, { source });
 }

@@ -59,30 +59,85 @@ export interface Plan {
   reads: Map<number, number[]>;
 }
 
-function consumersOf(graph: Graph): number[][] {
+/** Each node's uses: one consumer id per input slot that reads it (repeats kept). */
+function usesOf(graph: Graph): number[][] {
   const out: number[][] = graph.nodes.map(() => []);
   graph.nodes.forEach((node, id) => {
-    if (node.kind === "op") for (const i of node.inputs) if (!out[i].includes(id)) out[i].push(id);
+    if (node.kind === "op") for (const i of node.inputs) out[i].push(id);
   });
   return out;
 }
 
+/**
+ * Fused chains deeper than this start a new root, so the emitter's recursion (one level per fused
+ * node) stays bounded however long the program.
+ */
+const MAX_FUSED_DEPTH = 48;
+
+/** Branching layouts: their operands are read inside `if` arms (or per loop piece). */
+const branching = (node: GraphNode): boolean =>
+  node.kind === "op" && (node.prim === Primitive.Concat || node.prim === Primitive.Pad);
+
+/** An elementwise op whose output has the operand's shape: it reads the operand where it writes. */
+function samePlace(consumer: GraphNode, input: GraphNode): boolean {
+  if (consumer.kind !== "op" || !("map" in jitRules[consumer.prim].emit)) return false;
+  return consumer.shape.length === input.shape.length && sameDims(consumer.shape, input.shape);
+}
+
+const sameDims = (a: readonly number[], b: readonly number[]): boolean =>
+  a.every((d, i) => d === b[i]);
+
+/**
+ * Groups, walking the graph backwards. A node joins its consumers' group when it has one use, or
+ * when all its uses read it at one place in that loop (elementwise ops of its shape, at one
+ * position, outside any branch), so the emitter computes it once (a local); any other node with
+ * several uses — reached through slices, concats or pads from more than one place — is a root
+ * with its own buffer. So every node is emitted once per loop body: code size is linear in the
+ * graph. `place` names the position a node is read at (equal places: the same index map).
+ */
 function assignGroups(graph: Graph): Int32Array {
   const { nodes } = graph;
   const group = new Int32Array(nodes.length).fill(-1);
-  const consumers = consumersOf(graph);
+  const depth = new Int32Array(nodes.length);
+  const place = new Int32Array(nodes.length);
+  const plain = new Uint8Array(nodes.length);
+  const uses = usesOf(graph);
   const isOutput = new Set(graph.outputs);
+  let places = 0;
+  const asRoot = (id: number): void => {
+    group[id] = id;
+    place[id] = places++;
+    plain[id] = 1;
+  };
   for (let id = nodes.length - 1; id >= 0; id--) {
     const node = nodes[id];
     if (node.kind !== "op") continue;
-    const cs = consumers[id];
-    if (isOutput.has(id) || rootKind(node) !== "map" || cs.length === 0) {
-      group[id] = id;
+    const us = uses[id];
+    if (isOutput.has(id) || rootKind(node) !== "map" || us.length === 0) {
+      asRoot(id);
       continue;
     }
-    const g = group[cs[0]];
-    const fuse = cs.every((c) => group[c] === g && readsInline(nodes[c], node));
-    group[id] = fuse ? g : id;
+    const g = group[us[0]];
+    const d = Math.max(...us.map((c) => depth[c])) + 1;
+    const fusable = us.every((c) => group[c] === g && readsInline(nodes[c], node));
+    if (!fusable || d > MAX_FUSED_DEPTH) {
+      asRoot(id);
+      continue;
+    }
+    const c = us[0];
+    if (us.length === 1) {
+      group[id] = g;
+      depth[id] = d;
+      plain[id] = plain[c] === 1 && !branching(nodes[c]) ? 1 : 0;
+      place[id] = samePlace(nodes[c], node) ? place[c] : places++;
+    } else if (
+      us.every((u) => plain[u] === 1 && place[u] === place[c] && samePlace(nodes[u], node))
+    ) {
+      group[id] = g;
+      depth[id] = d;
+      plain[id] = 1;
+      place[id] = place[c];
+    } else asRoot(id);
   }
   return group;
 }
