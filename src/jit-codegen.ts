@@ -74,6 +74,9 @@ function broadcastMap(map: readonly Affine[], from: readonly number[], to: reado
   return to.map((d, t) => (d === 1 ? constant(0, depth) : map[t + lead]));
 }
 
+/** A local's name or a number literal. */
+const SIMPLE = /^(v\d+|\(?-?[\d.e+]+\)?)$/;
+
 /** What the emitted program needs besides its code. */
 export interface ProgramParts {
   consts: Tensor[];
@@ -130,6 +133,19 @@ class Emitter {
     return k;
   }
 
+  /** An index with the loop variables whose range holds one value replaced by it. */
+  private fold(a: Affine): Affine {
+    let out = a;
+    a.k.forEach((v, s) => {
+      const r = this.ranges[s];
+      if (v === 0 || r === null || r === undefined || r[1] - r[0] !== 1) return;
+      if (out === a) out = { c: a.c, k: a.k.slice() };
+      out.c += v * r[0];
+      out.k[s] = 0;
+    });
+    return out;
+  }
+
   /** A read of a buffer at a flat index. */
   private readFlat(id: number, index: Affine): string {
     const node = this.graph.nodes[id];
@@ -139,7 +155,7 @@ class Emitter {
     }
     if (sizeOf(node.shape) === 1) return `${this.name(id)}[0]`;
     this.readIndices.push(index);
-    return `${this.name(id)}[${affineText(index)}]`;
+    return `${this.name(id)}[${affineText(this.fold(index))}]`;
   }
 
   /** The expression of node `id` at the position `map` (one affine coordinate per axis). */
@@ -151,6 +167,10 @@ class Emitter {
     const known = this.memo.get(key);
     if (known !== undefined) return known;
     const expr = this.genOp(node, map);
+    if (SIMPLE.test(expr)) {
+      this.memo.set(key, expr); // a name or a literal: no new local
+      return expr;
+    }
     const v = `v${this.vars++}`;
     this.body.push(`const ${v} = ${expr};`);
     this.memo.set(key, v);
@@ -327,8 +347,9 @@ class Emitter {
    * The innermost loop over axis `v`, split at the breakpoints its guards recorded: each piece's
    * body is generated with the range known, so pad and concat guards vanish from the hot loop.
    */
-  private splitLoop(v: number, size: number, build: () => string[]): string[] {
+  private splitLoop(v: number, size: number, build: () => string[], first: string[]): string[] {
     const cuts = [...this.breaks[v]].filter((b) => b > 0 && b < size).sort((x, y) => x - y);
+    if (cuts.length === 0 && size !== 1) return [loopHead(v, 0, size), ...first, "}"];
     const points = [0, ...new Set(cuts), size];
     if (points.length > 6) points.splice(1, points.length - 2);
     const out: string[] = [];
@@ -352,7 +373,7 @@ class Emitter {
     const build = (): string[] =>
       this.inBody(depth, () => {
         const e = this.gen(r, identity);
-        return `${out}[${affineText(flatIndex(identity, shape, depth))}] = ${e};`;
+        return `${out}[${affineText(this.fold(flatIndex(identity, shape, depth)))}] = ${e};`;
       });
     const body = build();
     if (depth === 0) {
@@ -361,8 +382,8 @@ class Emitter {
     }
     const inner = this.innermostAxis(shape);
     const outer = [...shape.keys()].filter((s) => s !== inner).map((v) => ({ size: shape[v], v }));
-    const innerLoops = this.splitLoop(inner, shape[inner], build);
-    this.lines.push("{", ...this.loops(outer, innerLoops), "}");
+    const innerLoops = this.splitLoop(inner, shape[inner], build, body);
+    this.lines.push(...this.loops(outer, innerLoops));
   }
 
   /**
