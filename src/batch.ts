@@ -131,6 +131,7 @@ export const batchRules: { [P in Primitive]: BatchRule<P> } = {
   [Primitive.Solve]: matrixOp(Primitive.Solve),
   [Primitive.Det]: matrixOp(Primitive.Det),
   [Primitive.Svd]: matrixOp(Primitive.Svd),
+  [Primitive.Eigh]: matrixOp(Primitive.Eigh),
   [Primitive.Reshape]: shifted(Primitive.Reshape, (p, x) => ({ shape: [x.shape[0], ...p.shape] })),
   [Primitive.BroadcastTo]: ([x], _b, { shape }) => {
     const b = x.shape[0];

@@ -19,6 +19,7 @@ export {
 } from "./creation.js";
 export type { RandomOptions } from "./creation.js";
 export * from "./ops.js";
+export { eigh, eigvals } from "./eigen.js";
 export { grad, jvp, valueAndGrad, vjp } from "./transforms.js";
 export { jit, inspectJit, type JitReport } from "./jit.js";
 export { linearize } from "./linearize.js";

@@ -155,6 +155,10 @@ export const jitRules: { [P in Primitive]: JitRule<P> } = {
   [Primitive.Solve]: { shape: ([, b]) => b.slice(), emit: kernel },
   [Primitive.Det]: { shape: ([a]) => a.slice(0, -2), emit: kernel },
   [Primitive.Svd]: { shape: svdShape, emit: kernel },
+  [Primitive.Eigh]: {
+    shape: ([x], { part }) => (part === "w" ? x.slice(0, -1) : x.slice()),
+    emit: kernel,
+  },
   [Primitive.Reshape]: { shape: (_x, { shape }) => shape.slice(), emit: layout },
   [Primitive.BroadcastTo]: { shape: (_x, { shape }) => shape.slice(), emit: layout },
   [Primitive.Transpose]: { shape: ([x], { perm }) => perm.map((p) => x[p]), emit: layout },

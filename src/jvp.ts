@@ -11,10 +11,12 @@ import {
   addMaybe,
   bcast,
   div,
+  eighFactors,
   mul,
   neg,
   tieWeights,
   prodOthers,
+  symmetrized,
   winnerMask,
   zerosLike,
 } from "./rule-helpers.js";
@@ -180,6 +182,13 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
     const uu = bind(Primitive.Svd, [fixed], { part: "u" });
     const v = ops.matrixTranspose(bind(Primitive.Svd, [fixed], { part: "vt" }));
     return ops.sum(ops.mul(uu, ops.matmul(t!, v)), -2);
+  },
+  // dw = diag(Vᵀ S V), dV = V (F ∘ Vᵀ S V) with S = sym(dA), F_ij = 1/(w_j − w_i) off the diagonal
+  [Primitive.Eigh]: ([a], [t], { part }) => {
+    const { w, v, f } = eighFactors(a);
+    const rotated = ops.matmul(ops.matrixTranspose(v), ops.matmul(symmetrized(t!), v));
+    if (part === "w") return ops.sum(ops.mul(rotated, eye(w.shape[w.ndim - 1])), -2);
+    return ops.matmul(v, ops.mul(f, rotated));
   },
   [Primitive.Reshape]: linear(Primitive.Reshape),
   [Primitive.BroadcastTo]: linear(Primitive.BroadcastTo),

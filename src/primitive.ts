@@ -44,6 +44,8 @@ export enum Primitive {
   Det = "det",
   /** One factor of the thin SVD A = U·diag(s)·Vᵀ: `part` "s" (differentiable), "u" or "vt". */
   Svd = "svd",
+  /** One part of the symmetric eigendecomposition A = V·diag(w)·Vᵀ: `part` "w" or "v". */
+  Eigh = "eigh",
   // shape and indexing
   Reshape = "reshape",
   BroadcastTo = "broadcastTo",
@@ -97,6 +99,7 @@ export interface PrimitiveParams {
   [Primitive.Solve]: NoParams;
   [Primitive.Det]: NoParams;
   [Primitive.Svd]: { part: "u" | "s" | "vt" };
+  [Primitive.Eigh]: { part: "w" | "v" };
   [Primitive.Reshape]: { shape: number[] };
   [Primitive.BroadcastTo]: { shape: number[] };
   [Primitive.Transpose]: { perm: number[] };

@@ -352,6 +352,7 @@ export const sparsityRules: { [P in Primitive]: SparsityRule<P> } = {
   [Primitive.Solve]: solveRule,
   [Primitive.Det]: wholeMatrix,
   [Primitive.Svd]: wholeMatrix,
+  [Primitive.Eigh]: wholeMatrix,
   [Primitive.Reshape]: same,
   [Primitive.BroadcastTo]: gatherByEval(Primitive.BroadcastTo),
   [Primitive.Transpose]: gatherByEval(Primitive.Transpose),

@@ -162,6 +162,7 @@ const cases: Case[] = [
   { name: "singularValues", f: (a) => ct.singularValues(a), shapes: [[3, 2]] },
   { name: "svd u", f: (a) => ct.svd(a).u, shapes: [[3, 2]], forwardOnly: true },
   { name: "svd vt", f: (a) => ct.svd(a).vt, shapes: [[2, 3]], forwardOnly: true },
+  { name: "eigh", f: (a) => ct.eigh(a).w.mul(ct.eigh(a).v.sum(0)), shapes: [[3, 3]] },
   { name: "stopGradient", f: (x) => ct.stopGradient(x.mul(x)).mul(x), shapes: [[3]] },
 ];
 

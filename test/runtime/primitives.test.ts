@@ -146,6 +146,9 @@ const cases: Case[] = [
   { name: "det batched", f: (a) => ct.det(a), shapes: [[2, 2, 2]] },
   { name: "singularValues", f: (a) => ct.singularValues(a), shapes: [[3, 2]], order1: true },
   { name: "singularValues wide", f: (a) => ct.singularValues(a), shapes: [[2, 4]], order1: true },
+  { name: "eigh w", f: (a) => ct.eigh(a).w, shapes: [[3, 3]] },
+  { name: "eigh w batched", f: (a) => ct.eigh(a).w, shapes: [[2, 3, 3]] },
+  { name: "eigh v", f: (a) => ct.eigh(a).v, shapes: [[3, 3]] },
   { name: "stopGradient", f: (x) => ct.stopGradient(x.mul(x)), shapes: [[3]], zero: true },
   {
     name: "composite",
