@@ -9,6 +9,7 @@ import type { BinaryCode, Data } from "./kernels.js";
 import * as K from "./kernels.js";
 import * as L from "./kernels-linalg.js";
 import * as E from "./kernels-eigen.js";
+import { loopKernel } from "./loop-kernels.js";
 import { broadcastShapes, reducedShape, sameShape, sizeOf } from "./shape.js";
 
 export type EvalRule<P extends Primitive> = (inputs: Tensor[], params: ParamsOf<P>) => Tensor;
@@ -171,4 +172,6 @@ export const evalRules: { [P in Primitive]: EvalRule<P> } = {
     return new Tensor(data, [...outer, size, ...inner]);
   },
   [Primitive.StopGradient]: ([x]) => x,
+  [Primitive.Scan]: (inputs, params) => loopKernel("scan")(inputs, params),
+  [Primitive.While]: (inputs, params) => loopKernel("while")(inputs, params),
 };

@@ -20,6 +20,7 @@ export {
 export type { RandomOptions } from "./creation.js";
 export * from "./ops.js";
 export { eigh, eigvals } from "./eigen.js";
+export { foriLoop, scan, whileLoop, type ScanOptions } from "./loops.js";
 export { grad, jvp, valueAndGrad, vjp } from "./transforms.js";
 export { jit, inspectJit, type JitReport } from "./jit.js";
 export { linearize } from "./linearize.js";

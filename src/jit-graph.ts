@@ -61,6 +61,11 @@ export class JitTrace extends Trace {
     return new JitTracer(this, this.nodes.length - 1, shape, `argument leaf ${index}`);
   }
 
+  /** A tracer of an existing node. */
+  tracerOf(node: number, shape: readonly number[]): JitTracer {
+    return new JitTracer(this, node, shape, "a value the loop body closes over");
+  }
+
   /** The node of a value: a tracer's own, or a new constant node. */
   nodeOf(x: Tensor): number {
     if (x instanceof JitTracer && x.trace === this) return x.node;
@@ -90,10 +95,20 @@ export class JitTrace extends Trace {
   }
 }
 
+/** Loop bodies (graphs in a loop primitive's params) are keyed by identity. */
+const graphIds = new WeakMap<object, number>();
+let nextGraphId = 0;
+
 function paramsKey(params: unknown): string {
-  return JSON.stringify(params, (_k, v: unknown) =>
-    v instanceof Int32Array ? Array.from(v).join(",") : v,
-  );
+  return JSON.stringify(params, (_k, v: unknown) => {
+    if (v instanceof Int32Array) return Array.from(v).join(",");
+    if (typeof v === "object" && v !== null && "nodes" in v && "outputs" in v) {
+      let id = graphIds.get(v);
+      if (id === undefined) graphIds.set(v, (id = nextGraphId++));
+      return `graph#${id}`;
+    }
+    return v;
+  });
 }
 
 /** A key equal for nodes computing the same value (after their inputs were merged). */

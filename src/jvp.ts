@@ -21,6 +21,7 @@ import {
   zerosLike,
 } from "./rule-helpers.js";
 import { eye } from "./creation.js";
+import { jvpScan, jvpWhile } from "./loop-rules.js";
 
 export type JvpRule<P extends Primitive> = (
   primals: Tensor[],
@@ -204,6 +205,8 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   [Primitive.Take]: linear(Primitive.Take),
   [Primitive.ScatterAdd]: linear(Primitive.ScatterAdd),
   [Primitive.StopGradient]: () => null,
+  [Primitive.Scan]: (primals, tangents, params) => jvpScan(primals, tangents, params),
+  [Primitive.While]: (primals, tangents, params) => jvpWhile(primals, tangents, params),
 };
 
 /** ∂xʸ/∂x = y x^(y−1), 0 where y = 0. */

@@ -251,7 +251,7 @@ function qrSweep(a: Float64Array, n: number, l: number, nn: number, exceptional:
   let p = 0;
   let q = 0;
   let r = 0;
-  let z = 0;
+  let z: number;
   for (; m >= l; m--) {
     z = A(m, m);
     r = x - z;

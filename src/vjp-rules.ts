@@ -23,6 +23,7 @@ import {
   winnerMask,
 } from "./rule-helpers.js";
 import { inversePerm } from "./shape.js";
+import { vjpScan, vjpWhile } from "./loop-rules.js";
 
 export type VjpRule<P extends Primitive> = (
   ct: Tensor,
@@ -199,4 +200,6 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
     bind(Primitive.Take, [ct], { axis, indices, indexShape }),
   ],
   [Primitive.StopGradient]: none,
+  [Primitive.Scan]: (ct, primals, _o, params) => vjpScan(ct, primals, params),
+  [Primitive.While]: () => vjpWhile(),
 };
