@@ -38,6 +38,7 @@ export type { Pytree } from "./pytree.js";
 export { Primitive } from "./primitive.js";
 export type { CompareOp } from "./primitive.js";
 export { setPrimitiveObserver } from "./core.js";
+export { TensorSizeError, setTensorLimit } from "./memory.js";
 export type { Phase, PrimitiveObserver } from "./core.js";
 export { JacobianView, Trace, display, setDisplaySink, trace } from "./display.js";
 export type {
