@@ -172,6 +172,10 @@ function makePeer(useJit: boolean): Peer {
       if (id === "mlp-f" || id === "mlp-grad") return mlpRunner(id, inputs, useJit);
       const fn = vectorCase(id);
       if (id === "rk4-flow-scan" || id === "rk4-jac-scan") return "no scan in jax-js 0.1";
+      // measured once: eager 2.8 s per call at 100 steps (growing faster than the steps); jit of
+      // the 1,000-step loop 36 s to compile, then 0.5 s per call
+      if (id === "rk4-flow" && !useJit) return "not run (eager: 2.8 s per call at 100 steps)";
+      if (id === "rk4-jac") return "not run (its jit of the flow alone compiles for 36 s)";
       if (!fn) return "no sparse Jacobians (dense would be 2·10¹⁰ entries)";
       const compiled: Fn = useJit ? jit(fn) : fn;
       const x = f32(vectorInput(id, inputs));
