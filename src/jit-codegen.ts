@@ -74,6 +74,9 @@ function broadcastMap(map: readonly Affine[], from: readonly number[], to: reado
   return to.map((d, t) => (d === 1 ? constant(0, depth) : map[t + lead]));
 }
 
+/** Roots of at most this many elements that hold a concat or a pad are emitted unrolled. */
+const UNROLL_MAX = 8;
+
 /** A local's name or a number literal. */
 const SIMPLE = /^(v\d+|\(?-?[\d.e+]+\)?)$/;
 
@@ -102,11 +105,19 @@ class Emitter {
   private depth = 0;
   private readonly constIndex = new Map<number, number>();
 
+  /** Roots whose loop holds a concat or a pad. */
+  private readonly branchy = new Set<number>();
+
   constructor(
     private readonly graph: Graph,
     private readonly plan: Plan,
     private readonly buffers: BufferPlan,
-  ) {}
+  ) {
+    graph.nodes.forEach((node, id) => {
+      if (node.kind === "op" && (node.prim === Primitive.Concat || node.prim === Primitive.Pad))
+        this.branchy.add(plan.group[id]);
+    });
+  }
 
   /** A top-level declaration of `run`. */
   top(name: string, expr: string): void {
@@ -375,6 +386,10 @@ class Emitter {
         const e = this.gen(r, identity);
         return `${out}[${affineText(this.fold(flatIndex(identity, shape, depth)))}] = ${e};`;
       });
+    if (depth > 0 && sizeOf(shape) <= UNROLL_MAX && this.branchy.has(r)) {
+      this.emitUnrolled(shape, build);
+      return;
+    }
     const body = build();
     if (depth === 0) {
       this.lines.push("{", ...body, "}");
@@ -384,6 +399,21 @@ class Emitter {
     const outer = [...shape.keys()].filter((s) => s !== inner).map((v) => ({ size: shape[v], v }));
     const innerLoops = this.splitLoop(inner, shape[inner], build, body);
     this.lines.push(...this.loops(outer, innerLoops));
+  }
+
+  /**
+   * A tiny root with concats or pads: one block per element, each built with every loop variable
+   * known, so every branch is decided while emitting (no guard, no loop, no discarded build).
+   */
+  private emitUnrolled(shape: readonly number[], build: () => string[]): void {
+    const strides = stridesOf(shape);
+    for (let flat = 0; flat < sizeOf(shape); flat++) {
+      const index = shape.map((d, s) => Math.floor(flat / strides[s]) % d);
+      this.ranges = index.map((i) => [i, i + 1]);
+      const decls = index.map((i, s) => `const i${s} = ${i};`).join(" ");
+      this.lines.push(`{ ${decls}`, ...build(), "}");
+    }
+    this.ranges = shape.map(() => null);
   }
 
   /**
