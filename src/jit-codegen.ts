@@ -77,6 +77,16 @@ function broadcastMap(map: readonly Affine[], from: readonly number[], to: reado
 /** Roots of at most this many elements that hold a concat or a pad are emitted unrolled. */
 const UNROLL_MAX = 8;
 
+/** The memo key of a node read at a position. */
+function memoKey(id: number, map: readonly Affine[]): string {
+  let key = `${id}`;
+  for (const a of map) {
+    key += `|${a.c}`;
+    for (const v of a.k) key += `,${v}`;
+  }
+  return key;
+}
+
 /** A local's name or a number literal. */
 const SIMPLE = /^(v\d+|\(?-?[\d.e+]+\)?)$/;
 
@@ -174,7 +184,7 @@ class Emitter {
     const node = this.graph.nodes[id];
     if (node.kind !== "op" || (id !== this.root && this.plan.group[id] === id))
       return this.readFlat(id, flatIndex(map, node.shape, this.depth));
-    const key = `${id}:${map.map((a) => `${a.c};${a.k.join(",")}`).join("|")}`;
+    const key = memoKey(id, map);
     const known = this.memo.get(key);
     if (known !== undefined) return known;
     const expr = this.genOp(node, map);

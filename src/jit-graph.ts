@@ -8,7 +8,7 @@
  */
 import { Trace, Tracer } from "./core.js";
 import type { ParamsOf } from "./primitive.js";
-import type { Primitive } from "./primitive.js";
+import { NO_PARAMS, type Primitive } from "./primitive.js";
 import type { Tensor } from "./tensor.js";
 import { fmtShape } from "./shape.js";
 import { jitRules, type JitRule } from "./jit-rules.js";
@@ -100,6 +100,7 @@ const graphIds = new WeakMap<object, number>();
 let nextGraphId = 0;
 
 function paramsKey(params: unknown): string {
+  if (params === NO_PARAMS) return "";
   return JSON.stringify(params, (_k, v: unknown) => {
     if (v instanceof Int32Array) return Array.from(v).join(",");
     if (typeof v === "object" && v !== null && "nodes" in v && "outputs" in v) {
