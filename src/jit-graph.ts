@@ -54,6 +54,7 @@ export class JitTracer extends Tracer {
 export class JitTrace extends Trace {
   readonly nodes: GraphNode[] = [];
   private readonly constants = new Map<Tensor, number>();
+  private readonly scalars = new Map<string, number>();
 
   /** A tracer for input leaf `index`. */
   input(index: number, shape: readonly number[]): JitTracer {
@@ -74,11 +75,14 @@ export class JitTrace extends Trace {
 
   lift(x: Tensor): Tracer {
     if (x instanceof Tracer) throw new OuterTracerCaptured();
-    let node = this.constants.get(x);
+    // a number literal (a fresh 0-d tensor at every use) gets one node per value
+    const scalar = x.shape.length === 0 ? scalarKey(x.data[0]) : undefined;
+    let node = scalar === undefined ? this.constants.get(x) : this.scalars.get(scalar);
     if (node === undefined) {
       this.nodes.push({ kind: "const", shape: x.shape.slice(), value: x });
       node = this.nodes.length - 1;
-      this.constants.set(x, node);
+      if (scalar === undefined) this.constants.set(x, node);
+      else this.scalars.set(scalar, node);
     }
     return new JitTracer(this, node, x.shape, "a constant");
   }
@@ -93,6 +97,11 @@ export class JitTrace extends Trace {
     this.nodes.push({ kind: "op", shape, prim, params, inputs: ids });
     return new JitTracer(this, this.nodes.length - 1, shape, `the result of ${prim}`);
   }
+}
+
+/** The key of a scalar constant: by value, -0 and 0 apart (they are different constants). */
+function scalarKey(v: number): string {
+  return Object.is(v, -0) ? "c-0" : `c${v}`;
 }
 
 /** Loop bodies (graphs in a loop primitive's params) are keyed by identity. */
@@ -118,8 +127,7 @@ function nodeKey(node: GraphNode, remap: readonly number[]): string | null {
   if (node.kind === "const") {
     // scalars merge by value (every literal 2 is one node); larger constants by identity
     if (node.value.size !== 1 || node.shape.length !== 0) return null;
-    const v = node.value.data[0];
-    return Object.is(v, -0) ? "c-0" : `c${v}`; // -0 and 0 are different constants
+    return scalarKey(node.value.data[0]);
   }
   return `${node.prim}|${node.inputs.map((i) => remap[i]).join(",")}|${paramsKey(node.params)}`;
 }
