@@ -238,6 +238,15 @@ function exceptionalShift(a: Float64Array, n: number, nn: number): number {
 
 /** One double-shift QR sweep on the active block l..nn (Householder reflections of size 3). */
 function qrSweep(a: Float64Array, n: number, l: number, nn: number, exceptional: boolean): void {
+  const { m, p, q, r } = sweepStart(a, n, l, nn, exceptional);
+  reflect(a, n, l, nn, m, [p, q, r]);
+}
+
+/**
+ * Where the sweep starts: the lowest row m ≥ l from which two small subdiagonals make the bulge
+ * negligible, and the first column of the double-shift polynomial there, scaled (p, q, r).
+ */
+function sweepStart(a: Float64Array, n: number, l: number, nn: number, exceptional: boolean) {
   const A = (i: number, j: number): number => a[i * n + j];
   let x = A(nn, nn);
   let y = A(nn - 1, nn - 1);
@@ -272,6 +281,23 @@ function qrSweep(a: Float64Array, n: number, l: number, nn: number, exceptional:
     a[i * n + i - 2] = 0;
     if (i !== m + 2) a[i * n + i - 3] = 0;
   }
+  return { m, p, q, r };
+}
+
+/** Chases the bulge from row m down the block l..nn by reflections of size 3. */
+function reflect(
+  a: Float64Array,
+  n: number,
+  l: number,
+  nn: number,
+  m: number,
+  start: [number, number, number],
+): void {
+  const A = (i: number, j: number): number => a[i * n + j];
+  let [p, q, r] = start;
+  let x = 0;
+  let y: number;
+  let z: number;
   for (let k = m; k <= nn - 1; k++) {
     if (k !== m) {
       p = A(k, k - 1);
