@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { Tensor } from "cotangent";
 import {
   add,
+  det,
   eigh,
   eigvals,
   eye,
@@ -106,6 +107,20 @@ describe("eigvals", () => {
     expect(re).toBeAllclose(tensor(Array.from(eigh(a).w.data).reverse()), TOL);
     expect(im).toBeAllclose(tensor([0, 0, 0, 0, 0, 0]), TOL);
   });
+
+  it.each([5, 8, 12])(
+    "a random %i×%i matrix: the eigenvalues sum to the trace, multiply to the det",
+    (n) => {
+      const a = randn([n, n], { seed: 40 + n });
+      const { re, im } = eigvals(a);
+      let [pr, pi] = [1, 0];
+      re.data.forEach((x, k) => ([pr, pi] = [pr * x - pi * im.data[k], pr * im.data[k] + pi * x]));
+      const trace = Array.from({ length: n }, (_v, i) => a.data[i * n + i]).reduce((s, v) => s + v);
+      expect(re.sum()).toBeAllclose(tensor(trace), TOL);
+      expect(im.sum()).toBeAllclose(tensor(0), TOL);
+      expect(tensor([pr, pi])).toBeAllclose(tensor([det(a).item(), 0]), { rtol: 1e-9, atol: 1e-9 });
+    },
+  );
 
   it("is refused under a transformation, pointing to eigh", () => {
     expect(() => grad((a: Tensor) => eigvals(a).re.sum())(eye(2))).toThrow(/use eigh/);
