@@ -100,7 +100,7 @@ export class JitTrace extends Trace {
 }
 
 /** The key of a scalar constant: by value, -0 and 0 apart (they are different constants). */
-function scalarKey(v: number): string {
+export function scalarKey(v: number): string {
   return Object.is(v, -0) ? "c-0" : `c${v}`;
 }
 
@@ -108,7 +108,7 @@ function scalarKey(v: number): string {
 const graphIds = new WeakMap<object, number>();
 let nextGraphId = 0;
 
-function paramsKey(params: unknown): string {
+export function paramsKey(params: unknown): string {
   if (params === NO_PARAMS) return "";
   return JSON.stringify(params, (_k, v: unknown) => {
     if (v instanceof Int32Array) return Array.from(v).join(",");

@@ -7,7 +7,7 @@
  * whatever values it is given. Concretely, a body runs as a program compiled once (jit's).
  */
 import { Tracer, bind, isObserving, withNewLevel } from "./core.js";
-import { JitTrace, optimize, type Graph } from "./jit-graph.js";
+import { JitTrace, optimize, paramsKey, scalarKey, type Graph } from "./jit-graph.js";
 import { compileGraph, runGraph } from "./jit.js";
 import type { RunProgram } from "./jit-codegen.js";
 import type { Tensor } from "./tensor.js";
@@ -75,15 +75,48 @@ export function interpret(graph: Graph, inputs: readonly Tensor[]): Tensor[] {
 
 const compiled = new WeakMap<Graph, RunProgram>();
 
+/**
+ * Programs of bodies by structure, so that a loop called again (a new trace of the same body:
+ * same primitives, parameters, shapes, scalar constants and tensor constants) reuses code V8 has
+ * already optimized. A few hundred bodies at most; the oldest goes first.
+ */
+const byStructure = new Map<string, RunProgram>();
+const STRUCTURES = 256;
+const tensorIds = new WeakMap<Tensor, number>();
+let nextTensorId = 0;
+
+function structureKey(graph: Graph): string {
+  const parts = graph.nodes.map((node) => {
+    if (node.kind === "input") return `i${node.index}[${node.shape.join(",")}]`;
+    if (node.kind === "const") {
+      if (node.shape.length === 0) return scalarKey(node.value.data[0]);
+      let id = tensorIds.get(node.value);
+      if (id === undefined) tensorIds.set(node.value, (id = nextTensorId++));
+      return `t${id}`;
+    }
+    return `${node.prim}(${node.inputs.join(",")})${paramsKey(node.params)}`;
+  });
+  return `${parts.join(";")}=>${graph.outputs.join(",")}`;
+}
+
+function programOf(graph: Graph): RunProgram {
+  let run = compiled.get(graph);
+  if (run !== undefined) return run;
+  const key = structureKey(graph);
+  run = byStructure.get(key);
+  if (run === undefined) {
+    run = compileGraph(graph).run;
+    if (byStructure.size >= STRUCTURES) byStructure.delete(byStructure.keys().next().value!);
+    byStructure.set(key, run);
+  }
+  compiled.set(graph, run);
+  return run;
+}
+
 /** One concrete run of a body: its program compiled on first use (interpreted when observing). */
 export function runBody(graph: Graph, inputs: readonly Tensor[]): Tensor[] {
   if (isObserving()) return interpret(graph, inputs);
-  let run = compiled.get(graph);
-  if (run === undefined) {
-    run = compileGraph(graph).run;
-    compiled.set(graph, run);
-  }
-  return runGraph(graph, run, inputs);
+  return runGraph(graph, programOf(graph), inputs);
 }
 
 /** Shapes of the graph's outputs. */
