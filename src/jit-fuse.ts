@@ -97,11 +97,12 @@ const sameDims = (a: readonly number[], b: readonly number[]): boolean =>
  */
 function assignGroups(graph: Graph): Int32Array {
   const { nodes } = graph;
+  const uses = usesOf(graph);
+  const { free, closed } = cheapNodes(graph, uses);
   const group = new Int32Array(nodes.length).fill(-1);
   const depth = new Int32Array(nodes.length);
   const place = new Int32Array(nodes.length);
   const plain = new Uint8Array(nodes.length);
-  const uses = usesOf(graph);
   const isOutput = new Set(graph.outputs);
   let places = 0;
   const asRoot = (id: number): void => {
@@ -115,6 +116,10 @@ function assignGroups(graph: Graph): Int32Array {
     const us = uses[id];
     if (isOutput.has(id) || rootKind(node) !== "map" || us.length === 0) {
       asRoot(id);
+      continue;
+    }
+    if (free[id] === 1 && us.every((c) => readsInline(nodes[c], node))) {
+      group[id] = EVERYWHERE;
       continue;
     }
     const g = group[us[0]];
@@ -137,9 +142,80 @@ function assignGroups(graph: Graph): Int32Array {
       depth[id] = d;
       plain[id] = 1;
       place[id] = place[c];
+    } else if (closed[id] === 1) {
+      // small and closed: recomputed at each place it is read (never compounds, see cheapNodes)
+      group[id] = g;
+      depth[id] = d;
+      place[id] = places++;
     } else asRoot(id);
   }
   return group;
+}
+
+/** The group of a free node: computed inline wherever it is read. */
+export const EVERYWHERE = -2;
+
+const LAYOUT_READS = new Set([
+  Primitive.Slice,
+  Primitive.Reshape,
+  Primitive.Transpose,
+  Primitive.BroadcastTo,
+]);
+
+/** Elementwise ops cheaper to recompute than to store and load (no Math calls). */
+const CHEAP_ARITHMETIC = new Set([
+  Primitive.Neg,
+  Primitive.Add,
+  Primitive.Sub,
+  Primitive.Mul,
+  Primitive.Div,
+  Primitive.Compare,
+  Primitive.Where,
+  Primitive.StopGradient,
+]);
+
+/** Free nodes may be chained this deep (the emitter recurses once per link). */
+const MAX_FREE_CHAIN = 8;
+/** Operations a closed node may hold (it is recomputed at each place it is read). */
+const MAX_CLOSED_OPS = 8;
+
+/**
+ * Nodes whose duplication costs (almost) nothing, so they are inlined at every place they are
+ * read instead of getting a buffer: free ones, a short chain of slices, reshapes, transposes or
+ * broadcasts of an input or a constant (a read at another index); closed ones, arithmetic (no
+ * Math calls) of at most MAX_CLOSED_OPS operations over free nodes and single-use closed ones
+ * only, so no node inside it is read from more than one place and copies never multiply.
+ */
+function cheapNodes(graph: Graph, uses: readonly number[][]) {
+  const n = graph.nodes.length;
+  const free = new Uint8Array(n);
+  const chain = new Int32Array(n);
+  const closed = new Uint8Array(n);
+  const ops = new Int32Array(n);
+  graph.nodes.forEach((node, id) => {
+    if (node.kind !== "op") {
+      free[id] = 1;
+      return;
+    }
+    const x = node.inputs[0];
+    if (LAYOUT_READS.has(node.prim) && free[x] === 1 && chain[x] < MAX_FREE_CHAIN) {
+      free[id] = 1;
+      chain[id] = chain[x] + 1;
+      return;
+    }
+    if (!CHEAP_ARITHMETIC.has(node.prim)) return;
+    let count = 1;
+    for (const i of node.inputs) {
+      if (free[i] === 1) continue;
+      if (closed[i] === 1 && uses[i].length === 1) count += ops[i];
+      else count = Infinity;
+    }
+    if (count <= MAX_CLOSED_OPS) {
+      closed[id] = 1;
+      ops[id] = count;
+    }
+  });
+  return { free, closed };
 }
 
 export function planFusion(graph: Graph): Plan {
@@ -153,10 +229,11 @@ export function planFusion(graph: Graph): Plan {
     }
   });
   graph.nodes.forEach((node, id) => {
-    if (node.kind !== "op") return;
+    if (node.kind !== "op" || group[id] === EVERYWHERE) return;
     const r = group[id];
     const list = reads.get(r)!;
-    for (const i of node.inputs) if (group[i] !== r && !list.includes(i)) list.push(i);
+    for (const i of node.inputs)
+      if (group[i] !== r && group[i] !== EVERYWHERE && !list.includes(i)) list.push(i);
   });
   return { group, roots, reads };
 }
