@@ -3,6 +3,7 @@
  * (plain JS, cotangent, TF.js, jax-js) implements.
  */
 import type { Runner } from "./harness.js";
+import { flowPlain } from "./flow.js";
 import { mlpData, mlpGrad, mlpLoss, type MlpData } from "./mlp.js";
 import {
   elementwiseJacobian,
@@ -27,7 +28,11 @@ export type CaseId =
   | "elem-jac-1k"
   | "resid-jac-1k"
   | "resid-sparse-100k"
-  | "rosen-hess-1k";
+  | "rosen-hess-1k"
+  | "rk4-flow"
+  | "rk4-flow-scan"
+  | "rk4-jac"
+  | "rk4-jac-scan";
 
 export interface Case {
   id: CaseId;
@@ -138,6 +143,30 @@ export function makeCases(inputs: Inputs): Case[] {
       title: "Rosenbrock Hessian, n = 1,000",
       kind: "hessian",
       reference: () => rosenbrockHessian(x1k),
+    },
+    {
+      id: "rk4-flow",
+      title: "RK4 pendulum flow, 1,000 steps (a JavaScript loop)",
+      kind: "f",
+      reference: () => flowPlain(false),
+    },
+    {
+      id: "rk4-flow-scan",
+      title: "RK4 pendulum flow, 1,000 steps (scan)",
+      kind: "f",
+      reference: () => flowPlain(false),
+    },
+    {
+      id: "rk4-jac",
+      title: "RK4 flow Jacobian 2×2, jacfwd (a JavaScript loop)",
+      kind: "jacobian",
+      reference: () => flowPlain(true),
+    },
+    {
+      id: "rk4-jac-scan",
+      title: "RK4 flow Jacobian 2×2, jacfwd (scan)",
+      kind: "jacobian",
+      reference: () => flowPlain(true),
     },
   ];
 }

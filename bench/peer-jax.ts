@@ -17,6 +17,7 @@ import {
 import type { CaseId, Inputs, Peer } from "./cases.js";
 import type { Result, Runner } from "./harness.js";
 import { MLP } from "./mlp.js";
+import { FLOW } from "./flow.js";
 
 interface Params {
   w1: JaxArray;
@@ -61,6 +62,28 @@ function mlpLoss(p: Params, xs: JaxArray, oneHot: JaxArray): JaxArray {
     .mul(-1 / MLP.batch);
 }
 
+/** The RK4 pendulum step of bench/flow.ts (s used five times: four references, then itself). */
+function rk4(s: JaxArray): JaxArray {
+  const { h, g } = FLOW;
+  const field = (x: JaxArray): JaxArray =>
+    np.concatenate([x.ref.slice([1, 2]), np.sin(x.slice([0, 1])).mul(-g)]);
+  const k1 = field(s.ref);
+  const k2 = field(s.ref.add(k1.ref.mul(h / 2)));
+  const k3 = field(s.ref.add(k2.ref.mul(h / 2)));
+  const k4 = field(s.ref.add(k3.ref.mul(h)));
+  return s.add(
+    k1
+      .add(k2.mul(2))
+      .add(k3.mul(2).add(k4))
+      .mul(h / 6),
+  );
+}
+
+function flow(s: JaxArray): JaxArray {
+  for (let i = 0; i < FLOW.steps; i++) s = rk4(s);
+  return s;
+}
+
 function f32(values: Float64Array, shape?: number[]): JaxArray {
   const array = np.array(Float32Array.from(values));
   return shape ? array.reshape(shape) : array;
@@ -97,12 +120,18 @@ function vectorCase(id: CaseId): Fn | undefined {
       return (x) => jacfwd(residuals)(x).transpose();
     case "rosen-hess-1k":
       return hessian(rosen);
+    case "rk4-flow":
+      return flow;
+    case "rk4-jac":
+      // transposed back, as for the residuals (jax-js's jacfwd puts the input axis first)
+      return (x) => jacfwd(flow)(x).transpose();
     default:
       return undefined;
   }
 }
 
 function vectorInput(id: CaseId, inputs: Inputs): Float64Array {
+  if (id.startsWith("rk4")) return FLOW.s0;
   if (id.endsWith("-10")) return inputs.x10;
   if (id.endsWith("-100k")) return inputs.x100k;
   return inputs.x1k;
@@ -142,6 +171,11 @@ function makePeer(useJit: boolean): Peer {
     runner(id, inputs) {
       if (id === "mlp-f" || id === "mlp-grad") return mlpRunner(id, inputs, useJit);
       const fn = vectorCase(id);
+      if (id === "rk4-flow-scan" || id === "rk4-jac-scan") return "no scan in jax-js 0.1";
+      // measured once: eager 2.8 s per call at 100 steps (growing faster than the steps); jit of
+      // the 1,000-step loop 36 s to compile, then 0.5 s per call
+      if (id === "rk4-flow" && !useJit) return "not run (eager: 2.8 s per call at 100 steps)";
+      if (id === "rk4-jac") return "not run (its jit of the flow alone compiles for 36 s)";
       if (!fn) return "no sparse Jacobians (dense would be 2·10¹⁰ entries)";
       const compiled: Fn = useJit ? jit(fn) : fn;
       const x = f32(vectorInput(id, inputs));

@@ -8,6 +8,7 @@ import {
   concat,
   grad,
   hessian,
+  jacfwd,
   jacobian,
   jit,
   logSoftmax,
@@ -24,6 +25,7 @@ import {
 import type { CaseId, Inputs, Peer } from "./cases.js";
 import type { Result, Runner } from "./harness.js";
 import { MLP } from "./mlp.js";
+import { FLOW, flowLoop, flowScan } from "./flow.js";
 
 function rosenbrock(x: Tensor): Tensor {
   const n = x.shape[0];
@@ -74,6 +76,7 @@ function oursRunner(id: CaseId, inputs: Inputs, wrap: Wrap): Runner | string {
     const logits = add(matmul(h, p.w2), p.b2);
     return mul(sum(mul(logSoftmax(logits), oneHot)), -1 / batch);
   };
+  const s0 = tensor(FLOW.s0);
   const f = wrap(rosenbrock);
   const g = wrap(grad(rosenbrock));
   switch (id) {
@@ -114,6 +117,16 @@ function oursRunner(id: CaseId, inputs: Inputs, wrap: Wrap): Runner | string {
     case "rosen-hess-1k": {
       const run = wrap(hessian(rosenbrock));
       return () => run(v1k).data;
+    }
+    case "rk4-flow":
+    case "rk4-flow-scan": {
+      const run = wrap(id === "rk4-flow" ? flowLoop : flowScan);
+      return () => run(s0).data;
+    }
+    case "rk4-jac":
+    case "rk4-jac-scan": {
+      const run = wrap(jacfwd(id === "rk4-jac" ? flowLoop : flowScan));
+      return () => run(s0).data;
     }
   }
 }

@@ -9,6 +9,7 @@ import {
   rosenbrockGrad,
   rosenbrockHessian,
 } from "./problems.js";
+import { flowPlain } from "./flow.js";
 
 export const plainPeer: Peer = {
   name: "plain JS",
@@ -42,6 +43,12 @@ export const plainPeer: Peer = {
         return () => residualsJacobianCsr(x100k).values;
       case "rosen-hess-1k":
         return () => rosenbrockHessian(x1k);
+      case "rk4-flow":
+      case "rk4-flow-scan":
+        return () => flowPlain(false);
+      case "rk4-jac":
+      case "rk4-jac-scan":
+        return () => flowPlain(true);
     }
   },
 };

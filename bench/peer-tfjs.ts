@@ -124,6 +124,11 @@ export const tfjsPeer: Peer = {
         return "no sparse Jacobians (dense would be 2·10¹⁰ entries)";
       case "rosen-hess-1k":
         return run(() => rowByRowJacobian(gradRows, v1k, 1000));
+      case "rk4-flow":
+      case "rk4-flow-scan":
+      case "rk4-jac":
+      case "rk4-jac-scan":
+        return "not run (the flow compares cotangent with jax-js)";
     }
   },
 };

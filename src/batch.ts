@@ -8,6 +8,7 @@ import { NO_PARAMS, Primitive } from "./primitive.js";
 import type { Tensor } from "./tensor.js";
 import { Trace, Tracer, bind, withNewLevel } from "./core.js";
 import * as ops from "./ops.js";
+import { batchScan, batchWhile } from "./loop-rules.js";
 import { fmtShape } from "./shape.js";
 
 /** A batching rule: values (batched ones have the batch on axis 0) → a value batched on axis 0. */
@@ -131,6 +132,7 @@ export const batchRules: { [P in Primitive]: BatchRule<P> } = {
   [Primitive.Solve]: matrixOp(Primitive.Solve),
   [Primitive.Det]: matrixOp(Primitive.Det),
   [Primitive.Svd]: matrixOp(Primitive.Svd),
+  [Primitive.Eigh]: matrixOp(Primitive.Eigh),
   [Primitive.Reshape]: shifted(Primitive.Reshape, (p, x) => ({ shape: [x.shape[0], ...p.shape] })),
   [Primitive.BroadcastTo]: ([x], _b, { shape }) => {
     const b = x.shape[0];
@@ -154,6 +156,8 @@ export const batchRules: { [P in Primitive]: BatchRule<P> } = {
     bind(Primitive.Concat, materialise(values, batched, size), { axis: axis + 1 }),
   [Primitive.Take]: shifted(Primitive.Take, (p) => ({ ...p, axis: p.axis + 1 })),
   [Primitive.ScatterAdd]: shifted(Primitive.ScatterAdd, (p) => ({ ...p, axis: p.axis + 1 })),
+  [Primitive.Scan]: (values, batched, params, size) => batchScan(values, batched, params, size),
+  [Primitive.While]: (values, batched, params, size) => batchWhile(values, batched, params, size),
 };
 
 /**

@@ -10,6 +10,7 @@ import type { Primitive } from "./primitive.js";
 import { EMPTY_DATA, Tensor } from "./tensor.js";
 import { evalRules } from "./eval-rules.js";
 import { fmtShape } from "./shape.js";
+import { RESULT, TensorSizeError } from "./memory.js";
 
 /** A transformation in progress. Levels order nested transformations: higher is inner. */
 export abstract class Trace {
@@ -109,7 +110,14 @@ export function inPhase<T>(next: Phase, body: () => T): T {
 export function bind<P extends Primitive>(prim: P, inputs: Tensor[], params: ParamsOf<P>): Tensor {
   const top = topTrace(inputs);
   if (top === null) {
-    const out = evalRules[prim](inputs, params);
+    let out: Tensor;
+    try {
+      out = evalRules[prim](inputs, params);
+    } catch (e) {
+      if (e instanceof TensorSizeError && e.what === RESULT)
+        throw new TensorSizeError(`${prim} of ${shapesText(inputs)}`, e.entries);
+      throw e;
+    }
     if (observer !== null) observer(prim, inputs, out, phase);
     return out;
   }

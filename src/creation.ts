@@ -2,6 +2,7 @@
 import type { NestedArray, TensorLike } from "./tensor.js";
 import { Tensor } from "./tensor.js";
 import { fmtShape, sizeOf } from "./shape.js";
+import { checkShapeSize } from "./memory.js";
 
 function inferShape(value: NestedArray, where: string): number[] {
   if (typeof value === "number") return [];
@@ -69,21 +70,25 @@ export function asTensor(x: TensorLike): Tensor {
 
 export function full(shape: readonly number[], value: number): Tensor {
   checkShape("full", shape);
+  checkShapeSize("full", shape);
   const data: Float64Array = new Float64Array(sizeOf(shape));
   if (value !== 0) data.fill(value);
   return new Tensor(data, shape);
 }
 
 export function zeros(shape: readonly number[]): Tensor {
+  checkShapeSize("zeros", shape);
   return full(shape, 0);
 }
 
 export function ones(shape: readonly number[]): Tensor {
+  checkShapeSize("ones", shape);
   return full(shape, 1);
 }
 
 /** The n×m identity (m defaults to n). */
 export function eye(n: number, m = n): Tensor {
+  checkShapeSize("eye", [n, m]);
   const data: Float64Array = new Float64Array(n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return new Tensor(data, [n, m]);
@@ -94,6 +99,7 @@ export function arange(start: number, stop?: number, step = 1): Tensor {
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
   if (step === 0) throw new Error("arange: step must not be 0");
   const n = Math.max(0, Math.ceil((hi - lo) / step));
+  checkShapeSize("arange", [n]);
   const data: Float64Array = new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = lo + i * step;
   return new Tensor(data, [n]);
@@ -101,6 +107,7 @@ export function arange(start: number, stop?: number, step = 1): Tensor {
 
 /** `num` evenly spaced values from start to stop inclusive. */
 export function linspace(start: number, stop: number, num = 50): Tensor {
+  checkShapeSize("linspace", [num]);
   const data: Float64Array = new Float64Array(num);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) data[i] = start + i * step;
@@ -130,6 +137,7 @@ export interface RandomOptions {
 /** Standard normal samples (Box–Muller on a seeded generator). */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
   checkShape("randn", shape);
+  checkShapeSize("randn", shape);
   const next = generator(options.seed ?? (autoSeed = (autoSeed * 1103515245 + 12345) >>> 0));
   const n = sizeOf(shape);
   const data: Float64Array = new Float64Array(n);
@@ -149,6 +157,7 @@ export function rand(
   options: RandomOptions & { low?: number; high?: number } = {},
 ): Tensor {
   checkShape("rand", shape);
+  checkShapeSize("rand", shape);
   const next = generator(options.seed ?? (autoSeed = (autoSeed * 1103515245 + 12345) >>> 0));
   const low = options.low ?? 0;
   const high = options.high ?? 1;

@@ -8,6 +8,8 @@ import { Tensor } from "./tensor.js";
 import type { BinaryCode, Data } from "./kernels.js";
 import * as K from "./kernels.js";
 import * as L from "./kernels-linalg.js";
+import * as E from "./kernels-eigen.js";
+import { loopKernel } from "./loop-kernels.js";
 import { broadcastShapes, reducedShape, sameShape, sizeOf } from "./shape.js";
 
 export type EvalRule<P extends Primitive> = (inputs: Tensor[], params: ParamsOf<P>) => Tensor;
@@ -74,6 +76,12 @@ function svd(x: Tensor, part: "u" | "s" | "vt"): Tensor {
   return new Tensor(f.vt, [...batch, r, n]);
 }
 
+function eigh(x: Tensor, part: "w" | "v"): Tensor {
+  const { count, n, batch } = matrixBatch(x);
+  const f = E.eigh(x.data, count, n);
+  return part === "w" ? new Tensor(f.w, [...batch, n]) : new Tensor(f.v, x.shape.slice());
+}
+
 export const evalRules: { [P in Primitive]: EvalRule<P> } = {
   [Primitive.Neg]: ([x]) => {
     const d = x.data;
@@ -126,6 +134,7 @@ export const evalRules: { [P in Primitive]: EvalRule<P> } = {
     return new Tensor(L.det(a.data, count, n), batch);
   },
   [Primitive.Svd]: ([x], { part }) => svd(x, part),
+  [Primitive.Eigh]: ([x], { part }) => eigh(x, part),
   [Primitive.Reshape]: ([x], { shape }) => new Tensor(x.data, shape),
   [Primitive.BroadcastTo]: ([x], { shape }) =>
     sameShape(x.shape, shape) ? x : new Tensor(K.broadcastTo(x.data, x.shape, shape), shape),
@@ -163,4 +172,6 @@ export const evalRules: { [P in Primitive]: EvalRule<P> } = {
     return new Tensor(data, [...outer, size, ...inner]);
   },
   [Primitive.StopGradient]: ([x]) => x,
+  [Primitive.Scan]: (inputs, params) => loopKernel("scan")(inputs, params),
+  [Primitive.While]: (inputs, params) => loopKernel("while")(inputs, params),
 };

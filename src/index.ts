@@ -19,8 +19,10 @@ export {
 } from "./creation.js";
 export type { RandomOptions } from "./creation.js";
 export * from "./ops.js";
+export { eigh, eigvals } from "./eigen.js";
+export { foriLoop, scan, whileLoop, type ScanOptions } from "./loops.js";
 export { grad, jvp, valueAndGrad, vjp } from "./transforms.js";
-export { jit } from "./jit.js";
+export { jit, inspectJit, type JitReport } from "./jit.js";
 export { linearize } from "./linearize.js";
 export type { ArgOf, ArgsOf, GradOf, GradOptions } from "./transforms.js";
 export { Jacobian, hessian, jacfwd, jacobian, jacrev, vmap } from "./jacobian.js";
@@ -36,6 +38,7 @@ export type { Pytree } from "./pytree.js";
 export { Primitive } from "./primitive.js";
 export type { CompareOp } from "./primitive.js";
 export { setPrimitiveObserver } from "./core.js";
+export { TensorSizeError, setTensorLimit } from "./memory.js";
 export type { Phase, PrimitiveObserver } from "./core.js";
 export { JacobianView, Trace, display, setDisplaySink, trace } from "./display.js";
 export type {

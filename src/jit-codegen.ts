@@ -9,6 +9,7 @@ import type { Graph, GraphNode } from "./jit-graph.js";
 import type { BufferPlan, Plan } from "./jit-fuse.js";
 import { rootKind, squeezeEquivalent } from "./jit-fuse.js";
 import { HELPERS, jitRules, type MapTemplate, type ReduceKind } from "./jit-rules.js";
+import { assembleSource } from "./jit-assemble.js";
 import { evalRules } from "./eval-rules.js";
 import { alloc } from "./kernels.js";
 import { Primitive } from "./primitive.js";
@@ -73,6 +74,22 @@ function broadcastMap(map: readonly Affine[], from: readonly number[], to: reado
   return to.map((d, t) => (d === 1 ? constant(0, depth) : map[t + lead]));
 }
 
+/** Roots of at most this many elements that hold a concat or a pad are emitted unrolled. */
+const UNROLL_MAX = 8;
+
+/** The memo key of a node read at a position. */
+function memoKey(id: number, map: readonly Affine[]): string {
+  let key = `${id}`;
+  for (const a of map) {
+    key += `|${a.c}`;
+    for (const v of a.k) key += `,${v}`;
+  }
+  return key;
+}
+
+/** A local's name or a number literal. */
+const SIMPLE = /^(v\d+|\(?-?[\d.e+]+\)?)$/;
+
 /** What the emitted program needs besides its code. */
 export interface ProgramParts {
   consts: Tensor[];
@@ -83,6 +100,8 @@ export interface ProgramParts {
 
 class Emitter {
   readonly lines: string[] = [];
+  /** Indices of the lines declaring top-level names of `run` (`const name = …;`). */
+  readonly tops: number[] = [];
   readonly parts: ProgramParts = { consts: [], kernels: [], kernelParams: [], shapes: [] };
   private body: string[] = [];
   private memo = new Map<string, string>();
@@ -96,11 +115,25 @@ class Emitter {
   private depth = 0;
   private readonly constIndex = new Map<number, number>();
 
+  /** Roots whose loop holds a concat or a pad. */
+  private readonly branchy = new Set<number>();
+
   constructor(
     private readonly graph: Graph,
     private readonly plan: Plan,
     private readonly buffers: BufferPlan,
-  ) {}
+  ) {
+    graph.nodes.forEach((node, id) => {
+      if (node.kind === "op" && (node.prim === Primitive.Concat || node.prim === Primitive.Pad))
+        this.branchy.add(plan.group[id]);
+    });
+  }
+
+  /** A top-level declaration of `run`. */
+  top(name: string, expr: string): void {
+    this.tops.push(this.lines.length);
+    this.lines.push(`const ${name} = ${expr};`);
+  }
 
   /** The JavaScript name of a node's buffer. */
   name(id: number): string {
@@ -121,6 +154,19 @@ class Emitter {
     return k;
   }
 
+  /** An index with the loop variables whose range holds one value replaced by it. */
+  private fold(a: Affine): Affine {
+    let out = a;
+    a.k.forEach((v, s) => {
+      const r = this.ranges[s];
+      if (v === 0 || r === null || r === undefined || r[1] - r[0] !== 1) return;
+      if (out === a) out = { c: a.c, k: a.k.slice() };
+      out.c += v * r[0];
+      out.k[s] = 0;
+    });
+    return out;
+  }
+
   /** A read of a buffer at a flat index. */
   private readFlat(id: number, index: Affine): string {
     const node = this.graph.nodes[id];
@@ -130,7 +176,7 @@ class Emitter {
     }
     if (sizeOf(node.shape) === 1) return `${this.name(id)}[0]`;
     this.readIndices.push(index);
-    return `${this.name(id)}[${affineText(index)}]`;
+    return `${this.name(id)}[${affineText(this.fold(index))}]`;
   }
 
   /** The expression of node `id` at the position `map` (one affine coordinate per axis). */
@@ -138,10 +184,14 @@ class Emitter {
     const node = this.graph.nodes[id];
     if (node.kind !== "op" || (id !== this.root && this.plan.group[id] === id))
       return this.readFlat(id, flatIndex(map, node.shape, this.depth));
-    const key = `${id}:${map.map((a) => `${a.c};${a.k.join(",")}`).join("|")}`;
+    const key = memoKey(id, map);
     const known = this.memo.get(key);
     if (known !== undefined) return known;
     const expr = this.genOp(node, map);
+    if (SIMPLE.test(expr)) {
+      this.memo.set(key, expr); // a name or a literal: no new local
+      return expr;
+    }
     const v = `v${this.vars++}`;
     this.body.push(`const ${v} = ${expr};`);
     this.memo.set(key, v);
@@ -309,7 +359,7 @@ class Emitter {
     let lines = inner;
     for (let j = axes.length - 1; j >= 0; j--) {
       const { size, v } = axes[j];
-      lines = [`for (let i${v} = 0; i${v} < ${size}; i${v}++) {`, ...lines, "}"];
+      lines = [loopHead(v, 0, size), ...lines, "}"];
     }
     return lines;
   }
@@ -318,15 +368,16 @@ class Emitter {
    * The innermost loop over axis `v`, split at the breakpoints its guards recorded: each piece's
    * body is generated with the range known, so pad and concat guards vanish from the hot loop.
    */
-  private splitLoop(v: number, size: number, build: () => string[]): string[] {
+  private splitLoop(v: number, size: number, build: () => string[], first: string[]): string[] {
     const cuts = [...this.breaks[v]].filter((b) => b > 0 && b < size).sort((x, y) => x - y);
+    if (cuts.length === 0 && size !== 1) return [loopHead(v, 0, size), ...first, "}"];
     const points = [0, ...new Set(cuts), size];
     if (points.length > 6) points.splice(1, points.length - 2);
     const out: string[] = [];
     for (let j = 0; j + 1 < points.length; j++) {
       const [lo, hi] = [points[j], points[j + 1]];
       this.ranges[v] = [lo, hi];
-      out.push(`for (let i${v} = ${lo}; i${v} < ${hi}; i${v}++) {`, ...build(), "}");
+      out.push(loopHead(v, lo, hi), ...build(), "}");
     }
     this.ranges[v] = null;
     return out;
@@ -343,8 +394,12 @@ class Emitter {
     const build = (): string[] =>
       this.inBody(depth, () => {
         const e = this.gen(r, identity);
-        return `${out}[${affineText(flatIndex(identity, shape, depth))}] = ${e};`;
+        return `${out}[${affineText(this.fold(flatIndex(identity, shape, depth)))}] = ${e};`;
       });
+    if (depth > 0 && sizeOf(shape) <= UNROLL_MAX && this.branchy.has(r)) {
+      this.emitUnrolled(shape, build);
+      return;
+    }
     const body = build();
     if (depth === 0) {
       this.lines.push("{", ...body, "}");
@@ -352,8 +407,23 @@ class Emitter {
     }
     const inner = this.innermostAxis(shape);
     const outer = [...shape.keys()].filter((s) => s !== inner).map((v) => ({ size: shape[v], v }));
-    const innerLoops = this.splitLoop(inner, shape[inner], build);
-    this.lines.push("{", ...this.loops(outer, innerLoops), "}");
+    const innerLoops = this.splitLoop(inner, shape[inner], build, body);
+    this.lines.push(...this.loops(outer, innerLoops));
+  }
+
+  /**
+   * A tiny root with concats or pads: one block per element, each built with every loop variable
+   * known, so every branch is decided while emitting (no guard, no loop, no discarded build).
+   */
+  private emitUnrolled(shape: readonly number[], build: () => string[]): void {
+    const strides = stridesOf(shape);
+    for (let flat = 0; flat < sizeOf(shape); flat++) {
+      const index = shape.map((d, s) => Math.floor(flat / strides[s]) % d);
+      this.ranges = index.map((i) => [i, i + 1]);
+      const decls = index.map((i, s) => `const i${s} = ${i};`).join(" ");
+      this.lines.push(`{ ${decls}`, ...build(), "}");
+    }
+    this.ranges = shape.map(() => null);
   }
 
   /**
@@ -421,7 +491,7 @@ class Emitter {
       this.parts.shapes.push(n.shape);
       return `new T(${this.name(i)}, S[${s}])`;
     });
-    this.lines.push(`const ${this.name(r)} = R[${k}]([${args.join(", ")}], RP[${k}]).data;`);
+    this.top(this.name(r), `R[${k}]([${args.join(", ")}], RP[${k}]).data`);
   }
 }
 
@@ -483,8 +553,17 @@ function unrolled(kind: ReduceKind, v: number, size: number, body: string[], e: 
   ];
 }
 
+/** A loop over i<v> from lo to hi; a block with a constant when it runs once. */
+function loopHead(v: number, lo: number, hi: number): string {
+  if (hi - lo === 1) return `{ const i${v} = ${lo};`;
+  return `for (let i${v} = ${lo}; i${v} < ${hi}; i${v}++) {`;
+}
+
 /** The compiled program: input tensors in, one data array per output node out. */
-export type RunProgram = (inputs: readonly Tensor[]) => Float64Array[];
+export type RunProgram = ((inputs: readonly Tensor[]) => Float64Array[]) & {
+  /** The generated factory source (its length measures the code size). */
+  readonly source?: string;
+};
 
 /** Generates and instantiates the program for a planned graph. */
 export function emitProgram(graph: Graph, plan: Plan, buffers: BufferPlan): RunProgram {
@@ -492,26 +571,29 @@ export function emitProgram(graph: Graph, plan: Plan, buffers: BufferPlan): RunP
   const outputs = new Set(graph.outputs);
   const head: string[] = [];
   graph.nodes.forEach((node, id) => {
-    if (node.kind === "input") em.lines.push(`const a${id} = I[${node.index}].data;`);
+    if (node.kind === "input") em.top(`a${id}`, `I[${node.index}].data`);
     if (node.kind === "const") head.push(`const c${id} = C[${em.constIndexOf(id)}].data;`);
   });
+  const cuts = [em.lines.length];
   for (const r of plan.roots) {
     const kind = rootKind(graph.nodes[r]);
     if (kind !== "kernel" && outputs.has(r))
-      em.lines.push(`const ${em.name(r)} = A(${sizeOf(graph.nodes[r].shape)});`);
+      em.top(em.name(r), `A(${sizeOf(graph.nodes[r].shape)})`);
     if (kind === "map") em.emitMapRoot(r);
     else if (kind === "reduce") em.emitReduceRoot(r);
     else em.emitKernelRoot(r);
+    cuts.push(em.lines.length);
   }
   buffers.slotSizes.forEach((n, s) => head.push(`const p${s} = new Float64Array(${n});`));
   for (const h of Object.keys(HELPERS)) head.push(`const H_${h} = H.${h};`);
   const ret = `return [${graph.outputs.map((o) => em.name(o)).join(", ")}];`;
-  const source = [...head, "return function run(I) {", ...em.lines, ret, "};"].join("\n");
+  const source = assembleSource(head, { lines: em.lines, tops: em.tops, cuts, ret });
   // The source is built only from our own templates, numbers and generated names.
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const factory = new Function("C", "R", "RP", "S", "T", "H", "A", source) as (
     ...args: unknown[]
   ) => RunProgram;
   const { consts, kernels, kernelParams, shapes } = em.parts;
-  return factory(consts, kernels, kernelParams, shapes, Tensor, HELPERS, allocOutput);
+  const run = factory(consts, kernels, kernelParams, shapes, Tensor, HELPERS, allocOutput);
+  return Object.assign(run, { source });
 }

@@ -8,7 +8,7 @@
  */
 import { Trace, Tracer } from "./core.js";
 import type { ParamsOf } from "./primitive.js";
-import type { Primitive } from "./primitive.js";
+import { NO_PARAMS, type Primitive } from "./primitive.js";
 import type { Tensor } from "./tensor.js";
 import { fmtShape } from "./shape.js";
 import { jitRules, type JitRule } from "./jit-rules.js";
@@ -54,11 +54,17 @@ export class JitTracer extends Tracer {
 export class JitTrace extends Trace {
   readonly nodes: GraphNode[] = [];
   private readonly constants = new Map<Tensor, number>();
+  private readonly scalars = new Map<string, number>();
 
   /** A tracer for input leaf `index`. */
   input(index: number, shape: readonly number[]): JitTracer {
     this.nodes.push({ kind: "input", shape: shape.slice(), index });
     return new JitTracer(this, this.nodes.length - 1, shape, `argument leaf ${index}`);
+  }
+
+  /** A tracer of an existing node. */
+  tracerOf(node: number, shape: readonly number[]): JitTracer {
+    return new JitTracer(this, node, shape, "a value the loop body closes over");
   }
 
   /** The node of a value: a tracer's own, or a new constant node. */
@@ -69,11 +75,14 @@ export class JitTrace extends Trace {
 
   lift(x: Tensor): Tracer {
     if (x instanceof Tracer) throw new OuterTracerCaptured();
-    let node = this.constants.get(x);
+    // a number literal (a fresh 0-d tensor at every use) gets one node per value
+    const scalar = x.shape.length === 0 ? scalarKey(x.data[0]) : undefined;
+    let node = scalar === undefined ? this.constants.get(x) : this.scalars.get(scalar);
     if (node === undefined) {
       this.nodes.push({ kind: "const", shape: x.shape.slice(), value: x });
       node = this.nodes.length - 1;
-      this.constants.set(x, node);
+      if (scalar === undefined) this.constants.set(x, node);
+      else this.scalars.set(scalar, node);
     }
     return new JitTracer(this, node, x.shape, "a constant");
   }
@@ -90,10 +99,26 @@ export class JitTrace extends Trace {
   }
 }
 
-function paramsKey(params: unknown): string {
-  return JSON.stringify(params, (_k, v: unknown) =>
-    v instanceof Int32Array ? Array.from(v).join(",") : v,
-  );
+/** The key of a scalar constant: by value, -0 and 0 apart (they are different constants). */
+export function scalarKey(v: number): string {
+  return Object.is(v, -0) ? "c-0" : `c${v}`;
+}
+
+/** Loop bodies (graphs in a loop primitive's params) are keyed by identity. */
+const graphIds = new WeakMap<object, number>();
+let nextGraphId = 0;
+
+export function paramsKey(params: unknown): string {
+  if (params === NO_PARAMS) return "";
+  return JSON.stringify(params, (_k, v: unknown) => {
+    if (v instanceof Int32Array) return Array.from(v).join(",");
+    if (typeof v === "object" && v !== null && "nodes" in v && "outputs" in v) {
+      let id = graphIds.get(v);
+      if (id === undefined) graphIds.set(v, (id = nextGraphId++));
+      return `graph#${id}`;
+    }
+    return v;
+  });
 }
 
 /** A key equal for nodes computing the same value (after their inputs were merged). */
@@ -102,8 +127,7 @@ function nodeKey(node: GraphNode, remap: readonly number[]): string | null {
   if (node.kind === "const") {
     // scalars merge by value (every literal 2 is one node); larger constants by identity
     if (node.value.size !== 1 || node.shape.length !== 0) return null;
-    const v = node.value.data[0];
-    return Object.is(v, -0) ? "c-0" : `c${v}`; // -0 and 0 are different constants
+    return scalarKey(node.value.data[0]);
   }
   return `${node.prim}|${node.inputs.map((i) => remap[i]).join(",")}|${paramsKey(node.params)}`;
 }

@@ -8,7 +8,7 @@
  */
 import type { CompareOp, ParamsOf } from "./primitive.js";
 import { Primitive } from "./primitive.js";
-import { broadcastShapes, reducedShape } from "./shape.js";
+import { broadcastShapes, reducedShape, sizeOf } from "./shape.js";
 
 type Shapes = readonly (readonly number[])[];
 type ShapeRule<P extends Primitive> = (inputs: Shapes, params: ParamsOf<P>) => number[];
@@ -155,6 +155,10 @@ export const jitRules: { [P in Primitive]: JitRule<P> } = {
   [Primitive.Solve]: { shape: ([, b]) => b.slice(), emit: kernel },
   [Primitive.Det]: { shape: ([a]) => a.slice(0, -2), emit: kernel },
   [Primitive.Svd]: { shape: svdShape, emit: kernel },
+  [Primitive.Eigh]: {
+    shape: ([x], { part }) => (part === "w" ? x.slice(0, -1) : x.slice()),
+    emit: kernel,
+  },
   [Primitive.Reshape]: { shape: (_x, { shape }) => shape.slice(), emit: layout },
   [Primitive.BroadcastTo]: { shape: (_x, { shape }) => shape.slice(), emit: layout },
   [Primitive.Transpose]: { shape: ([x], { perm }) => perm.map((p) => x[p]), emit: layout },
@@ -178,4 +182,18 @@ export const jitRules: { [P in Primitive]: JitRule<P> } = {
     emit: kernel,
   },
   [Primitive.StopGradient]: { shape: same, emit: { map: ([x]) => x } },
+  [Primitive.Scan]: {
+    // the packed results: carries, then each per-step output over `length` steps
+    shape: (_x, { body, nCarry, length }) => [
+      body.outputs.reduce(
+        (s, o, i) => s + (i < nCarry ? 1 : length) * sizeOf(body.nodes[o].shape),
+        0,
+      ),
+    ],
+    emit: kernel,
+  },
+  [Primitive.While]: {
+    shape: (_x, { body }) => [body.outputs.reduce((s, o) => s + sizeOf(body.nodes[o].shape), 0)],
+    emit: kernel,
+  },
 };

@@ -40,11 +40,25 @@ function traceGraph(f: (...args: unknown[]) => unknown, inDef: TreeDef, leaves: 
   }
 }
 
+/**
+ * The most operations one program may hold. An unrolled JavaScript loop grows the program with
+ * every step; past this size compiling would take long and much memory, so it fails early.
+ */
+const MAX_NODES = 400_000;
+
 /** Optimises, plans and emits a traced graph (also used by linearize). */
-export function compileGraph(traced: Graph): { graph: Graph; run: RunProgram } {
+export function compileGraph(traced: Graph): { graph: Graph; run: RunProgram; roots: number } {
   const graph = optimize(traced);
+  if (graph.nodes.length > MAX_NODES) {
+    throw new Error(
+      `jit: f traced to ${graph.nodes.length} operations, more than the ${MAX_NODES} one ` +
+        `program may hold: a JavaScript loop is unrolled into the program at every step; write ` +
+        `long loops with scan, foriLoop or whileLoop (the body is compiled once)`,
+    );
+  }
   const plan = planFusion(graph);
-  return { graph, run: emitProgram(graph, plan, planBuffers(graph, plan)) };
+  const run = emitProgram(graph, plan, planBuffers(graph, plan));
+  return { graph, run, roots: plan.roots.length };
 }
 
 /** The output leaves of a compiled program run on `leaves`. */
@@ -133,4 +147,36 @@ function tensorsKey(args: readonly unknown[]): string | null {
     key += `${a.shape.join(",")};`;
   }
   return key;
+}
+
+/** What `jit` makes of f for these arguments: graph size, generated code, compile time. */
+export interface JitReport {
+  /** Nodes of the optimized graph (inputs, constants and operations). */
+  nodes: number;
+  /** Loops and kernel calls in the program (the fusion's roots). */
+  roots: number;
+  /** The generated JavaScript source. */
+  source: string;
+  /** Milliseconds to trace, optimize and generate the program (not cached). */
+  compileMs: number;
+}
+
+/**
+ * Compiles f for these arguments as `jit(f)` would on its first call and reports the program:
+ * its size in graph nodes and loops, and the generated source (its length measures code size).
+ *
+ * @example
+ * const r = inspectJit((x: Tensor) => sum(sin(x)), zeros([3]));
+ * r.nodes; // 3: the input, sin and sum
+ * r.source.length; // characters of generated JavaScript
+ */
+export function inspectJit<A extends unknown[]>(f: (...args: A) => unknown, ...args: A): JitReport {
+  const start = performance.now();
+  const flat = flatten(args, "inspectJit arguments");
+  const traced = traceGraph(f as (...xs: unknown[]) => unknown, flat.def, flat.leaves);
+  if (traced === null)
+    throw new Error("inspectJit: f closes over a value of an outer transformation");
+  const { graph, run, roots } = compileGraph(traced.graph);
+  const compileMs = performance.now() - start;
+  return { nodes: graph.nodes.length, roots, source: run.source ?? "", compileMs };
 }

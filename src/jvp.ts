@@ -11,14 +11,17 @@ import {
   addMaybe,
   bcast,
   div,
+  eighFactors,
   mul,
   neg,
   tieWeights,
   prodOthers,
+  symmetrized,
   winnerMask,
   zerosLike,
 } from "./rule-helpers.js";
 import { eye } from "./creation.js";
+import { jvpScan, jvpWhile } from "./loop-rules.js";
 
 export type JvpRule<P extends Primitive> = (
   primals: Tensor[],
@@ -181,6 +184,13 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
     const v = ops.matrixTranspose(bind(Primitive.Svd, [fixed], { part: "vt" }));
     return ops.sum(ops.mul(uu, ops.matmul(t!, v)), -2);
   },
+  // dw = diag(Vᵀ S V), dV = V (F ∘ Vᵀ S V) with S = sym(dA), F_ij = 1/(w_j − w_i) off the diagonal
+  [Primitive.Eigh]: ([a], [t], { part }) => {
+    const { w, v, f } = eighFactors(a);
+    const rotated = ops.matmul(ops.matrixTranspose(v), ops.matmul(symmetrized(t!), v));
+    if (part === "w") return ops.sum(ops.mul(rotated, eye(w.shape[w.ndim - 1])), -2);
+    return ops.matmul(v, ops.mul(f, rotated));
+  },
   [Primitive.Reshape]: linear(Primitive.Reshape),
   [Primitive.BroadcastTo]: linear(Primitive.BroadcastTo),
   [Primitive.Transpose]: linear(Primitive.Transpose),
@@ -195,6 +205,8 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   [Primitive.Take]: linear(Primitive.Take),
   [Primitive.ScatterAdd]: linear(Primitive.ScatterAdd),
   [Primitive.StopGradient]: () => null,
+  [Primitive.Scan]: (primals, tangents, params) => jvpScan(primals, tangents, params),
+  [Primitive.While]: (primals, tangents, params) => jvpWhile(primals, tangents, params),
 };
 
 /** ∂xʸ/∂x = y x^(y−1), 0 where y = 0. */

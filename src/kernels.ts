@@ -3,6 +3,7 @@
  * paths (same shape, scalar broadcast). Inputs are never modified.
  */
 import { broadcastStrides, sizeOf, stridesOf } from "./shape.js";
+import { RESULT, checkEntries } from "./memory.js";
 
 export type Data = Float64Array;
 type Unary = (x: number) => number;
@@ -21,7 +22,10 @@ let slab = new ArrayBuffer(SLAB_BYTES);
 let slabOffset = 0;
 
 export function alloc(n: number): Data {
-  if (n > SMALL_ENTRIES || n <= 8) return new Float64Array(n); // ≤ 8 entries live on V8's heap
+  if (n > SMALL_ENTRIES || n <= 8) {
+    if (n > SMALL_ENTRIES) checkEntries(RESULT, n);
+    return new Float64Array(n); // ≤ 8 entries live on V8's heap
+  }
   const bytes = n * 8;
   if (slabOffset + bytes > SLAB_BYTES) {
     slab = new ArrayBuffer(SLAB_BYTES);

@@ -4,6 +4,8 @@
  * each table is a compile error. Everything else in the runtime (the ops in `ops.ts`, softmax,
  * norm, inv, …) is composed from these.
  */
+import type { Graph } from "./jit-graph.js";
+
 export enum Primitive {
   // elementwise unary
   Neg = "neg",
@@ -44,6 +46,8 @@ export enum Primitive {
   Det = "det",
   /** One factor of the thin SVD A = U·diag(s)·Vᵀ: `part` "s" (differentiable), "u" or "vt". */
   Svd = "svd",
+  /** One part of the symmetric eigendecomposition A = V·diag(w)·Vᵀ: `part` "w" or "v". */
+  Eigh = "eigh",
   // shape and indexing
   Reshape = "reshape",
   BroadcastTo = "broadcastTo",
@@ -57,6 +61,11 @@ export enum Primitive {
   ScatterAdd = "scatterAdd",
   /** Identity in value, zero derivative. */
   StopGradient = "stopGradient",
+  // loops: a body graph run for a number of steps; the output packs the results (loop-rules.ts)
+  /** scan: carries threaded through `length` steps, per-step inputs and outputs stacked. */
+  Scan = "scan",
+  /** whileLoop: the body applied while cond holds (forward-differentiable only). */
+  While = "while",
 }
 
 export type CompareOp = "gt" | "ge" | "lt" | "le" | "eq" | "ne";
@@ -97,6 +106,7 @@ export interface PrimitiveParams {
   [Primitive.Solve]: NoParams;
   [Primitive.Det]: NoParams;
   [Primitive.Svd]: { part: "u" | "s" | "vt" };
+  [Primitive.Eigh]: { part: "w" | "v" };
   [Primitive.Reshape]: { shape: number[] };
   [Primitive.BroadcastTo]: { shape: number[] };
   [Primitive.Transpose]: { perm: number[] };
@@ -115,6 +125,10 @@ export interface PrimitiveParams {
     size: number;
   };
   [Primitive.StopGradient]: NoParams;
+  /** Inputs: nCarry carries, nXs stacked per-step inputs ([length, ...]), then the body's consts. */
+  [Primitive.Scan]: { body: Graph; length: number; nCarry: number; nXs: number; reverse: boolean };
+  /** Inputs: nCarry carries, nBodyConsts consts of the body, then the consts of cond. */
+  [Primitive.While]: { cond: Graph; body: Graph; nCarry: number; nBodyConsts: number };
 }
 
 export type ParamsOf<P extends Primitive> = PrimitiveParams[P];

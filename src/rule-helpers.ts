@@ -2,7 +2,7 @@
 import type { Tensor } from "./tensor.js";
 import { NO_PARAMS, Primitive } from "./primitive.js";
 import { bind } from "./core.js";
-import { zeros } from "./creation.js";
+import { eye, zeros } from "./creation.js";
 import * as ops from "./ops.js";
 import { sameShape } from "./shape.js";
 
@@ -77,4 +77,22 @@ export function prodOthers(x: Tensor, axes: readonly number[]): Tensor {
   const zeros = ops.reshape(bind(Primitive.Sum, [isZero], { axes: [...axes] }), kept);
   const atZero = ops.where(ops.equal(zeros, 1), nonzeroProd, 0);
   return ops.where(isZero, atZero, div(all, safe));
+}
+
+/** (A + Aᵀ)/2 on the last two axes. */
+export function symmetrized(a: Tensor): Tensor {
+  return ops.mul(ops.add(a, ops.matrixTranspose(a)), 0.5);
+}
+
+/**
+ * The eigendecomposition of A (traced, so derivatives nest) and F_ij = 1/(w_j − w_i) off the
+ * diagonal, 0 on it (the diagonal's denominator is shifted to 1 so no 0/0 appears).
+ */
+export function eighFactors(a: Tensor): { w: Tensor; v: Tensor; f: Tensor } {
+  const w = bind(Primitive.Eigh, [a], { part: "w" });
+  const v = bind(Primitive.Eigh, [a], { part: "v" });
+  const id = eye(w.shape[w.ndim - 1]);
+  const gaps = ops.sub(ops.expandDims(w, -2), ops.expandDims(w, -1));
+  const f = ops.div(ops.sub(1, id), ops.add(gaps, id));
+  return { w, v, f };
 }

@@ -264,6 +264,15 @@ const wholeMatrix: SparsityRule<Primitive> = ([a], _params, ctx) => {
   );
 };
 
+/** Loops: every output entry may depend on every input entry. */
+const everyInput: SparsityRule<Primitive> = (inputs, _params, ctx) => {
+  const sources = inputs.map((x) => {
+    const whole = reduceSets(x, [...x.shape.keys()], ctx.columns);
+    return { sets: whole.sets, map: broadcastMap(whole.shape, ctx.outShape) };
+  });
+  return gatherUnion(sizeOf(ctx.outShape), sources, ctx.columns);
+};
+
 /** X = A⁻¹B: X[..., i, j] depends on all of A and on column j of B. */
 const solveRule: SparsityRule<Primitive.Solve> = ([a, b], _params, ctx) => {
   const nd = a.shape.length;
@@ -352,6 +361,7 @@ export const sparsityRules: { [P in Primitive]: SparsityRule<P> } = {
   [Primitive.Solve]: solveRule,
   [Primitive.Det]: wholeMatrix,
   [Primitive.Svd]: wholeMatrix,
+  [Primitive.Eigh]: wholeMatrix,
   [Primitive.Reshape]: same,
   [Primitive.BroadcastTo]: gatherByEval(Primitive.BroadcastTo),
   [Primitive.Transpose]: gatherByEval(Primitive.Transpose),
@@ -361,6 +371,8 @@ export const sparsityRules: { [P in Primitive]: SparsityRule<P> } = {
   [Primitive.Take]: gatherByEval(Primitive.Take),
   [Primitive.ScatterAdd]: scatterAddRule,
   [Primitive.StopGradient]: none,
+  [Primitive.Scan]: everyInput,
+  [Primitive.While]: everyInput,
 };
 
 // ---------------------------------------------------------------------------------------------

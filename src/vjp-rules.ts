@@ -12,15 +12,18 @@ import { eye } from "./creation.js";
 import { powDx, powDy } from "./jvp.js";
 import {
   div,
+  eighFactors,
   keepShape,
   mul,
   neg,
   prodOthers,
   sumToShape,
+  symmetrized,
   tieWeights,
   winnerMask,
 } from "./rule-helpers.js";
 import { inversePerm } from "./shape.js";
+import { vjpScan, vjpWhile } from "./loop-rules.js";
 
 export type VjpRule<P extends Primitive> = (
   ct: Tensor,
@@ -159,6 +162,13 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
     const vt = bind(Primitive.Svd, [fixed], { part: "vt" });
     return [bind(Primitive.MatMul, [mul(uu, ops.expandDims(ct, -2)), vt], NO_PARAMS)];
   },
+  // Ā = V diag(w̄) Vᵀ; Ā = sym(V (F ∘ Vᵀ V̄) Vᵀ)
+  [Primitive.Eigh]: (ct, [a], _o, { part }) => {
+    const { v, f } = eighFactors(a);
+    const vt = ops.matrixTranspose(v);
+    if (part === "w") return [ops.matmul(mul(v, ops.expandDims(ct, -2)), vt)];
+    return [symmetrized(ops.matmul(v, ops.matmul(mul(f, ops.matmul(vt, ct)), vt)))];
+  },
   [Primitive.Reshape]: (ct, [x]) => [ops.reshape(ct, x.shape)],
   [Primitive.BroadcastTo]: (ct, [x]) => [sumToShape(ct, x.shape)],
   [Primitive.Transpose]: (ct, _x, _o, { perm }) => [ops.transpose(ct, inversePerm(perm))],
@@ -190,4 +200,6 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
     bind(Primitive.Take, [ct], { axis, indices, indexShape }),
   ],
   [Primitive.StopGradient]: none,
+  [Primitive.Scan]: (ct, primals, _o, params) => vjpScan(ct, primals, params),
+  [Primitive.While]: () => vjpWhile(),
 };

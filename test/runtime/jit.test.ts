@@ -162,7 +162,27 @@ const cases: Case[] = [
   { name: "singularValues", f: (a) => ct.singularValues(a), shapes: [[3, 2]] },
   { name: "svd u", f: (a) => ct.svd(a).u, shapes: [[3, 2]], forwardOnly: true },
   { name: "svd vt", f: (a) => ct.svd(a).vt, shapes: [[2, 3]], forwardOnly: true },
+  { name: "eigh", f: (a) => ct.eigh(a).w.mul(ct.eigh(a).v.sum(0)), shapes: [[3, 3]] },
   { name: "stopGradient", f: (x) => ct.stopGradient(x.mul(x)).mul(x), shapes: [[3]] },
+  {
+    name: "scan",
+    f: (a, xs) => {
+      const [c, ys] = ct.scan((c: Tensor, x: Tensor) => [ct.sin(c.mul(x)), c.mul(x)], a, xs);
+      return ct.concat([c, ys.reshape([-1])]);
+    },
+    shapes: [[2], [3, 2]],
+  },
+  {
+    name: "whileLoop",
+    f: (a) =>
+      ct.whileLoop(
+        (x: Tensor) => ct.less(x.sum(), 20),
+        (x: Tensor) => x.mul(1.5),
+        a.abs().add(1),
+      ),
+    shapes: [[2]],
+    forwardOnly: true,
+  },
 ];
 
 function inputs(c: Case, seed: number): Tensor[] {
