@@ -22,7 +22,9 @@ describe("FrameDecoder", () => {
     const decoder = new FrameDecoder();
     const cut = wire.indexOf(0x88); // inside the 3-byte encoding of ∂
     expect(decoder.push(wire.subarray(0, cut)).messages).toEqual([]);
-    expect(decoder.push(wire.subarray(cut)).messages).toEqual([{ type: "stream", text: "∂f/∂x — λ" }]);
+    expect(decoder.push(wire.subarray(cut)).messages).toEqual([
+      { type: "stream", text: "∂f/∂x — λ" },
+    ]);
   });
 
   it("reports a line that is not JSON and keeps decoding the next ones", () => {
