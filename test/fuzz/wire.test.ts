@@ -2,14 +2,16 @@
  * The Jupyter kernel's wire under hostile clients (fast-check, fixed seeds): the real ZeroMQ
  * sockets and protocol handler (a scripted executor behind them) get random frames, bad and
  * missing signatures, invalid JSON, wrong field types, unknown message types and oversized
- * messages on shell and on control. After each one the kernel answers a valid request on the
+ * messages on shell and on control (over IPC endpoints). After each one the kernel answers a valid request on the
  * same channel, and it never exits.
  */
-import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dealer } from "zeromq";
-import type { ConnectionInfo } from "../../kernel/jupyter/connection.js";
+import { endpoint, type ConnectionInfo } from "../../kernel/jupyter/connection.js";
 import { JupyterKernel } from "../../kernel/jupyter/handler.js";
 import { openKernelSockets, type KernelSockets } from "../../kernel/jupyter/sockets.js";
 import {
@@ -25,40 +27,20 @@ import { hostileMessage } from "./wire-messages.js";
 const KEY = "fuzz-key-0123456789";
 const signer = createSigner("hmac-sha256", KEY);
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== "object" || !address) throw new Error("no port");
-  return address.port;
-}
+const folder = mkdtempSync(join(tmpdir(), "cotangent-fuzz-wire-"));
 
-async function connectionInfo(): Promise<ConnectionInfo> {
-  const ports: number[] = [];
-  while (ports.length < 5) {
-    const port = await freePort();
-    if (!ports.includes(port)) ports.push(port);
-  }
-  const [shell_port, iopub_port, stdin_port, control_port, hb_port] = ports as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  return {
-    transport: "tcp",
-    ip: "127.0.0.1",
-    shell_port,
-    iopub_port,
-    stdin_port,
-    control_port,
-    hb_port,
-    key: KEY,
-    signature_scheme: "hmac-sha256",
-  };
-}
+/** IPC endpoints in a fresh folder: no port another process could take first. */
+const info: ConnectionInfo = {
+  transport: "ipc",
+  ip: join(folder, "kernel"),
+  shell_port: 1,
+  iopub_port: 2,
+  stdin_port: 3,
+  control_port: 4,
+  hb_port: 5,
+  key: KEY,
+  signature_scheme: "hmac-sha256",
+};
 
 const state = {
   sockets: undefined as KernelSockets | undefined,
@@ -70,7 +52,6 @@ const state = {
 };
 
 beforeAll(async () => {
-  const info = await connectionInfo();
   const executor = new FakeExecutor(() => ({ outputs: [] }));
   const log = (text: string): void => {
     if (text.startsWith("rejected")) state.rejected += 1;
@@ -88,7 +69,7 @@ beforeAll(async () => {
   });
   for (const channel of ["shell", "control"] as const) {
     const dealer = new Dealer({ routingId: `fuzz-${channel}`, receiveTimeout: 20_000 });
-    dealer.connect(`tcp://127.0.0.1:${info[`${channel}_port`]}`);
+    dealer.connect(endpoint(info, channel));
     state.dealers[channel] = dealer;
   }
 });
@@ -96,6 +77,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const dealer of Object.values(state.dealers)) dealer.close();
   await state.sockets?.close();
+  rmSync(folder, { recursive: true, force: true });
 });
 
 /** Send a valid kernel_info_request and read replies until its own arrives. */
