@@ -24,9 +24,12 @@ export function seedFor(name: string): number {
   return (hash ^ BASE_SEED) | 0;
 }
 
-/** fast-check parameters for a property: its seed, `runs` cases (CASES by default). */
-export function fuzzParams(name: string, runs = CASES): { seed: number; numRuns: number } {
-  return { seed: seedFor(name), numRuns: runs };
+/**
+ * fast-check parameters for a property: its seed, and `share` of CASES as its number of cases
+ * (a path whose cases are spread over several properties gives each a share).
+ */
+export function fuzzParams(name: string, share = 1): { seed: number; numRuns: number } {
+  return { seed: seedFor(name), numRuns: Math.max(1, Math.ceil(CASES * share)) };
 }
 
 /** A vitest timeout that grows with the number of cases (the default run is far below it). */
