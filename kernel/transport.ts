@@ -29,6 +29,23 @@ export class FrameError extends Error {
   }
 }
 
+/** A line that is JSON but not a message: not an object with a string `type`. */
+export class NotAMessageError extends Error {
+  constructor(readonly line: string) {
+    const shown = line.length > 200 ? `${line.slice(0, 200)}…` : line;
+    super(`transport: a frame is not a message (an object with a string "type"): ${shown}`);
+  }
+}
+
+function isMessage(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as { type?: unknown }).type === "string"
+  );
+}
+
 /**
  * Splits a byte or text stream into JSON messages. Chunks may end anywhere, even inside a
  * multi-byte UTF-8 character; a partial line waits for the next chunk.
@@ -37,25 +54,44 @@ export class FrameDecoder {
   private readonly text = new StringDecoder("utf8");
   private pending = "";
 
-  /** Feed a chunk; returns the complete messages it finished, and the frames that failed. */
-  push(chunk: Buffer | string): { messages: unknown[]; errors: FrameError[] } {
-    this.pending += typeof chunk === "string" ? chunk : this.text.write(chunk);
+  /**
+   * Feed a chunk; returns the complete messages it finished, and the frames that failed. Only
+   * the new text is searched for newlines, so a long line arriving in many chunks costs time
+   * linear in its length.
+   */
+  push(chunk: Buffer | string): { messages: unknown[]; errors: Error[] } {
+    const text = typeof chunk === "string" ? chunk : this.text.write(chunk);
     const messages: unknown[] = [];
-    const errors: FrameError[] = [];
-    let newline = this.pending.indexOf("\n");
-    while (newline >= 0) {
-      const line = this.pending.slice(0, newline);
-      this.pending = this.pending.slice(newline + 1);
-      if (line.trim() !== "") {
-        try {
-          messages.push(JSON.parse(line) as unknown);
-        } catch (error) {
-          errors.push(new FrameError(line, error));
-        }
-      }
-      newline = this.pending.indexOf("\n");
+    const errors: Error[] = [];
+    let newline = text.indexOf("\n");
+    if (newline < 0) {
+      this.pending += text;
+      return { messages, errors };
     }
+    let line = this.pending + text.slice(0, newline);
+    let from = newline + 1;
+    for (;;) {
+      this.decodeLine(line, messages, errors);
+      newline = text.indexOf("\n", from);
+      if (newline < 0) break;
+      line = text.slice(from, newline);
+      from = newline + 1;
+    }
+    this.pending = text.slice(from);
     return { messages, errors };
+  }
+
+  private decodeLine(line: string, messages: unknown[], errors: Error[]): void {
+    if (line.trim() === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line) as unknown;
+    } catch (error) {
+      errors.push(new FrameError(line, error));
+      return;
+    }
+    if (isMessage(value)) messages.push(value);
+    else errors.push(new NotAMessageError(line));
   }
 
   /** Text received after the last newline (an unfinished frame). */
@@ -80,7 +116,8 @@ export interface ChannelHandlers<In> {
 
 /**
  * Connect framing to a stream pair (both may be the same duplex, e.g. a socket on fd 3).
- * Messages are not validated beyond being JSON; the receiver checks their `type`.
+ * Messages are objects with a string `type` (anything else is reported to `onError`); the
+ * receiver checks the type and the fields.
  */
 export function attachChannel<In, Out>(
   readable: Readable,

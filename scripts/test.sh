@@ -12,7 +12,7 @@ npm run build --silent
 
 step "typecheck"
 npx tsc -p tsconfig.json --noEmit
-npx tsc -p extension/renderer --noEmit && npx tsc -p test/views/dom --noEmit && npx tsc -p test/browser --noEmit
+npx tsc -p extension/renderer --noEmit && npx tsc -p test/views/dom --noEmit && npx tsc -p test/fuzz/dom --noEmit && npx tsc -p test/browser --noEmit
 
 step "lint"
 npx eslint .

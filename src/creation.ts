@@ -1,8 +1,8 @@
 /** Constructors: tensor, zeros, ones, full, eye, arange, linspace, randn, and `asTensor`. */
 import type { NestedArray, TensorLike } from "./tensor.js";
 import { Tensor } from "./tensor.js";
-import { fmtShape, sizeOf } from "./shape.js";
 import { checkShapeSize } from "./memory.js";
+import { checkSize, fmtShape, sizeOf } from "./shape.js";
 
 function inferShape(value: NestedArray, where: string): number[] {
   if (typeof value === "number") return [];
@@ -36,6 +36,29 @@ function checkShape(op: string, shape: readonly number[]): void {
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: invalid shape ${fmtShape(shape)}`);
   }
+  // The limit a user can set first (it says how much memory was asked), then what V8 can hold.
+  checkShapeSize(op, shape);
+  checkSize(op, shape, "the size asked");
+}
+
+/** A count of entries (eye's sides, linspace's num): a non-negative integer that fits. */
+function checkCount(op: string, name: string, n: number): void {
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(`${op}: ${name} must be a non-negative integer, got ${n}`);
+  }
+}
+
+/** Zeroed storage for `shape` (checked); a failed allocation says which op and shape. */
+function allocate(op: string, shape: readonly number[]): Float64Array {
+  checkShape(op, shape);
+  try {
+    return new Float64Array(sizeOf(shape));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${op}: cannot allocate shape ${fmtShape(shape)} (${reason})`, {
+      cause: error,
+    });
+  }
 }
 
 /**
@@ -68,28 +91,29 @@ export function asTensor(x: TensorLike): Tensor {
   return tensor(x);
 }
 
-export function full(shape: readonly number[], value: number): Tensor {
-  checkShape("full", shape);
-  checkShapeSize("full", shape);
-  const data: Float64Array = new Float64Array(sizeOf(shape));
+function filled(op: string, shape: readonly number[], value: number): Tensor {
+  const data = allocate(op, shape);
   if (value !== 0) data.fill(value);
   return new Tensor(data, shape);
 }
 
+export function full(shape: readonly number[], value: number): Tensor {
+  return filled("full", shape, value);
+}
+
 export function zeros(shape: readonly number[]): Tensor {
-  checkShapeSize("zeros", shape);
-  return full(shape, 0);
+  return filled("zeros", shape, 0);
 }
 
 export function ones(shape: readonly number[]): Tensor {
-  checkShapeSize("ones", shape);
-  return full(shape, 1);
+  return filled("ones", shape, 1);
 }
 
 /** The n×m identity (m defaults to n). */
 export function eye(n: number, m = n): Tensor {
-  checkShapeSize("eye", [n, m]);
-  const data: Float64Array = new Float64Array(n * m);
+  checkCount("eye", "n", n);
+  checkCount("eye", "m", m);
+  const data = allocate("eye", [n, m]);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return new Tensor(data, [n, m]);
 }
@@ -97,18 +121,22 @@ export function eye(n: number, m = n): Tensor {
 /** arange(stop), arange(start, stop, step = 1): start, start+step, … below stop. */
 export function arange(start: number, stop?: number, step = 1): Tensor {
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
-  if (step === 0) throw new Error("arange: step must not be 0");
-  const n = Math.max(0, Math.ceil((hi - lo) / step));
-  checkShapeSize("arange", [n]);
-  const data: Float64Array = new Float64Array(n);
+  if (step === 0 || Number.isNaN(step))
+    throw new Error(`arange: step must be a number ≠ 0, got ${step}`);
+  const count = Math.ceil((hi - lo) / step);
+  if (Number.isNaN(count) || count === Infinity) {
+    throw new Error(`arange: no finite range from ${lo} to ${hi} by ${step}`);
+  }
+  const n = Math.max(0, count);
+  const data = allocate("arange", [n]);
   for (let i = 0; i < n; i++) data[i] = lo + i * step;
   return new Tensor(data, [n]);
 }
 
 /** `num` evenly spaced values from start to stop inclusive. */
 export function linspace(start: number, stop: number, num = 50): Tensor {
-  checkShapeSize("linspace", [num]);
-  const data: Float64Array = new Float64Array(num);
+  checkCount("linspace", "num", num);
+  const data = allocate("linspace", [num]);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) data[i] = start + i * step;
   if (num > 1) data[num - 1] = stop;
@@ -136,11 +164,9 @@ export interface RandomOptions {
 
 /** Standard normal samples (Box–Muller on a seeded generator). */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  checkShape("randn", shape);
-  checkShapeSize("randn", shape);
+  const data = allocate("randn", shape);
   const next = generator(options.seed ?? (autoSeed = (autoSeed * 1103515245 + 12345) >>> 0));
-  const n = sizeOf(shape);
-  const data: Float64Array = new Float64Array(n);
+  const n = data.length;
   for (let i = 0; i < n; i += 2) {
     const u = 1 - next();
     const v = next();
@@ -156,12 +182,10 @@ export function rand(
   shape: readonly number[],
   options: RandomOptions & { low?: number; high?: number } = {},
 ): Tensor {
-  checkShape("rand", shape);
-  checkShapeSize("rand", shape);
+  const data = allocate("rand", shape);
   const next = generator(options.seed ?? (autoSeed = (autoSeed * 1103515245 + 12345) >>> 0));
   const low = options.low ?? 0;
   const high = options.high ?? 1;
-  const data: Float64Array = new Float64Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * next();
   return new Tensor(data, shape);
 }

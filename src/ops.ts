@@ -72,11 +72,20 @@ export const square = (x: TensorLike): Tensor => {
   return bind(Primitive.Mul, [t, t], NO_PARAMS);
 };
 
+const COMPARE_NAMES: Record<CompareOp, string> = {
+  gt: "greater",
+  ge: "greaterEqual",
+  lt: "less",
+  le: "lessEqual",
+  eq: "equal",
+  ne: "notEqual",
+};
+
 /** 1 where the comparison holds, 0 elsewhere (zero derivative). */
 export function compare(x: TensorLike, y: TensorLike, op: CompareOp): Tensor {
   const tx = asTensor(x);
   const ty = asTensor(y);
-  if (!sameShape(tx.shape, ty.shape)) broadcastShapes(op, tx.shape, ty.shape);
+  if (!sameShape(tx.shape, ty.shape)) broadcastShapes(COMPARE_NAMES[op], tx.shape, ty.shape);
   return bind(Primitive.Compare, [tx, ty], { op });
 }
 export const greater = (x: TensorLike, y: TensorLike): Tensor => compare(x, y, "gt");
@@ -421,7 +430,10 @@ export function matmul(x: TensorLike, y: TensorLike): Tensor {
   if (a2.shape[a2.ndim - 1] !== b2.shape[b2.ndim - 2]) {
     throw new Error(`matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(bb.shape)} do not align`);
   }
-  const batch = broadcastShapes("matmul", a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+  const batch = broadcastShapes("matmul", a2.shape.slice(0, -2), b2.shape.slice(0, -2), [
+    a.shape,
+    bb.shape,
+  ]);
   const out = bind(Primitive.MatMul, [a2, b2], NO_PARAMS);
   if (a.ndim > 1 && bb.ndim > 1) return out;
   const shape = [...batch];
@@ -468,7 +480,10 @@ export function solve(a: TensorLike, b: TensorLike): Tensor {
   if (b2.ndim < 2 || b2.shape[b2.ndim - 2] !== n) {
     throw new Error(`solve: shapes ${fmtShape(ta.shape)} and ${fmtShape(tb.shape)} do not align`);
   }
-  const batch = broadcastShapes("solve", ta.shape.slice(0, -2), b2.shape.slice(0, -2));
+  const batch = broadcastShapes("solve", ta.shape.slice(0, -2), b2.shape.slice(0, -2), [
+    ta.shape,
+    tb.shape,
+  ]);
   const aa = broadcastTo(ta, [...batch, n, n]);
   const bbb = broadcastTo(b2, [...batch, n, b2.shape[b2.ndim - 1]]);
   const x = bind(Primitive.Solve, [aa, bbb], NO_PARAMS);

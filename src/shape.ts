@@ -20,14 +20,35 @@ export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(",")}]`;
 }
 
+/** The most entries a tensor can hold: a Float64Array of 2^29 entries is V8's 4 GiB limit. */
+export const MAX_ENTRIES = 2 ** 29;
+
+/** Fails, naming the op, when a result of `shape` would be too large to allocate. */
+export function checkSize(op: string, shape: readonly number[], from: string): void {
+  const n = shape.includes(0) ? 0 : sizeOf(shape);
+  if (n > MAX_ENTRIES) {
+    throw new Error(
+      `${op}: ${from} gives shape ${fmtShape(shape)} (${n} entries), more than the ${MAX_ENTRIES} a tensor can hold`,
+    );
+  }
+}
+
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
-/** numpy broadcasting of two shapes; the error names the op and both shapes. */
-export function broadcastShapes(op: string, a: readonly number[], b: readonly number[]): number[] {
+/**
+ * numpy broadcasting of two shapes; the error names the op and both shapes (or `shown`, the
+ * operands' whole shapes when `a` and `b` are parts of them, e.g. matmul's batch axes).
+ */
+export function broadcastShapes(
+  op: string,
+  a: readonly number[],
+  b: readonly number[],
+  shown: readonly [readonly number[], readonly number[]] = [a, b],
+): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
@@ -35,11 +56,12 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
     const db = b[b.length - n + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
       throw new Error(
-        `${op}: shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be broadcast together`,
+        `${op}: shapes ${fmtShape(shown[0])} and ${fmtShape(shown[1])} cannot be broadcast together`,
       );
     }
     out[i] = da === 1 ? db : da;
   }
+  checkSize(op, out, `broadcasting ${fmtShape(shown[0])} and ${fmtShape(shown[1])}`);
   return out;
 }
 
@@ -57,9 +79,9 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
   return out;
 }
 
-/** A possibly negative axis, checked against ndim; the error names the op. */
+/** A possibly negative axis, checked against ndim (a 0-d tensor has none); the error names the op. */
 export function normAxis(op: string, axis: number, ndim: number): number {
-  if (!Number.isInteger(axis) || axis < -ndim || axis >= Math.max(ndim, 1)) {
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
     throw new Error(`${op}: axis ${axis} is out of range for a tensor with ${ndim} dimensions`);
   }
   return axis < 0 ? axis + ndim : axis;

@@ -21,6 +21,7 @@ import { PROTOCOL_VERSION } from "../protocol.js";
 import { attachChannel, CHANNEL_FD } from "../transport.js";
 import { compileErrorEvent } from "./errors.js";
 import { createMoveQueue } from "./moves.js";
+import { checkRequest } from "./requests.js";
 import type {
   CheckerReply,
   CheckerRequest,
@@ -72,12 +73,16 @@ function terminateMain(poke: () => void, done: () => void): void {
 const TERMINATE_POKE_MS = 5;
 
 const socket = new Socket({ fd: CHANNEL_FD, readable: true, writable: true });
-const channel = attachChannel<ExecutorRequest, ExecutorEvent>(socket, socket, {
-  onMessage: handle,
-  onError: (error) => process.stderr.write(`executor: ${error.message}\n`),
-  // The front end is gone: nobody can see this kernel any more.
-  onClose: () => process.kill(process.pid, "SIGKILL"),
-});
+const channel = attachChannel<{ type: string } & Record<string, unknown>, ExecutorEvent>(
+  socket,
+  socket,
+  {
+    onMessage: receive,
+    onError: (error) => process.stderr.write(`executor: ${error.message}\n`),
+    // The front end is gone: nobody can see this kernel any more.
+    onClose: () => process.kill(process.pid, "SIGKILL"),
+  },
+);
 
 const queue: ExecuteRequest[] = [];
 const abandoned = new Set<string>();
@@ -317,6 +322,17 @@ function shutdown(): void {
   if (running?.phase === "running") terminateMain(exit, exit);
   else exit();
   setTimeout(() => process.kill(process.pid, "SIGKILL"), 1000).unref();
+}
+
+/** A message from the front end: checked, then handled; a malformed execute ends as an error. */
+function receive(message: { type: string } & Record<string, unknown>): void {
+  const checked = checkRequest(message);
+  if (checked.ok) return handle(checked.request);
+  process.stderr.write(`executor: ignored a request: ${checked.reason}\n`);
+  if (message.type === "execute" && checked.id !== undefined) {
+    internalError(checked.id, checked.reason);
+    emit({ type: "done", id: checked.id, status: "error", executionCount });
+  }
 }
 
 function handle(request: ExecutorRequest): void {

@@ -74,7 +74,15 @@ function writeFile(path: string, text: string): void {
 
 function readNotebook(path: string): Notebook {
   if (!existsSync(path)) throw new Error(`cotangent run: ${path} does not exist`);
-  return parseNotebook(readFileSync(path, "utf8"), path);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new Error(`${path}: cannot read the notebook (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+  return parseNotebook(text, path);
 }
 
 function reportSubtitle(result: RunResult, versions: string): string {

@@ -76,6 +76,20 @@ export function splitLines(text: string): string[] {
   return lines.filter((line) => line.length > 0);
 }
 
+/** A value as an error quotes it: JSON, cut to a few dozen characters. */
+function brief(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/** A JSON.parse message, cut short (V8 quotes the start of the text, which may be garbage). */
+function briefReason(error: unknown): string {
+  const text = [...(error as Error).message]
+    .map((c) => (c < " " || c === "\u007f" ? "?" : c))
+    .join("");
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
@@ -92,7 +106,7 @@ export function parseNotebook(text: string, name: string): Notebook {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${name}: not a notebook (invalid JSON: ${(error as Error).message})`, {
+    throw new Error(`${name}: not a notebook (invalid JSON: ${briefReason(error)})`, {
       cause: error,
     });
   }
@@ -100,7 +114,7 @@ export function parseNotebook(text: string, name: string): Notebook {
     throw new Error(`${name}: not a notebook (no "cells" array)`);
   }
   if (raw["nbformat"] !== 4) {
-    throw new Error(`${name}: nbformat ${String(raw["nbformat"])} is not supported (need 4)`);
+    throw new Error(`${name}: nbformat ${brief(raw["nbformat"])} is not supported (need 4)`);
   }
   const cells = raw["cells"].map((cell: unknown, index: number): Cell => {
     const where = `${name}: cell ${index + 1}`;
@@ -123,7 +137,7 @@ export function parseNotebook(text: string, name: string): Notebook {
     }
     if (type === "markdown" || type === "raw")
       return { ...cell, ...id, cell_type: type, metadata, source: cell["source"] };
-    throw new Error(`${where} has unknown cell_type ${JSON.stringify(type)}`);
+    throw new Error(`${where} has unknown cell_type ${brief(type)}`);
   });
   const minor = typeof raw["nbformat_minor"] === "number" ? raw["nbformat_minor"] : 5;
   // nbformat 4.5 requires a unique id on every cell.

@@ -2,12 +2,28 @@
  * The field checks every payload validator shares: each throws a PayloadError naming the field
  * that is wrong. Pure functions; run in Node and in a webview.
  */
-import { PAYLOAD_VERSION, type EncodedArray, type JacobianPayload } from "./payloads.js";
+import { LIMITS, PAYLOAD_VERSION, type EncodedArray, type JacobianPayload } from "./payloads.js";
 
 export class PayloadError extends Error {}
 
 export function fail(where: string, what: string): never {
   throw new PayloadError(`${where}: ${what}`);
+}
+
+/** A value as errors quote it: JSON, cut to a few dozen characters (payloads may be huge). */
+export function brief(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/** A shape as errors quote it. */
+function briefShape(shape: readonly number[]): string {
+  return shape.length > 8 ? `[${shape.slice(0, 8).join(",")},…]` : `[${shape.join(",")}]`;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -37,12 +53,12 @@ export function checkLabels(value: unknown, count: number, where: string): void 
 export function checkArray(value: unknown, where: string, shape?: number[]): EncodedArray {
   if (!isRecord(value)) fail(where, "must be an encoded array object");
   if (value["dtype"] !== "float64" && value["dtype"] !== "float32") {
-    fail(`${where}.dtype`, `must be "float64" or "float32", got ${JSON.stringify(value["dtype"])}`);
+    fail(`${where}.dtype`, `must be "float64" or "float32", got ${brief(value["dtype"])}`);
   }
   const s = checkShape(value["shape"], `${where}.shape`);
   if (typeof value["data"] !== "string") fail(`${where}.data`, "must be a base64 string");
   if (shape && s.join(",") !== shape.join(",")) {
-    fail(`${where}.shape`, `is [${s.join(",")}], expected [${shape.join(",")}]`);
+    fail(`${where}.shape`, `is ${briefShape(s)}, expected ${briefShape(shape)}`);
   }
   const width = value["dtype"] === "float64" ? 8 : 4;
   const bytes = Math.floor((value["data"].replace(/=+$/, "").length * 3) / 4);
@@ -57,11 +73,11 @@ export function checkHeader(value: unknown, kind: string): Record<string, unknow
   if (value["version"] !== PAYLOAD_VERSION) {
     fail(
       "payload",
-      `unknown version ${JSON.stringify(value["version"])} (this view reads version ${PAYLOAD_VERSION})`,
+      `unknown version ${brief(value["version"])} (this view reads version ${PAYLOAD_VERSION})`,
     );
   }
   if (value["kind"] !== kind)
-    fail("payload.kind", `is ${JSON.stringify(value["kind"])}, expected "${kind}"`);
+    fail("payload.kind", `is ${brief(value["kind"])}, expected "${kind}"`);
   return value;
 }
 
@@ -80,12 +96,15 @@ export function checkJacobian(value: unknown, where = "payload"): JacobianPayloa
   checkLabels(p["inputs"], cols, `${where}.inputs`);
   const values = checkArray(p["values"], `${where}.values`);
   if (values.shape.length !== 2) fail(`${where}.values.shape`, "must have two dimensions");
+  // An empty grid passes the byte count with any other side: a view draws at most this many.
+  if (values.shape.some((side) => side > LIMITS.float32Entries))
+    fail(`${where}.values.shape`, `has a side over the ${LIMITS.float32Entries} a view can draw`);
   const d = p["downsampled"];
   if (d === undefined) {
     if (values.shape[0] !== rows || values.shape[1] !== cols) {
       fail(
         `${where}.values.shape`,
-        `is [${values.shape.join(",")}] for a ${rows}×${cols} Jacobian`,
+        `is ${briefShape(values.shape)} for a ${rows}×${cols} Jacobian`,
       );
     }
   } else {

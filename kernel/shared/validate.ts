@@ -15,6 +15,7 @@ import {
 } from "./payloads.js";
 import {
   PayloadError,
+  brief,
   checkArray,
   checkHeader,
   checkJacobian,
@@ -73,7 +74,7 @@ export function validatePayload(mime: string, value: unknown): Validation<Cotang
     if (mime === MIME.chain) return { ok: true, payload: checkChain(value) };
     if (mime === MIME.trace) return { ok: true, payload: checkTrace(value) };
     if (mime === MIME.explore) return { ok: true, payload: checkExplore(value) };
-    return { ok: false, error: `unknown MIME type ${JSON.stringify(mime)}` };
+    return { ok: false, error: `unknown MIME type ${brief(mime)}` };
   } catch (error) {
     if (error instanceof PayloadError) return { ok: false, error: error.message };
     throw error;

@@ -11,6 +11,7 @@ import type {
   ExploreView,
 } from "./payloads.js";
 import {
+  brief,
   checkArray,
   checkHeader,
   checkJacobian,
@@ -105,7 +106,7 @@ function checkSurfaceStatic(s: Record<string, unknown>, where: string): void {
 function checkStatic(value: unknown, view: ExploreView, where: string): ExploreStatic {
   if (!isRecord(value)) fail(where, `must be an object (the ${view} view needs it)`);
   if (value["kind"] !== view)
-    fail(`${where}.kind`, `is ${JSON.stringify(value["kind"])}, expected "${view}"`);
+    fail(`${where}.kind`, `is ${brief(value["kind"])}, expected "${view}"`);
   if (view === "curve") checkCurveStatic(value, where);
   else checkSurfaceStatic(value, where);
   return value as unknown as ExploreStatic;
@@ -142,7 +143,7 @@ export function checkExploreFrame(
 ): ExploreFrame {
   if (!isRecord(value)) fail(where, "must be an object");
   if (value["kind"] !== view.view)
-    fail(`${where}.kind`, `is ${JSON.stringify(value["kind"])}, expected "${view.view}"`);
+    fail(`${where}.kind`, `is ${brief(value["kind"])}, expected "${view.view}"`);
   if (view.view === "surface") return checkSurfaceFrame(value, where);
   const x = scalars(value["x"], `${where}.x`, view.n);
   if (view.view === "curve") {
@@ -171,7 +172,7 @@ export function checkExplore(value: unknown): ExplorePayload {
   if (p["viewId"] === "") fail("payload.viewId", "must not be empty");
   const view = p["view"] as ExploreView;
   if (!VIEWS.includes(view))
-    fail("payload.view", `is ${JSON.stringify(view)}, expected one of ${VIEWS.join(", ")}`);
+    fail("payload.view", `is ${brief(view)}, expected one of ${VIEWS.join(", ")}`);
   checkString(p["title"], "payload.title", true);
   const n = checkCount(p["n"], "payload.n", 1);
   const m = checkCount(p["m"], "payload.m", 1);
@@ -210,6 +211,6 @@ export function checkHostMessage(value: unknown): ExploreHostMessage {
     scalars(value["x"], "message.x");
     if (typeof value["ms"] !== "number") fail("message.ms", "must be a number");
     if (!isRecord(value["payload"])) fail("message.payload", "must be an object");
-  } else fail("message.type", `is ${JSON.stringify(type)}, not an explore message`);
+  } else fail("message.type", `is ${brief(type)}, not an explore message`);
   return value as unknown as ExploreHostMessage;
 }

@@ -8,6 +8,7 @@ import base64
 import json
 import math
 import os
+import random
 import signal
 import struct
 import subprocess
@@ -549,6 +550,70 @@ class NotebookTests(unittest.TestCase):
         self.assertEqual(after[0]["output_type"], "stream")
         text = after[0]["text"]
         self.assertIn("still running", "".join(text) if isinstance(text, list) else text)
+
+
+class WireFuzzTests(KernelPerClass):
+    """1,000 hostile messages (seeded) on shell and control to the real kernel: it stays up,
+    answers kernel_info after every batch, and still runs a cell (test/fuzz/wire.test.ts fuzzes
+    the same wire in-process, message by message)."""
+
+    SEED = 20261204
+    CASES = int(os.environ.get("COTANGENT_FUZZ_CASES", "1000"))
+
+    def hostile(self, rng, session):
+        """One hostile message as ZeroMQ frames."""
+        kind = rng.choice(["frames", "signature", "json", "types", "unknown", "oversized"]
+                          if rng.random() < 0.01 else ["frames", "signature", "json", "types", "unknown"])
+        ident, delim = [b"fuzz"], [b"<IDS|MSG>"]
+        header = session.msg_header("execute_request")
+        parts = [json.dumps(header, default=str).encode(), b"{}", b"{}", b'{"code": "1"}']
+        if kind == "frames":
+            return [rng.randbytes(rng.randint(0, 40)) for _ in range(rng.randint(1, 8))]
+        if kind == "signature":
+            sig = rng.choice([b"", b"00" * 32, session.sign(parts)[:10], rng.randbytes(16).hex().encode()])
+            return ident + delim + [sig] + parts
+        if kind == "json":
+            parts[rng.randrange(4)] = rng.choice([b"{", b"[]", b"null", rng.randbytes(12), b'"x"'])
+        elif kind == "types":
+            content = {"code": rng.choice([5, None, [], {"a": 1}]), "cursor_pos": rng.choice([-1, "x", 1e9])}
+            header["msg_type"] = rng.choice(["execute_request", "complete_request", "inspect_request",
+                                             "is_complete_request", "history_request"])
+            parts[0], parts[3] = json.dumps(header, default=str).encode(), json.dumps(content).encode()
+        elif kind == "unknown":
+            header["msg_type"] = rng.choice(["no_such_request", "", "debug_request", "comm_msg"])
+            parts[0] = json.dumps(header, default=str).encode()
+        else:
+            parts[3] = json.dumps({"code": "x" * (8 << 20)}).encode()
+            header["msg_type"] = "is_complete_request"
+            parts[0] = json.dumps(header, default=str).encode()
+        return ident + delim + [session.sign(parts)] + parts
+
+    def assert_answers_kernel_info(self, channel):
+        msg = self.kc.session.msg("kernel_info_request")
+        self.kc.session.send(channel.socket, msg)
+        get = self.kc.get_shell_msg if channel is self.kc.shell_channel else self.kc.get_control_msg
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            reply = get(timeout=60)
+            if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                self.assertEqual(reply["content"]["status"], "ok")
+                return
+        self.fail("no kernel_info_reply")
+
+    def test_hostile_messages_on_shell_and_control(self):
+        rng = random.Random(self.SEED)
+        session = self.kc.session
+        started = time.monotonic()
+        for channel in (self.kc.shell_channel, self.kc.control_channel):
+            for k in range(self.CASES // 2):
+                channel.socket.send_multipart(self.hostile(rng, session))
+                if k % 50 == 49:
+                    self.assert_answers_kernel_info(channel)
+            self.assert_answers_kernel_info(channel)
+        self.assertTrue(self.km.is_alive())
+        content = self.kc.execute_interactive("6 * 7", timeout=60, output_hook=lambda _: None)["content"]
+        self.assertEqual(content["status"], "ok")
+        print(f"wire fuzz: {self.CASES} hostile messages in {time.monotonic() - started:.1f} s", file=sys.stderr)
 
 
 if __name__ == "__main__":

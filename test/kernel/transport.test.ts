@@ -18,17 +18,24 @@ describe("FrameDecoder", () => {
   });
 
   it("keeps a multi-byte character split across chunks intact", () => {
-    const wire = Buffer.from(encodeFrame({ text: "∂f/∂x — λ" }));
+    const wire = Buffer.from(encodeFrame({ type: "stream", text: "∂f/∂x — λ" }));
     const decoder = new FrameDecoder();
     const cut = wire.indexOf(0x88); // inside the 3-byte encoding of ∂
     expect(decoder.push(wire.subarray(0, cut)).messages).toEqual([]);
-    expect(decoder.push(wire.subarray(cut)).messages).toEqual([{ text: "∂f/∂x — λ" }]);
+    expect(decoder.push(wire.subarray(cut)).messages).toEqual([
+      { type: "stream", text: "∂f/∂x — λ" },
+    ]);
   });
 
   it("reports a line that is not JSON and keeps decoding the next ones", () => {
     const decoder = new FrameDecoder();
-    const { messages, errors } = decoder.push('{"ok":1}\nnot json\n{"ok":2}\n');
-    expect(messages).toEqual([{ ok: 1 }, { ok: 2 }]);
+    const { messages, errors } = decoder.push(
+      '{"type":"ok","n":1}\nnot json\n{"type":"ok","n":2}\n',
+    );
+    expect(messages).toEqual([
+      { type: "ok", n: 1 },
+      { type: "ok", n: 2 },
+    ]);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(FrameError);
     expect(errors[0].message).toContain("not json");
