@@ -75,6 +75,15 @@ def drain_until_idle(kc, msg_id, timeout=30):
     raise AssertionError(f"no idle status for {msg_id} within {timeout}s")
 
 
+def shell_reply(kc, msg_id, timeout=30):
+    """The shell reply to msg_id (replies to earlier requests are skipped)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply
+
+
 # Fails after 300 ms, so that the cells sent right after it are still queued when it fails.
 FAIL_LATE = 'await new Promise((resolve) => setTimeout(resolve, 300));\nthrow new Error("first");'
 
@@ -246,6 +255,33 @@ class InputTests(KernelPerClass):
         self.assertEqual(self.kc.get_shell_msg(timeout=30)["content"]["status"], "ok")
         results = [m for m in drain_until_idle(self.kc, msg_id) if m["msg_type"] == "execute_result"]
         self.assertEqual(results[0]["content"]["data"]["text/plain"], "'fresh5'")
+
+
+class OutputTests(KernelPerClass):
+    """Nothing a cell prints is lost, however fast it prints and however late the client reads."""
+
+    def test_100000_lines_reach_a_late_reader_complete_in_order_then_idle(self):
+        lines = 100_000
+        msg_id = self.kc.execute(f"for (let i = 0; i < {lines}; i++) console.log(i);")
+        time.sleep(2)  # the client reads nothing while the kernel publishes
+        started = time.monotonic()
+        outputs = drain_until_idle(self.kc, msg_id, timeout=120)
+        streams = [m for m in outputs if m["msg_type"] == "stream"]
+        self.assertTrue(all(m["content"]["name"] == "stdout" for m in streams))
+        text = "".join(m["content"]["text"] for m in streams)
+        self.assertEqual(text, "".join(f"{i}\n" for i in range(lines)))
+        print(f"\n    {lines} lines in {len(streams)} stream messages, "
+              f"read {time.monotonic() - started:.2f} s after the pause", file=sys.stderr)
+        self.assertEqual(shell_reply(self.kc, msg_id)["content"]["status"], "ok")
+
+    def test_streams_and_displays_keep_their_order(self):
+        code = 'console.log("a"); console.error("b"); display.html("<i>c</i>"); console.log("d");'
+        msg_id = self.kc.execute(code)
+        outputs = [m for m in drain_until_idle(self.kc, msg_id) if m["msg_type"] in ("stream", "display_data")]
+        seen = [m["content"]["text"] if m["msg_type"] == "stream" else "display" for m in outputs]
+        self.assertEqual(seen, ["a\n", "b\n", "display", "d\n"])
+        self.assertEqual([m["content"].get("name") for m in outputs], ["stdout", "stderr", None, "stdout"])
+        self.assertEqual(shell_reply(self.kc, msg_id)["content"]["status"], "ok")
 
 
 class OutOfMemoryTests(unittest.TestCase):
