@@ -61,6 +61,24 @@ function rssMiB(pid: number | undefined): number {
   return kb === undefined ? Number.NaN : Number(kb) / 1024;
 }
 
+/**
+ * A fresh executor warms its checker up while idle (about 40 small cells, TypeScript's heap
+ * growing meanwhile): wait until its RSS has stayed within 2 MiB for 1.5 s (at most 60 s), so
+ * the figures compare a settled kernel with itself, not the warm-up with the session.
+ */
+async function settle(pid: number | undefined): Promise<string> {
+  const started = performance.now();
+  const samples: number[] = [];
+  while (performance.now() - started < 60_000) {
+    await new Promise((done) => setTimeout(done, 500));
+    samples.push(rssMiB(pid));
+    const last = samples.slice(-4);
+    if (last.length === 4 && Math.max(...last) - Math.min(...last) <= 2) break;
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  return `settled after ${seconds} s at ${(samples.at(-1) ?? Number.NaN).toFixed(0)} MiB`;
+}
+
 async function run(client: KernelClient, code: string): Promise<number> {
   const started = performance.now();
   const errors: string[] = [];
@@ -83,9 +101,10 @@ async function trivialP50(client: KernelClient, samples: number, tag: string): P
 }
 
 async function declaredNames(opts: Options): Promise<void> {
-  const { client } = startClient();
+  const { client, pid } = startClient();
   try {
     await client.start();
+    console.log(`kernel for the names: ${await settle(pid())}`);
     await run(client, IMPORTS);
     for (let i = 0; i < 5; i++) await run(client, `${i} * 2`); // past the first cells' warm-up
     const fresh = await trivialP50(client, opts.samples, "fresh");
@@ -114,6 +133,7 @@ async function repeatedCell(opts: Options): Promise<void> {
   const cell = "const w = tensor([1, 2, 3]).mul(2);\nsum(w)";
   try {
     await client.start();
+    console.log(`kernel for the runs: ${await settle(pid())}`);
     await run(client, IMPORTS);
     let at100 = Number.NaN;
     for (let i = 1; i <= opts.runs; i++) {
