@@ -9,6 +9,7 @@
  *
  * Not a test: it asserts nothing; RELIABILITY.md records its figures and targets.
  *   npm run soak [-- --names=2000 --runs=5000 --samples=40]
+ *   COTANGENT_EXECUTOR=/other/dist/kernel/executor.cjs npm run soak
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -18,7 +19,10 @@ import { performance } from "node:perf_hooks";
 import { createKernelClient, type KernelClient, type SpawnFn } from "../kernel/client.js";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
-const EXECUTOR = resolve(ROOT, "dist/kernel/executor.cjs");
+/** COTANGENT_EXECUTOR points the soak at another executor bundle (e.g. an older build). */
+const EXECUTOR = resolve(
+  process.env["COTANGENT_EXECUTOR"] ?? resolve(ROOT, "dist/kernel/executor.cjs"),
+);
 const IMPORTS =
   'import { tensor, grad, sum, mul } from "cotangent";\nimport type { Tensor } from "cotangent";';
 
