@@ -4,6 +4,7 @@ Run by scripts/test-jupyter.sh with JUPYTER_PATH pointing at a prefix where the 
 installed. Every sample jupyter_kernel_test offers is set, except the pager's.
 """
 
+import asyncio
 import json
 import os
 import signal
@@ -282,6 +283,138 @@ class OutputTests(KernelPerClass):
         self.assertEqual(seen, ["a\n", "b\n", "display", "d\n"])
         self.assertEqual([m["content"].get("name") for m in outputs], ["stdout", "stderr", None, "stdout"])
         self.assertEqual(shell_reply(self.kc, msg_id)["content"]["status"], "ok")
+
+
+STREAMING_CELL = ("console.log(`pid ${process.pid}`);\nfor (let n = 0; ; n++) {\n  console.log(`tick ${n}`);\n"
+                  "  await new Promise((resolve) => setTimeout(resolve, 10));\n}")
+
+
+def read_streams_until(kc, msg_id, wanted, timeout=60):
+    """The stdout text of msg_id's cell once it contains `wanted`."""
+    text = ""
+    deadline = time.monotonic() + timeout
+    while wanted not in text:
+        msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+            text += msg["content"]["text"]
+    return text
+
+
+def process_gone(pid, timeout=10):
+    """True once no process has this pid (waits up to `timeout` seconds)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+class FaultTests(unittest.TestCase):
+    """kill -9 of the executor and of the kernel; two kernels, one interrupted."""
+
+    def test_kill_9_of_the_executor_while_a_cell_streams_ends_the_cell_and_the_kernel_goes_on(self):
+        km, kc = start_new_kernel(kernel_name=KERNEL_NAME)
+        try:
+            kc.execute_interactive("const before = 1;", timeout=60, output_hook=lambda msg: None)
+            msg_id = kc.execute(STREAMING_CELL)
+            text = read_streams_until(kc, msg_id, "tick 3\n")
+            executor = int(text.split()[1])
+            os.kill(executor, signal.SIGKILL)
+            outputs = drain_until_idle(kc, msg_id)
+            text += "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
+            self.assertRegex(text, r"^pid \d+\ntick 0\ntick 1\ntick 2\ntick 3\n")
+            errors = [m["content"] for m in outputs if m["msg_type"] == "error"]
+            self.assertEqual([e["ename"] for e in errors], ["KernelDied"])
+            self.assertIn("killed by SIGKILL while running this cell", errors[0]["evalue"])
+            self.assertEqual(shell_reply(kc, msg_id)["content"]["status"], "error")
+            reply = kc.execute_interactive("before", timeout=60, output_hook=lambda msg: None)
+            self.assertIn("Cannot find name 'before'", reply["content"]["evalue"])  # a fresh executor
+            reply = kc.execute_interactive("6 * 7", timeout=60, output_hook=lambda msg: None)
+            self.assertEqual(reply["content"]["status"], "ok")
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
+    def test_the_restarter_brings_back_a_kernel_killed_with_kill_9_and_its_executor_goes_too(self):
+        async def scenario():
+            from jupyter_client.ioloop import AsyncIOLoopKernelManager
+            km = AsyncIOLoopKernelManager(kernel_name=KERNEL_NAME)
+            await km.start_kernel()
+            restarted = asyncio.Event()
+            km.add_restart_callback(restarted.set, "restart")
+            km.start_restarter()
+            kc = km.client()
+            kc.start_channels()
+            try:
+                await kc.wait_for_ready(timeout=60)
+                executor = int((await last_result(kc, kc.execute("process.pid"))) or 0)
+                self.assertGreater(executor, 0)
+                killed = km.provisioner.pid
+                os.kill(killed, signal.SIGKILL)
+                # The restarter fires "restart" just before it starts the new kernel process.
+                await asyncio.wait_for(restarted.wait(), 60)
+                deadline = time.monotonic() + 60
+                while km.provisioner is None or km.provisioner.pid in (None, killed) or not await km.is_alive():
+                    self.assertLess(time.monotonic(), deadline, "the restarter started no new kernel")
+                    await asyncio.sleep(0.1)
+                self.assertTrue(process_gone(executor), "the killed kernel's executor is still running")
+                await kc.wait_for_ready(timeout=60)
+                reply = await kc.execute_interactive("6 * 7", timeout=60, output_hook=lambda msg: None)
+                self.assertEqual(reply["content"]["status"], "ok")
+            finally:
+                kc.stop_channels()
+                km.stop_restarter()
+                kernel = km.provisioner.pid if km.provisioner else None
+                try:
+                    await km.shutdown_kernel(now=True)
+                except asyncio.InvalidStateError:
+                    pass  # jupyter_client 7.4 fails to mark a kernel it restarted as shut down
+                if kernel is not None and not process_gone(kernel, timeout=5):
+                    os.kill(kernel, signal.SIGKILL)
+
+        asyncio.run(scenario())
+
+    def test_interrupting_one_kernel_never_touches_another(self):
+        first_km, first = start_new_kernel(kernel_name=KERNEL_NAME)
+        second_km, second = start_new_kernel(kernel_name=KERNEL_NAME)
+        try:
+            first.execute_interactive("const mine = 'first';", timeout=60, output_hook=lambda msg: None)
+            second.execute_interactive("const mine = 'second';", timeout=60, output_hook=lambda msg: None)
+            loop = first.execute("console.log('spin');\nwhile (true) {}")
+            counting = second.execute("for (let i = 0; i < 20; i++) {\n  console.log(`step ${i}`);\n"
+                                      "  await new Promise((resolve) => setTimeout(resolve, 50));\n}")
+            read_streams_until(first, loop, "spin\n")
+            text = read_streams_until(second, counting, "step 1\n")
+            first_km.interrupt_kernel()
+            self.assertEqual(shell_reply(first, loop)["content"]["status"], "error")
+            outputs = drain_until_idle(second, counting)
+            text += "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
+            self.assertEqual(text, "".join(f"step {i}\n" for i in range(20)))
+            self.assertEqual(shell_reply(second, counting)["content"]["status"], "ok")
+            for kc, expected in ((first, "'first'"), (second, "'second'")):
+                msg_id = kc.execute("mine")
+                results = [m for m in drain_until_idle(kc, msg_id) if m["msg_type"] == "execute_result"]
+                self.assertEqual(results[0]["content"]["data"]["text/plain"], expected)
+        finally:
+            for km, kc in ((first_km, first), (second_km, second)):
+                kc.stop_channels()
+                km.shutdown_kernel(now=True)
+
+
+async def last_result(kc, msg_id):
+    """The text/plain of msg_id's execute_result, read from IOPub until its idle status."""
+    result = None
+    while True:
+        msg = await kc.get_iopub_msg(timeout=30)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "execute_result":
+            result = msg["content"]["data"]["text/plain"]
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return result
 
 
 class OutOfMemoryTests(unittest.TestCase):
