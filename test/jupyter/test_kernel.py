@@ -59,6 +59,19 @@ class CotangentKernelTests(jupyter_kernel_test.KernelTests):
     code_clear_output = 'console.log("soon gone"); display.clear();'
 
 
+def start_kernel(kernel_name):
+    """start_new_kernel, then no stale reply on shell.
+
+    jupyter_client's wait_for_ready sends another kernel_info_request each second until one is
+    answered, and the kernel answers once its executor is up (longer than a second on a loaded
+    machine): the replies to the extra requests would then be read as the replies of the next
+    requests. One more kernel_info_request, read up to its own reply, consumes them all.
+    """
+    km, kc = start_new_kernel(kernel_name=kernel_name)
+    shell_reply(kc, kc.kernel_info())
+    return km, kc
+
+
 def drain_until_idle(kc, msg_id, timeout=30):
     """IOPub messages for msg_id until its idle status."""
     outputs = []
@@ -93,7 +106,7 @@ class LifecycleTests(unittest.TestCase):
     """Interrupts (signal and message), state across them, restart, crashes, signatures."""
 
     def setUp(self):
-        self.km, self.kc = start_new_kernel(kernel_name=KERNEL_NAME)
+        self.km, self.kc = start_kernel(kernel_name=KERNEL_NAME)
 
     def tearDown(self):
         self.kc.stop_channels()
@@ -163,6 +176,7 @@ class LifecycleTests(unittest.TestCase):
         self.assertEqual(self.run_cell("const before = 1;")["status"], "ok")
         self.km.restart_kernel(now=False)
         self.kc.wait_for_ready(timeout=60)
+        shell_reply(self.kc, self.kc.kernel_info())  # see start_kernel
         content, outputs = self.run_cell_outputs("before")
         self.assertEqual(content["status"], "error")
         self.assertIn("Cannot find name 'before'", content["evalue"])
@@ -197,7 +211,7 @@ class KernelPerClass(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL_NAME)
+        cls.km, cls.kc = start_kernel(kernel_name=KERNEL_NAME)
 
     @classmethod
     def tearDownClass(cls):
@@ -317,7 +331,7 @@ class FaultTests(unittest.TestCase):
     """kill -9 of the executor and of the kernel; two kernels, one interrupted."""
 
     def test_kill_9_of_the_executor_while_a_cell_streams_ends_the_cell_and_the_kernel_goes_on(self):
-        km, kc = start_new_kernel(kernel_name=KERNEL_NAME)
+        km, kc = start_kernel(kernel_name=KERNEL_NAME)
         try:
             kc.execute_interactive("const before = 1;", timeout=60, output_hook=lambda msg: None)
             msg_id = kc.execute(STREAMING_CELL)
@@ -379,8 +393,8 @@ class FaultTests(unittest.TestCase):
         asyncio.run(scenario())
 
     def test_interrupting_one_kernel_never_touches_another(self):
-        first_km, first = start_new_kernel(kernel_name=KERNEL_NAME)
-        second_km, second = start_new_kernel(kernel_name=KERNEL_NAME)
+        first_km, first = start_kernel(kernel_name=KERNEL_NAME)
+        second_km, second = start_kernel(kernel_name=KERNEL_NAME)
         try:
             first.execute_interactive("const mine = 'first';", timeout=60, output_hook=lambda msg: None)
             second.execute_interactive("const mine = 'second';", timeout=60, output_hook=lambda msg: None)
@@ -431,7 +445,7 @@ class OutOfMemoryTests(unittest.TestCase):
             json.dump({**spec.to_dict(), "env": {"NODE_OPTIONS": "--max-old-space-size=300"}}, handle)
         cls.saved_path = os.environ.get("JUPYTER_PATH", "")
         os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (cls.data_dir.name, cls.saved_path) if p)
-        cls.km, cls.kc = start_new_kernel(kernel_name="cotangent-small-heap")
+        cls.km, cls.kc = start_kernel(kernel_name="cotangent-small-heap")
 
     @classmethod
     def tearDownClass(cls):
