@@ -3,7 +3,7 @@
 //   node scripts/build.mjs runtime    only the named targets
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { chmodSync, readFileSync, rmSync } from "node:fs";
 
 const common = { bundle: true, sourcemap: true, logLevel: "warning", target: "es2022" };
 
@@ -29,7 +29,6 @@ const targets = {
   // The executor process and its two threads (kernel/executor, kernel/cells), CommonJS; the
   // runtime is bundled in (cells get that very instance), TypeScript stays external.
   async kernel() {
-    const { readFileSync } = await import("node:fs");
     const version = JSON.parse(readFileSync("package.json", "utf8")).version;
     const node = {
       platform: "node",
@@ -92,6 +91,7 @@ const targets = {
       entryPoints: { cotangent: "kernel/cli.ts" },
       outdir: "dist/cli",
     });
+    markBinsExecutable();
   },
   // The notebook renderer: one ESM bundle for the webview (and the HTML report), CSS as text.
   async renderer() {
@@ -104,6 +104,15 @@ const targets = {
     });
   },
 };
+
+/**
+ * esbuild writes files with mode 0644; npx and npm link a bin once, at install, and do not set
+ * its exec bit again, so every bin in package.json that the build wrote is made executable here.
+ */
+function markBinsExecutable() {
+  const { bin = {} } = JSON.parse(readFileSync("package.json", "utf8"));
+  for (const path of typeof bin === "string" ? [bin] : Object.values(bin)) chmodSync(path, 0o755);
+}
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) {

@@ -218,8 +218,13 @@ function createEmitter(ts: typeof TS, service: CellService, cwd: string): Emitte
       hasTopLevelAwait: hasTopLevelAwait(ts, cell.cell),
       sideModules: localModules.emit(cell.program),
     };
+    // A cell that declares nothing leaves the earlier declarations as they are (and walking
+    // them, thousands in a long session, would cost every such cell).
+    const own = ownDeclarations(dts);
     const kept =
-      ownDeclarations(dts) + earlierDeclarations(ts, cell.checker, cell.declarations, cell.cell);
+      own === "" && names.size === 0
+        ? declarations
+        : own + earlierDeclarations(ts, cell.checker, cell.declarations, cell.cell);
     return { result, declarations: kept };
   }
 

@@ -13,24 +13,34 @@ export const RUN_PREFIX_LINES = 1;
 /** Lines the converter puts before the cell in its ES output ("export {};"). */
 const CONVERTER_PREFIX_LINES = 1;
 
-interface LoadedMaps {
-  es: SourceMap;
-}
+/** How many parsed source maps are kept (an error usually needs the maps of one or two cells). */
+const PARSED_KEPT = 16;
 
-/** The source maps of every cell run in this session, by run file name. */
+/**
+ * The source maps of every cell run in this session, by run file name. A map is kept as the
+ * JSON text the checker sent and parsed only when an error needs it (a parsed map costs several
+ * times its text, and most cells never throw); the last few parsed maps are cached.
+ */
 export class CellMapRegistry {
-  private readonly maps = new Map<string, { count: number; maps: LoadedMaps | undefined }>();
+  private readonly maps = new Map<string, { count: number; json: string | undefined }>();
+  private readonly parsed = new Map<string, SourceMap | undefined>();
 
+  /** Record (or, for a script run again under its file name, update) a run file's maps. */
   add(fileName: string, executionCount: number, maps: CellMaps | undefined): void {
-    let loaded: LoadedMaps | undefined;
-    if (maps) {
-      try {
-        loaded = { es: new SourceMap(JSON.parse(maps.es) as never) };
-      } catch {
-        loaded = undefined;
-      }
+    this.maps.set(fileName, { count: executionCount, json: maps?.es });
+  }
+
+  private sourceMap(fileName: string, json: string): SourceMap | undefined {
+    if (this.parsed.has(fileName)) return this.parsed.get(fileName);
+    let map: SourceMap | undefined;
+    try {
+      map = new SourceMap(JSON.parse(json) as never);
+    } catch {
+      map = undefined;
     }
-    this.maps.set(fileName, { count: executionCount, maps: loaded });
+    if (this.parsed.size >= PARSED_KEPT) this.parsed.delete(this.parsed.keys().next().value!);
+    this.parsed.set(fileName, map);
+    return map;
   }
 
   /** Map a 1-based line:column of a run file back to its cell; undefined when unknown. */
@@ -43,8 +53,9 @@ export class CellMapRegistry {
     if (!entry) return undefined;
     // The script is the ES output line for line, after the runner's header line.
     const esLine = line - 1 - RUN_PREFIX_LINES;
-    if (!entry.maps) return { count: entry.count, position: { line: esLine + 1, column } };
-    const ts = entry.maps.es.findEntry(esLine, column - 1) as Partial<SourceMapEntry>;
+    const map = entry.json === undefined ? undefined : this.sourceMap(fileName, entry.json);
+    if (!map) return { count: entry.count, position: { line: esLine + 1, column } };
+    const ts = map.findEntry(esLine, column - 1) as Partial<SourceMapEntry>;
     if (ts.originalLine === undefined || ts.originalColumn === undefined) return undefined;
     const cellLine = ts.originalLine - CONVERTER_PREFIX_LINES + 1;
     return { count: entry.count, position: { line: cellLine, column: ts.originalColumn + 1 } };

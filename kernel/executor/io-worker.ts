@@ -22,6 +22,7 @@ import { attachChannel, CHANNEL_FD } from "../transport.js";
 import { compileErrorEvent } from "./errors.js";
 import { createMoveQueue } from "./moves.js";
 import { checkRequest } from "./requests.js";
+import { createStreamCoalescer } from "./streams.js";
 import type {
   CheckerReply,
   CheckerRequest,
@@ -95,8 +96,13 @@ let terminating = false;
 let executionCount = 0;
 let nextSeq = 0;
 
+// Every event goes out through the coalescer: a cell's stdout/stderr writes leave as one
+// `stream` event per ~16 ms, in order with everything else. It runs on this thread, whose timers
+// fire while the main thread spins, so text printed before a `while (true) {}` still goes out.
+const streams = createStreamCoalescer({ emit: (event) => channel.send(event) });
+
 function emit(event: ExecutorEvent): void {
-  channel.send(event);
+  streams.emit(event);
 }
 
 function askChecker(request: DistributiveOmit<CheckerRequest, "seq">): Promise<CheckerReply> {

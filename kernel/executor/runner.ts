@@ -18,6 +18,9 @@ import { bundleOf } from "./sink.js";
 
 type RunRequest = Extract<MainRequest, { kind: "run" }>;
 
+/** How many distinct scripts keep their run file name for a re-run. */
+const SCRIPTS_KEPT = 256;
+
 export interface RunnerOptions {
   /** The notebook's folder: packages and local modules resolve from here. */
   cwd: string;
@@ -54,6 +57,8 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
   const modules = createCellModules(options.cwd, options.runtime);
   let currentId: string | undefined;
   let runs = 0;
+  /** Run file names by script, most recently run last. */
+  const scripts = new Map<string, string>();
 
   function exposeGlobal(name: string): void {
     if (ourGlobals.has(name) || name in globalThis) return;
@@ -143,11 +148,28 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
     end(request.id, "ok");
   }
 
+  /**
+   * The run file name of a script: a cell run again unchanged (same script and maps) keeps its
+   * name, so V8 reuses its compiled code and the session keeps one entry for it, not one per
+   * run; its frames then name the latest run's count.
+   */
+  function scriptFileName(request: RunRequest): string {
+    const key = `${request.prologue}\0${request.code}\0${request.maps?.es ?? ""}`;
+    let fileName = scripts.get(key);
+    if (fileName !== undefined) scripts.delete(key);
+    else {
+      runs += 1;
+      fileName = `cell-${runs}.js`;
+      if (scripts.size >= SCRIPTS_KEPT) scripts.delete(scripts.keys().next().value!);
+    }
+    scripts.set(key, fileName);
+    return fileName;
+  }
+
   function run(request: RunRequest): void {
     currentId = request.id;
     modules.update(request.sideModules);
-    runs += 1;
-    const fileName = `cell-${runs}.js`;
+    const fileName = scriptFileName(request);
     registry.add(fileName, request.executionCount, request.maps);
     const kind = request.hasTopLevelAwait ? "async function" : "function";
     const header = `(${kind} (exports, require, __ct) {${request.prologue}`;

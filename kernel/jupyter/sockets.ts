@@ -60,6 +60,13 @@ export async function openKernelSockets(
   const routers = { shell: new Router(), control: new Router(), stdin: new Router() };
   const iopub = new XPublisher();
   iopub.verbosity = "allSubs";
+  // ZeroMQ drops what a PUB socket cannot queue for a slow subscriber once its high-water mark
+  // is reached — lost output, and a lost `idle` leaves the front end waiting forever. No limit:
+  // each subscriber's backlog waits in memory until it reads (stream output is coalesced in
+  // the executor, so that is a few messages per 16 ms); and should a limit ever be set, wait
+  // rather than drop. One slow subscriber thus holds back no other one.
+  iopub.sendHighWaterMark = 0;
+  iopub.noDrop = true;
   const heartbeat = new Reply();
   const all: Socket[] = [routers.shell, routers.control, routers.stdin, iopub, heartbeat];
   for (const socket of all) socket.linger = 1000;

@@ -7,8 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { createKernelClient, type KernelClient } from "../../kernel/client.js";
 import { runCommand } from "../../kernel/runner/command.js";
-import { parseNotebook } from "../../kernel/runner/notebook.js";
+import { parseNotebook, type Output } from "../../kernel/runner/notebook.js";
 import { builtExecutor, ROOT } from "./helpers.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "cotangent-fail-"));
@@ -93,6 +94,72 @@ describe("cotangent run on a failing notebook", () => {
       if (cells.length > 2) expect(last).toMatchObject({ outputs: [], execution_count: null });
     },
   );
+
+  it("after kill -9 of the executor while a cell streams, writes what ran and names the cell that died", async () => {
+    const path = notebookWith([
+      "console.log('first');",
+      "console.log(`pid ${process.pid}`);\nfor (let n = 0; ; n++) {\n  console.log(`tick ${n}`);\n  await new Promise((resolve) => setTimeout(resolve, 10));\n}",
+      "console.log('never')",
+    ]);
+    const out = join(scratch, "killed.ipynb");
+    const errors: string[] = [];
+    let seen = "";
+    let killed = false;
+    const watch = (text: string): void => {
+      seen += text;
+      const pid = /pid (\d+)/.exec(seen)?.[1];
+      if (killed || pid === undefined || !seen.includes("tick 3\n")) return;
+      killed = true;
+      process.kill(Number(pid), "SIGKILL");
+    };
+    // The real client, its streams watched: the test kills the executor once ticks arrive.
+    const createClient = (options: Parameters<typeof createKernelClient>[0]): KernelClient =>
+      new Proxy(createKernelClient(options), {
+        get(target, prop, receiver) {
+          if (prop !== "execute") return Reflect.get(target, prop, receiver) as unknown;
+          const execute: KernelClient["execute"] = (code, handlers, more) =>
+            target.execute(
+              code,
+              {
+                ...handlers,
+                onStream: (event) => {
+                  handlers?.onStream?.(event);
+                  watch(event.text);
+                },
+              },
+              more,
+            );
+          return execute;
+        },
+      });
+    const code = await runCommand([path, "--out", out], {
+      executorPath: builtExecutor(),
+      rendererPath: join(ROOT, "dist", "renderer", "index.js"),
+      log: () => undefined,
+      error: (l) => errors.push(l),
+      createClient,
+    });
+    expect(killed).toBe(true);
+    expect(code).toBe(1);
+    expect(errors.at(-1)).toMatch(
+      /: cell 3 failed: KernelDied: The kernel was killed by SIGKILL while running this cell/,
+    );
+    const cells = parseNotebook(readFileSync(out, "utf8"), out).cells;
+    const outputs = (index: number): Output[] => {
+      const cell = cells[index];
+      return cell?.cell_type === "code" ? cell.outputs : [];
+    };
+    const streamed = (index: number): string =>
+      outputs(index)
+        .map((o) =>
+          o.output_type !== "stream" ? "" : Array.isArray(o.text) ? o.text.join("") : o.text,
+        )
+        .join("");
+    expect(streamed(1)).toBe("first\n");
+    expect(streamed(2)).toMatch(/^pid \d+\ntick 0\ntick 1\ntick 2\ntick 3\n/);
+    expect(outputs(2).at(-1)).toMatchObject({ output_type: "error", ename: "KernelDied" });
+    expect(cells[3]).toMatchObject({ outputs: [], execution_count: null });
+  }, 120_000);
 
   it("exits with 2 and the usage for bad arguments", async () => {
     const errors: string[] = [];

@@ -144,6 +144,28 @@ describe("KernelManager", () => {
     expect(manager.kernel(uri)).toBe(kernel);
   });
 
+  test("two notebooks get two kernels; interrupting one never touches the other", () => {
+    const made: FakeKernel[] = [];
+    const manager = new KernelManager(
+      () => {
+        made.push(new FakeKernel());
+        return made.at(-1)!;
+      },
+      () => "/",
+    );
+    const other = Uri.file("/other.ipynb") as unknown as vscode.Uri;
+    const [first, second] = [manager.kernel(uri), manager.kernel(other)];
+    expect(made).toHaveLength(2);
+    expect(first).not.toBe(second);
+    made[0].setState("busy");
+    made[1].setState("busy");
+    expect(manager.interrupt(uri)).toBe(true);
+    expect(made.map((k) => k.interrupts)).toEqual([1, 0]);
+    made[0].exit({ message: "The kernel was killed by SIGKILL.", reason: "signal" });
+    expect(manager.state(uri)).toBe("dead");
+    expect(manager.running(other)).toBe(made[1]);
+  });
+
   test("an expected exit (shutdown) is not reported as a death; shutdown forgets the kernel", async () => {
     const made: FakeKernel[] = [];
     const manager = new KernelManager(

@@ -119,7 +119,7 @@ describe("kernel sockets over ZeroMQ", () => {
       shell.close();
       iopub.close();
     });
-    return { info, executor, logs, shell, kernel, iopub };
+    return { info, executor, logs, shell, kernel, iopub, sockets: holder.sockets };
   }
 
   it("drops a message signed with the wrong key and never executes it", async () => {
@@ -168,6 +168,35 @@ describe("kernel sockets over ZeroMQ", () => {
     if (!decoded.ok) return;
     expect(decoded.message.header.msg_type).toBe("status");
     expect(decoded.message.content).toEqual({ execution_state: "idle" });
+  });
+
+  it("keeps every IOPub message for a subscriber that reads late (nothing dropped at the high-water mark)", async () => {
+    const { iopub, sockets } = await start();
+    const signer = createSigner("hmac-sha256", KEY);
+    iopub.receiveTimeout = 5000;
+    await iopub.receive(); // the greeting: the subscription is live
+    const count = 20_000;
+    const text = "x".repeat(1000);
+    for (let i = 0; i < count; i++) {
+      sockets.send("iopub", {
+        identities: [Buffer.from("kernel.test.stream")],
+        header: makeHeader("stream", "kernel"),
+        parent_header: {},
+        metadata: {},
+        content: { name: "stdout", text: `${i} ${text}` },
+        buffers: [],
+      });
+    }
+    const seen: number[] = [];
+    iopub.receiveTimeout = 2000;
+    while (seen.length < count) {
+      const frames = await iopub.receive().catch(() => undefined);
+      if (frames === undefined) break;
+      const decoded = decodeMessage(frames, signer);
+      if (decoded.ok) seen.push(Number.parseInt(String(decoded.message.content["text"]), 10));
+    }
+    expect(seen.length).toBe(count);
+    expect(seen.every((n, i) => n === i)).toBe(true);
   });
 
   it("echoes heartbeats", async () => {

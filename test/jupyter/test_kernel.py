@@ -4,6 +4,7 @@ Run by scripts/test-jupyter.sh with JUPYTER_PATH pointing at a prefix where the 
 installed. Every sample jupyter_kernel_test offers is set, except the pager's.
 """
 
+import asyncio
 import base64
 import json
 import math
@@ -62,6 +63,19 @@ class CotangentKernelTests(jupyter_kernel_test.KernelTests):
     code_clear_output = 'console.log("soon gone"); display.clear();'
 
 
+def start_kernel(kernel_name):
+    """start_new_kernel, then no stale reply on shell.
+
+    jupyter_client's wait_for_ready sends another kernel_info_request each second until one is
+    answered, and the kernel answers once its executor is up (longer than a second on a loaded
+    machine): the replies to the extra requests would then be read as the replies of the next
+    requests. One more kernel_info_request, read up to its own reply, consumes them all.
+    """
+    km, kc = start_new_kernel(kernel_name=kernel_name)
+    shell_reply(kc, kc.kernel_info())
+    return km, kc
+
+
 def drain_until_idle(kc, msg_id, timeout=30):
     """IOPub messages for msg_id until its idle status."""
     outputs = []
@@ -79,6 +93,15 @@ def drain_until_idle(kc, msg_id, timeout=30):
     raise AssertionError(f"no idle status for {msg_id} within {timeout}s")
 
 
+def shell_reply(kc, msg_id, timeout=30):
+    """The shell reply to msg_id (replies to earlier requests are skipped)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply
+
+
 # Fails after 300 ms, so that the cells sent right after it are still queued when it fails.
 FAIL_LATE = 'await new Promise((resolve) => setTimeout(resolve, 300));\nthrow new Error("first");'
 
@@ -87,7 +110,7 @@ class LifecycleTests(unittest.TestCase):
     """Interrupts (signal and message), state across them, restart, crashes, signatures."""
 
     def setUp(self):
-        self.km, self.kc = start_new_kernel(kernel_name=KERNEL_NAME)
+        self.km, self.kc = start_kernel(kernel_name=KERNEL_NAME)
 
     def tearDown(self):
         self.kc.stop_channels()
@@ -157,6 +180,7 @@ class LifecycleTests(unittest.TestCase):
         self.assertEqual(self.run_cell("const before = 1;")["status"], "ok")
         self.km.restart_kernel(now=False)
         self.kc.wait_for_ready(timeout=60)
+        shell_reply(self.kc, self.kc.kernel_info())  # see start_kernel
         content, outputs = self.run_cell_outputs("before")
         self.assertEqual(content["status"], "error")
         self.assertIn("Cannot find name 'before'", content["evalue"])
@@ -191,7 +215,7 @@ class KernelPerClass(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL_NAME)
+        cls.km, cls.kc = start_kernel(kernel_name=KERNEL_NAME)
 
     @classmethod
     def tearDownClass(cls):
@@ -252,6 +276,166 @@ class InputTests(KernelPerClass):
         self.assertEqual(results[0]["content"]["data"]["text/plain"], "'fresh5'")
 
 
+class OutputTests(KernelPerClass):
+    """Nothing a cell prints is lost, however fast it prints and however late the client reads."""
+
+    def test_100000_lines_reach_a_late_reader_complete_in_order_then_idle(self):
+        # COTANGENT_FLOOD_LINES=1000000 for the million lines of RELIABILITY.md.
+        lines = int(os.environ.get("COTANGENT_FLOOD_LINES", "100000"))
+        msg_id = self.kc.execute(f"for (let i = 0; i < {lines}; i++) console.log(i);")
+        time.sleep(2)  # the client reads nothing while the kernel publishes
+        started = time.monotonic()
+        outputs = drain_until_idle(self.kc, msg_id, timeout=120)
+        streams = [m for m in outputs if m["msg_type"] == "stream"]
+        self.assertTrue(all(m["content"]["name"] == "stdout" for m in streams))
+        text = "".join(m["content"]["text"] for m in streams)
+        self.assertEqual(text, "".join(f"{i}\n" for i in range(lines)))
+        print(f"\n    {lines} lines in {len(streams)} stream messages, "
+              f"read {time.monotonic() - started:.2f} s after the pause", file=sys.stderr)
+        self.assertEqual(shell_reply(self.kc, msg_id)["content"]["status"], "ok")
+
+    def test_streams_and_displays_keep_their_order(self):
+        code = 'console.log("a"); console.error("b"); display.html("<i>c</i>"); console.log("d");'
+        msg_id = self.kc.execute(code)
+        outputs = [m for m in drain_until_idle(self.kc, msg_id) if m["msg_type"] in ("stream", "display_data")]
+        seen = [m["content"]["text"] if m["msg_type"] == "stream" else "display" for m in outputs]
+        self.assertEqual(seen, ["a\n", "b\n", "display", "d\n"])
+        self.assertEqual([m["content"].get("name") for m in outputs], ["stdout", "stderr", None, "stdout"])
+        self.assertEqual(shell_reply(self.kc, msg_id)["content"]["status"], "ok")
+
+
+STREAMING_CELL = ("console.log(`pid ${process.pid}`);\nfor (let n = 0; ; n++) {\n  console.log(`tick ${n}`);\n"
+                  "  await new Promise((resolve) => setTimeout(resolve, 10));\n}")
+
+
+def read_streams_until(kc, msg_id, wanted, timeout=60):
+    """The stdout text of msg_id's cell once it contains `wanted`."""
+    text = ""
+    deadline = time.monotonic() + timeout
+    while wanted not in text:
+        msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+            text += msg["content"]["text"]
+    return text
+
+
+def process_gone(pid, timeout=10):
+    """True once no process has this pid (waits up to `timeout` seconds)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+class FaultTests(unittest.TestCase):
+    """kill -9 of the executor and of the kernel; two kernels, one interrupted."""
+
+    def test_kill_9_of_the_executor_while_a_cell_streams_ends_the_cell_and_the_kernel_goes_on(self):
+        km, kc = start_kernel(kernel_name=KERNEL_NAME)
+        try:
+            kc.execute_interactive("const before = 1;", timeout=60, output_hook=lambda msg: None)
+            msg_id = kc.execute(STREAMING_CELL)
+            text = read_streams_until(kc, msg_id, "tick 3\n")
+            executor = int(text.split()[1])
+            os.kill(executor, signal.SIGKILL)
+            outputs = drain_until_idle(kc, msg_id)
+            text += "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
+            self.assertRegex(text, r"^pid \d+\ntick 0\ntick 1\ntick 2\ntick 3\n")
+            errors = [m["content"] for m in outputs if m["msg_type"] == "error"]
+            self.assertEqual([e["ename"] for e in errors], ["KernelDied"])
+            self.assertIn("killed by SIGKILL while running this cell", errors[0]["evalue"])
+            self.assertEqual(shell_reply(kc, msg_id)["content"]["status"], "error")
+            reply = kc.execute_interactive("before", timeout=60, output_hook=lambda msg: None)
+            self.assertIn("Cannot find name 'before'", reply["content"]["evalue"])  # a fresh executor
+            reply = kc.execute_interactive("6 * 7", timeout=60, output_hook=lambda msg: None)
+            self.assertEqual(reply["content"]["status"], "ok")
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
+    def test_the_restarter_brings_back_a_kernel_killed_with_kill_9_and_its_executor_goes_too(self):
+        async def scenario():
+            from jupyter_client.ioloop import AsyncIOLoopKernelManager
+            km = AsyncIOLoopKernelManager(kernel_name=KERNEL_NAME)
+            await km.start_kernel()
+            restarted = asyncio.Event()
+            km.add_restart_callback(restarted.set, "restart")
+            km.start_restarter()
+            kc = km.client()
+            kc.start_channels()
+            try:
+                await kc.wait_for_ready(timeout=60)
+                executor = int((await last_result(kc, kc.execute("process.pid"))) or 0)
+                self.assertGreater(executor, 0)
+                killed = km.provisioner.pid
+                os.kill(killed, signal.SIGKILL)
+                # The restarter fires "restart" just before it starts the new kernel process.
+                await asyncio.wait_for(restarted.wait(), 60)
+                deadline = time.monotonic() + 60
+                while km.provisioner is None or km.provisioner.pid in (None, killed) or not await km.is_alive():
+                    self.assertLess(time.monotonic(), deadline, "the restarter started no new kernel")
+                    await asyncio.sleep(0.1)
+                self.assertTrue(process_gone(executor), "the killed kernel's executor is still running")
+                await kc.wait_for_ready(timeout=60)
+                reply = await kc.execute_interactive("6 * 7", timeout=60, output_hook=lambda msg: None)
+                self.assertEqual(reply["content"]["status"], "ok")
+            finally:
+                kc.stop_channels()
+                km.stop_restarter()
+                kernel = km.provisioner.pid if km.provisioner else None
+                try:
+                    await km.shutdown_kernel(now=True)
+                except asyncio.InvalidStateError:
+                    pass  # jupyter_client 7.4 fails to mark a kernel it restarted as shut down
+                if kernel is not None and not process_gone(kernel, timeout=5):
+                    os.kill(kernel, signal.SIGKILL)
+
+        asyncio.run(scenario())
+
+    def test_interrupting_one_kernel_never_touches_another(self):
+        first_km, first = start_kernel(kernel_name=KERNEL_NAME)
+        second_km, second = start_kernel(kernel_name=KERNEL_NAME)
+        try:
+            first.execute_interactive("const mine = 'first';", timeout=60, output_hook=lambda msg: None)
+            second.execute_interactive("const mine = 'second';", timeout=60, output_hook=lambda msg: None)
+            loop = first.execute("console.log('spin');\nwhile (true) {}")
+            counting = second.execute("for (let i = 0; i < 20; i++) {\n  console.log(`step ${i}`);\n"
+                                      "  await new Promise((resolve) => setTimeout(resolve, 50));\n}")
+            read_streams_until(first, loop, "spin\n")
+            text = read_streams_until(second, counting, "step 1\n")
+            first_km.interrupt_kernel()
+            self.assertEqual(shell_reply(first, loop)["content"]["status"], "error")
+            outputs = drain_until_idle(second, counting)
+            text += "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
+            self.assertEqual(text, "".join(f"step {i}\n" for i in range(20)))
+            self.assertEqual(shell_reply(second, counting)["content"]["status"], "ok")
+            for kc, expected in ((first, "'first'"), (second, "'second'")):
+                msg_id = kc.execute("mine")
+                results = [m for m in drain_until_idle(kc, msg_id) if m["msg_type"] == "execute_result"]
+                self.assertEqual(results[0]["content"]["data"]["text/plain"], expected)
+        finally:
+            for km, kc in ((first_km, first), (second_km, second)):
+                kc.stop_channels()
+                km.shutdown_kernel(now=True)
+
+
+async def last_result(kc, msg_id):
+    """The text/plain of msg_id's execute_result, read from IOPub until its idle status."""
+    result = None
+    while True:
+        msg = await kc.get_iopub_msg(timeout=30)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "execute_result":
+            result = msg["content"]["data"]["text/plain"]
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return result
+
+
 class OutOfMemoryTests(unittest.TestCase):
     """An executor that runs out of memory: the cell fails saying so, the next one runs."""
 
@@ -265,7 +449,7 @@ class OutOfMemoryTests(unittest.TestCase):
             json.dump({**spec.to_dict(), "env": {"NODE_OPTIONS": "--max-old-space-size=300"}}, handle)
         cls.saved_path = os.environ.get("JUPYTER_PATH", "")
         os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (cls.data_dir.name, cls.saved_path) if p)
-        cls.km, cls.kc = start_new_kernel(kernel_name="cotangent-small-heap")
+        cls.km, cls.kc = start_kernel(kernel_name="cotangent-small-heap")
 
     @classmethod
     def tearDownClass(cls):

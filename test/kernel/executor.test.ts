@@ -360,6 +360,17 @@ describe("cells", () => {
     expect(error.traceback.some((line) => /at check \(cell\[\d+\]:4:22\)/.test(line))).toBe(true);
     expect(error.traceback.join("\n")).not.toContain("executor.cjs");
   });
+
+  it("maps the error of a cell run again unchanged to that run's count and line", async () => {
+    const cell = "const limit = 2;\nif (limit > 1) throw new RangeError(`limit ${limit}`);";
+    for (let i = 0; i < 3; i++) {
+      const r = await run(client, cell);
+      expect(r.done.status).toBe("error");
+      expect(r.errors[0]?.position).toEqual({ line: 2, column: 22 });
+      const frame = `cell[${r.done.executionCount}]:2:22`;
+      expect(r.errors[0]?.traceback.some((line) => line.includes(frame))).toBe(true);
+    }
+  });
 });
 
 describe("output", () => {

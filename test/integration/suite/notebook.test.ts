@@ -273,6 +273,34 @@ suite("Cotangent notebook in a real VS Code", () => {
     assert.deepEqual(after.slice(0, before.length), before, "notebook content must be unchanged");
   });
 
+  test("after kill -9 of the executor while a cell streams, earlier outputs stay, the cell reports the death, the next run starts a fresh kernel", async () => {
+    const snapshot = (): string[] =>
+      notebook.getCells().map((c) => `${c.document.getText()}\n${describeOutputs(c)}`);
+    const before = snapshot();
+    const index = await appendCells(notebook, [
+      "console.log(`pid ${process.pid}`);\nfor (let n = 0; ; n++) {\n  console.log(`tick ${n}`);\n  await new Promise((resolve) => setTimeout(resolve, 10));\n}",
+      "6 * 7",
+    ]);
+    const since = Date.now();
+    void startCells(notebook, index, index + 1);
+    const cell = notebook.cellAt(index);
+    const streamed = await waitFor("the cell to stream four ticks", () => {
+      const text = texts(cell, STDOUT).join("");
+      return text.includes("tick 3\n") ? text : undefined;
+    });
+    process.kill(Number(/pid (\d+)/.exec(streamed)?.[1]), "SIGKILL");
+    await waitFor("the killed cell to end", () => ranSince(cell, since), 30_000);
+    assert.equal(cell.executionSummary?.success, false);
+    const [error] = errors(cell);
+    assert.ok(error, "no error output for the killed kernel");
+    assert.match(`${error.name} ${error.message}`, /KernelDied.*SIGKILL/s);
+    assert.match(texts(cell, STDOUT).join(""), /^pid \d+\ntick 0\ntick 1\ntick 2\ntick 3\n/);
+    assert.deepEqual(snapshot().slice(0, before.length), before, "earlier cells must be unchanged");
+    await runCells(notebook, index + 1, index + 2);
+    const fresh = notebook.cellAt(index + 1);
+    assert.deepEqual(texts(fresh, "text/plain"), ["42"], describeOutputs(fresh));
+  });
+
   test("New Notebook creates a Cotangent notebook that runs its import cell; Restart Kernel works", async () => {
     const uri = await vscode.commands.executeCommand<vscode.Uri>("cotangent.newNotebook");
     const created = vscode.workspace.notebookDocuments.find(
