@@ -9,17 +9,9 @@ import type { Tensor } from "./tensor.js";
 import { bind } from "./core.js";
 import * as ops from "./ops.js";
 import { eye } from "./creation.js";
-import { powDx, powDy } from "./jvp.js";
-import {
-  div,
-  keepShape,
-  mul,
-  neg,
-  prodOthers,
-  sumToShape,
-  tieWeights,
-  winnerMask,
-} from "./rule-helpers.js";
+import type { BinaryElementwise, UnaryElementwise } from "./derivatives.js";
+import { binaryDerivatives, unaryDerivatives } from "./derivatives.js";
+import { keepShape, mul, neg, prodOthers, sumToShape, tieWeights } from "./rule-helpers.js";
 import { inversePerm } from "./shape.js";
 
 export type VjpRule<P extends Primitive> = (
@@ -31,19 +23,18 @@ export type VjpRule<P extends Primitive> = (
   needs: boolean[],
 ) => (Tensor | null)[];
 
-/** Elementwise unary: x̄ = ȳ · f′(x). */
-function unary(deriv: (x: Tensor, out: Tensor) => Tensor): VjpRule<Primitive> {
-  return (ct, [x], out) => [mul(ct, deriv(x, out))];
+/** An elementwise unary primitive: x̄ = ȳ · f′(x), from the derivative table. */
+function unary(prim: UnaryElementwise): VjpRule<Primitive> {
+  const deriv = unaryDerivatives[prim];
+  return (ct, [x], out) => [deriv(ct, x, out)];
 }
 
-/** Elementwise binary: ā = unbroadcast(ȳ · ∂f/∂a), b̄ likewise. */
-function binary(
-  da: (a: Tensor, b: Tensor, out: Tensor) => Tensor,
-  db: (a: Tensor, b: Tensor, out: Tensor) => Tensor,
-): VjpRule<Primitive> {
+/** An elementwise binary primitive: ā = unbroadcast(ȳ · ∂f/∂a), b̄ likewise. */
+function binary(prim: BinaryElementwise): VjpRule<Primitive> {
+  const [da, db] = binaryDerivatives[prim];
   return (ct, [a, b], out, _p, needs) => [
-    needs[0] ? sumToShape(mul(ct, da(a, b, out)), a.shape) : null,
-    needs[1] ? sumToShape(mul(ct, db(a, b, out)), b.shape) : null,
+    needs[0] ? sumToShape(da(ct, a, b, out), a.shape) : null,
+    needs[1] ? sumToShape(db(ct, a, b, out), b.shape) : null,
   ];
 }
 
@@ -62,57 +53,28 @@ function chooser(): (
 }
 
 export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
-  [Primitive.Neg]: (ct) => [neg(ct)],
-  [Primitive.Exp]: unary((_x, out) => out),
-  [Primitive.Log]: (ct, [x]) => [div(ct, x)],
-  [Primitive.Log1p]: (ct, [x]) => [div(ct, ops.add(x, 1))],
-  [Primitive.Expm1]: unary((_x, out) => ops.add(out, 1)),
-  [Primitive.Sin]: unary((x) => ops.cos(x)),
-  [Primitive.Cos]: unary((x) => neg(ops.sin(x))),
-  // tan′ = 1 + tan²
-  [Primitive.Tan]: unary((_x, out) => ops.add(1, ops.square(out))),
-  // tanh′ = 1 − tanh²
-  [Primitive.Tanh]: unary((_x, out) => ops.sub(1, ops.square(out))),
-  // σ′ = σ (1 − σ)
-  [Primitive.Sigmoid]: unary((_x, out) => mul(out, ops.sub(1, out))),
-  // softplus′ = σ
-  [Primitive.Softplus]: unary((x) => ops.sigmoid(x)),
-  // relu′ = [x > 0] (0 at 0, as JAX)
-  [Primitive.Relu]: unary((x) => ops.greater(x, 0)),
-  // √′ = 1 / (2 √x)
-  [Primitive.Sqrt]: (ct, _x, out) => [div(ct, ops.mul(out, 2))],
-  // |x|′ = sign(x)
-  [Primitive.Abs]: unary((x) => ops.sign(x)),
+  [Primitive.Neg]: unary(Primitive.Neg),
+  [Primitive.Exp]: unary(Primitive.Exp),
+  [Primitive.Log]: unary(Primitive.Log),
+  [Primitive.Log1p]: unary(Primitive.Log1p),
+  [Primitive.Expm1]: unary(Primitive.Expm1),
+  [Primitive.Sin]: unary(Primitive.Sin),
+  [Primitive.Cos]: unary(Primitive.Cos),
+  [Primitive.Tan]: unary(Primitive.Tan),
+  [Primitive.Tanh]: unary(Primitive.Tanh),
+  [Primitive.Sigmoid]: unary(Primitive.Sigmoid),
+  [Primitive.Softplus]: unary(Primitive.Softplus),
+  [Primitive.Relu]: unary(Primitive.Relu),
+  [Primitive.Sqrt]: unary(Primitive.Sqrt),
+  [Primitive.Abs]: unary(Primitive.Abs),
   [Primitive.Sign]: none,
-  [Primitive.Add]: (ct, [a, b], _o, _p, needs) => [
-    needs[0] ? sumToShape(ct, a.shape) : null,
-    needs[1] ? sumToShape(ct, b.shape) : null,
-  ],
-  [Primitive.Sub]: (ct, [a, b], _o, _p, needs) => [
-    needs[0] ? sumToShape(ct, a.shape) : null,
-    needs[1] ? sumToShape(neg(ct), b.shape) : null,
-  ],
-  [Primitive.Mul]: binary(
-    (_a, b) => b,
-    (a) => a,
-  ),
-  // ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −(a/b)/b
-  [Primitive.Div]: (ct, [a, b], out, _p, needs) => [
-    needs[0] ? sumToShape(div(ct, b), a.shape) : null,
-    needs[1] ? sumToShape(neg(div(mul(ct, out), b)), b.shape) : null,
-  ],
-  [Primitive.Pow]: binary(
-    (x, y) => powDx(x, y),
-    (x, _y, out) => powDy(x, out),
-  ),
-  [Primitive.Maximum]: binary(
-    (a, b) => winnerMask(a, b, "gt"),
-    (a, b) => winnerMask(b, a, "gt"),
-  ),
-  [Primitive.Minimum]: binary(
-    (a, b) => winnerMask(a, b, "lt"),
-    (a, b) => winnerMask(b, a, "lt"),
-  ),
+  [Primitive.Add]: binary(Primitive.Add),
+  [Primitive.Sub]: binary(Primitive.Sub),
+  [Primitive.Mul]: binary(Primitive.Mul),
+  [Primitive.Div]: binary(Primitive.Div),
+  [Primitive.Pow]: binary(Primitive.Pow),
+  [Primitive.Maximum]: binary(Primitive.Maximum),
+  [Primitive.Minimum]: binary(Primitive.Minimum),
   [Primitive.Compare]: () => [null, null],
   [Primitive.Where]: (ct, [c, a, b], _o, _p, needs) => [
     null,
