@@ -1,6 +1,6 @@
 /**
- * Reverse-mode rules: one cotangent per input (null = zero), each with the input's exact shape
- * (broadcasting is summed back). Written in traced ops, so a backward pass can itself be
+ * Reverse-mode rules: one cotangent per input (null = zero), each with the input's shape or one
+ * it broadcasts to (the backward pass sums broadcast axes back, once, for every rule). Written in traced ops, so a backward pass can itself be
  * differentiated (higher-order derivatives) or batched (jacrev).
  */
 import type { ParamsOf } from "./primitive.js";
@@ -11,7 +11,7 @@ import * as ops from "./ops.js";
 import { eye } from "./creation.js";
 import type { BinaryElementwise, UnaryElementwise } from "./derivatives.js";
 import { binaryDerivatives, unaryDerivatives } from "./derivatives.js";
-import { keepShape, mul, neg, prodOthers, sumToShape, tieWeights } from "./rule-helpers.js";
+import { keepShape, mul, neg, prodOthers, tieWeights } from "./rule-helpers.js";
 import { inversePerm } from "./shape.js";
 
 export type VjpRule<P extends Primitive> = (
@@ -29,12 +29,12 @@ function unary(prim: UnaryElementwise): VjpRule<Primitive> {
   return (ct, [x], out) => [deriv(ct, x, out)];
 }
 
-/** An elementwise binary primitive: ā = unbroadcast(ȳ · ∂f/∂a), b̄ likewise. */
+/** An elementwise binary primitive: ā = ȳ · ∂f/∂a, b̄ = ȳ · ∂f/∂b (add: [ȳ, ȳ]). */
 function binary(prim: BinaryElementwise): VjpRule<Primitive> {
   const [da, db] = binaryDerivatives[prim];
   return (ct, [a, b], out, _p, needs) => [
-    needs[0] ? sumToShape(da(ct, a, b, out), a.shape) : null,
-    needs[1] ? sumToShape(db(ct, a, b, out), b.shape) : null,
+    needs[0] ? da(ct, a, b, out) : null,
+    needs[1] ? db(ct, a, b, out) : null,
   ];
 }
 
@@ -76,10 +76,10 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
   [Primitive.Maximum]: binary(Primitive.Maximum),
   [Primitive.Minimum]: binary(Primitive.Minimum),
   [Primitive.Compare]: () => [null, null],
-  [Primitive.Where]: (ct, [c, a, b], _o, _p, needs) => [
+  [Primitive.Where]: (ct, [c], _o, _p, needs) => [
     null,
-    needs[1] ? sumToShape(ops.where(c, ct, 0), a.shape) : null,
-    needs[2] ? sumToShape(ops.where(c, 0, ct), b.shape) : null,
+    needs[1] ? ops.where(c, ct, 0) : null,
+    needs[2] ? ops.where(c, 0, ct) : null,
   ],
   [Primitive.Sum]: (ct, [x], _o, { axes }) => [
     ops.broadcastTo(ops.reshape(ct, keepShape(x.shape, axes)), x.shape),
@@ -90,14 +90,10 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
   [Primitive.Prod]: (ct, [x], _o, { axes }) => [
     mul(ops.reshape(ct, keepShape(x.shape, axes)), prodOthers(x, axes)),
   ],
-  // Ā = C̄ Bᵀ, B̄ = Aᵀ C̄ (summed over broadcast batch axes)
+  // Ā = C̄ Bᵀ, B̄ = Aᵀ C̄ (broadcast batch axes summed back by the backward pass)
   [Primitive.MatMul]: (ct, [a, b], _o, _p, needs) => [
-    needs[0]
-      ? sumToShape(bind(Primitive.MatMul, [ct, ops.matrixTranspose(b)], NO_PARAMS), a.shape)
-      : null,
-    needs[1]
-      ? sumToShape(bind(Primitive.MatMul, [ops.matrixTranspose(a), ct], NO_PARAMS), b.shape)
-      : null,
+    needs[0] ? bind(Primitive.MatMul, [ct, ops.matrixTranspose(b)], NO_PARAMS) : null,
+    needs[1] ? bind(Primitive.MatMul, [ops.matrixTranspose(a), ct], NO_PARAMS) : null,
   ],
   // B̄ = A⁻ᵀ X̄, Ā = −B̄ Xᵀ
   [Primitive.Solve]: (ct, [a], out) => {
@@ -122,7 +118,8 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
     return [bind(Primitive.MatMul, [mul(uu, ops.expandDims(ct, -2)), vt], NO_PARAMS)];
   },
   [Primitive.Reshape]: (ct, [x]) => [ops.reshape(ct, x.shape)],
-  [Primitive.BroadcastTo]: (ct, [x]) => [sumToShape(ct, x.shape)],
+  // summed back to the input's shape by the backward pass
+  [Primitive.BroadcastTo]: (ct) => [ct],
   [Primitive.Transpose]: (ct, _x, _o, { perm }) => [ops.transpose(ct, inversePerm(perm))],
   [Primitive.Slice]: (ct, [x], _o, { start, step }) => [
     bind(Primitive.Pad, [ct], { start, step, shape: x.shape.slice() }),
