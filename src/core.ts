@@ -9,7 +9,6 @@ import type { ParamsOf } from "./primitive.js";
 import type { Primitive } from "./primitive.js";
 import { EMPTY_DATA, Tensor } from "./tensor.js";
 import { evalRules } from "./eval-rules.js";
-import { fmtShape } from "./shape.js";
 
 /** A transformation in progress. Levels order nested transformations: higher is inner. */
 export abstract class Trace {
@@ -119,9 +118,4 @@ export function bind<P extends Primitive>(prim: P, inputs: Tensor[], params: Par
     tracers[i] = x instanceof Tracer && x.trace === top ? x : top.lift(x);
   }
   return top.process(prim, tracers, params);
-}
-
-/** Shapes of the inputs for error messages: `[2,3] and [3]`. */
-export function shapesText(inputs: readonly Tensor[]): string {
-  return inputs.map((x) => fmtShape(x.shape)).join(" and ");
 }

@@ -12,7 +12,7 @@ import * as ops from "./ops.js";
 import { vmapFlat } from "./batch.js";
 import type { TreeDef } from "./pytree.js";
 import { flatten, unflatten } from "./pytree.js";
-import { jvpFlat, selectArgs, traceReverse } from "./transforms.js";
+import { jvpFlat, partial, selectArgs, traceReverse } from "./transforms.js";
 import type { ArgsOf } from "./transforms.js";
 import { fmtShape, sizeOf } from "./shape.js";
 
@@ -102,19 +102,6 @@ export type JacobianTransform = <
   options?: { argnums?: N },
 ) => JacobianFn<P, R, N>;
 
-/** f with the non-differentiated arguments fixed; the differentiated ones passed in order. */
-function partial(
-  f: Fn,
-  args: readonly unknown[],
-  which: readonly number[],
-): (...diff: unknown[]) => unknown {
-  return (...diff: unknown[]) => {
-    const full = args.slice();
-    which.forEach((a, i) => (full[a] = diff[i]));
-    return (f as (...a: unknown[]) => unknown)(...full);
-  };
-}
-
 /** Columns [offset, offset + n) of an identity of size total, as [total, ...shape]. */
 function basisBlock(total: number, offset: number, shape: readonly number[]): Tensor {
   const cols = ops.slice(eye(total), null, [offset, offset + sizeOf(shape)]);
@@ -162,12 +149,7 @@ function finishReverse(traced: ReturnType<typeof traceReverse>, single: boolean)
   const seedsIn = out.outPrimals.map((y, i) => basisBlock(total, outOffsets[i], y.shape));
   const grads = vmapFlat(
     (cts) => {
-      const seeds = new Map<number, Tensor>();
-      cts.forEach((c, i) => {
-        const node = out.outNodes[i];
-        if (node >= 0) seeds.set(node, seeds.has(node) ? seeds.get(node)!.add(c) : c);
-      });
-      const back = trace.backward(seeds, inNodes);
+      const back = trace.backward(out.outNodes, cts, inNodes);
       return back.map((g, j) => g ?? zeros(inLeaves[j].shape));
     },
     seedsIn,

@@ -78,9 +78,6 @@ export function traceReverse(
   });
 }
 
-/** A pullback: a cotangent shaped like f's output in, one cotangent per primal out. */
-export type Pullback<A extends readonly unknown[]> = (ct: unknown) => GradOf<A>;
-
 function makePullback(
   traced: ReturnType<typeof traceReverse>,
   who: string,
@@ -93,21 +90,15 @@ function makePullback(
         `${who}: the cotangent has structure ${describe(flat.def, flat.leaves)} but f's output is ${describe(out.outDef, out.outPrimals)}`,
       );
     }
-    const seeds = new Map<number, Tensor>();
-    flat.leaves.forEach((c, i) => {
+    const seeds = flat.leaves.map((c, i) => {
       const y = out.outPrimals[i];
-      let ct2 = c;
-      if (!sameShape(c.shape, y.shape)) {
-        if (c.size === 1 && y.size === 1) ct2 = c.reshape(y.shape);
-        else
-          throw new Error(
-            `${who}: cotangent of shape ${fmtShape(c.shape)} for an output of shape ${fmtShape(y.shape)}`,
-          );
-      }
-      const node = out.outNodes[i];
-      if (node >= 0) seeds.set(node, seeds.has(node) ? seeds.get(node)!.add(ct2) : ct2);
+      if (sameShape(c.shape, y.shape)) return c;
+      if (c.size === 1 && y.size === 1) return c.reshape(y.shape);
+      throw new Error(
+        `${who}: cotangent of shape ${fmtShape(c.shape)} for an output of shape ${fmtShape(y.shape)}`,
+      );
     });
-    const cts = trace.backward(seeds, inNodes);
+    const cts = trace.backward(out.outNodes, seeds, inNodes);
     const leaves = cts.map((c, i) => c ?? zeros(traced.inLeaves[i].shape));
     return unflatten(inDef, leaves, concreteNumber) as unknown[];
   };
@@ -230,6 +221,19 @@ function scalarCheck(traced: ReturnType<typeof traceReverse>, who: string): void
   }
 }
 
+/** f with the non-differentiated arguments fixed; the differentiated ones passed in order. */
+export function partial(
+  f: Fn,
+  args: readonly unknown[],
+  which: readonly number[],
+): (...diff: unknown[]) => unknown {
+  return (...diff: unknown[]) => {
+    const full = args.slice();
+    which.forEach((a, i) => (full[a] = diff[i]));
+    return (f as (...a: unknown[]) => unknown)(...full);
+  };
+}
+
 /** valueAndGrad's engine: value, aux, gradients (one per selected argument). */
 function valueAuxGrad(
   f: Fn,
@@ -239,13 +243,8 @@ function valueAuxGrad(
 ): { value: Tensor; aux: unknown; grads: unknown } {
   const argnums = options.argnums ?? 0;
   const which = selectArgs(args, argnums, who);
-  const g = (...diff: unknown[]): unknown => {
-    const full = args.slice();
-    which.forEach((a, i) => (full[a] = diff[i]));
-    return (f as (...a: unknown[]) => unknown)(...full);
-  };
   const traced = traceReverse(
-    g,
+    partial(f, args, which),
     which.map((a) => args[a]),
     options.hasAux ?? false,
     who,

@@ -11,8 +11,8 @@ import * as ops from "./ops.js";
 import { eye } from "./creation.js";
 import type { BinaryElementwise, UnaryElementwise } from "./derivatives.js";
 import { binaryDerivatives, unaryDerivatives } from "./derivatives.js";
-import { keepShape, mul, neg, prodOthers, tieWeights } from "./rule-helpers.js";
-import { inversePerm } from "./shape.js";
+import { mul, neg, prodOthers, tieWeights } from "./rule-helpers.js";
+import { inversePerm, keepDimsShape } from "./shape.js";
 
 export type VjpRule<P extends Primitive> = (
   ct: Tensor,
@@ -48,7 +48,7 @@ function chooser(): (
 ) => Tensor[] {
   // x̄ = ȳ · [x = max] / #ties
   return (ct, [x], out, { axes }) => [
-    mul(ops.reshape(ct, keepShape(x.shape, axes)), tieWeights(x, out, axes)),
+    mul(ops.reshape(ct, keepDimsShape(x.shape, axes)), tieWeights(x, out, axes)),
   ];
 }
 
@@ -82,13 +82,13 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
     needs[2] ? ops.where(c, 0, ct) : null,
   ],
   [Primitive.Sum]: (ct, [x], _o, { axes }) => [
-    ops.broadcastTo(ops.reshape(ct, keepShape(x.shape, axes)), x.shape),
+    ops.broadcastTo(ops.reshape(ct, keepDimsShape(x.shape, axes)), x.shape),
   ],
   [Primitive.ReduceMax]: chooser(),
   [Primitive.ReduceMin]: chooser(),
   // ∂Πx/∂xᵢ = Π_{j≠i} xⱼ (exact at zeros)
   [Primitive.Prod]: (ct, [x], _o, { axes }) => [
-    mul(ops.reshape(ct, keepShape(x.shape, axes)), prodOthers(x, axes)),
+    mul(ops.reshape(ct, keepDimsShape(x.shape, axes)), prodOthers(x, axes)),
   ],
   // Ā = C̄ Bᵀ, B̄ = Aᵀ C̄ (broadcast batch axes summed back by the backward pass)
   [Primitive.MatMul]: (ct, [a, b], _o, _p, needs) => [

@@ -92,12 +92,19 @@ export class VJPTrace extends Trace {
   }
 
   /**
-   * The backward pass: seeds (node → cotangent) in, cotangent per requested node out (null =
-   * zero). The tape is kept, so this can run many times.
+   * The backward pass: a cotangent for each output node in (-1 = an output that does not depend
+   * on the inputs; an output appearing twice gets the sum), a cotangent per requested node out
+   * (null = zero). The tape is kept, so this can run many times.
    */
-  backward(seeds: ReadonlyMap<number, Tensor>, wanted: readonly number[]): (Tensor | null)[] {
+  backward(
+    outNodes: readonly number[],
+    outCts: readonly Tensor[],
+    wanted: readonly number[],
+  ): (Tensor | null)[] {
     const cts: (Tensor | null)[] = new Array<Tensor | null>(this.tape.length).fill(null);
-    for (const [node, ct] of seeds) cts[node] = addMaybe(cts[node] ?? null, ct);
+    outNodes.forEach((n, i) => {
+      if (n >= 0) cts[n] = addMaybe(cts[n] ?? null, outCts[i]);
+    });
     const keep = new Set(wanted);
     inPhase("backward", () => {
       for (let i = this.tape.length - 1; i >= 0; i--) {

@@ -7,7 +7,6 @@ import {
   MIME,
   PAYLOAD_VERSION,
   type ChainPayload,
-  type CotangentMime,
   type CotangentPayload,
   type EncodedArray,
   type JacobianPayload,
@@ -180,9 +179,4 @@ export function validatePayload(mime: string, value: unknown): Validation<Cotang
     if (error instanceof PayloadError) return { ok: false, error: error.message };
     throw error;
   }
-}
-
-/** True for the MIME types this module validates. */
-export function isCotangentMime(mime: string): mime is CotangentMime {
-  return mime === MIME.jacobian || mime === MIME.chain || mime === MIME.trace;
 }
