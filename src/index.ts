@@ -37,7 +37,7 @@ export { Primitive } from "./primitive.js";
 export type { CompareOp } from "./primitive.js";
 export { setPrimitiveObserver } from "./core.js";
 export type { Phase, PrimitiveObserver } from "./core.js";
-export { JacobianView, Trace, display, setDisplaySink, trace } from "./display.js";
+export { JacobianView, LiveTrace, display, setDisplaySink, trace } from "./display.js";
 export type {
   Display,
   DisplaySink,

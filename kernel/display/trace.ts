@@ -14,7 +14,7 @@ import {
 import { formatNumber } from "./format.js";
 import { traceSvg } from "./svg.js";
 
-/** What a trace looks like to the views (the runtime's `Trace` has this shape). */
+/** What a trace looks like to the views (the runtime's `LiveTrace` has this shape). */
 export interface TraceInput {
   title: string;
   steps: readonly number[];
