@@ -127,7 +127,12 @@ function nest(outDef: TreeDef, inDef: TreeDef, blocks: Tensor[][], single: boole
   return unflatten(outDef, perOut as Tensor[]);
 }
 
-/** Reverse-mode Jacobian: one batched backward pass over the basis of the output. */
+/**
+ * Reverse-mode Jacobian: one batched backward pass over the basis of the output.
+ *
+ * @example
+ * jacrev((x: Tensor) => mul(x, x))(tensor([1, 2])); // → tensor([[2, 0], [0, 4]])
+ */
 export const jacrev: JacobianTransform = ((f: Fn, options: JacobianOptions = {}) => {
   return (...args: unknown[]) => {
     const argnums = options.argnums ?? 0;
@@ -164,7 +169,12 @@ function finishReverse(traced: ReturnType<typeof traceReverse>, single: boolean)
   return nest(out.outDef, inDef, blocks, single);
 }
 
-/** Forward-mode Jacobian: one batched forward pass over the basis of the input. */
+/**
+ * Forward-mode Jacobian: one batched forward pass over the basis of the input.
+ *
+ * @example
+ * jacfwd((x: Tensor) => mul(x, 3))(tensor([1, 2])); // → tensor([[3, 0], [0, 3]])
+ */
 export const jacfwd: JacobianTransform = ((f: Fn, options: JacobianOptions = {}) => {
   return (...args: unknown[]) => {
     const argnums = options.argnums ?? 0;
@@ -213,6 +223,11 @@ export type SparseJacobianTransform = (
  * The Jacobian, by reverse mode when the output has at most as many entries as the inputs
  * (f runs once) and by forward mode otherwise. With `{ sparse: true }`, a `SparseJacobian`:
  * pattern detection, column colouring, one batched forward pass per colour (`sparseJacobian`).
+ *
+ * @example
+ * const J = jacobian((x: Tensor) => sin(x))(tensor([0, 0]));
+ * J; // → tensor([[1, 0], [0, 1]])
+ * J.outShape; // → [2]
  */
 export const jacobian: SparseJacobianTransform & JacobianTransform = ((
   f: Fn,
@@ -240,7 +255,12 @@ export const jacobian: SparseJacobianTransform & JacobianTransform = ((
   };
 }) as SparseJacobianTransform & JacobianTransform;
 
-/** The Hessian: the forward-mode Jacobian of the reverse-mode gradient (a Jacobian of the gradient). */
+/**
+ * The Hessian: the forward-mode Jacobian of the reverse-mode gradient (a Jacobian of the gradient).
+ *
+ * @example
+ * hessian((x: Tensor) => sum(mul(x, mul(x, x))))(tensor([1, 2])); // → tensor([[6, 0], [0, 12]])
+ */
 export function hessian<P extends unknown[] = Tensor[], N extends number = 0>(
   f: (...args: P) => Tensor | number,
   options: { argnums?: N } = {},
@@ -254,6 +274,9 @@ export function hessian<P extends unknown[] = Tensor[], N extends number = 0>(
 /**
  * Maps f over axis 0 of every argument (pytrees of tensors, all with the same leading length);
  * outputs get that axis first. The per-example code sees tensors without the batch axis.
+ *
+ * @example
+ * vmap((row: Tensor) => sum(row))(tensor([[1, 2], [3, 4]])); // → tensor([3, 7])
  */
 export function vmap<P extends unknown[] = Tensor[], R = Tensor>(
   f: (...args: P) => R,

@@ -96,8 +96,9 @@ function execute(c: Compiled, leaves: readonly Tensor[]): unknown {
  *
  * @example
  * const f = jit((x: Tensor) => sum(square(sub(x, 1))));
- * f(tensor([1, 2, 3])); // tensor(5), compiled on this first call
- * jit(grad(f))(tensor([1, 2, 3])); // tensor([0, 2, 4])
+ * // compiled on this first call
+ * f(tensor([1, 2, 3])); // → tensor(5)
+ * jit(grad(f))(tensor([1, 2, 3])); // → tensor([0, 2, 4])
  */
 export function jit<F extends (...args: never[]) => unknown>(f: F): F {
   const fn = f as unknown as (...args: unknown[]) => unknown;

@@ -153,6 +153,11 @@ function colorSeeds(colors: Int32Array, count: number, inShape: readonly number[
 /**
  * The Jacobian of f at x by its nonzeros: pattern detection, column colouring, and one batched
  * forward pass with as many tangents as colours. f maps one tensor to one tensor.
+ *
+ * @example
+ * const S = sparseJacobian((x: Tensor) => square(x), tensor([1, 2, 3]));
+ * S.nnz; // → 3
+ * S.toDense(); // → tensor([[2, 0, 0], [0, 4, 0], [0, 0, 6]])
  */
 export function sparseJacobian(f: (x: Tensor) => Tensor, x: TensorLike): SparseJacobian {
   const input = asTensor(x);

@@ -108,6 +108,11 @@ function makePullback(
  * Reverse mode: `[y, pullback]` with y = f(...primals) and pullback(ct) = one cotangent per
  * primal (Jᵀct, shaped like that primal). A number is accepted as ct for a scalar output. The
  * pullback never re-runs f and may be called many times.
+ *
+ * @example
+ * const [y, pullback] = vjp((x: Tensor) => mul(x, x), tensor([1, 2]));
+ * y; // → tensor([1, 4])
+ * pullback(tensor([1, 1]))[0]; // → tensor([2, 4])
  */
 export function vjp<P extends unknown[] = Tensor[], R = Tensor, A extends ArgsOf<P> = ArgsOf<P>>(
   f: (...args: P) => R,
@@ -121,6 +126,11 @@ export function vjp<P extends unknown[] = Tensor[], R = Tensor, A extends ArgsOf
 /**
  * Forward mode: `[y, yDot]` with yDot = J·tangents; primals and tangents are arrays with one
  * entry per argument of f, tangents shaped like the primals.
+ *
+ * @example
+ * const [y, yDot] = jvp((x: Tensor) => mul(x, x), [tensor([1, 2])], [tensor([1, 0])]);
+ * y; // → tensor([1, 4])
+ * yDot; // → tensor([2, 0])
  */
 export function jvp<P extends unknown[] = Tensor[], R = Tensor, A extends ArgsOf<P> = ArgsOf<P>>(
   f: (...args: P) => R,
@@ -262,6 +272,10 @@ function valueAuxGrad(
 /**
  * The gradient of a scalar function, curried as in JAX: `grad(f)(x)`. With `argnums` an array,
  * an array of gradients; with `hasAux`, `[grad, aux]`. Errors if f's output is not a scalar.
+ *
+ * @example
+ * grad((x: Tensor) => sum(square(x)))(tensor([1, 2, 3])); // → tensor([2, 4, 6])
+ * grad((x: Tensor) => mul(x, mul(x, x)))(2); // → 12
  */
 export function grad<P extends unknown[] = Tensor[], N extends number = 0>(
   f: (...args: P) => Tensor | number,
@@ -286,7 +300,14 @@ export function grad(f: Fn, options: GradOptions = {}): (...args: never[]) => un
   };
 }
 
-/** `[value, grad]` (or `[[value, aux], grad]` with hasAux), curried as in JAX. */
+/**
+ * `[value, grad]` (or `[[value, aux], grad]` with hasAux), curried as in JAX.
+ *
+ * @example
+ * const [value, g] = valueAndGrad((x: Tensor) => sum(square(x)))(tensor([3, 4]));
+ * value; // → tensor(25)
+ * g; // → tensor([6, 8])
+ */
 export function valueAndGrad<P extends unknown[] = Tensor[], N extends number = 0>(
   f: (...args: P) => Tensor | number,
   options?: { argnums?: N; hasAux?: false },
