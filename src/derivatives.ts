@@ -94,6 +94,21 @@ export const binaryDerivatives: { [P in BinaryElementwise]: BinaryDerivative } =
   [Primitive.Minimum]: chooser("lt"),
 };
 
+/**
+ * One rule per elementwise primitive of the two tables above, made by `unary` and `binary` from
+ * the primitive: how the JVP and VJP tables take all their elementwise rows from here.
+ */
+export function elementwiseRules<R>(
+  unary: (prim: UnaryElementwise) => R,
+  binary: (prim: BinaryElementwise) => R,
+): Record<UnaryElementwise | BinaryElementwise, R> {
+  const rules = {} as Record<UnaryElementwise | BinaryElementwise, R>;
+  for (const prim of Object.keys(unaryDerivatives) as UnaryElementwise[]) rules[prim] = unary(prim);
+  for (const prim of Object.keys(binaryDerivatives) as BinaryElementwise[])
+    rules[prim] = binary(prim);
+  return rules;
+}
+
 /** ∂xʸ/∂x = y x^(y−1), 0 where y = 0. */
 function powDx(x: Tensor, y: Tensor): Tensor {
   const d = ops.mul(y, ops.pow(x, ops.sub(y, 1)));

@@ -9,7 +9,7 @@ import { Trace, Tracer, bind } from "./core.js";
 import * as ops from "./ops.js";
 import { addMaybe, bcast, mul, neg, tieWeights, prodOthers, zerosLike } from "./rule-helpers.js";
 import type { BinaryElementwise, UnaryElementwise } from "./derivatives.js";
-import { binaryDerivatives, unaryDerivatives } from "./derivatives.js";
+import { binaryDerivatives, elementwiseRules, unaryDerivatives } from "./derivatives.js";
 import { eye } from "./creation.js";
 
 export type JvpRule<P extends Primitive> = (
@@ -80,28 +80,8 @@ function reduceChooser(): (
 }
 
 export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
-  [Primitive.Neg]: unary(Primitive.Neg),
-  [Primitive.Exp]: unary(Primitive.Exp),
-  [Primitive.Log]: unary(Primitive.Log),
-  [Primitive.Log1p]: unary(Primitive.Log1p),
-  [Primitive.Expm1]: unary(Primitive.Expm1),
-  [Primitive.Sin]: unary(Primitive.Sin),
-  [Primitive.Cos]: unary(Primitive.Cos),
-  [Primitive.Tan]: unary(Primitive.Tan),
-  [Primitive.Tanh]: unary(Primitive.Tanh),
-  [Primitive.Sigmoid]: unary(Primitive.Sigmoid),
-  [Primitive.Softplus]: unary(Primitive.Softplus),
-  [Primitive.Relu]: unary(Primitive.Relu),
-  [Primitive.Sqrt]: unary(Primitive.Sqrt),
-  [Primitive.Abs]: unary(Primitive.Abs),
+  ...elementwiseRules(unary, binary),
   [Primitive.Sign]: () => null,
-  [Primitive.Add]: binary(Primitive.Add),
-  [Primitive.Sub]: binary(Primitive.Sub),
-  [Primitive.Mul]: binary(Primitive.Mul),
-  [Primitive.Div]: binary(Primitive.Div),
-  [Primitive.Pow]: binary(Primitive.Pow),
-  [Primitive.Maximum]: binary(Primitive.Maximum),
-  [Primitive.Minimum]: binary(Primitive.Minimum),
   [Primitive.Compare]: () => null,
   [Primitive.Where]: ([c, a, b], [, ta, tb], _p, out) => {
     if (ta === null && tb === null) return null;

@@ -10,7 +10,7 @@ import { bind } from "./core.js";
 import * as ops from "./ops.js";
 import { eye } from "./creation.js";
 import type { BinaryElementwise, UnaryElementwise } from "./derivatives.js";
-import { binaryDerivatives, unaryDerivatives } from "./derivatives.js";
+import { binaryDerivatives, elementwiseRules, unaryDerivatives } from "./derivatives.js";
 import { mul, neg, prodOthers, tieWeights } from "./rule-helpers.js";
 import { inversePerm, keepDimsShape } from "./shape.js";
 
@@ -53,28 +53,8 @@ function chooser(): (
 }
 
 export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
-  [Primitive.Neg]: unary(Primitive.Neg),
-  [Primitive.Exp]: unary(Primitive.Exp),
-  [Primitive.Log]: unary(Primitive.Log),
-  [Primitive.Log1p]: unary(Primitive.Log1p),
-  [Primitive.Expm1]: unary(Primitive.Expm1),
-  [Primitive.Sin]: unary(Primitive.Sin),
-  [Primitive.Cos]: unary(Primitive.Cos),
-  [Primitive.Tan]: unary(Primitive.Tan),
-  [Primitive.Tanh]: unary(Primitive.Tanh),
-  [Primitive.Sigmoid]: unary(Primitive.Sigmoid),
-  [Primitive.Softplus]: unary(Primitive.Softplus),
-  [Primitive.Relu]: unary(Primitive.Relu),
-  [Primitive.Sqrt]: unary(Primitive.Sqrt),
-  [Primitive.Abs]: unary(Primitive.Abs),
+  ...elementwiseRules(unary, binary),
   [Primitive.Sign]: none,
-  [Primitive.Add]: binary(Primitive.Add),
-  [Primitive.Sub]: binary(Primitive.Sub),
-  [Primitive.Mul]: binary(Primitive.Mul),
-  [Primitive.Div]: binary(Primitive.Div),
-  [Primitive.Pow]: binary(Primitive.Pow),
-  [Primitive.Maximum]: binary(Primitive.Maximum),
-  [Primitive.Minimum]: binary(Primitive.Minimum),
   [Primitive.Compare]: () => [null, null],
   [Primitive.Where]: (ct, [c], _o, _p, needs) => [
     null,
