@@ -23,7 +23,9 @@ export { grad, jvp, valueAndGrad, vjp } from "./transforms.js";
 export { jit } from "./jit.js";
 export { linearize } from "./linearize.js";
 export type { ArgOf, ArgsOf, GradOf, GradOptions } from "./transforms.js";
-export { Jacobian, hessian, jacfwd, jacobian, jacrev, vmap } from "./jacobian.js";
+export { Jacobian } from "./jacobian-tensor.js";
+export { hessian, jacfwd, jacobian, jacrev } from "./jacobian.js";
+export { vmap } from "./batch.js";
 export type {
   JacobianFn,
   JacobianOf,

@@ -1,12 +1,12 @@
 /**
  * Jacobians: jacrev (one batched backward pass over the output basis), jacfwd (one batched
- * forward pass over the input basis), jacobian (picks by shape), hessian, and vmap.
+ * forward pass over the input basis), jacobian (picks by shape) and hessian.
  * J[i…, j…] = ∂yᵢ/∂xⱼ, shape [...y.shape, ...x.shape]; pytrees nest as in JAX: the output
  * structure outside, the input structure inside, a `Jacobian` at each leaf pair.
  */
-import { Tensor, type TensorLike } from "./tensor.js";
+import type { Tensor, TensorLike } from "./tensor.js";
+import { asJacobian, type Jacobian } from "./jacobian-tensor.js";
 import { sparseJacobian, type SparseJacobian } from "./sparse.js";
-import { Tracer } from "./core.js";
 import { eye, zeros } from "./creation.js";
 import * as ops from "./ops.js";
 import { vmapFlat } from "./batch.js";
@@ -14,65 +14,7 @@ import type { TreeDef } from "./pytree.js";
 import { flatten, unflatten } from "./pytree.js";
 import { jvpFlat, partial, selectArgs, traceReverse } from "./transforms.js";
 import type { ArgsOf } from "./transforms.js";
-import { fmtShape, sizeOf } from "./shape.js";
-
-/**
- * A Jacobian: a Tensor of shape [...outShape, ...inShape] (every op works on it) that also
- * records which axes are outputs (rows) and which are inputs (columns).
- */
-export class Jacobian extends Tensor {
-  readonly outShape: number[];
-  readonly inShape: number[];
-
-  constructor(data: Float64Array, outShape: readonly number[], inShape: readonly number[]) {
-    super(data, [...outShape, ...inShape]);
-    this.outShape = outShape.slice();
-    this.inShape = inShape.slice();
-  }
-
-  /** Rows (flattened outputs) and columns (flattened inputs). */
-  get rows(): number {
-    return sizeOf(this.outShape);
-  }
-  get cols(): number {
-    return sizeOf(this.inShape);
-  }
-
-  /** The Jacobian as a 2-D [rows, cols] tensor. */
-  asMatrix(): Tensor {
-    return this.reshape([this.rows, this.cols]);
-  }
-
-  override toString(): string {
-    return `${super.toString()} (outShape ${fmtShape(this.outShape)}, inShape ${fmtShape(this.inShape)})`;
-  }
-}
-
-/** The row and column shapes of a Jacobian computed under a transformation (see jit). */
-export interface JacobianShapes {
-  outShape: number[];
-  inShape: number[];
-}
-
-const tracedJacobians = new WeakMap<Tensor, JacobianShapes>();
-
-/**
- * The shapes recorded when `t`, a tracer, was made by jacobian/jacrev/jacfwd/hessian: a
- * transformation that later gives it a concrete value (jit) returns a Jacobian again.
- */
-export function tracedJacobianShapes(t: Tensor): JacobianShapes | undefined {
-  return tracedJacobians.get(t);
-}
-
-/** A Jacobian when the value is concrete; under an outer transformation, the traced tensor. */
-function asJacobian(t: Tensor, outShape: readonly number[], inShape: readonly number[]): Tensor {
-  const shaped = ops.reshape(t, [...outShape, ...inShape]);
-  if (shaped instanceof Tracer) {
-    tracedJacobians.set(shaped, { outShape: outShape.slice(), inShape: inShape.slice() });
-    return shaped;
-  }
-  return new Jacobian(shaped.data, outShape, inShape);
-}
+import { sizeOf } from "./shape.js";
 
 /** Options of jacrev, jacfwd, jacobian and hessian. */
 export interface JacobianOptions {
@@ -269,35 +211,4 @@ export function hessian<P extends unknown[] = Tensor[], N extends number = 0>(
   return jacfwd(inner, options as JacobianOptions) as unknown as <A extends ArgsOf<P>>(
     ...args: A
   ) => JacobianOf<A[N], A[N]>;
-}
-
-/**
- * Maps f over axis 0 of every argument (pytrees of tensors, all with the same leading length);
- * outputs get that axis first. The per-example code sees tensors without the batch axis.
- *
- * @example
- * vmap((row: Tensor) => sum(row))(tensor([[1, 2], [3, 4]])); // → tensor([3, 7])
- */
-export function vmap<P extends unknown[] = Tensor[], R = Tensor>(
-  f: (...args: P) => R,
-): (...args: ArgsOf<P>) => R {
-  return (...args: ArgsOf<P>) => {
-    const { leaves, def } = flatten(args, "vmap arguments");
-    if (leaves.length === 0) throw new Error("vmap: needs at least one tensor argument");
-    const size = leaves[0].shape[0] ?? -1;
-    let outDef: TreeDef = { kind: "tensor" };
-    const outs = vmapFlat(
-      (xs) => {
-        const res = flatten(
-          (f as (...a: unknown[]) => unknown)(...(unflatten(def, xs) as unknown[])),
-          "vmap: the output of f",
-        );
-        outDef = res.def;
-        return res.leaves;
-      },
-      leaves,
-      size,
-    );
-    return unflatten(outDef, outs) as R;
-  };
 }

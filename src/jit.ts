@@ -9,7 +9,7 @@ import { planBuffers, planFusion } from "./jit-fuse.js";
 import { emitProgram, type RunProgram } from "./jit-codegen.js";
 import { describe, flatten, unflatten, type TreeDef } from "./pytree.js";
 import { Tensor } from "./tensor.js";
-import { Jacobian, tracedJacobianShapes, type JacobianShapes } from "./jacobian.js";
+import { Jacobian, tracedJacobianShapes, type JacobianShapes } from "./jacobian-tensor.js";
 
 /** One compiled program for one input signature. */
 interface Compiled {

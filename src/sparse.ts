@@ -8,7 +8,8 @@
  * passes as its bandwidth, whatever n.
  */
 import { asTensor } from "./creation.js";
-import { Jacobian, vmap } from "./jacobian.js";
+import { Jacobian } from "./jacobian-tensor.js";
+import { vmap } from "./batch.js";
 import { fmtShape, sizeOf } from "./shape.js";
 import { detectPattern, type IndexSets } from "./sparse-pattern.js";
 import { Tensor, type TensorLike } from "./tensor.js";
