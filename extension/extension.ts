@@ -13,6 +13,7 @@ import { KernelManager, type KernelState } from "./kernelManager.js";
 import { registerLanguageFeatures } from "./languageFeatures.js";
 import { RendererMessages, type RendererMessage } from "./rendererMessages.js";
 import { createStatusBar } from "./statusBar.js";
+import { executorPath } from "../kernel/jupyter/paths.js";
 
 const loadedAt = Date.now();
 
@@ -32,7 +33,7 @@ function cwdFor(notebook: vscode.Uri): string {
 }
 
 function kernelFactory(context: vscode.ExtensionContext, log: vscode.OutputChannel) {
-  const executorPath = context.asAbsolutePath(path.join("dist", "kernel", "executor.cjs"));
+  const executor = executorPath(context.extensionPath);
   // In desktop VS Code the extension host is Electron: run it as plain Node. The packaged
   // extension carries the kernel's run-time modules in dist/kernel-deps (vsce drops node_modules).
   const deps = context.asAbsolutePath(path.join("dist", "kernel-deps"));
@@ -40,7 +41,7 @@ function kernelFactory(context: vscode.ExtensionContext, log: vscode.OutputChann
   const env = { ...process.env, ELECTRON_RUN_AS_NODE: "1", NODE_PATH: nodePath };
   return (cwd: string) =>
     createKernelClient({
-      executorPath,
+      executorPath: executor,
       nodePath: process.execPath,
       cwd,
       env,

@@ -128,7 +128,8 @@ export interface KernelClient {
 }
 
 const STDERR_TAIL = 16_384;
-const SHUTDOWN_GRACE_MS = 1_500;
+/** How long a shutdown waits for the executor to exit by itself before killing it. */
+const EXECUTOR_KILL_GRACE_MS = 1_500;
 
 /** Classify an exit from its code, signal and what V8 printed before dying. */
 export function classifyExit(
@@ -368,7 +369,7 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
   async function stop(current: Session): Promise<void> {
     current.expectedExit = true;
     current.channel.send({ type: "shutdown" });
-    const timer = setTimeout(() => current.child.kill("SIGKILL"), SHUTDOWN_GRACE_MS);
+    const timer = setTimeout(() => current.child.kill("SIGKILL"), EXECUTOR_KILL_GRACE_MS);
     await current.exited;
     clearTimeout(timer);
   }

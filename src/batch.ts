@@ -1,5 +1,5 @@
 /**
- * Batching (vmap over a leading axis): a batch tracer holds a value whose axis 0 is the batch
+ * Batching and `vmap` (over a leading axis): a batch tracer holds a value whose axis 0 is the batch
  * (or an unbatched value). Every rule returns a value batched on axis 0. jacrev and jacfwd push
  * all basis vectors through one batched pass with these rules.
  */
@@ -10,6 +10,9 @@ import { Trace, Tracer, bind, withNewLevel } from "./core.js";
 import * as ops from "./ops.js";
 import { batchScan, batchWhile } from "./loop-rules.js";
 import { fmtShape } from "./shape.js";
+import type { TreeDef } from "./pytree.js";
+import { flatten, unflatten } from "./pytree.js";
+import type { ArgsOf } from "./transforms.js";
 
 /** A batching rule: values (batched ones have the batch on axis 0) → a value batched on axis 0. */
 export type BatchRule<P extends Primitive> = (
@@ -188,4 +191,35 @@ export function vmapFlat(
       return ops.broadcastTo(ops.expandDims(y, 0), [size, ...y.shape]);
     });
   });
+}
+
+/**
+ * Maps f over axis 0 of every argument (pytrees of tensors, all with the same leading length);
+ * outputs get that axis first. The per-example code sees tensors without the batch axis.
+ *
+ * @example
+ * vmap((row: Tensor) => sum(row))(tensor([[1, 2], [3, 4]])); // → tensor([3, 7])
+ */
+export function vmap<P extends unknown[] = Tensor[], R = Tensor>(
+  f: (...args: P) => R,
+): (...args: ArgsOf<P>) => R {
+  return (...args: ArgsOf<P>) => {
+    const { leaves, def } = flatten(args, "vmap arguments");
+    if (leaves.length === 0) throw new Error("vmap: needs at least one tensor argument");
+    const size = leaves[0].shape[0] ?? -1;
+    let outDef: TreeDef = { kind: "tensor" };
+    const outs = vmapFlat(
+      (xs) => {
+        const res = flatten(
+          (f as (...a: unknown[]) => unknown)(...(unflatten(def, xs) as unknown[])),
+          "vmap: the output of f",
+        );
+        outDef = res.def;
+        return res.leaves;
+      },
+      leaves,
+      size,
+    );
+    return unflatten(outDef, outs) as R;
+  };
 }

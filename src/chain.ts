@@ -10,7 +10,7 @@
  */
 import { asTensor } from "./creation.js";
 import { fmtShape } from "./shape.js";
-import type { Jacobian } from "./jacobian.js";
+import type { Jacobian } from "./jacobian-tensor.js";
 import { jacobian } from "./jacobian.js";
 import { Tensor, type TensorLike } from "./tensor.js";
 import { vjp } from "./transforms.js";

@@ -130,6 +130,6 @@ export function bind<P extends Primitive>(prim: P, inputs: Tensor[], params: Par
 }
 
 /** Shapes of the inputs for error messages: `[2,3] and [3]`. */
-export function shapesText(inputs: readonly Tensor[]): string {
+function shapesText(inputs: readonly Tensor[]): string {
   return inputs.map((x) => fmtShape(x.shape)).join(" and ");
 }

@@ -11,6 +11,15 @@ import type { ArgsOf } from "./transforms.js";
  * rule: `fwd(...args) → [y, residuals]` runs instead of f and `bwd(residuals, ȳ)` returns one
  * cotangent per argument (null for zero). The arguments are tensors or numbers; y is one tensor.
  * Forward mode and batching (jvp, jacfwd, vmap) differentiate f itself, as JAX cannot.
+ *
+ * @example
+ * // the identity, with gradients clipped to [-1, 1] on the way back
+ * const clipGrad = customVjp(
+ *   (x: Tensor) => x,
+ *   (x: Tensor) => [x, null] as const,
+ *   (_residuals, ct) => [minimum(maximum(ct, -1), 1)],
+ * );
+ * grad((x: Tensor) => sum(mul(clipGrad(x), 5)))(tensor([1, 2])); // → tensor([1, 1])
  */
 export function customVjp<P extends Tensor[], R>(
   f: (...args: P) => TensorLike,

@@ -109,7 +109,7 @@ export type TraceValues = Record<string, number | Tensor>;
  * A live gradient trace: series of numbers over steps, shown as a chart that updates in place
  * while the cell runs (the sink throttles the updates).
  */
-export class Trace {
+export class LiveTrace {
   readonly steps: number[] = [];
   /** Series name → one value per step (NaN where a push did not give that series). */
   readonly series = new Map<string, number[]>();
@@ -145,8 +145,8 @@ export class Trace {
 }
 
 /** Start a live trace and show it in the current cell: `const t = trace("loss")`. */
-export function trace(title = "trace"): Trace {
-  const t = new Trace(title);
+export function trace(title = "trace"): LiveTrace {
+  const t = new LiveTrace(title);
   sink.show(t, t.displayId);
   return t;
 }

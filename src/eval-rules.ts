@@ -10,6 +10,7 @@ import * as K from "./kernels.js";
 import * as L from "./kernels-linalg.js";
 import * as E from "./kernels-eigen.js";
 import { loopKernel } from "./loop-kernels.js";
+import * as S from "./scalar.js";
 import { broadcastShapes, reducedShape, sameShape, sizeOf } from "./shape.js";
 
 export type EvalRule<P extends Primitive> = (inputs: Tensor[], params: ParamsOf<P>) => Tensor;
@@ -49,17 +50,6 @@ const COMPARE: Record<CompareOp, (a: number, b: number) => number> = {
   ne: (a, b) => (a !== b ? 1 : 0),
 };
 
-function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-}
-
-/** log(1 + eˣ) without overflow. */
-function softplus(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-}
-
 /** The leading (batch) axes and the matrix size of a [..., m, n] tensor. */
 function matrixBatch(x: Tensor): { count: number; m: number; n: number; batch: number[] } {
   const nd = x.ndim;
@@ -97,19 +87,19 @@ export const evalRules: { [P in Primitive]: EvalRule<P> } = {
   [Primitive.Cos]: unary(Math.cos),
   [Primitive.Tan]: unary(Math.tan),
   [Primitive.Tanh]: unary(Math.tanh),
-  [Primitive.Sigmoid]: unary(sigmoid),
-  [Primitive.Softplus]: unary(softplus),
-  [Primitive.Relu]: unary((v) => (v > 0 ? v : Number.isNaN(v) ? v : 0)),
+  [Primitive.Sigmoid]: unary(S.sigmoid),
+  [Primitive.Softplus]: unary(S.softplus),
+  [Primitive.Relu]: unary(S.relu),
   [Primitive.Sqrt]: unary(Math.sqrt),
   [Primitive.Abs]: unary(Math.abs),
-  [Primitive.Sign]: unary((v) => (v > 0 ? 1 : v < 0 ? -1 : v)),
+  [Primitive.Sign]: unary(S.sign),
   [Primitive.Add]: binary("add", "add"),
   [Primitive.Sub]: binary("sub", "sub"),
   [Primitive.Mul]: binary("mul", "mul"),
   [Primitive.Div]: binary("div", "div"),
-  [Primitive.Pow]: binary("pow", (a, b) => (b === 2 ? a * a : Math.pow(a, b))),
-  [Primitive.Maximum]: binary("maximum", (a, b) => (a > b || Number.isNaN(a) ? a : b)),
-  [Primitive.Minimum]: binary("minimum", (a, b) => (a < b || Number.isNaN(a) ? a : b)),
+  [Primitive.Pow]: binary("pow", S.pow),
+  [Primitive.Maximum]: binary("maximum", S.max),
+  [Primitive.Minimum]: binary("minimum", S.min),
   [Primitive.Compare]: (inputs, { op }) => binary(op, COMPARE[op])(inputs, {}),
   [Primitive.Where]: ([c, a, b]) => {
     const shape = broadcastShapes("where", broadcastShapes("where", c.shape, a.shape), b.shape);

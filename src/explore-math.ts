@@ -9,7 +9,8 @@ import { Tensor } from "./tensor.js";
 import { tensor } from "./creation.js";
 import { grad } from "./transforms.js";
 import { jit } from "./jit.js";
-import { hessian, jacobian, vmap } from "./jacobian.js";
+import { hessian, jacobian } from "./jacobian.js";
+import { vmap } from "./batch.js";
 
 /** f's input as a flat vector: the tree, each leaf's shape and path, and the flat values. */
 export interface FlatInput {

@@ -3,7 +3,7 @@
  * Explorer knows its view, its sliders and its once-per-domain data, and computes a frame for a
  * point; the kernel shows it and sends it the moves (see ARCHITECTURE.md, "Exploration").
  */
-import { Trace } from "./display.js";
+import { LiveTrace } from "./display.js";
 import { tensor, linspace } from "./creation.js";
 import type { Tensor } from "./tensor.js";
 import type { TreeDef } from "./pytree.js";
@@ -62,7 +62,7 @@ export interface ExploreOptions {
   domain?:
     readonly [number, number] | readonly [readonly [number, number], readonly [number, number]];
   /** The surface view: a path drawn on top, as [x, y] points or a live trace with series x and y. */
-  path?: readonly (readonly [number, number])[] | Trace;
+  path?: readonly (readonly [number, number])[] | LiveTrace;
   title?: string;
 }
 
@@ -206,7 +206,7 @@ export class Explorer<X = unknown, Y = unknown> {
   path(): [number, number][] | undefined {
     const path = this.pathOption;
     if (path === undefined) return undefined;
-    if (path instanceof Trace) {
+    if (path instanceof LiveTrace) {
       const xs = path.series.get("x") ?? [];
       const ys = path.series.get("y") ?? [];
       const points: [number, number][] = [];

@@ -25,7 +25,9 @@ export { grad, jvp, valueAndGrad, vjp } from "./transforms.js";
 export { jit, inspectJit, type JitReport } from "./jit.js";
 export { linearize } from "./linearize.js";
 export type { ArgOf, ArgsOf, GradOf, GradOptions } from "./transforms.js";
-export { Jacobian, hessian, jacfwd, jacobian, jacrev, vmap } from "./jacobian.js";
+export { Jacobian } from "./jacobian-tensor.js";
+export { hessian, jacfwd, jacobian, jacrev } from "./jacobian.js";
+export { vmap } from "./batch.js";
 export type {
   JacobianFn,
   JacobianOf,
@@ -40,7 +42,7 @@ export type { CompareOp } from "./primitive.js";
 export { setPrimitiveObserver } from "./core.js";
 export { TensorSizeError, setTensorLimit } from "./memory.js";
 export type { Phase, PrimitiveObserver } from "./core.js";
-export { JacobianView, Trace, display, setDisplaySink, trace } from "./display.js";
+export { JacobianView, LiveTrace, display, setDisplaySink, trace } from "./display.js";
 export type {
   Display,
   DisplaySink,

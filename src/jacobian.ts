@@ -1,78 +1,20 @@
 /**
  * Jacobians: jacrev (one batched backward pass over the output basis), jacfwd (one batched
- * forward pass over the input basis), jacobian (picks by shape), hessian, and vmap.
+ * forward pass over the input basis), jacobian (picks by shape) and hessian.
  * J[i…, j…] = ∂yᵢ/∂xⱼ, shape [...y.shape, ...x.shape]; pytrees nest as in JAX: the output
  * structure outside, the input structure inside, a `Jacobian` at each leaf pair.
  */
-import { Tensor, type TensorLike } from "./tensor.js";
+import type { Tensor, TensorLike } from "./tensor.js";
+import { asJacobian, type Jacobian } from "./jacobian-tensor.js";
 import { sparseJacobian, type SparseJacobian } from "./sparse.js";
-import { Tracer } from "./core.js";
 import { eye, zeros } from "./creation.js";
 import * as ops from "./ops.js";
 import { vmapFlat } from "./batch.js";
 import type { TreeDef } from "./pytree.js";
 import { flatten, unflatten } from "./pytree.js";
-import { jvpFlat, selectArgs, traceReverse } from "./transforms.js";
+import { jvpFlat, partial, selectArgs, traceReverse } from "./transforms.js";
 import type { ArgsOf } from "./transforms.js";
-import { fmtShape, sizeOf } from "./shape.js";
-
-/**
- * A Jacobian: a Tensor of shape [...outShape, ...inShape] (every op works on it) that also
- * records which axes are outputs (rows) and which are inputs (columns).
- */
-export class Jacobian extends Tensor {
-  readonly outShape: number[];
-  readonly inShape: number[];
-
-  constructor(data: Float64Array, outShape: readonly number[], inShape: readonly number[]) {
-    super(data, [...outShape, ...inShape]);
-    this.outShape = outShape.slice();
-    this.inShape = inShape.slice();
-  }
-
-  /** Rows (flattened outputs) and columns (flattened inputs). */
-  get rows(): number {
-    return sizeOf(this.outShape);
-  }
-  get cols(): number {
-    return sizeOf(this.inShape);
-  }
-
-  /** The Jacobian as a 2-D [rows, cols] tensor. */
-  asMatrix(): Tensor {
-    return this.reshape([this.rows, this.cols]);
-  }
-
-  override toString(): string {
-    return `${super.toString()} (outShape ${fmtShape(this.outShape)}, inShape ${fmtShape(this.inShape)})`;
-  }
-}
-
-/** The row and column shapes of a Jacobian computed under a transformation (see jit). */
-export interface JacobianShapes {
-  outShape: number[];
-  inShape: number[];
-}
-
-const tracedJacobians = new WeakMap<Tensor, JacobianShapes>();
-
-/**
- * The shapes recorded when `t`, a tracer, was made by jacobian/jacrev/jacfwd/hessian: a
- * transformation that later gives it a concrete value (jit) returns a Jacobian again.
- */
-export function tracedJacobianShapes(t: Tensor): JacobianShapes | undefined {
-  return tracedJacobians.get(t);
-}
-
-/** A Jacobian when the value is concrete; under an outer transformation, the traced tensor. */
-function asJacobian(t: Tensor, outShape: readonly number[], inShape: readonly number[]): Tensor {
-  const shaped = ops.reshape(t, [...outShape, ...inShape]);
-  if (shaped instanceof Tracer) {
-    tracedJacobians.set(shaped, { outShape: outShape.slice(), inShape: inShape.slice() });
-    return shaped;
-  }
-  return new Jacobian(shaped.data, outShape, inShape);
-}
+import { sizeOf } from "./shape.js";
 
 /** Options of jacrev, jacfwd, jacobian and hessian. */
 export interface JacobianOptions {
@@ -102,19 +44,6 @@ export type JacobianTransform = <
   options?: { argnums?: N },
 ) => JacobianFn<P, R, N>;
 
-/** f with the non-differentiated arguments fixed; the differentiated ones passed in order. */
-function partial(
-  f: Fn,
-  args: readonly unknown[],
-  which: readonly number[],
-): (...diff: unknown[]) => unknown {
-  return (...diff: unknown[]) => {
-    const full = args.slice();
-    which.forEach((a, i) => (full[a] = diff[i]));
-    return (f as (...a: unknown[]) => unknown)(...full);
-  };
-}
-
 /** Columns [offset, offset + n) of an identity of size total, as [total, ...shape]. */
 function basisBlock(total: number, offset: number, shape: readonly number[]): Tensor {
   const cols = ops.slice(eye(total), null, [offset, offset + sizeOf(shape)]);
@@ -140,7 +69,12 @@ function nest(outDef: TreeDef, inDef: TreeDef, blocks: Tensor[][], single: boole
   return unflatten(outDef, perOut as Tensor[]);
 }
 
-/** Reverse-mode Jacobian: one batched backward pass over the basis of the output. */
+/**
+ * Reverse-mode Jacobian: one batched backward pass over the basis of the output.
+ *
+ * @example
+ * jacrev((x: Tensor) => mul(x, x))(tensor([1, 2])); // → tensor([[2, 0], [0, 4]])
+ */
 export const jacrev: JacobianTransform = ((f: Fn, options: JacobianOptions = {}) => {
   return (...args: unknown[]) => {
     const argnums = options.argnums ?? 0;
@@ -162,12 +96,7 @@ function finishReverse(traced: ReturnType<typeof traceReverse>, single: boolean)
   const seedsIn = out.outPrimals.map((y, i) => basisBlock(total, outOffsets[i], y.shape));
   const grads = vmapFlat(
     (cts) => {
-      const seeds = new Map<number, Tensor>();
-      cts.forEach((c, i) => {
-        const node = out.outNodes[i];
-        if (node >= 0) seeds.set(node, seeds.has(node) ? seeds.get(node)!.add(c) : c);
-      });
-      const back = trace.backward(seeds, inNodes);
+      const back = trace.backward(out.outNodes, cts, inNodes);
       return back.map((g, j) => g ?? zeros(inLeaves[j].shape));
     },
     seedsIn,
@@ -182,7 +111,12 @@ function finishReverse(traced: ReturnType<typeof traceReverse>, single: boolean)
   return nest(out.outDef, inDef, blocks, single);
 }
 
-/** Forward-mode Jacobian: one batched forward pass over the basis of the input. */
+/**
+ * Forward-mode Jacobian: one batched forward pass over the basis of the input.
+ *
+ * @example
+ * jacfwd((x: Tensor) => mul(x, 3))(tensor([1, 2])); // → tensor([[3, 0], [0, 3]])
+ */
 export const jacfwd: JacobianTransform = ((f: Fn, options: JacobianOptions = {}) => {
   return (...args: unknown[]) => {
     const argnums = options.argnums ?? 0;
@@ -231,6 +165,11 @@ export type SparseJacobianTransform = (
  * The Jacobian, by reverse mode when the output has at most as many entries as the inputs
  * (f runs once) and by forward mode otherwise. With `{ sparse: true }`, a `SparseJacobian`:
  * pattern detection, column colouring, one batched forward pass per colour (`sparseJacobian`).
+ *
+ * @example
+ * const J = jacobian((x: Tensor) => sin(x))(tensor([0, 0]));
+ * J; // → tensor([[1, 0], [0, 1]])
+ * J.outShape; // → [2]
  */
 export const jacobian: SparseJacobianTransform & JacobianTransform = ((
   f: Fn,
@@ -258,7 +197,12 @@ export const jacobian: SparseJacobianTransform & JacobianTransform = ((
   };
 }) as SparseJacobianTransform & JacobianTransform;
 
-/** The Hessian: the forward-mode Jacobian of the reverse-mode gradient (a Jacobian of the gradient). */
+/**
+ * The Hessian: the forward-mode Jacobian of the reverse-mode gradient (a Jacobian of the gradient).
+ *
+ * @example
+ * hessian((x: Tensor) => sum(mul(x, mul(x, x))))(tensor([1, 2])); // → tensor([[6, 0], [0, 12]])
+ */
 export function hessian<P extends unknown[] = Tensor[], N extends number = 0>(
   f: (...args: P) => Tensor | number,
   options: { argnums?: N } = {},
@@ -267,32 +211,4 @@ export function hessian<P extends unknown[] = Tensor[], N extends number = 0>(
   return jacfwd(inner, options as JacobianOptions) as unknown as <A extends ArgsOf<P>>(
     ...args: A
   ) => JacobianOf<A[N], A[N]>;
-}
-
-/**
- * Maps f over axis 0 of every argument (pytrees of tensors, all with the same leading length);
- * outputs get that axis first. The per-example code sees tensors without the batch axis.
- */
-export function vmap<P extends unknown[] = Tensor[], R = Tensor>(
-  f: (...args: P) => R,
-): (...args: ArgsOf<P>) => R {
-  return (...args: ArgsOf<P>) => {
-    const { leaves, def } = flatten(args, "vmap arguments");
-    if (leaves.length === 0) throw new Error("vmap: needs at least one tensor argument");
-    const size = leaves[0].shape[0] ?? -1;
-    let outDef: TreeDef = { kind: "tensor" };
-    const outs = vmapFlat(
-      (xs) => {
-        const res = flatten(
-          (f as (...a: unknown[]) => unknown)(...(unflatten(def, xs) as unknown[])),
-          "vmap: the output of f",
-        );
-        outDef = res.def;
-        return res.leaves;
-      },
-      leaves,
-      size,
-    );
-    return unflatten(outDef, outs) as R;
-  };
 }

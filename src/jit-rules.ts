@@ -26,36 +26,8 @@ export interface JitRule<P extends Primitive> {
   emit: Emit<P>;
 }
 
-/**
- * Scalar helpers the generated code calls (by these names) where a template would otherwise
- * repeat an operand expression. Same semantics as the eval rules.
- */
-export const HELPERS = {
-  sigmoid(x: number): number {
-    if (x >= 0) return 1 / (1 + Math.exp(-x));
-    const e = Math.exp(x);
-    return e / (1 + e);
-  },
-  softplus(x: number): number {
-    return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-  },
-  relu(x: number): number {
-    return x > 0 ? x : Number.isNaN(x) ? x : 0;
-  },
-  sign(x: number): number {
-    return x > 0 ? 1 : x < 0 ? -1 : x;
-  },
-  pow(a: number, b: number): number {
-    return b === 2 ? a * a : Math.pow(a, b);
-  },
-  /** maximum with NaN propagating from either side, as the eval rule. */
-  max(a: number, b: number): number {
-    return a > b || Number.isNaN(a) ? a : b;
-  },
-  min(a: number, b: number): number {
-    return a < b || Number.isNaN(a) ? a : b;
-  },
-};
+/** Scalar helpers the generated code calls (by these names, `H_<name>`), from `scalar.ts`. */
+export { scalarMath as HELPERS } from "./scalar.js";
 
 const same: ShapeRule<Primitive> = ([x]) => x.slice();
 const broadcast: ShapeRule<Primitive> = ([a, b]) => broadcastShapes("jit", a, b);

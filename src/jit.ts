@@ -9,7 +9,7 @@ import { planBuffers, planFusion } from "./jit-fuse.js";
 import { emitProgram, type RunProgram } from "./jit-codegen.js";
 import { describe, flatten, unflatten, type TreeDef } from "./pytree.js";
 import { Tensor } from "./tensor.js";
-import { Jacobian, tracedJacobianShapes, type JacobianShapes } from "./jacobian.js";
+import { Jacobian, tracedJacobianShapes, type JacobianShapes } from "./jacobian-tensor.js";
 
 /** One compiled program for one input signature. */
 interface Compiled {
@@ -110,8 +110,9 @@ function execute(c: Compiled, leaves: readonly Tensor[]): unknown {
  *
  * @example
  * const f = jit((x: Tensor) => sum(square(sub(x, 1))));
- * f(tensor([1, 2, 3])); // tensor(5), compiled on this first call
- * jit(grad(f))(tensor([1, 2, 3])); // tensor([0, 2, 4])
+ * // compiled on this first call
+ * f(tensor([1, 2, 3])); // → tensor(5)
+ * jit(grad(f))(tensor([1, 2, 3])); // → tensor([0, 2, 4])
  */
 export function jit<F extends (...args: never[]) => unknown>(f: F): F {
   const fn = f as unknown as (...args: unknown[]) => unknown;

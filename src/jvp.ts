@@ -10,16 +10,16 @@ import * as ops from "./ops.js";
 import {
   addMaybe,
   bcast,
-  div,
   eighFactors,
   mul,
   neg,
   tieWeights,
   prodOthers,
   symmetrized,
-  winnerMask,
   zerosLike,
 } from "./rule-helpers.js";
+import type { BinaryElementwise, UnaryElementwise } from "./derivatives.js";
+import { binaryDerivatives, elementwiseRules, unaryDerivatives } from "./derivatives.js";
 import { eye } from "./creation.js";
 import { jvpScan, jvpWhile } from "./loop-rules.js";
 
@@ -58,18 +58,26 @@ export class JVPTrace extends Trace {
   }
 }
 
-/** A rule for an elementwise unary op: tangent = t · f′(x), f′ from the primal and output. */
-function chainUnary(deriv: (x: Tensor, out: Tensor) => Tensor): JvpRule<Primitive> {
-  return ([x], [t], _p, out) => mul(t!, deriv(x, out));
+/** An elementwise unary primitive: tangent = t · f′(x), from the derivative table. */
+function unary(prim: UnaryElementwise): JvpRule<Primitive> {
+  const deriv = unaryDerivatives[prim];
+  return ([x], [t], _p, out) => deriv(t!, x, out);
+}
+
+/** An elementwise binary primitive: ta · ∂f/∂a + tb · ∂f/∂b, broadcast to the output's shape. */
+function binary(prim: BinaryElementwise): JvpRule<Primitive> {
+  const [da, db] = binaryDerivatives[prim];
+  return ([a, b], [ta, tb], _p, out) =>
+    bcast(
+      addMaybe(ta === null ? null : da(ta, a, b, out), tb === null ? null : db(tb, a, b, out))!,
+      out.shape,
+    );
 }
 
 /** The same linear primitive applied to the tangent. */
 function linear<P extends Primitive>(prim: P): JvpRule<P> {
   return (_x, [t], params) => bind(prim, [t!], params);
 }
-
-const scaled = (t: Tensor | null, by: () => Tensor): Tensor | null =>
-  t === null ? null : mul(t, by());
 
 function reduceChooser(): (
   p: Tensor[],
@@ -82,68 +90,9 @@ function reduceChooser(): (
     bind(Primitive.Sum, [mul(t!, tieWeights(x, out, axes))], { axes });
 }
 
-function minMax(
-  op: "gt" | "lt",
-): (p: Tensor[], t: (Tensor | null)[], params: unknown, out: Tensor) => Tensor | null {
-  return ([a, b], [ta, tb], _p, out) => {
-    const mask = winnerMask(a, b, op);
-    const da = ta === null ? null : bcast(mul(ta, mask), out.shape);
-    const db = tb === null ? null : bcast(mul(tb, ops.sub(1, mask)), out.shape);
-    return addMaybe(da, db);
-  };
-}
-
 export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
-  [Primitive.Neg]: linear(Primitive.Neg),
-  // d eˣ = eˣ dx
-  [Primitive.Exp]: chainUnary((_x, out) => out),
-  [Primitive.Log]: ([x], [t]) => div(t!, x),
-  [Primitive.Log1p]: ([x], [t]) => div(t!, ops.add(x, 1)),
-  // d expm1 = eˣ dx = (expm1 + 1) dx
-  [Primitive.Expm1]: chainUnary((_x, out) => ops.add(out, 1)),
-  [Primitive.Sin]: chainUnary((x) => ops.cos(x)),
-  [Primitive.Cos]: chainUnary((x) => neg(ops.sin(x))),
-  // d tan = (1 + tan²) dx
-  [Primitive.Tan]: chainUnary((_x, out) => ops.add(1, ops.square(out))),
-  // d tanh = (1 − tanh²) dx
-  [Primitive.Tanh]: chainUnary((_x, out) => ops.sub(1, ops.square(out))),
-  // d σ = σ (1 − σ) dx
-  [Primitive.Sigmoid]: chainUnary((_x, out) => mul(out, ops.sub(1, out))),
-  // d softplus = σ(x) dx
-  [Primitive.Softplus]: chainUnary((x) => ops.sigmoid(x)),
-  // d relu = [x > 0] dx (0 at x = 0, as JAX)
-  [Primitive.Relu]: chainUnary((x) => ops.greater(x, 0)),
-  // d √x = dx / (2 √x)
-  [Primitive.Sqrt]: (_x, [t], _p, out) => div(t!, ops.mul(out, 2)),
-  // d |x| = sign(x) dx
-  [Primitive.Abs]: chainUnary((x) => ops.sign(x)),
+  ...elementwiseRules(unary, binary),
   [Primitive.Sign]: () => null,
-  [Primitive.Add]: (_x, [ta, tb], _p, out) => bcast(addMaybe(ta, tb)!, out.shape),
-  [Primitive.Sub]: (_x, [ta, tb], _p, out) =>
-    bcast(addMaybe(ta, tb === null ? null : neg(tb))!, out.shape),
-  // d(ab) = da b + a db
-  [Primitive.Mul]: ([a, b], [ta, tb], _p, out) =>
-    bcast(
-      addMaybe(
-        scaled(ta, () => b),
-        scaled(tb, () => a),
-      )!,
-      out.shape,
-    ),
-  // d(a/b) = da / b − db · (a/b) / b
-  [Primitive.Div]: ([, b], [ta, tb], _p, out) =>
-    bcast(
-      addMaybe(ta === null ? null : div(ta, b), tb === null ? null : neg(div(mul(tb, out), b)))!,
-      out.shape,
-    ),
-  // d xʸ = y x^(y−1) dx + log(x) xʸ dy, with the dx term 0 where y = 0 and the dy term 0 where x = 0
-  [Primitive.Pow]: ([x, y], [tx, ty], _p, out) => {
-    const dx = tx === null ? null : mul(tx, powDx(x, y));
-    const dy = ty === null ? null : mul(ty, powDy(x, out));
-    return bcast(addMaybe(dx, dy)!, out.shape);
-  },
-  [Primitive.Maximum]: minMax("gt"),
-  [Primitive.Minimum]: minMax("lt"),
   [Primitive.Compare]: () => null,
   [Primitive.Where]: ([c, a, b], [, ta, tb], _p, out) => {
     if (ta === null && tb === null) return null;
@@ -208,14 +157,3 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   [Primitive.Scan]: (primals, tangents, params) => jvpScan(primals, tangents, params),
   [Primitive.While]: (primals, tangents, params) => jvpWhile(primals, tangents, params),
 };
-
-/** ∂xʸ/∂x = y x^(y−1), 0 where y = 0. */
-export function powDx(x: Tensor, y: Tensor): Tensor {
-  const d = ops.mul(y, ops.pow(x, ops.sub(y, 1)));
-  return ops.where(ops.equal(y, 0), 0, d);
-}
-
-/** ∂xʸ/∂y = log(x) xʸ, 0 where x = 0. */
-export function powDy(x: Tensor, out: Tensor): Tensor {
-  return ops.where(ops.equal(x, 0), 0, ops.mul(ops.log(x), out));
-}

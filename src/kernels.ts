@@ -4,6 +4,7 @@
  */
 import { broadcastStrides, sizeOf, stridesOf } from "./shape.js";
 import { RESULT, checkEntries } from "./memory.js";
+import { max, min } from "./scalar.js";
 
 export type Data = Float64Array;
 type Unary = (x: number) => number;
@@ -186,8 +187,8 @@ export function reduce(
     let acc = REDUCE_INIT[kind];
     if (kind === "sum") for (let i = 0; i < n; i++) acc += x[i];
     else if (kind === "prod") for (let i = 0; i < n; i++) acc *= x[i];
-    else if (kind === "max") for (let i = 0; i < n; i++) acc = nanMax(acc, x[i]);
-    else for (let i = 0; i < n; i++) acc = nanMin(acc, x[i]);
+    else if (kind === "max") for (let i = 0; i < n; i++) acc = max(acc, x[i]);
+    else for (let i = 0; i < n; i++) acc = min(acc, x[i]);
     out[0] = acc;
     return out;
   }
@@ -202,8 +203,8 @@ export function reduce(
     if (kind === "sum") for (let j = 0; j < last; j++) out[oo + j * ls] += x[start + j];
     else if (kind === "prod") for (let j = 0; j < last; j++) out[oo + j * ls] *= x[start + j];
     else if (kind === "max")
-      for (let j = 0; j < last; j++) out[oo + j * ls] = nanMax(out[oo + j * ls], x[start + j]);
-    else for (let j = 0; j < last; j++) out[oo + j * ls] = nanMin(out[oo + j * ls], x[start + j]);
+      for (let j = 0; j < last; j++) out[oo + j * ls] = max(out[oo + j * ls], x[start + j]);
+    else for (let j = 0; j < last; j++) out[oo + j * ls] = min(out[oo + j * ls], x[start + j]);
     for (let d = nd - 2; d >= 0; d--) {
       idx[d]++;
       oo += oStr[d];
@@ -213,14 +214,6 @@ export function reduce(
     }
   }
   return out;
-}
-
-function nanMax(a: number, b: number): number {
-  return a > b || Number.isNaN(a) ? a : b;
-}
-
-function nanMin(a: number, b: number): number {
-  return a < b || Number.isNaN(a) ? a : b;
 }
 
 export function transpose(x: Data, shape: readonly number[], perm: readonly number[]): Data {

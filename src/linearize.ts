@@ -18,7 +18,8 @@ import { flattenTangents, jvpFlat, type ArgsOf, type GradOf } from "./transforms
  *
  * @example
  * const [y, fJvp] = linearize((x: Tensor) => sum(sin(x)), tensor([0, 1]));
- * fJvp(tensor([1, 0])); // cos(0)·1 + cos(1)·0 = tensor(1)
+ * // cos(0)·1 + cos(1)·0
+ * fJvp(tensor([1, 0])); // → tensor(1)
  */
 export function linearize<
   P extends unknown[] = Tensor[],

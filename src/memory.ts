@@ -32,6 +32,7 @@ function formatBytes(bytes: number): string {
     v /= 1000;
     u++;
   }
+  if (v >= 1000) return `${bytes.toExponential(1)} bytes`;
   const digits = v >= 100 || u === 0 ? 0 : 1;
   return `${v.toFixed(digits).replace(/\.0$/, "")} ${units[u]}`;
 }

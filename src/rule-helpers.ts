@@ -4,7 +4,7 @@ import { NO_PARAMS, Primitive } from "./primitive.js";
 import { bind } from "./core.js";
 import { eye, zeros } from "./creation.js";
 import * as ops from "./ops.js";
-import { sameShape } from "./shape.js";
+import { keepDimsShape, sameShape } from "./shape.js";
 
 /** Sums the broadcast axes of `x` away so that it has `shape` (undoes numpy broadcasting). */
 export function sumToShape(x: Tensor, shape: readonly number[]): Tensor {
@@ -39,18 +39,13 @@ export const div = (a: Tensor, b: Tensor): Tensor => bind(Primitive.Div, [a, b],
 export const sub = (a: Tensor, b: Tensor): Tensor => bind(Primitive.Sub, [a, b], NO_PARAMS);
 export const neg = (a: Tensor): Tensor => bind(Primitive.Neg, [a], NO_PARAMS);
 
-/** The shape of `shape` with the axes in `axes` set to 1 (reductions with keepdims). */
-export function keepShape(shape: readonly number[], axes: readonly number[]): number[] {
-  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
-}
-
 /** Indicator (0/1) of the entries equal to the reduced value, divided by the number of ties. */
 export function tieWeights(x: Tensor, out: Tensor, axes: readonly number[]): Tensor {
-  const kept = ops.reshape(out, keepShape(x.shape, axes));
+  const kept = ops.reshape(out, keepDimsShape(x.shape, axes));
   const hits = ops.equal(x, kept);
   const count = ops.reshape(
     bind(Primitive.Sum, [hits], { axes: [...axes] }),
-    keepShape(x.shape, axes),
+    keepDimsShape(x.shape, axes),
   );
   return div(hits, count);
 }
@@ -71,7 +66,7 @@ export function winnerMask(a: Tensor, b: Tensor, op: "gt" | "lt"): Tensor {
 export function prodOthers(x: Tensor, axes: readonly number[]): Tensor {
   const isZero = ops.equal(x, 0);
   const safe = ops.where(isZero, 1, x);
-  const kept = keepShape(x.shape, axes);
+  const kept = keepDimsShape(x.shape, axes);
   const all = ops.reshape(bind(Primitive.Prod, [x], { axes: [...axes] }), kept);
   const nonzeroProd = ops.reshape(bind(Primitive.Prod, [safe], { axes: [...axes] }), kept);
   const zeros = ops.reshape(bind(Primitive.Sum, [isZero], { axes: [...axes] }), kept);

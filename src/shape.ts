@@ -1,5 +1,6 @@
 /** Shape arithmetic shared by the kernels, the rules and the ops. */
 
+import { checkEntries } from "./memory.js";
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
@@ -61,6 +62,8 @@ export function broadcastShapes(
     }
     out[i] = da === 1 ? db : da;
   }
+  // The settable per-tensor limit first (it says how much memory was asked), then what V8 holds.
+  checkEntries(`${op} of ${fmtShape(shown[0])} and ${fmtShape(shown[1])}`, sizeOf(out));
   checkSize(op, out, `broadcasting ${fmtShape(shown[0])} and ${fmtShape(shown[1])}`);
   return out;
 }

@@ -8,7 +8,8 @@
  * passes as its bandwidth, whatever n.
  */
 import { asTensor } from "./creation.js";
-import { Jacobian, vmap } from "./jacobian.js";
+import { Jacobian } from "./jacobian-tensor.js";
+import { vmap } from "./batch.js";
 import { fmtShape, sizeOf } from "./shape.js";
 import { detectPattern, type IndexSets } from "./sparse-pattern.js";
 import { Tensor, type TensorLike } from "./tensor.js";
@@ -153,6 +154,11 @@ function colorSeeds(colors: Int32Array, count: number, inShape: readonly number[
 /**
  * The Jacobian of f at x by its nonzeros: pattern detection, column colouring, and one batched
  * forward pass with as many tangents as colours. f maps one tensor to one tensor.
+ *
+ * @example
+ * const S = sparseJacobian((x: Tensor) => square(x), tensor([1, 2, 3]));
+ * S.nnz; // → 3
+ * S.toDense(); // → tensor([[2, 0, 0], [0, 4, 0], [0, 0, 6]])
  */
 export function sparseJacobian(f: (x: Tensor) => Tensor, x: TensorLike): SparseJacobian {
   const input = asTensor(x);

@@ -78,9 +78,6 @@ export function traceReverse(
   });
 }
 
-/** A pullback: a cotangent shaped like f's output in, one cotangent per primal out. */
-export type Pullback<A extends readonly unknown[]> = (ct: unknown) => GradOf<A>;
-
 function makePullback(
   traced: ReturnType<typeof traceReverse>,
   who: string,
@@ -93,21 +90,15 @@ function makePullback(
         `${who}: the cotangent has structure ${describe(flat.def, flat.leaves)} but f's output is ${describe(out.outDef, out.outPrimals)}`,
       );
     }
-    const seeds = new Map<number, Tensor>();
-    flat.leaves.forEach((c, i) => {
+    const seeds = flat.leaves.map((c, i) => {
       const y = out.outPrimals[i];
-      let ct2 = c;
-      if (!sameShape(c.shape, y.shape)) {
-        if (c.size === 1 && y.size === 1) ct2 = c.reshape(y.shape);
-        else
-          throw new Error(
-            `${who}: cotangent of shape ${fmtShape(c.shape)} for an output of shape ${fmtShape(y.shape)}`,
-          );
-      }
-      const node = out.outNodes[i];
-      if (node >= 0) seeds.set(node, seeds.has(node) ? seeds.get(node)!.add(ct2) : ct2);
+      if (sameShape(c.shape, y.shape)) return c;
+      if (c.size === 1 && y.size === 1) return c.reshape(y.shape);
+      throw new Error(
+        `${who}: cotangent of shape ${fmtShape(c.shape)} for an output of shape ${fmtShape(y.shape)}`,
+      );
     });
-    const cts = trace.backward(seeds, inNodes);
+    const cts = trace.backward(out.outNodes, seeds, inNodes);
     const leaves = cts.map((c, i) => c ?? zeros(traced.inLeaves[i].shape));
     return unflatten(inDef, leaves, concreteNumber) as unknown[];
   };
@@ -117,6 +108,11 @@ function makePullback(
  * Reverse mode: `[y, pullback]` with y = f(...primals) and pullback(ct) = one cotangent per
  * primal (Jᵀct, shaped like that primal). A number is accepted as ct for a scalar output. The
  * pullback never re-runs f and may be called many times.
+ *
+ * @example
+ * const [y, pullback] = vjp((x: Tensor) => mul(x, x), tensor([1, 2]));
+ * y; // → tensor([1, 4])
+ * pullback(tensor([1, 1]))[0]; // → tensor([2, 4])
  */
 export function vjp<P extends unknown[] = Tensor[], R = Tensor, A extends ArgsOf<P> = ArgsOf<P>>(
   f: (...args: P) => R,
@@ -130,6 +126,11 @@ export function vjp<P extends unknown[] = Tensor[], R = Tensor, A extends ArgsOf
 /**
  * Forward mode: `[y, yDot]` with yDot = J·tangents; primals and tangents are arrays with one
  * entry per argument of f, tangents shaped like the primals.
+ *
+ * @example
+ * const [y, yDot] = jvp((x: Tensor) => mul(x, x), [tensor([1, 2])], [tensor([1, 0])]);
+ * y; // → tensor([1, 4])
+ * yDot; // → tensor([2, 0])
  */
 export function jvp<P extends unknown[] = Tensor[], R = Tensor, A extends ArgsOf<P> = ArgsOf<P>>(
   f: (...args: P) => R,
@@ -230,6 +231,19 @@ function scalarCheck(traced: ReturnType<typeof traceReverse>, who: string): void
   }
 }
 
+/** f with the non-differentiated arguments fixed; the differentiated ones passed in order. */
+export function partial(
+  f: Fn,
+  args: readonly unknown[],
+  which: readonly number[],
+): (...diff: unknown[]) => unknown {
+  return (...diff: unknown[]) => {
+    const full = args.slice();
+    which.forEach((a, i) => (full[a] = diff[i]));
+    return (f as (...a: unknown[]) => unknown)(...full);
+  };
+}
+
 /** valueAndGrad's engine: value, aux, gradients (one per selected argument). */
 function valueAuxGrad(
   f: Fn,
@@ -239,13 +253,8 @@ function valueAuxGrad(
 ): { value: Tensor; aux: unknown; grads: unknown } {
   const argnums = options.argnums ?? 0;
   const which = selectArgs(args, argnums, who);
-  const g = (...diff: unknown[]): unknown => {
-    const full = args.slice();
-    which.forEach((a, i) => (full[a] = diff[i]));
-    return (f as (...a: unknown[]) => unknown)(...full);
-  };
   const traced = traceReverse(
-    g,
+    partial(f, args, which),
     which.map((a) => args[a]),
     options.hasAux ?? false,
     who,
@@ -263,6 +272,10 @@ function valueAuxGrad(
 /**
  * The gradient of a scalar function, curried as in JAX: `grad(f)(x)`. With `argnums` an array,
  * an array of gradients; with `hasAux`, `[grad, aux]`. Errors if f's output is not a scalar.
+ *
+ * @example
+ * grad((x: Tensor) => sum(square(x)))(tensor([1, 2, 3])); // → tensor([2, 4, 6])
+ * grad((x: Tensor) => mul(x, mul(x, x)))(2); // → 12
  */
 export function grad<P extends unknown[] = Tensor[], N extends number = 0>(
   f: (...args: P) => Tensor | number,
@@ -287,7 +300,14 @@ export function grad(f: Fn, options: GradOptions = {}): (...args: never[]) => un
   };
 }
 
-/** `[value, grad]` (or `[[value, aux], grad]` with hasAux), curried as in JAX. */
+/**
+ * `[value, grad]` (or `[[value, aux], grad]` with hasAux), curried as in JAX.
+ *
+ * @example
+ * const [value, g] = valueAndGrad((x: Tensor) => sum(square(x)))(tensor([3, 4]));
+ * value; // → tensor(25)
+ * g; // → tensor([6, 8])
+ */
 export function valueAndGrad<P extends unknown[] = Tensor[], N extends number = 0>(
   f: (...args: P) => Tensor | number,
   options?: { argnums?: N; hasAux?: false },

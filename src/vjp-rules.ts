@@ -1,6 +1,6 @@
 /**
- * Reverse-mode rules: one cotangent per input (null = zero), each with the input's exact shape
- * (broadcasting is summed back). Written in traced ops, so a backward pass can itself be
+ * Reverse-mode rules: one cotangent per input (null = zero), each with the input's shape or one
+ * it broadcasts to (the backward pass sums broadcast axes back, once, for every rule). Written in traced ops, so a backward pass can itself be
  * differentiated (higher-order derivatives) or batched (jacrev).
  */
 import type { ParamsOf } from "./primitive.js";
@@ -9,20 +9,10 @@ import type { Tensor } from "./tensor.js";
 import { bind } from "./core.js";
 import * as ops from "./ops.js";
 import { eye } from "./creation.js";
-import { powDx, powDy } from "./jvp.js";
-import {
-  div,
-  eighFactors,
-  keepShape,
-  mul,
-  neg,
-  prodOthers,
-  sumToShape,
-  symmetrized,
-  tieWeights,
-  winnerMask,
-} from "./rule-helpers.js";
-import { inversePerm } from "./shape.js";
+import type { BinaryElementwise, UnaryElementwise } from "./derivatives.js";
+import { binaryDerivatives, elementwiseRules, unaryDerivatives } from "./derivatives.js";
+import { eighFactors, mul, neg, prodOthers, symmetrized, tieWeights } from "./rule-helpers.js";
+import { inversePerm, keepDimsShape } from "./shape.js";
 import { vjpScan, vjpWhile } from "./loop-rules.js";
 
 export type VjpRule<P extends Primitive> = (
@@ -34,19 +24,18 @@ export type VjpRule<P extends Primitive> = (
   needs: boolean[],
 ) => (Tensor | null)[];
 
-/** Elementwise unary: x̄ = ȳ · f′(x). */
-function unary(deriv: (x: Tensor, out: Tensor) => Tensor): VjpRule<Primitive> {
-  return (ct, [x], out) => [mul(ct, deriv(x, out))];
+/** An elementwise unary primitive: x̄ = ȳ · f′(x), from the derivative table. */
+function unary(prim: UnaryElementwise): VjpRule<Primitive> {
+  const deriv = unaryDerivatives[prim];
+  return (ct, [x], out) => [deriv(ct, x, out)];
 }
 
-/** Elementwise binary: ā = unbroadcast(ȳ · ∂f/∂a), b̄ likewise. */
-function binary(
-  da: (a: Tensor, b: Tensor, out: Tensor) => Tensor,
-  db: (a: Tensor, b: Tensor, out: Tensor) => Tensor,
-): VjpRule<Primitive> {
+/** An elementwise binary primitive: ā = ȳ · ∂f/∂a, b̄ = ȳ · ∂f/∂b (add: [ȳ, ȳ]). */
+function binary(prim: BinaryElementwise): VjpRule<Primitive> {
+  const [da, db] = binaryDerivatives[prim];
   return (ct, [a, b], out, _p, needs) => [
-    needs[0] ? sumToShape(mul(ct, da(a, b, out)), a.shape) : null,
-    needs[1] ? sumToShape(mul(ct, db(a, b, out)), b.shape) : null,
+    needs[0] ? da(ct, a, b, out) : null,
+    needs[1] ? db(ct, a, b, out) : null,
   ];
 }
 
@@ -60,85 +49,32 @@ function chooser(): (
 ) => Tensor[] {
   // x̄ = ȳ · [x = max] / #ties
   return (ct, [x], out, { axes }) => [
-    mul(ops.reshape(ct, keepShape(x.shape, axes)), tieWeights(x, out, axes)),
+    mul(ops.reshape(ct, keepDimsShape(x.shape, axes)), tieWeights(x, out, axes)),
   ];
 }
 
 export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
-  [Primitive.Neg]: (ct) => [neg(ct)],
-  [Primitive.Exp]: unary((_x, out) => out),
-  [Primitive.Log]: (ct, [x]) => [div(ct, x)],
-  [Primitive.Log1p]: (ct, [x]) => [div(ct, ops.add(x, 1))],
-  [Primitive.Expm1]: unary((_x, out) => ops.add(out, 1)),
-  [Primitive.Sin]: unary((x) => ops.cos(x)),
-  [Primitive.Cos]: unary((x) => neg(ops.sin(x))),
-  // tan′ = 1 + tan²
-  [Primitive.Tan]: unary((_x, out) => ops.add(1, ops.square(out))),
-  // tanh′ = 1 − tanh²
-  [Primitive.Tanh]: unary((_x, out) => ops.sub(1, ops.square(out))),
-  // σ′ = σ (1 − σ)
-  [Primitive.Sigmoid]: unary((_x, out) => mul(out, ops.sub(1, out))),
-  // softplus′ = σ
-  [Primitive.Softplus]: unary((x) => ops.sigmoid(x)),
-  // relu′ = [x > 0] (0 at 0, as JAX)
-  [Primitive.Relu]: unary((x) => ops.greater(x, 0)),
-  // √′ = 1 / (2 √x)
-  [Primitive.Sqrt]: (ct, _x, out) => [div(ct, ops.mul(out, 2))],
-  // |x|′ = sign(x)
-  [Primitive.Abs]: unary((x) => ops.sign(x)),
+  ...elementwiseRules(unary, binary),
   [Primitive.Sign]: none,
-  [Primitive.Add]: (ct, [a, b], _o, _p, needs) => [
-    needs[0] ? sumToShape(ct, a.shape) : null,
-    needs[1] ? sumToShape(ct, b.shape) : null,
-  ],
-  [Primitive.Sub]: (ct, [a, b], _o, _p, needs) => [
-    needs[0] ? sumToShape(ct, a.shape) : null,
-    needs[1] ? sumToShape(neg(ct), b.shape) : null,
-  ],
-  [Primitive.Mul]: binary(
-    (_a, b) => b,
-    (a) => a,
-  ),
-  // ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −(a/b)/b
-  [Primitive.Div]: (ct, [a, b], out, _p, needs) => [
-    needs[0] ? sumToShape(div(ct, b), a.shape) : null,
-    needs[1] ? sumToShape(neg(div(mul(ct, out), b)), b.shape) : null,
-  ],
-  [Primitive.Pow]: binary(
-    (x, y) => powDx(x, y),
-    (x, _y, out) => powDy(x, out),
-  ),
-  [Primitive.Maximum]: binary(
-    (a, b) => winnerMask(a, b, "gt"),
-    (a, b) => winnerMask(b, a, "gt"),
-  ),
-  [Primitive.Minimum]: binary(
-    (a, b) => winnerMask(a, b, "lt"),
-    (a, b) => winnerMask(b, a, "lt"),
-  ),
   [Primitive.Compare]: () => [null, null],
-  [Primitive.Where]: (ct, [c, a, b], _o, _p, needs) => [
+  [Primitive.Where]: (ct, [c], _o, _p, needs) => [
     null,
-    needs[1] ? sumToShape(ops.where(c, ct, 0), a.shape) : null,
-    needs[2] ? sumToShape(ops.where(c, 0, ct), b.shape) : null,
+    needs[1] ? ops.where(c, ct, 0) : null,
+    needs[2] ? ops.where(c, 0, ct) : null,
   ],
   [Primitive.Sum]: (ct, [x], _o, { axes }) => [
-    ops.broadcastTo(ops.reshape(ct, keepShape(x.shape, axes)), x.shape),
+    ops.broadcastTo(ops.reshape(ct, keepDimsShape(x.shape, axes)), x.shape),
   ],
   [Primitive.ReduceMax]: chooser(),
   [Primitive.ReduceMin]: chooser(),
   // ∂Πx/∂xᵢ = Π_{j≠i} xⱼ (exact at zeros)
   [Primitive.Prod]: (ct, [x], _o, { axes }) => [
-    mul(ops.reshape(ct, keepShape(x.shape, axes)), prodOthers(x, axes)),
+    mul(ops.reshape(ct, keepDimsShape(x.shape, axes)), prodOthers(x, axes)),
   ],
-  // Ā = C̄ Bᵀ, B̄ = Aᵀ C̄ (summed over broadcast batch axes)
+  // Ā = C̄ Bᵀ, B̄ = Aᵀ C̄ (broadcast batch axes summed back by the backward pass)
   [Primitive.MatMul]: (ct, [a, b], _o, _p, needs) => [
-    needs[0]
-      ? sumToShape(bind(Primitive.MatMul, [ct, ops.matrixTranspose(b)], NO_PARAMS), a.shape)
-      : null,
-    needs[1]
-      ? sumToShape(bind(Primitive.MatMul, [ops.matrixTranspose(a), ct], NO_PARAMS), b.shape)
-      : null,
+    needs[0] ? bind(Primitive.MatMul, [ct, ops.matrixTranspose(b)], NO_PARAMS) : null,
+    needs[1] ? bind(Primitive.MatMul, [ops.matrixTranspose(a), ct], NO_PARAMS) : null,
   ],
   // B̄ = A⁻ᵀ X̄, Ā = −B̄ Xᵀ
   [Primitive.Solve]: (ct, [a], out) => {
@@ -170,7 +106,8 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
     return [symmetrized(ops.matmul(v, ops.matmul(mul(f, ops.matmul(vt, ct)), vt)))];
   },
   [Primitive.Reshape]: (ct, [x]) => [ops.reshape(ct, x.shape)],
-  [Primitive.BroadcastTo]: (ct, [x]) => [sumToShape(ct, x.shape)],
+  // summed back to the input's shape by the backward pass
+  [Primitive.BroadcastTo]: (ct) => [ct],
   [Primitive.Transpose]: (ct, _x, _o, { perm }) => [ops.transpose(ct, inversePerm(perm))],
   [Primitive.Slice]: (ct, [x], _o, { start, step }) => [
     bind(Primitive.Pad, [ct], { start, step, shape: x.shape.slice() }),

@@ -7,22 +7,21 @@ import type { ParamsOf } from "./primitive.js";
 import { Primitive } from "./primitive.js";
 import type { Tensor } from "./tensor.js";
 import { Trace, Tracer, bind, inPhase } from "./core.js";
+import type { VjpRule } from "./vjp-rules.js";
 import { vjpRules } from "./vjp-rules.js";
-import { addMaybe, mul } from "./rule-helpers.js";
+import { addMaybe, mul, sumToShape } from "./rule-helpers.js";
 import { add } from "./ops.js";
 
 /** A custom backward function: output cotangent → one cotangent per input (null = zero). */
 export type CustomBackward = (ct: Tensor) => (Tensor | null)[];
 
 interface TapeEntry {
-  /** null for a leaf (an input being differentiated) or a custom rule. */
-  prim: Primitive | null;
-  params: unknown;
-  primals: Tensor[];
+  /** The output; cotangents flowing into this entry are summed back to its shape. */
   out: Tensor;
   /** Tape index of each input, -1 for constants. */
   inputs: number[];
-  custom: CustomBackward | null;
+  /** Output cotangent → one cotangent per input, built when the step is recorded; null for a leaf. */
+  backward: CustomBackward | null;
 }
 
 const NON_DIFFERENTIABLE = new Set<Primitive>([
@@ -49,14 +48,7 @@ export class VJPTrace extends Trace {
 
   /** A tracer for an input that is differentiated. */
   leaf(primal: Tensor): VJPTracer {
-    this.tape.push({
-      prim: null,
-      params: null,
-      primals: [],
-      out: primal,
-      inputs: [],
-      custom: null,
-    });
+    this.tape.push({ out: primal, inputs: [], backward: null });
     return new VJPTracer(this, primal, this.tape.length - 1);
   }
 
@@ -81,9 +73,12 @@ export class VJPTrace extends Trace {
       // x·x: one cotangent 2x·ȳ rather than two (x·ȳ each) added afterwards
       const x = primals[0];
       const twice: CustomBackward = (ct) => [mul(ct, add(x, x))];
-      this.tape.push({ prim, params, primals, out, inputs: [nodes[0], -1], custom: twice });
+      this.tape.push({ out, inputs: [nodes[0], -1], backward: twice });
     } else {
-      this.tape.push({ prim, params, primals, out, inputs: nodes, custom: null });
+      const rule: VjpRule<P> = vjpRules[prim];
+      const needs = nodes.map((n) => n >= 0);
+      const backward: CustomBackward = (ct) => rule(ct, primals, out, params, needs);
+      this.tape.push({ out, inputs: nodes, backward });
     }
     return new VJPTracer(this, out, this.tape.length - 1);
   }
@@ -92,41 +87,43 @@ export class VJPTrace extends Trace {
   recordCustom(inputs: readonly Tensor[], out: Tensor, backward: CustomBackward): Tensor {
     const nodes = inputs.map((x) => (x instanceof VJPTracer && x.trace === this ? x.node : -1));
     if (nodes.every((n) => n < 0)) return out;
-    this.tape.push({ prim: null, params: null, primals: [], out, inputs: nodes, custom: backward });
+    this.tape.push({ out, inputs: nodes, backward });
     return new VJPTracer(this, out, this.tape.length - 1);
   }
 
   /**
-   * The backward pass: seeds (node → cotangent) in, cotangent per requested node out (null =
-   * zero). The tape is kept, so this can run many times.
+   * The backward pass: a cotangent for each output node in (-1 = an output that does not depend
+   * on the inputs; an output appearing twice gets the sum), a cotangent per requested node out
+   * (null = zero). The tape is kept, so this can run many times.
    */
-  backward(seeds: ReadonlyMap<number, Tensor>, wanted: readonly number[]): (Tensor | null)[] {
+  backward(
+    outNodes: readonly number[],
+    outCts: readonly Tensor[],
+    wanted: readonly number[],
+  ): (Tensor | null)[] {
     const cts: (Tensor | null)[] = new Array<Tensor | null>(this.tape.length).fill(null);
-    for (const [node, ct] of seeds) cts[node] = addMaybe(cts[node] ?? null, ct);
+    outNodes.forEach((n, i) => {
+      if (n >= 0) cts[n] = addMaybe(cts[n] ?? null, outCts[i]);
+    });
     const keep = new Set(wanted);
     inPhase("backward", () => {
       for (let i = this.tape.length - 1; i >= 0; i--) {
         const ct = cts[i];
-        const entry = this.tape[i];
-        if (ct === null || ct === undefined || (entry.prim === null && entry.custom === null))
-          continue;
-        const needs = entry.inputs.map((n) => n >= 0);
-        const inCts = entry.custom
-          ? entry.custom(ct)
-          : (vjpRules[entry.prim!] as (...a: unknown[]) => (Tensor | null)[])(
-              ct,
-              entry.primals,
-              entry.out,
-              entry.params,
-              needs,
-            );
-        entry.inputs.forEach((n, j) => {
+        const { inputs, backward } = this.tape[i];
+        if (ct === null || ct === undefined || backward === null) continue;
+        const inCts = backward(ct);
+        inputs.forEach((n, j) => {
           const c = inCts[j];
-          if (n >= 0 && c !== null && c !== undefined) cts[n] = addMaybe(cts[n] ?? null, c);
+          if (n >= 0 && c !== null && c !== undefined) this.accumulate(cts, n, c);
         });
         if (!keep.has(i)) cts[i] = null;
       }
     });
     return wanted.map((n) => (n >= 0 ? (cts[n] ?? null) : null));
+  }
+
+  /** Adds a cotangent into node n's, first summing broadcast axes back to the node's shape. */
+  private accumulate(cts: (Tensor | null)[], n: number, ct: Tensor): void {
+    cts[n] = addMaybe(cts[n] ?? null, sumToShape(ct, this.tape[n].out.shape));
   }
 }

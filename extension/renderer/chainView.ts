@@ -4,7 +4,7 @@
  * vjp(f_k, v), … down to Jᵀv), each stage's Jacobian as a small heatmap that expands on click.
  */
 import { makeColorScale } from "../../kernel/display/colorscale.js";
-import { formatNumber, formatShape } from "../../kernel/display/format.js";
+import { formatShape, shortValues } from "../../kernel/display/format.js";
 import {
   MIME,
   decodeArray,
@@ -17,10 +17,8 @@ import { drawHeatmap, heatmapLayout } from "./heatmap.js";
 import { renderJacobian, type ViewHooks } from "./jacobianView.js";
 
 /** "[1, 2.5, …]" — at most `max` numbers of an encoded array. */
-export function shortArray(encoded: EncodedArray, max = 5): string {
-  const values = decodeArray(encoded);
-  const shown = Array.from(values.subarray(0, max), (v) => formatNumber(v, 4));
-  return `[${shown.join(", ")}${values.length > max ? ", …" : ""}]`;
+function shortArray(encoded: EncodedArray, max = 5): string {
+  return shortValues(decodeArray(encoded), max);
 }
 
 function mini(jacobian: JacobianPayload, onOpen: () => void, name: string): HTMLCanvasElement {

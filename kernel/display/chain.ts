@@ -13,7 +13,7 @@ import {
   type EncodedArray,
   type MimeBundle,
 } from "../shared/payloads.js";
-import { escapeXml, formatNumber, formatShape, shapeSize } from "./format.js";
+import { escapeXml, formatShape, shapeSize, shortValues } from "./format.js";
 import { denseJacobianInput, jacobianPayload, type SingularValuesFn } from "./jacobian.js";
 import { jacobianSvg } from "./svg.js";
 import { chainPng } from "./png-views.js";
@@ -93,14 +93,6 @@ export function chainPayload(chain: ChainInput, svd?: SingularValuesFn): ChainPa
   };
   if (chain.title !== undefined) payload.title = chain.title;
   return payload;
-}
-
-/** A short rendering of a vector's values: "[1, 2, 3, …]" (at most `max` numbers). */
-export function shortValues(data: ArrayLike<number>, max = 6): string {
-  const shown = Array.from({ length: Math.min(max, data.length) }, (_, i) =>
-    formatNumber(data[i], 4),
-  );
-  return `[${shown.join(", ")}${data.length > max ? ", …" : ""}]`;
 }
 
 /** Plain text: the forward chain, then the cotangent flowing back. */

@@ -68,3 +68,11 @@ export function visibleIndices(n: number, max: number): number[] {
   for (let i = n - tail; i < n; i++) out.push(i);
   return out;
 }
+
+/** A short rendering of a vector's values: "[1, 2, 3, …]" (at most `max` numbers). */
+export function shortValues(data: ArrayLike<number>, max = 6): string {
+  const shown = Array.from({ length: Math.min(max, data.length) }, (_, i) =>
+    formatNumber(data[i], 4),
+  );
+  return `[${shown.join(", ")}${data.length > max ? ", …" : ""}]`;
+}

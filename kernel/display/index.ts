@@ -5,7 +5,7 @@
  * well anywhere. Values that are not ours give `undefined` (the executor falls back to
  * util.inspect). Values are recognised by `instanceof` of the runtime's own classes.
  */
-import { JacobianView, LeastSquaresResult, RootResult, Trace } from "../../src/index.js";
+import { JacobianView, LeastSquaresResult, LiveTrace, RootResult } from "../../src/index.js";
 import type { MimeBundle } from "../shared/payloads.js";
 import { jacobianBundle } from "./jacobian.js";
 import { chainBundle } from "./chain.js";
@@ -35,7 +35,7 @@ function tensorBundle(value: Parameters<typeof tensorParts>[0]): MimeBundle {
 
 /** The rich MIME bundle of a runtime value, or undefined when the value is not one of ours. */
 export function toMimeBundle(value: unknown): MimeBundle | undefined {
-  if (value instanceof Trace) return traceBundle(value);
+  if (value instanceof LiveTrace) return traceBundle(value);
   if (value instanceof LeastSquaresResult || value instanceof RootResult) {
     // a solver's result: its final Jacobian as the view, its summary as the text
     const title = `${value.method}: the Jacobian at the last iterate`;

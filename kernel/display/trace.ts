@@ -15,7 +15,7 @@ import { formatNumber } from "./format.js";
 import { traceSvg } from "./svg.js";
 import { tracePng } from "./png-views.js";
 
-/** What a trace looks like to the views (the runtime's `Trace` has this shape). */
+/** What a trace looks like to the views (the runtime's `LiveTrace` has this shape). */
 export interface TraceInput {
   title: string;
   steps: readonly number[];

@@ -7,8 +7,11 @@
 import type { ExecuteHandlers, KernelClient } from "../client.js";
 import type { CellOutput, ExecutorLink, ExploreListeners } from "./executor-link.js";
 
-/** How long a shutdown waits for the executor to exit by itself. */
-const SHUTDOWN_GRACE_MS = 300;
+/**
+ * How long the Jupyter kernel's shutdown waits for the client's before exiting anyway (the
+ * client itself kills the executor after its own `EXECUTOR_KILL_GRACE_MS`).
+ */
+const KERNEL_EXIT_WAIT_MS = 300;
 
 /**
  * An executor that dies again within this long of an eager restart is not restarted eagerly
@@ -66,7 +69,7 @@ export function linkKernelClient(
       stopping = true;
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<void>(
-        (resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS)),
+        (resolve) => (timer = setTimeout(resolve, KERNEL_EXIT_WAIT_MS)),
       );
       await Promise.race([client.shutdown(), grace]);
       clearTimeout(timer);

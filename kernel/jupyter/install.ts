@@ -5,9 +5,10 @@
  * $JUPYTER_DATA_DIR/kernels, else the user's data folder. No Python needed.
  */
 import { mkdir, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { cliPath } from "./paths.js";
+import { cliPath, packageRoot } from "./paths.js";
 
 export interface KernelSpec {
   argv: string[];
@@ -100,6 +101,9 @@ export async function main(args: readonly string[]): Promise<void> {
     platform: process.platform,
     home: homedir(),
   };
-  const dir = await installKernel(options, kernelSpec(process.execPath, cliPath()));
+  const dir = await installKernel(
+    options,
+    kernelSpec(process.execPath, cliPath(packageRoot(fileURLToPath(import.meta.url)))),
+  );
   process.stdout.write(`Installed the "${parsed.name}" kernelspec in ${dir}\n`);
 }

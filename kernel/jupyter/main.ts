@@ -4,12 +4,13 @@
  * (kernelspec `interrupt_mode: signal`) interrupts the running cell; SIGTERM shuts down.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { readFile } from "node:fs/promises";
 import { createKernelClient, type SpawnFn } from "../client.js";
 import { linkKernelClient } from "./client-link.js";
 import { parseConnectionInfo } from "./connection.js";
 import { JupyterKernel } from "./handler.js";
-import { executorPath } from "./paths.js";
+import { executorPath, packageRoot } from "./paths.js";
 import type { KernelSockets } from "./sockets.js";
 
 const log = (text: string): void => {
@@ -47,7 +48,9 @@ export async function main(args: readonly string[]): Promise<void> {
   }
   const info = parseConnectionInfo(await readFile(file, "utf8"), file);
   const client = createKernelClient({
-    executorPath: process.env["COTANGENT_EXECUTOR"] ?? executorPath(),
+    executorPath:
+      process.env["COTANGENT_EXECUTOR"] ??
+      executorPath(packageRoot(fileURLToPath(import.meta.url))),
     cwd: process.cwd(),
     spawn: spawnExecutor,
     onOutput: (_name, text) => process.stderr.write(text),

@@ -1,13 +1,13 @@
 /**
- * Where the package's built files are, found from this module's own location, so the same code
- * works from the bundle (dist/cli/…) and from the sources (kernel/jupyter/…) under vitest.
+ * Where the package's built files are: the package root is found from the calling module's own
+ * location (`fileURLToPath(import.meta.url)`), so the same code works from the bundles (dist/…)
+ * and from the sources under vitest; the VS Code extension passes its extension path as the root.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 
-/** The folder holding cotangent's package.json. */
-export function packageRoot(from: string = fileURLToPath(import.meta.url)): string {
+/** The folder holding cotangent's package.json, at or above the file `from`. */
+export function packageRoot(from: string): string {
   for (let dir = dirname(from); ; dir = dirname(dir)) {
     const manifest = join(dir, "package.json");
     if (existsSync(manifest)) {
@@ -19,11 +19,11 @@ export function packageRoot(from: string = fileURLToPath(import.meta.url)): stri
 }
 
 /** The executor bundle the kernel client starts. */
-export function executorPath(root = packageRoot()): string {
+export function executorPath(root: string): string {
   return join(root, "dist", "kernel", "executor.cjs");
 }
 
 /** The command-line entry (`cotangent`), which also runs the Jupyter kernel. */
-export function cliPath(root = packageRoot()): string {
+export function cliPath(root: string): string {
   return join(root, "dist", "cli", "cotangent.js");
 }

@@ -1,10 +1,11 @@
 /** `cotangent run …`: wires the run command to the process (paths, console, exit code). */
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { executorPath, packageRoot } from "../jupyter/paths.js";
 import { runCommand } from "./command.js";
 
 export async function main(args: readonly string[]): Promise<void> {
-  const root = packageRoot();
+  const root = packageRoot(fileURLToPath(import.meta.url));
   process.exitCode = await runCommand(args, {
     executorPath: process.env["COTANGENT_EXECUTOR"] ?? executorPath(root),
     rendererPath: join(root, "dist", "renderer", "index.js"),

@@ -1,6 +1,6 @@
 /** The results of `leastSquares` and `findRoot`, with a short summary as their text. */
-import type { Trace } from "../display.js";
-import type { Jacobian } from "../jacobian.js";
+import type { LiveTrace } from "../display.js";
+import type { Jacobian } from "../jacobian-tensor.js";
 import type { Tensor } from "../tensor.js";
 
 /** The fields of a `LeastSquaresResult`. */
@@ -17,7 +17,7 @@ export interface LeastSquaresFields {
   converged: boolean;
   message: string;
   path: Tensor;
-  trace: Trace | undefined;
+  trace: LiveTrace | undefined;
 }
 
 const summary = (r: {
@@ -53,7 +53,7 @@ export class LeastSquaresResult implements LeastSquaresFields {
   readonly message!: string;
   /** The iterates x₀, x₁, … as rows. */
   readonly path!: Tensor;
-  readonly trace!: Trace | undefined;
+  readonly trace!: LiveTrace | undefined;
 
   constructor(fields: LeastSquaresFields) {
     Object.assign(this, fields);
@@ -84,7 +84,7 @@ export interface RootFields {
   converged: boolean;
   message: string;
   path: Tensor;
-  trace: Trace | undefined;
+  trace: LiveTrace | undefined;
 }
 
 /** The result of `findRoot`: x with f(x) ≈ 0, the Jacobian there, and how it went. */
@@ -101,7 +101,7 @@ export class RootResult implements RootFields {
   readonly converged!: boolean;
   readonly message!: string;
   readonly path!: Tensor;
-  readonly trace!: Trace | undefined;
+  readonly trace!: LiveTrace | undefined;
 
   constructor(fields: RootFields) {
     Object.assign(this, fields);

@@ -7,7 +7,7 @@
  * the standard errors √diag(s² (JᵀJ)⁻¹) with s² = ‖r‖² / (m − n).
  */
 import { asTensor } from "../creation.js";
-import { Jacobian } from "../jacobian.js";
+import { Jacobian } from "../jacobian-tensor.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 import { Progress, type TraceOption } from "./result.js";
 import { normalEquations, Residuals, type VectorFn } from "./residuals.js";

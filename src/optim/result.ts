@@ -3,19 +3,19 @@
  * whether and why it stopped, the path of iterates) with a one-paragraph summary as its text,
  * and `Progress`, which pushes value, ‖∇f‖ and the step to a live trace each iteration.
  */
-import { Trace, trace as startTrace } from "../display.js";
+import { LiveTrace, trace as startTrace } from "../display.js";
 import { Tensor } from "../tensor.js";
 import type { Vec } from "./vec.js";
 
 /** `trace` option of the solvers: true for a new live trace, or a trace to push to. */
-export type TraceOption = boolean | Trace | undefined;
+export type TraceOption = boolean | LiveTrace | undefined;
 
 /** The iterates recorded up to this many numbers in all (then the path stops growing). */
 const PATH_LIMIT = 4_000_000;
 
 /** Records a solver's progress: the live trace (if asked for) and the path of iterates. */
 export class Progress {
-  readonly trace: Trace | undefined;
+  readonly trace: LiveTrace | undefined;
   private readonly path: Vec[] = [];
   private readonly prefix: string;
   private readonly owned: boolean;
@@ -28,7 +28,7 @@ export class Progress {
     private readonly names: readonly [string, string, string] = ["value", "‖∇f‖", "step"],
   ) {
     this.owned = option === true;
-    this.trace = option instanceof Trace ? option : this.owned ? startTrace(title) : undefined;
+    this.trace = option instanceof LiveTrace ? option : this.owned ? startTrace(title) : undefined;
     this.prefix = label === undefined ? "" : `${label} `;
   }
 
@@ -73,7 +73,7 @@ export interface OptimizeFields {
   path: Tensor;
   /** For "newton": the dense Hessian or Hessian-vector products solved by conjugate gradients. */
   hessian?: "exact" | "hvp-cg" | undefined;
-  trace?: Trace | undefined;
+  trace?: LiveTrace | undefined;
 }
 
 /** The result of `minimize`: where it stopped, why, and how it got there. */
@@ -99,7 +99,7 @@ export class OptimizeResult implements OptimizeFields {
   readonly path!: Tensor;
   readonly hessian?: "exact" | "hvp-cg" | undefined;
   /** The live trace it pushed to, when asked for. */
-  readonly trace?: Trace | undefined;
+  readonly trace?: LiveTrace | undefined;
 
   constructor(fields: OptimizeFields) {
     Object.assign(this, fields);

@@ -4,7 +4,7 @@
  * on ½‖f‖² when the full step does not decrease it.
  */
 import { asTensor } from "../creation.js";
-import { Jacobian } from "../jacobian.js";
+import { Jacobian } from "../jacobian-tensor.js";
 import { solve } from "../ops.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 import { RootResult } from "./least-squares-result.js";

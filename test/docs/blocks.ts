@@ -1,4 +1,10 @@
-/** Fenced code blocks of a markdown file, and their `// → expected` lines turned into assertions. */
+/**
+ * Fenced code blocks of a markdown file and `@example`s of doc comments, their `// → expected`
+ * lines turned into assertions, and the type check of such snippets against the runtime.
+ */
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 export interface CodeBlock {
   /** The README line of the block's first code line (1-based). */
@@ -43,4 +49,33 @@ export function withAssertions(code: string, firstLine: number): string {
     "const plain = (v: unknown): unknown => (v !== null && typeof v === 'object' && 'toArray' in v ? (v as { toArray(): unknown }).toArray() : v);",
     ...body,
   ].join("\n");
+}
+
+/**
+ * Type-checks `files` (in `scratch`) against the runtime's sources as a notebook cell would see
+ * them (Node's globals, `cotangent` resolved to src/index.ts); tsc's output, "" when clean.
+ */
+export function typeCheck(root: string, scratch: string, files: readonly string[]): string {
+  const config = {
+    extends: join(root, "tsconfig.base.json"),
+    compilerOptions: {
+      noEmit: true,
+      // Cells see Node's globals (console, process), so the examples may too.
+      types: ["node"],
+      typeRoots: [join(root, "node_modules", "@types")],
+      noUnusedLocals: false,
+      baseUrl: root,
+      paths: { cotangent: ["src/index.ts"] },
+    },
+    files,
+  };
+  writeFileSync(join(scratch, "tsconfig.json"), JSON.stringify(config));
+  try {
+    execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", scratch], {
+      encoding: "utf8",
+    });
+    return "";
+  } catch (error) {
+    return String((error as { stdout?: string }).stdout ?? error);
+  }
 }

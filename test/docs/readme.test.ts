@@ -3,13 +3,12 @@
  * type-checked against the runtime's sources and executed. A line ending in `// → expected`
  * is also an assertion: its expression must equal `expected` (allclose for numbers and tensors).
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { extractBlocks, withAssertions } from "./blocks.js";
+import { extractBlocks, typeCheck, withAssertions } from "./blocks.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -57,30 +56,7 @@ describe("README.md", () => {
       writeFileSync(file, `export {};\n${block.code}`);
       return file;
     });
-    const config = {
-      extends: join(ROOT, "tsconfig.base.json"),
-      compilerOptions: {
-        noEmit: true,
-        // Cells see Node's globals (console, process), so the examples may too.
-        types: ["node"],
-        typeRoots: [join(ROOT, "node_modules", "@types")],
-        noUnusedLocals: false,
-        baseUrl: ROOT,
-        paths: { cotangent: ["src/index.ts"] },
-      },
-      files,
-    };
-    writeFileSync(join(scratch, "tsconfig.json"), JSON.stringify(config));
-    let output = "";
-    try {
-      execFileSync(
-        process.execPath,
-        [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", scratch],
-        { encoding: "utf8" },
-      );
-    } catch (error) {
-      output = String((error as { stdout?: string }).stdout ?? error);
-    }
+    const output = typeCheck(ROOT, scratch, files);
     expect(
       output.replace(
         /check-(\d+)\.ts\((\d+)/g,

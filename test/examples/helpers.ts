@@ -4,6 +4,7 @@
  * their views.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { createKernelClient } from "../../kernel/client.js";
 import { executorPath, packageRoot } from "../../kernel/jupyter/paths.js";
@@ -17,7 +18,7 @@ import {
 import { failureMessage, runNotebook, type RunResult } from "../../kernel/runner/run.js";
 import { COTANGENT_MIMES, type CotangentMime } from "../../kernel/shared/payloads.js";
 
-export const ROOT = packageRoot();
+export const ROOT = packageRoot(fileURLToPath(import.meta.url));
 export const EXAMPLES = join(ROOT, "examples");
 
 /** The built executor; the suite needs `npm run build` first (scripts/test.sh does it). */

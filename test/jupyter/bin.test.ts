@@ -7,12 +7,13 @@ import { execFile } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../kernel/jupyter/paths.js";
 
 const run = promisify(execFile);
-const root = packageRoot();
+const root = packageRoot(fileURLToPath(import.meta.url));
 let scratch = "";
 
 beforeAll(async () => {

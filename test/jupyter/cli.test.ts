@@ -6,12 +6,13 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../kernel/jupyter/paths.js";
 
-const root = packageRoot();
+const root = packageRoot(fileURLToPath(import.meta.url));
 const outdir = join(root, "out", "test-cli");
 const entry = join(outdir, "cotangent.js");
 

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   installKernel,
@@ -52,14 +53,15 @@ describe("install-kernel", () => {
   it("writes kernel.json into the folder", async () => {
     const prefix = await mkdtemp(join(tmpdir(), "cotangent-install-"));
     try {
-      const spec = kernelSpec(process.execPath, cliPath());
+      const root = packageRoot(fileURLToPath(import.meta.url));
+      const spec = kernelSpec(process.execPath, cliPath(root));
       const dir = await installKernel(
         { prefix, name: "cotangent", env: {}, platform: "linux", home: "/h" },
         spec,
       );
       const written = JSON.parse(await readFile(join(dir, "kernel.json"), "utf8")) as unknown;
       expect(written).toEqual(spec);
-      expect(cliPath()).toBe(join(packageRoot(), "dist", "cli", "cotangent.js"));
+      expect(cliPath(root)).toBe(join(root, "dist", "cli", "cotangent.js"));
     } finally {
       await rm(prefix, { recursive: true, force: true });
     }

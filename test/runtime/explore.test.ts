@@ -17,7 +17,7 @@ import {
   sub,
   sum,
   tensor,
-  Trace,
+  LiveTrace,
 } from "cotangent";
 
 const rosenbrock = (x: Tensor): Tensor => {
@@ -189,7 +189,7 @@ describe("explore: the surface view", () => {
 
   it("says null for the Newton step where H is singular, and reads a live trace as the path", () => {
     const flat = (x: Tensor): Tensor => sum(x);
-    const t = new Trace("path");
+    const t = new LiveTrace("path");
     t.push(0, { x: 0.5, y: 1 }).push(1, { x: 0.25, y: 0.5 });
     const e = explore(flat, tensor([0, 0]), { view: "surface", path: t });
     expect(e.first).toMatchObject({ kind: "surface", newton: null, grad: [1, 1] });

@@ -5,7 +5,7 @@ import {
   chain,
   sparseJacobian,
   traceChain,
-  Trace,
+  LiveTrace,
   jacobian,
   jacrev,
   matmul,
@@ -156,7 +156,7 @@ describe("toMimeBundle", () => {
   });
 
   it("shows a trace with every series", () => {
-    const t = new Trace("fit").push(0, { loss: 2 }).push(1, { loss: 1, lr: 0.1 });
+    const t = new LiveTrace("fit").push(0, { loss: 2 }).push(1, { loss: 1, lr: 0.1 });
     const bundle = toMimeBundle(t)!;
     const payload = bundle[MIME.trace] as TracePayload;
     expect(payload.title).toBe("fit");
