@@ -15,7 +15,7 @@ import { dirname, join, relative } from "node:path";
 import type * as TS from "typescript";
 import type { CellPosition } from "../protocol.js";
 import { loadWithCodeCache } from "./code-cache.js";
-import { earlierDeclarations, exportList, topLevelNames } from "./declarations.js";
+import { earlierDeclarations, exportList, topLevelNames, typeOnlyNames } from "./declarations.js";
 import {
   completeness,
   quickInfoText,
@@ -53,6 +53,11 @@ export interface CellConverter {
   convert(code: string): Converted;
   /** Keep the declarations of a converted cell that ran to the end. */
   keep(declarations: string): void;
+  /**
+   * Keep the declarations of a cell that stopped early: those of the top-level names it bound
+   * (`reached`) and its types; the names it never reached keep their earlier meaning.
+   */
+  keepReached(code: string, reached: ReadonlySet<string>): void;
   /**
    * Check and emit `code` against the kept declarations and forget it (warms TypeScript up):
    * nothing is cached or kept, and the Node typings stay as they are.
@@ -145,6 +150,9 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
     keep(next) {
       declarations = next;
     },
+    keepReached(code, reached) {
+      declarations = emitter.declarationsReached(declarations, code, reached);
+    },
     warm(code) {
       emitter.convert(declarations, code);
     },
@@ -179,6 +187,8 @@ export interface Converted {
 
 interface Emitter {
   convert(declarations: string, code: string): Converted;
+  /** The declarations after a cell that bound only the names in `reached` (see keepReached). */
+  declarationsReached(declarations: string, code: string, reached: ReadonlySet<string>): string;
 }
 
 /** Checks a cell and emits its script, its declarations and the local modules it needs. */
@@ -223,7 +233,38 @@ function createEmitter(ts: typeof TS, service: CellService, cwd: string): Emitte
     return { result, declarations: kept };
   }
 
-  return { convert };
+  function declarationsReached(
+    declarations: string,
+    code: string,
+    reached: ReadonlySet<string>,
+  ): string {
+    const parsed = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022);
+    const types = typeOnlyNames(ts, parsed);
+    const kept = [...topLevelNames(ts, parsed)].filter((n) => reached.has(n) || types.has(n));
+    const cell = service.update(declarations, code + exportList(kept));
+    let dts = "";
+    const write = (fileName: string, text: string): void => {
+      if (fileName.endsWith(".d.ts")) dts = text;
+    };
+    cell.program.emit(cell.cell, write, undefined, true, transformersOnlyDeclarations(ts));
+    const shadowing = new Set(kept);
+    return (
+      ownDeclarations(dts) +
+      earlierDeclarations(ts, cell.checker, cell.declarations, cell.cell, shadowing)
+    );
+  }
+
+  return { convert, declarationsReached };
+}
+
+/** Drops the `export { … }` list from a cell's declaration output (as cellTransform does). */
+function transformersOnlyDeclarations(ts: typeof TS): TS.CustomTransformers {
+  const afterDeclarations: TS.TransformerFactory<TS.SourceFile | TS.Bundle> = () => (node) => {
+    if (!ts.isSourceFile(node)) return node;
+    const kept = node.statements.filter((s) => !ts.isExportDeclaration(s));
+    return ts.factory.updateSourceFile(node, kept);
+  };
+  return { afterDeclarations: [afterDeclarations] };
 }
 
 /** The cell's declaration output without the converter's first line. */

@@ -125,11 +125,18 @@ function remember(code: string, result: OkConversion): void {
   reused.set(code, result);
 }
 
-/** Keep the declarations of the conversion `seq` (its cell ran to the end). */
-function commit(seq: number): void {
+/**
+ * Keep the declarations of the conversion `seq`: all (its cell ran to the end), or those of the
+ * top-level names in `reached` (it stopped early).
+ */
+function commit(seq: number, reached?: string[]): void {
   reused.clear();
-  checker.postMessage({ kind: "commit", seq } satisfies CheckerRequest);
+  const request: CheckerRequest = { kind: "commit", seq, ...(reached ? { reached } : {}) };
+  checker.postMessage(request);
 }
+
+/** An interrupted cell whose bound names the main thread is about to tell. */
+let awaitingAbandoned: { id: string; seq: number; commit: boolean } | undefined;
 
 function pump(): void {
   if (running || terminating) return;
@@ -195,10 +202,11 @@ function interrupt(): void {
     // cell's run (the main thread reads its messages in order).
     const abandon = (): void => main?.postMessage({ kind: "abandon", id } satisfies MainRequest);
     terminating = true;
+    // The final abandon asks which names the cell had bound: they are kept before the next cell.
+    const { seq, commit: keeps } = current;
     terminateMain(abandon, () => {
-      abandon();
-      terminating = false;
-      pump();
+      awaitingAbandoned = { id, seq, commit: keeps };
+      main?.postMessage({ kind: "abandon", id, final: true } satisfies MainRequest);
     });
   }
   const evalue = "The cell was interrupted.";
@@ -315,7 +323,16 @@ main.on("message", (message: MainReply) => {
       }
       if (running?.request.id !== message.id) return;
       if (message.status === "ok" && running.commit) commit(running.seq);
+      else if (running.commit && message.reached) commit(running.seq, message.reached);
       return finish(message.status);
+    }
+    case "abandoned": {
+      const waited = awaitingAbandoned;
+      if (waited?.id !== message.id) return;
+      awaitingAbandoned = undefined;
+      if (waited.commit) commit(waited.seq, message.reached);
+      terminating = false;
+      return pump();
     }
   }
 });

@@ -120,9 +120,9 @@ function main(): void {
     globals,
     runtimeFile: __filename,
     emit,
-    finished: (id, status) => {
+    finished: (id, status, reached) => {
       cellInput.drop(id);
-      post({ kind: "finished", id, status });
+      post({ kind: "finished", id, status, ...(reached ? { reached } : {}) });
     },
     toMimeBundle,
     beforeEnd: () => sink.flush(),
@@ -139,7 +139,9 @@ function main(): void {
         break;
       case "abandon":
         cellInput.drop(request.id);
-        runner.abandon(request.id);
+        if (request.final)
+          post({ kind: "abandoned", id: request.id, reached: runner.abandon(request.id) });
+        else runner.abandon(request.id);
         break;
       case "input":
         cellInput.answer(request.reply);

@@ -47,8 +47,11 @@ export interface CompileDiagnostic {
 
 export type CheckerRequest =
   | { kind: "convert"; seq: number; code: string }
-  /** Keep the declarations of the cell converted under `seq` (it ran to the end). */
-  | { kind: "commit"; seq: number }
+  /**
+   * Keep the declarations of the cell converted under `seq`: all of them (it ran to the end), or
+   * only those of the top-level names in `reached` (it stopped early: an error, an interrupt).
+   */
+  | { kind: "commit"; seq: number; reached?: string[] }
   | { kind: "complete"; seq: number; code: string; cursor: number }
   | { kind: "inspect"; seq: number; code: string; cursor: number; detailLevel: 0 | 1 }
   | { kind: "isComplete"; seq: number; code: string }
@@ -99,13 +102,19 @@ export type MainRequest =
       hasTopLevelAwait: boolean;
       sideModules: SideModule[];
     }
-  /** The cell was interrupted: whatever it still does must not reach the front end. */
-  | { kind: "abandon"; id: string }
+  /**
+   * The cell was interrupted: whatever it still does must not reach the front end. `final` is
+   * the abandon sent once the termination has happened: the main thread answers `abandoned`.
+   */
+  | { kind: "abandon"; id: string; final?: boolean }
   /** The front end's answer to the running cell's `input()`. */
   | { kind: "input"; reply: InputReply }
   | { kind: "shutdown" };
 
 export type MainReply =
   | { kind: "event"; event: ExecutorEvent }
-  | { kind: "finished"; id: string; status: "ok" | "error" }
+  /** A cell ended; `reached` are the top-level names it bound before an error. */
+  | { kind: "finished"; id: string; status: "ok" | "error"; reached?: string[] }
+  /** The answer to a final abandon: the top-level names the interrupted cell had bound. */
+  | { kind: "abandoned"; id: string; reached: string[] }
   | { kind: "loaded"; cotangent: string; typescript: string };

@@ -31,7 +31,8 @@ export interface RunnerOptions {
   /** The file of the bundle holding the runtime (for "(cotangent)" frames). */
   runtimeFile: string;
   emit(event: ExecutorEvent): void;
-  finished(id: string, status: "ok" | "error"): void;
+  /** A cell ended; `reached`: the top-level names it bound before it failed. */
+  finished(id: string, status: "ok" | "error", reached?: string[]): void;
   toMimeBundle: (value: unknown) => Record<string, unknown> | undefined;
   /** Called when a cell ends, before its result (flushes live displays). */
   beforeEnd(): void;
@@ -41,7 +42,8 @@ export interface CellRunner {
   /** The id of the cell running now, if any. */
   readonly currentId: string | undefined;
   run(request: RunRequest): void;
-  abandon(id: string): void;
+  /** Drop what the cell still does; answers the top-level names it had bound. */
+  abandon(id: string): string[];
   readonly locals: Record<string, unknown>;
 }
 
@@ -54,6 +56,8 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
   const modules = createCellModules(options.cwd, options.runtime);
   let currentId: string | undefined;
   let runs = 0;
+  /** The top-level names the latest cell has bound so far (kept if it stops early). */
+  let reached: { id: string; names: string[] } = { id: "", names: [] };
 
   function exposeGlobal(name: string): void {
     if (ourGlobals.has(name) || name in globalThis) return;
@@ -72,6 +76,7 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
   function bind(name: string, get: () => unknown, set: (value: unknown) => void): void {
     Object.defineProperty(locals, name, { configurable: true, enumerable: true, get, set });
     exposeGlobal(name);
+    reached.names.push(name);
   }
 
   /** What cells see as `exports`: earlier cells' names (the converter writes `exports.x`). */
@@ -105,7 +110,8 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
 
   function end(id: string, status: "ok" | "error"): void {
     if (currentId === id) currentId = undefined;
-    if (!abandoned.has(id)) options.finished(id, status);
+    const names = status === "error" && reached.id === id ? reached.names : undefined;
+    if (!abandoned.has(id)) options.finished(id, status, names);
     abandoned.delete(id);
   }
 
@@ -145,6 +151,7 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
 
   function run(request: RunRequest): void {
     currentId = request.id;
+    reached = { id: request.id, names: [] };
     modules.update(request.sideModules);
     runs += 1;
     const fileName = `cell-${runs}.js`;
@@ -175,6 +182,7 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
     abandon(id) {
       abandoned.add(id);
       if (currentId === id) currentId = undefined;
+      return reached.id === id ? [...reached.names] : [];
     },
     locals,
   };

@@ -1,0 +1,102 @@
+/**
+ * Names across cells, through the real executor: what a cell bound before it stopped (an error,
+ * an interrupt) stays, with its declared type; later declarations win everywhere; `@ts-nocheck`.
+ */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKernelClient, type KernelClient } from "../../kernel/client.js";
+import type { DoneEvent, ErrorEvent } from "../../kernel/protocol.js";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const EXECUTOR = join(ROOT, "dist", "kernel", "executor.cjs");
+
+interface Outcome {
+  done: DoneEvent;
+  result: string | undefined;
+  errors: ErrorEvent[];
+}
+
+async function run(code: string, onStream?: () => void): Promise<Outcome> {
+  const errors: ErrorEvent[] = [];
+  let result: string | undefined;
+  const done = await client.execute(code, {
+    onResult: (e) => {
+      const plain = e.data["text/plain"];
+      result = typeof plain === "string" ? plain : JSON.stringify(e.data);
+    },
+    onError: (e) => errors.push(e),
+    ...(onStream ? { onStream } : {}),
+  });
+  return { done, result, errors };
+}
+
+/** The cell's result; fails with the cell's errors if it has none. */
+async function value(code: string): Promise<string | undefined> {
+  const r = await run(code);
+  expect(r.errors.map((e) => `${e.ename}: ${e.evalue}`)).toEqual([]);
+  return r.result;
+}
+
+let folder: string;
+let client: KernelClient;
+
+beforeAll(async () => {
+  if (!existsSync(EXECUTOR)) throw new Error(`${EXECUTOR} is missing: run \`npm run build\``);
+  folder = mkdtempSync(join(tmpdir(), "cotangent-names-"));
+  client = createKernelClient({ executorPath: EXECUTOR, cwd: folder });
+  await client.start();
+}, 60_000);
+
+afterAll(async () => {
+  await client?.shutdown();
+  if (folder) rmSync(folder, { recursive: true, force: true });
+});
+
+describe("names bound before a cell stopped", () => {
+  it("keeps the names a cell bound before it threw, with their types, and drops the rest", async () => {
+    const r = await run(
+      [
+        "interface Pair { a: number; b: number }",
+        "const a1 = 1;",
+        "let big1: number[] = [1, 2, 3];",
+        "function early1(): Pair { return { a: a1, b: 2 }; }",
+        'throw new Error("halfway");',
+        "const never1 = 5;",
+      ].join("\n"),
+    );
+    expect(r.done.status).toBe("error");
+    expect(await value("typeof a1")).toBe("'number'");
+    expect(await value("big1.push(4); big1.length")).toBe("4");
+    expect(await value("const p1: Pair = early1(); p1.a")).toBe("1");
+    const typed = await run('big1 = "no";');
+    expect(typed.errors[0]?.evalue).toMatch(/not assignable to type 'number\[\]'/);
+    const never = await run("never1");
+    expect(never.errors[0]?.evalue).toMatch(/Cannot find name 'never1'/);
+  });
+
+  it("keeps an earlier cell's meaning of a name the failing cell never reached", async () => {
+    await value('const shade2 = "text";');
+    await run('const first2 = 1;\nthrow new Error("stop");\nconst shade2 = 3;');
+    expect(await value("shade2.toUpperCase()")).toBe("'TEXT'");
+    expect(await value("first2 + 1")).toBe("2");
+  });
+
+  it("keeps the names an interrupted loop bound", async () => {
+    let interrupted = false;
+    const pending = run(
+      "let spins3 = 0;\nconst label3: string = 'x';\nwhile (true) { spins3++; if (spins3 % 100000 === 0) console.log(spins3); }",
+      () => {
+        if (interrupted) return;
+        interrupted = true;
+        client.interrupt();
+      },
+    );
+    const r = await pending;
+    expect(r.done.status).toBe("interrupted");
+    expect(Number(await value("spins3"))).toBeGreaterThan(0);
+    expect(await value("label3.length")).toBe("1");
+  });
+});
