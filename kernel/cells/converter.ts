@@ -205,7 +205,12 @@ function createEmitter(ts: typeof TS, service: CellService, cwd: string): Emitte
     ];
     if (errors.length > 0) return { result: { ok: false, errors }, declarations: undefined };
     const stateFiles = new Set([cell.declarations, cell.globals]);
-    const transform = cellTransform(ts, { checker: cell.checker, stateFiles, taken: names });
+    const transform = cellTransform(ts, {
+      checker: cell.checker,
+      stateFiles,
+      taken: names,
+      cell: cell.cell,
+    });
     let js: string | undefined;
     let dts = "";
     cell.program.emit(

@@ -100,3 +100,24 @@ describe("names bound before a cell stopped", () => {
     expect(await value("label3.length")).toBe("1");
   });
 });
+
+describe("a later declaration wins everywhere", () => {
+  it("a function sees a later cell's declaration of a name from its own cell", async () => {
+    await value(
+      "const counter4 = 100;\nfunction bump4() { return counter4 + 2; }\nconst twice4 = () => bump4() * 2;",
+    );
+    expect(await value("bump4()")).toBe("102");
+    await value("const counter4 = 0;");
+    expect(await value("bump4()")).toBe("2");
+    await value("function bump4() { return -1; }");
+    expect(await value("twice4()")).toBe("-2");
+  });
+
+  it("keeps a function's own parameters, locals and recursion as they are", async () => {
+    await value(
+      "let n5 = 3;\nfunction fact5(n5: number): number { return n5 <= 1 ? 1 : n5 * fact5(n5 - 1); }\nfunction inc5() { n5 += 1; return { n5 }; }",
+    );
+    expect(await value("fact5(5)")).toBe("120");
+    expect(await value("inc5().n5 + n5")).toBe("8");
+  });
+});
