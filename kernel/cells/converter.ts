@@ -200,7 +200,7 @@ function createEmitter(ts: typeof TS, service: CellService, cwd: string): Emitte
     const names = topLevelNames(ts, parsed);
     const cell = service.update(declarations, code + exportList(names));
     const errors = [
-      ...diagnosticsOf(ts, cell.program, cell.cell, undefined),
+      ...diagnosticsOf(ts, cell.program, cell.cell, undefined, !hasNoCheck(ts, code)),
       ...localModules.diagnostics(cell.program),
     ];
     if (errors.length > 0) return { result: { ok: false, errors }, declarations: undefined };
@@ -351,6 +351,15 @@ function toCommonJs(ts: typeof TS, code: string): string {
 }
 
 /**
+ * Whether the cell opens with `// @ts-nocheck` (TypeScript honours it only at the top of a file,
+ * and the cell's file starts with the converter's own line): then only syntax errors count.
+ */
+function hasNoCheck(ts: typeof TS, code: string): boolean {
+  const comments = ts.getLeadingCommentRanges(code, 0) ?? [];
+  return comments.some((c) => /^\/\/\s*@ts-nocheck\b/.test(code.slice(c.pos, c.end)));
+}
+
+/**
  * Errors of one file as cell positions: in the cell, lines count from the cell's first line (the
  * converter's own first line is skipped); `file` names a local module instead.
  */
@@ -359,8 +368,12 @@ function diagnosticsOf(
   program: TS.Program,
   file: TS.SourceFile,
   name: string | undefined,
+  semantic = true,
 ): CompileDiagnostic[] {
-  const all = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
+  const all = [
+    ...program.getSyntacticDiagnostics(file),
+    ...(semantic ? program.getSemanticDiagnostics(file) : []),
+  ];
   const lineShift = name === undefined ? 1 : 0;
   const at = (offset: number): CellPosition => {
     const { line, character } = file.getLineAndCharacterOfPosition(offset);

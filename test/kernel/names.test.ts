@@ -121,3 +121,13 @@ describe("a later declaration wins everywhere", () => {
     expect(await value("inc5().n5 + n5")).toBe("8");
   });
 });
+
+describe("// @ts-nocheck", () => {
+  it("turns type checking off for the cell that opens with it, and only that cell", async () => {
+    expect(await value('// @ts-nocheck\nconst loose6: number = "text";\nloose6')).toBe("'text'");
+    const checked = await run('const strict6: number = "text";');
+    expect(checked.errors[0]?.evalue).toMatch(/not assignable to type 'number'/);
+    const syntax = await run("// @ts-nocheck\nconst broken6 = ;");
+    expect(syntax.errors[0]?.evalue).toMatch(/Expression expected/);
+  });
+});
