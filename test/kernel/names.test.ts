@@ -2,58 +2,20 @@
  * Names across cells, through the real executor: what a cell bound before it stopped (an error,
  * an interrupt) stays, with its declared type; later declarations win everywhere; `@ts-nocheck`.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKernelClient, type KernelClient } from "../../kernel/client.js";
-import type { DoneEvent, ErrorEvent } from "../../kernel/protocol.js";
+import { startSession, type Session } from "./session.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const EXECUTOR = join(ROOT, "dist", "kernel", "executor.cjs");
-
-interface Outcome {
-  done: DoneEvent;
-  result: string | undefined;
-  errors: ErrorEvent[];
-}
-
-async function run(code: string, onStream?: () => void): Promise<Outcome> {
-  const errors: ErrorEvent[] = [];
-  let result: string | undefined;
-  const done = await client.execute(code, {
-    onResult: (e) => {
-      const plain = e.data["text/plain"];
-      result = typeof plain === "string" ? plain : JSON.stringify(e.data);
-    },
-    onError: (e) => errors.push(e),
-    ...(onStream ? { onStream } : {}),
-  });
-  return { done, result, errors };
-}
-
-/** The cell's result; fails with the cell's errors if it has none. */
-async function value(code: string): Promise<string | undefined> {
-  const r = await run(code);
-  expect(r.errors.map((e) => `${e.ename}: ${e.evalue}`)).toEqual([]);
-  return r.result;
-}
-
-let folder: string;
-let client: KernelClient;
+let session: Session;
+let client: Session["client"];
+const run: Session["run"] = (...args) => session.run(...args);
+const value: Session["value"] = (code) => session.value(code);
 
 beforeAll(async () => {
-  if (!existsSync(EXECUTOR)) throw new Error(`${EXECUTOR} is missing: run \`npm run build\``);
-  folder = mkdtempSync(join(tmpdir(), "cotangent-names-"));
-  client = createKernelClient({ executorPath: EXECUTOR, cwd: folder });
-  await client.start();
+  session = await startSession("names");
+  client = session.client;
 }, 60_000);
 
-afterAll(async () => {
-  await client?.shutdown();
-  if (folder) rmSync(folder, { recursive: true, force: true });
-});
+afterAll(() => session?.close());
 
 describe("names bound before a cell stopped", () => {
   it("keeps the names a cell bound before it threw, with their types, and drops the rest", async () => {
