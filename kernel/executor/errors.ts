@@ -124,6 +124,22 @@ export function cellErrorEvent(
   return event;
 }
 
+/**
+ * The text of a stray error (a throw in a timer, a rejection nobody handled): what it is, the
+ * cell whose code raised it when its frames say so, and the traceback mapped to cell lines.
+ */
+export function strayErrorText(
+  what: string,
+  error: unknown,
+  registry: CellMapRegistry,
+  runtimeFile: string,
+): string {
+  const event = cellErrorEvent("", error, registry, -1, runtimeFile);
+  const origin = event.traceback.map((line) => /\bcell\[(\d+)\]/.exec(line)?.[1]).find(Boolean);
+  const from = origin === undefined ? "" : ` (from cell [${origin}])`;
+  return `${what}${from}: ${event.traceback.join("\n")}\n`;
+}
+
 /** The error event of a cell that does not type-check; it did not run. */
 export function compileErrorEvent(
   id: string,

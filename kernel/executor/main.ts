@@ -76,14 +76,10 @@ function roomForTypeScript(): void {
 
 /**
  * A cell's stray error — a throw in a timer, a rejected promise nobody awaits — would end the
- * process under Node's defaults; here it is printed (to the running cell, if any) and the kernel
- * lives on.
+ * process under Node's defaults; here it is shown on the running cell's stderr (or the next
+ * cell's), its frames mapped to cell lines, and the kernel lives on.
  */
-function keepAliveOnStrayErrors(): void {
-  const report = (what: string, error: unknown): void => {
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`${what}: ${text}\n`);
-  };
+function keepAliveOnStrayErrors(report: (what: string, error: unknown) => void): void {
   process.on("uncaughtException", (error) => report("Uncaught exception", error));
   process.on("unhandledRejection", (reason) => report("Unhandled promise rejection", reason));
 }
@@ -130,7 +126,13 @@ function main(): void {
   runtime.setDisplaySink(sink);
   Object.assign(globalThis, globals);
   captureOutput(() => runner.currentId, emit);
-  keepAliveOnStrayErrors();
+  keepAliveOnStrayErrors((what, error) => {
+    try {
+      runner.stray(what, error);
+    } catch {
+      process.stderr.write(`${what}: ${String(error)}\n`);
+    }
+  });
 
   io.on("message", (request: MainRequest) => {
     switch (request.kind) {

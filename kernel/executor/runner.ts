@@ -11,7 +11,7 @@
  */
 import { runInThisContext } from "node:vm";
 import type { ExecutorEvent } from "../protocol.js";
-import { CellMapRegistry, cellErrorEvent } from "./errors.js";
+import { CellMapRegistry, cellErrorEvent, strayErrorText } from "./errors.js";
 import type { MainRequest } from "./messages.js";
 import { createCellModules, importDefault, importStar } from "./modules.js";
 import { bundleOf } from "./sink.js";
@@ -45,6 +45,11 @@ export interface CellRunner {
   /** Drop what the cell still does; answers the top-level names it had bound. */
   abandon(id: string): string[];
   readonly locals: Record<string, unknown>;
+  /**
+   * Show a stray error (a timer's throw, an unhandled rejection) on the running cell's stderr,
+   * or, when no cell runs, on the next cell's.
+   */
+  stray(what: string, error: unknown): void;
 }
 
 export function createCellRunner(options: RunnerOptions): CellRunner {
@@ -56,6 +61,8 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
   const modules = createCellModules(options.cwd, options.runtime);
   let currentId: string | undefined;
   let runs = 0;
+  /** Stray errors that came while no cell ran, for the next cell. */
+  let strays: string[] = [];
   /** The top-level names the latest cell has bound so far (kept if it stops early). */
   let reached: { id: string; names: string[] } = { id: "", names: [] };
 
@@ -151,6 +158,7 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
 
   function run(request: RunRequest): void {
     currentId = request.id;
+    flushStrays(request.id);
     reached = { id: request.id, names: [] };
     modules.update(request.sideModules);
     runs += 1;
@@ -167,11 +175,25 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
     } catch (error) {
       return fail(request, error);
     }
-    if (!request.hasTopLevelAwait) return succeed(request);
+    // The cell ends after one more turn of the event loop, so that a rejection it left
+    // unhandled (detected once the microtasks ran) is shown as its own.
+    if (!request.hasTopLevelAwait) return void setImmediate(() => succeed(request));
     (value as Promise<unknown>).then(
-      () => succeed(request),
+      () => setImmediate(() => succeed(request)),
       (error: unknown) => fail(request, error),
     );
+  }
+
+  function stray(what: string, error: unknown): void {
+    const text = strayErrorText(what, error, registry, options.runtimeFile);
+    if (currentId === undefined) strays.push(text);
+    else options.emit({ type: "stream", id: currentId, name: "stderr", text });
+  }
+
+  /** The stray errors that came between cells, as the first output of the cell `id`. */
+  function flushStrays(id: string): void {
+    for (const text of strays) options.emit({ type: "stream", id, name: "stderr", text });
+    strays = [];
   }
 
   return {
@@ -179,6 +201,7 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
       return currentId;
     },
     run,
+    stray,
     abandon(id) {
       abandoned.add(id);
       if (currentId === id) currentId = undefined;
