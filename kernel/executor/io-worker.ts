@@ -179,6 +179,7 @@ function start(current: Running, result: OkConversion): void {
     executionCount: current.executionCount,
     silent: request.silent === true,
     code: result.code,
+    source: request.code,
     prologue: result.prologue,
     maps: result.maps,
     lastExpressionVar: result.lastExpressionVar,

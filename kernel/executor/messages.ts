@@ -96,6 +96,8 @@ export type MainRequest =
       executionCount: number;
       silent: boolean;
       code: string;
+      /** The cell as the user wrote it (for the source lines of its tracebacks). */
+      source: string;
       prologue: string;
       maps: CellMaps | undefined;
       lastExpressionVar: string | undefined;

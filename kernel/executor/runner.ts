@@ -163,7 +163,7 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
     modules.update(request.sideModules);
     runs += 1;
     const fileName = `cell-${runs}.js`;
-    registry.add(fileName, request.executionCount, request.maps);
+    registry.add(fileName, request.executionCount, request.maps, request.source);
     const kind = request.hasTopLevelAwait ? "async function" : "function";
     const header = `(${kind} (exports, require, __ct) {${request.prologue}`;
     let value: unknown;

@@ -55,3 +55,31 @@ describe("errors of async code", () => {
     expect(next.stderr).toContain("between cells");
   });
 });
+
+describe("tracebacks", () => {
+  it("shows the user's frames with the source line and a marker, internal frames folded", async () => {
+    const r = await session.run(
+      [
+        'import { grad, sum, tensor, type Tensor } from "cotangent";',
+        "function loss3(x: Tensor): Tensor {",
+        '  if (x.shape.length > 0) throw new Error("bad loss");',
+        "  return sum(x);",
+        "}",
+        "grad(loss3)(tensor([1, 2]));",
+      ].join("\n"),
+    );
+    const traceback = r.errors[0]?.traceback ?? [];
+    expect(traceback[0]).toBe("Error: bad loss");
+    const at = traceback.findIndex((line) => /at loss3 \(cell\[\d+\]:3:33\)/.test(line));
+    expect(at).toBeGreaterThan(0);
+    expect(traceback[at + 1]).toBe(
+      '      3 |   if (x.shape.length > 0) throw new Error("bad loss");',
+    );
+    expect(traceback[at + 2]).toBe(`        | ${" ".repeat(32)}^`);
+    const folded = traceback.filter((line) => /frames? inside cotangent/.test(line));
+    expect(folded).toHaveLength(1);
+    expect(traceback.filter((line) => /^\s+at /.test(line) && !/cell\[/.test(line))).toEqual([]);
+    expect(traceback.at(-2)).toMatch(/^\s+6 \| grad\(loss3\)/);
+    expect(traceback.join("\n")).not.toMatch(/cell-\d+\.js|executor\.cjs|\bcell:\d/);
+  });
+});
