@@ -6,7 +6,7 @@
 import type { ParamsOf } from "./primitive.js";
 import { Primitive } from "./primitive.js";
 import type { Tensor } from "./tensor.js";
-import { Trace, Tracer, bind, inPhase } from "./core.js";
+import { Trace, Tracer, bind, inPhase, inRule, isObserving } from "./core.js";
 import { vjpRules } from "./vjp-rules.js";
 import { addMaybe, mul } from "./rule-helpers.js";
 import { add } from "./ops.js";
@@ -23,6 +23,8 @@ interface TapeEntry {
   /** Tape index of each input, -1 for constants. */
   inputs: number[];
   custom: CustomBackward | null;
+  /** Where the primitive was applied, recorded only while an observer watches (debugging). */
+  site?: string | undefined;
 }
 
 const NON_DIFFERENTIABLE = new Set<Primitive>([
@@ -77,13 +79,14 @@ export class VJPTrace extends Trace {
     }
     const out = bind(prim, primals, params);
     if (!differentiated || NON_DIFFERENTIABLE.has(prim)) return out;
+    const site = isObserving() ? new Error().stack : undefined;
     if (prim === Primitive.Mul && inputs[0] === inputs[1]) {
       // x·x: one cotangent 2x·ȳ rather than two (x·ȳ each) added afterwards
       const x = primals[0];
       const twice: CustomBackward = (ct) => [mul(ct, add(x, x))];
-      this.tape.push({ prim, params, primals, out, inputs: [nodes[0], -1], custom: twice });
+      this.tape.push({ prim, params, primals, out, inputs: [nodes[0], -1], custom: twice, site });
     } else {
-      this.tape.push({ prim, params, primals, out, inputs: nodes, custom: null });
+      this.tape.push({ prim, params, primals, out, inputs: nodes, custom: null, site });
     }
     return new VJPTracer(this, out, this.tape.length - 1);
   }
@@ -111,15 +114,18 @@ export class VJPTrace extends Trace {
         if (ct === null || ct === undefined || (entry.prim === null && entry.custom === null))
           continue;
         const needs = entry.inputs.map((n) => n >= 0);
-        const inCts = entry.custom
-          ? entry.custom(ct)
-          : (vjpRules[entry.prim!] as (...a: unknown[]) => (Tensor | null)[])(
-              ct,
-              entry.primals,
-              entry.out,
-              entry.params,
-              needs,
-            );
+        const apply = (): (Tensor | null)[] =>
+          entry.custom
+            ? entry.custom(ct)
+            : (vjpRules[entry.prim!] as (...a: unknown[]) => (Tensor | null)[])(
+                ct,
+                entry.primals,
+                entry.out,
+                entry.params,
+                needs,
+              );
+        const { prim, primals, site } = entry;
+        const inCts = prim === null ? apply() : inRule({ prim, primals, site }, apply);
         entry.inputs.forEach((n, j) => {
           const c = inCts[j];
           if (n >= 0 && c !== null && c !== undefined) cts[n] = addMaybe(cts[n] ?? null, c);

@@ -83,3 +83,20 @@ describe("tracebacks", () => {
     expect(traceback.join("\n")).not.toMatch(/cell-\d+\.js|executor\.cjs|\bcell:\d/);
   });
 });
+
+describe("withDebugNans", () => {
+  it("names the op whose backward pass made the value, and the cell line that applied it", async () => {
+    const r = await session.run(
+      [
+        'import { grad, sqrt, sum, tensor, withDebugNans, type Tensor } from "cotangent";',
+        "const f4 = (x: Tensor) => sum(sqrt(x));",
+        "withDebugNans(() => grad(f4)(tensor([4, 0, 1])));",
+      ].join("\n"),
+    );
+    const error = r.errors[0];
+    expect(error?.evalue).toMatch(/^the backward pass of sqrt, at x = 0, produced Infinity/);
+    const frames = error?.traceback.filter((line) => /^\s+at /.test(line)) ?? [];
+    expect(frames[0]).toMatch(/cell\[\d+\]:2:31/);
+    expect(error?.traceback.join("\n")).toContain("2 | const f4 = (x: Tensor) => sum(sqrt(x));");
+  });
+});
