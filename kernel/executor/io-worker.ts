@@ -5,8 +5,9 @@
  * Because this thread never runs user code, it stays responsive while a cell loops: events the
  * main thread posts (stdout, live trace updates) go out at once, and an interrupt stops the main
  * thread with `Runtime.terminateExecution` through an inspector session. That unwinds the main
- * thread's whole stack, so the cell never reports back: this thread ends it as interrupted
- * itself and drops anything the abandoned cell still sends.
+ * thread's whole stack, so the cell never reports back: once the termination has happened, the
+ * main thread is asked for the cell's bound names (and sends its live displays' last updates),
+ * then this thread ends the cell as interrupted and drops anything it still sends.
  */
 import { Session } from "node:inspector";
 import { Socket } from "node:net";
@@ -74,7 +75,10 @@ const channel = attachChannel<ExecutorRequest, ExecutorEvent>(socket, socket, {
 });
 
 const queue: ExecuteRequest[] = [];
+/** Interrupted cells: what the main thread still reports as their end is ignored. */
 const abandoned = new Set<string>();
+/** Interrupted cells that have ended: anything they still send is dropped. */
+const silenced = new Set<string>();
 const checkerWaiting = new Map<number, (reply: CheckerReply) => void>();
 let running: Running | undefined;
 let terminating = false;
@@ -194,7 +198,7 @@ function interrupt(): void {
   for (const queued of queue.splice(0)) {
     emit({ type: "done", id: queued.id, status: "interrupted", executionCount });
   }
-  if (!current) return;
+  if (!current || abandoned.has(current.request.id) || terminating) return;
   const id = current.request.id;
   abandoned.add(id);
   if (current.phase === "running") {
@@ -209,7 +213,15 @@ function interrupt(): void {
       awaitingAbandoned = { id, seq, commit: keeps };
       main?.postMessage({ kind: "abandon", id, final: true } satisfies MainRequest);
     });
+    // The cell ends when the main thread answers (after its live displays' last updates).
+    return;
   }
+  endInterrupted(id);
+}
+
+/** End the running cell `id` as interrupted; whatever it still sends is dropped. */
+function endInterrupted(id: string): void {
+  silenced.add(id);
   const evalue = "The cell was interrupted.";
   emit({ type: "error", id, ename: "Interrupted", evalue, traceback: [`Interrupted: ${evalue}`] });
   finish("interrupted");
@@ -315,7 +327,7 @@ main.on("message", (message: MainReply) => {
       });
       return;
     case "event":
-      if ("id" in message.event && abandoned.has(message.event.id)) return;
+      if ("id" in message.event && silenced.has(message.event.id)) return;
       return emit(message.event);
     case "finished": {
       if (abandoned.has(message.id)) {
@@ -333,6 +345,7 @@ main.on("message", (message: MainReply) => {
       awaitingAbandoned = undefined;
       if (waited.commit) commit(waited.seq, message.reached);
       terminating = false;
+      if (running?.request.id === message.id) return endInterrupted(message.id);
       return pump();
     }
   }

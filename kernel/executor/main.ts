@@ -121,7 +121,8 @@ function main(): void {
       post({ kind: "finished", id, status, ...(reached ? { reached } : {}) });
     },
     toMimeBundle,
-    beforeEnd: () => sink.flush(),
+    beforeEnd: (status) => sink.endCell(status),
+    refreshed: (value) => sink.refresh(value),
   });
   runtime.setDisplaySink(sink);
   Object.assign(globalThis, globals);
@@ -141,9 +142,12 @@ function main(): void {
         break;
       case "abandon":
         cellInput.drop(request.id);
-        if (request.final)
+        if (request.final) {
+          // The cell's live displays end as interrupted (their last pushes are sent) before
+          // the I/O thread ends the cell.
+          sink.endCell("interrupted");
           post({ kind: "abandoned", id: request.id, reached: runner.abandon(request.id) });
-        else runner.abandon(request.id);
+        } else runner.abandon(request.id);
         break;
       case "input":
         cellInput.answer(request.reply);

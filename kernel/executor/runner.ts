@@ -34,8 +34,10 @@ export interface RunnerOptions {
   /** A cell ended; `reached`: the top-level names it bound before it failed. */
   finished(id: string, status: "ok" | "error", reached?: string[]): void;
   toMimeBundle: (value: unknown) => Record<string, unknown> | undefined;
-  /** Called when a cell ends, before its result (flushes live displays). */
-  beforeEnd(): void;
+  /** Called when a cell ends, before its result (ends and flushes its live displays). */
+  beforeEnd(status: "ok" | "error" | "interrupted"): void;
+  /** Whether a result value is a live display of this cell, now updated (not shown again). */
+  refreshed(value: unknown): boolean;
 }
 
 export interface CellRunner {
@@ -124,7 +126,7 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
 
   function fail(request: RunRequest, error: unknown): void {
     if (abandoned.has(request.id)) return end(request.id, "error");
-    options.beforeEnd();
+    options.beforeEnd("error");
     const event = cellErrorEvent(
       request.id,
       error,
@@ -138,20 +140,19 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
 
   function succeed(request: RunRequest): void {
     if (abandoned.has(request.id)) return end(request.id, "ok");
-    options.beforeEnd();
     const name = request.lastExpressionVar;
-    if (name !== undefined && name in locals) {
-      const value = locals[name];
-      delete locals[name];
-      if (value !== undefined && !request.silent) {
-        options.emit({
-          type: "result",
-          id: request.id,
-          executionCount: request.executionCount,
-          data: bundleOf(value, options.toMimeBundle),
-          metadata: {},
-        });
-      }
+    const value = name !== undefined && name in locals ? locals[name] : undefined;
+    if (name !== undefined) delete locals[name];
+    const shown = value !== undefined && options.refreshed(value);
+    options.beforeEnd("ok");
+    if (value !== undefined && !shown && !request.silent) {
+      options.emit({
+        type: "result",
+        id: request.id,
+        executionCount: request.executionCount,
+        data: bundleOf(value, options.toMimeBundle),
+        metadata: {},
+      });
     }
     end(request.id, "ok");
   }
