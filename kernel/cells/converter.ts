@@ -233,6 +233,7 @@ function createEmitter(ts: typeof TS, service: CellService, cwd: string): Emitte
       ok: true,
       code: script?.body,
       prologue: script?.prologue ?? "",
+      packages: script?.packages ?? [],
       maps: js === undefined ? undefined : cellMap(js),
       lastExpressionVar: transform.lastExpression(),
       hasTopLevelAwait: hasTopLevelAwait(ts, cell.cell),

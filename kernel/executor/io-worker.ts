@@ -185,6 +185,7 @@ function start(current: Running, result: OkConversion): void {
     code: result.code,
     source: request.code,
     prologue: result.prologue,
+    packages: result.packages,
     maps: result.maps,
     lastExpressionVar: result.lastExpressionVar,
     hasTopLevelAwait: result.hasTopLevelAwait,

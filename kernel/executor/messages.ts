@@ -27,6 +27,8 @@ export type ConvertResult =
       code: string | undefined;
       /** Statements to run first, on the function's header line (hoisted bindings). */
       prologue: string;
+      /** Packages the cell imports statically: ESM ones are loaded before it runs. */
+      packages: string[];
       maps: CellMaps | undefined;
       lastExpressionVar: string | undefined;
       hasTopLevelAwait: boolean;
@@ -99,6 +101,7 @@ export type MainRequest =
       /** The cell as the user wrote it (for the source lines of its tracebacks). */
       source: string;
       prologue: string;
+      packages: string[];
       maps: CellMaps | undefined;
       lastExpressionVar: string | undefined;
       hasTopLevelAwait: boolean;

@@ -162,6 +162,20 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
     flushStrays(request.id);
     reached = { id: request.id, names: [] };
     modules.update(request.sideModules);
+    let loading: Promise<void> | undefined;
+    try {
+      loading = modules.preload(request.packages);
+    } catch (error) {
+      return fail(request, error);
+    }
+    if (loading === undefined) return execute(request);
+    loading.then(
+      () => (abandoned.has(request.id) ? end(request.id, "error") : execute(request)),
+      (error: unknown) => fail(request, error),
+    );
+  }
+
+  function execute(request: RunRequest): void {
     runs += 1;
     const fileName = `cell-${runs}.js`;
     registry.add(fileName, request.executionCount, request.maps, request.source);
