@@ -356,6 +356,13 @@ function toCommonJs(ts: typeof TS, code: string): string {
   }).outputText;
 }
 
+/** What to write instead, for errors whose TypeScript message does not say it in a cell. */
+const HINTS: Record<number, string> = {
+  1202:
+    ' In a cell, write `import x from "…"` (or `import * as x from "…"`) for a CommonJS ' +
+    'package, or `const x = require("…")`.',
+};
+
 /** The syntax errors of the cell as written (positions in the cell). */
 function syntaxErrors(ts: typeof TS, parsed: TS.SourceFile): CompileDiagnostic[] {
   const found = (parsed as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics;
@@ -404,7 +411,7 @@ function diagnosticsOf(
   return all
     .filter((d) => d.category === ts.DiagnosticCategory.Error)
     .map((d) => ({
-      message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+      message: ts.flattenDiagnosticMessageText(d.messageText, "\n") + (HINTS[d.code] ?? ""),
       code: d.code,
       start: at(d.start ?? 0),
       end: at((d.start ?? 0) + (d.length ?? 0)),

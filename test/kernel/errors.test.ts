@@ -100,3 +100,13 @@ describe("withDebugNans", () => {
     expect(error?.traceback.join("\n")).toContain("2 | const f4 = (x: Tensor) => sum(sqrt(x));");
   });
 });
+
+describe("import x = require()", () => {
+  it("says what to write instead", async () => {
+    const r = await session.run('import hypot5 = require("node:path");');
+    expect(r.errors[0]?.evalue).toMatch(/TS1202|Import assignment/);
+    expect(r.errors[0]?.evalue).toContain('write `import x from "…"`');
+    const instead = await session.value('import path5 from "node:path";\npath5.join("a", "b")');
+    expect(instead).toBe("'a/b'");
+  });
+});
