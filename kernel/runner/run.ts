@@ -29,6 +29,8 @@ export interface CellRun {
   codeIndex: number;
   codeCount: number;
   status: DoneEvent["status"];
+  /** The kernel's execution count: `[N]` next to the cell and `cell[N]` in tracebacks. */
+  executionCount?: number;
   milliseconds: number;
   /** Set when the cell failed: the error as the kernel reported it. */
   error?: Pick<ErrorEvent, "ename" | "evalue" | "traceback" | "position">;
@@ -88,7 +90,12 @@ async function runCell(
   executor: CellExecutor,
   now: () => number,
   timeoutMs: number | undefined,
-): Promise<{ status: DoneEvent["status"]; ms: number; error: ErrorEvent | undefined }> {
+): Promise<{
+  status: DoneEvent["status"];
+  ms: number;
+  error: ErrorEvent | undefined;
+  count: number;
+}> {
   const collector = new OutputCollector();
   const errors: ErrorEvent[] = [];
   let timedOut = false;
@@ -115,7 +122,8 @@ async function runCell(
   }
   cell.outputs = storedOutputs(collector.outputs);
   cell.execution_count = done.executionCount;
-  return { status: timedOut ? "error" : done.status, ms, error: errors[0] };
+  const status = timedOut ? "error" : done.status;
+  return { status, ms, error: errors[0], count: done.executionCount };
 }
 
 /** Execute every code cell of `notebook` (a copy is made; the input is not changed). */
@@ -140,8 +148,9 @@ export async function runNotebook(
     if (cell.cell_type !== "code") continue;
     codeIndex += 1;
     if (failed && !options.continueOnError) continue;
-    const { status, ms, error } = await runCell(cell, executor, now, options.timeoutMs);
+    const { status, ms, error, count } = await runCell(cell, executor, now, options.timeoutMs);
     const run: CellRun = { cellNumber: index + 1, codeIndex, codeCount, status, milliseconds: ms };
+    run.executionCount = count;
     if (status !== "ok") {
       run.error = error
         ? {
@@ -172,10 +181,15 @@ export function progressLine(run: CellRun): string {
   return `cell ${String(run.cellNumber).padStart(3)} ${counter}  ${status.padEnd(11)} ${time}`;
 }
 
-/** A one-paragraph description of a failure: the cell, the line, the error. */
+/**
+ * A one-paragraph description of a failure: the cell — by its execution count `[N]`, the number
+ * its traceback's `cell[N]` frames use, and by its place in the notebook — the line, the error.
+ */
 export function failureMessage(notebookName: string, run: CellRun): string {
   const error = run.error;
   const line = error?.position ? `, line ${error.position.line}` : "";
   const what = error ? `${error.ename}: ${error.evalue}` : run.status;
-  return `${notebookName}: cell ${run.cellNumber}${line} failed: ${what}`;
+  const count = run.executionCount === undefined ? "" : ` [${run.executionCount}]`;
+  const cell = `cell${count} (cell ${run.cellNumber} of the notebook)`;
+  return `${notebookName}: ${cell}${line} failed: ${what}`;
 }
