@@ -197,11 +197,13 @@ function createEmitter(ts: typeof TS, service: CellService, cwd: string): Emitte
 
   function convert(declarations: string, code: string): Converted {
     const parsed = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022);
-    // A syntax error is reported from the cell as written: the appended export list must not
-    // take part in it (`x.` on the last line would otherwise read `x.export`).
-    const syntax = syntaxErrors(ts, parsed);
-    if (syntax.length > 0)
-      return { result: { ok: false, errors: syntax }, declarations: undefined };
+    // A cell with a syntax error is checked as written: the appended export list must not take
+    // part in it (`x.` on the last line would otherwise read `x.export`). It cannot run anyway.
+    if (hasSyntaxErrors(parsed)) {
+      const written = service.update(declarations, code);
+      const errors = diagnosticsOf(ts, written.program, written.cell, undefined);
+      return { result: { ok: false, errors }, declarations: undefined };
+    }
     const names = topLevelNames(ts, parsed);
     const cell = service.update(declarations, code + exportList(names));
     const errors = [
@@ -363,20 +365,10 @@ const HINTS: Record<number, string> = {
     'package, or `const x = require("…")`.',
 };
 
-/** The syntax errors of the cell as written (positions in the cell). */
-function syntaxErrors(ts: typeof TS, parsed: TS.SourceFile): CompileDiagnostic[] {
-  const found = (parsed as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics;
-  const at = (offset: number): CellPosition => {
-    const { line, character } = parsed.getLineAndCharacterOfPosition(offset);
-    return { line: line + 1, column: character + 1 };
-  };
-  return (found ?? []).map((d) => ({
-    message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
-    code: d.code,
-    start: at(d.start),
-    end: at(d.start + d.length),
-    severity: "error" as const,
-  }));
+/** Whether the cell as written does not parse. */
+function hasSyntaxErrors(parsed: TS.SourceFile): boolean {
+  const found = (parsed as { parseDiagnostics?: readonly TS.Diagnostic[] }).parseDiagnostics;
+  return (found?.length ?? 0) > 0;
 }
 
 /**
