@@ -60,18 +60,22 @@ export function bundleToItems(bundle: MimeBundle): vscode.NotebookCellOutputItem
   return orderMimes(bundle).map((mime) => toOutputItem(mime, bundle[mime]));
 }
 
-/** The stack text VS Code shows for an error: "Name: message" then the cell-mapped frames. */
+/**
+ * The stack text VS Code shows for an error: "Name: message" then the cell-mapped frames. A
+ * traceback that opens with its own message (a runtime error, the diagnostics of a type error)
+ * is shown as it is, so the message is not said twice.
+ */
 export function errorStack(event: Pick<ErrorEvent, "ename" | "evalue" | "traceback">): string {
   const head = `${event.ename}: ${event.evalue}`;
   const frames = event.traceback.filter((line) => line.trim().length > 0);
-  if (frames.length > 0 && frames[0].includes(event.evalue)) return frames.join("\n");
+  if (frames.length > 0 && !/^\s+at /.test(frames[0])) return frames.join("\n");
   return [head, ...frames].join("\n");
 }
 
 /** An error output item for a kernel error event; the position (if known) is in the stack. */
 export function errorItem(event: ErrorEvent): vscode.NotebookCellOutputItem {
   let stack = errorStack(event);
-  if (event.position && !/cell:\d+/.test(stack)) {
+  if (event.position && !/\bcell(?:\[\d+\])?:\d+/.test(stack)) {
     stack += `\n    at cell:${event.position.line}:${event.position.column}`;
   }
   return vscode.NotebookCellOutputItem.error({

@@ -95,6 +95,32 @@ export function isObserving(): boolean {
   return observer !== null;
 }
 
+/** The primitive whose VJP rule the backward pass is running, and where it was applied. */
+export interface RuleContext {
+  prim: Primitive;
+  primals: readonly Tensor[];
+  /** The stack where the forward primitive was applied (recorded while an observer watches). */
+  site: string | undefined;
+}
+
+let rule: RuleContext | null = null;
+
+/** The VJP rule running now (for observers: whose backward pass made this value). */
+export function currentRule(): RuleContext | null {
+  return rule;
+}
+
+/** Runs `body` as the VJP rule of `next` (see `currentRule`). */
+export function inRule<T>(next: RuleContext, body: () => T): T {
+  const previous = rule;
+  rule = next;
+  try {
+    return body();
+  } finally {
+    rule = previous;
+  }
+}
+
 /** Runs `body` with the observer phase set (reverse mode marks its backward pass). */
 export function inPhase<T>(next: Phase, body: () => T): T {
   const previous = phase;

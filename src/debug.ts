@@ -7,7 +7,7 @@
  *
  * A pullback called after `withDebugNans` returned is not checked: call it inside the body.
  */
-import { setPrimitiveObserver, type Phase, type PrimitiveObserver } from "./core.js";
+import { currentRule, setPrimitiveObserver, type Phase, type PrimitiveObserver } from "./core.js";
 import type { Primitive } from "./primitive.js";
 import { fmtShape } from "./shape.js";
 import type { Tensor } from "./tensor.js";
@@ -56,6 +56,24 @@ function inputValuesAt(inputs: readonly Tensor[], output: Tensor, index: number)
     : "";
 }
 
+/** The primal input of the differentiated op at the failing entry: ` at x = 0`. */
+function primalAt(primals: readonly Tensor[], output: Tensor, index: number): string {
+  const x = primals[0];
+  if (x === undefined) return "";
+  if (x.size === 1) return `, at x = ${String(x.data[0])}`;
+  return x.size === output.size ? `, at x = ${String(x.data[index])}` : "";
+}
+
+/** The stack of a backward-pass error: where the differentiated op was applied, then the pass. */
+function withSite(error: Error, site: string | undefined): Error {
+  const frames = (stack: string | undefined): string[] =>
+    (stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
+  if (site === undefined) return error;
+  const head = `${error.name}: ${error.message}`;
+  error.stack = [head, ...frames(site), ...frames(error.stack)].join("\n");
+  return error;
+}
+
 function check(prim: Primitive, inputs: readonly Tensor[], output: Tensor, phase: Phase): void {
   const index = firstNonFinite(output.data);
   if (index < 0) return;
@@ -66,18 +84,17 @@ function check(prim: Primitive, inputs: readonly Tensor[], output: Tensor, phase
   const origin = fromInput
     ? "; an input already held a non-finite value"
     : inputValuesAt(inputs, output, index);
+  const rule = phase === "backward" ? currentRule() : null;
+  const what = rule
+    ? `the backward pass of ${rule.prim}${primalAt(rule.primals, output, index)}, produced ` +
+      `${describeValue(value)}${rule.prim === prim ? "" : ` (in its ${prim})`}`
+    : `${prim} produced ${describeValue(value)} in the ${phase} pass`;
   const message =
-    `${prim} produced ${describeValue(value)} in the ${phase} pass${where}` +
+    `${what}${where}` +
     ` (input shapes ${shapes.map((s) => fmtShape(s)).join(", ") || "none"})${origin}`;
-  throw new NonFiniteError(
-    message,
-    prim,
-    phase,
-    shapes,
-    output.shape.slice(),
-    index,
-    value,
-    fromInput,
+  throw withSite(
+    new NonFiniteError(message, prim, phase, shapes, output.shape.slice(), index, value, fromInput),
+    rule?.site,
   );
 }
 

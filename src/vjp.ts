@@ -6,7 +6,7 @@
 import type { ParamsOf } from "./primitive.js";
 import { Primitive } from "./primitive.js";
 import type { Tensor } from "./tensor.js";
-import { Trace, Tracer, bind, inPhase } from "./core.js";
+import { Trace, Tracer, bind, inPhase, inRule, isObserving } from "./core.js";
 import type { VjpRule } from "./vjp-rules.js";
 import { vjpRules } from "./vjp-rules.js";
 import { addMaybe, mul, sumToShape } from "./rule-helpers.js";
@@ -69,15 +69,19 @@ export class VJPTrace extends Trace {
     }
     const out = bind(prim, primals, params);
     if (!differentiated || NON_DIFFERENTIABLE.has(prim)) return out;
+    const site = isObserving() ? new Error().stack : undefined;
     if (prim === Primitive.Mul && inputs[0] === inputs[1]) {
       // x·x: one cotangent 2x·ȳ rather than two (x·ȳ each) added afterwards
       const x = primals[0];
       const twice: CustomBackward = (ct) => [mul(ct, add(x, x))];
-      this.tape.push({ out, inputs: [nodes[0], -1], backward: twice });
+      const backward: CustomBackward = (ct) => inRule({ prim, primals, site }, () => twice(ct));
+      this.tape.push({ out, inputs: [nodes[0], -1], backward });
     } else {
       const rule: VjpRule<P> = vjpRules[prim];
       const needs = nodes.map((n) => n >= 0);
-      const backward: CustomBackward = (ct) => rule(ct, primals, out, params, needs);
+      // the rule runs inside its context, so a NaN it makes names the user-level op and its site
+      const backward: CustomBackward = (ct) =>
+        inRule({ prim, primals, site }, () => rule(ct, primals, out, params, needs));
       this.tape.push({ out, inputs: nodes, backward });
     }
     return new VJPTracer(this, out, this.tape.length - 1);

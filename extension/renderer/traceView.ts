@@ -119,7 +119,12 @@ class TraceViewer implements TraceView {
   private describe(): void {
     this.title.textContent = this.payload.title;
     const n = this.payload.steps.shape[0] ?? 0;
-    this.status.textContent = `${n} steps${this.payload.done ? "" : " · running"}`;
+    const state = this.payload.interrupted
+      ? " · interrupted"
+      : this.payload.done
+        ? ""
+        : " · running";
+    this.status.textContent = `${n} steps${state}`;
   }
 
   private setLog(on: boolean): void {

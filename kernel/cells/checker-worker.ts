@@ -46,8 +46,8 @@ function warmCell(step: number): string {
   }
 }
 
-/** Declarations of converted cells, by request, until their cell ends. */
-const pending = new Map<number, string>();
+/** Converted cells (their code and declarations), by request, until their cell ends. */
+const pending = new Map<number, { code: string; declarations: string }>();
 
 function answer(converter: CellConverter, request: CheckerRequest): CheckerReply | undefined {
   const { seq } = request;
@@ -56,12 +56,14 @@ function answer(converter: CellConverter, request: CheckerRequest): CheckerReply
       const converted = converter.convert(request.code);
       const reusable = converter.reusable(request.code, converted);
       pending.clear();
-      if (converted.declarations !== undefined) pending.set(seq, converted.declarations);
+      const { declarations } = converted;
+      if (declarations !== undefined) pending.set(seq, { code: request.code, declarations });
       return { kind: "converted", seq, result: converted.result, reusable };
     }
     case "commit": {
-      const declarations = pending.get(seq);
-      if (declarations !== undefined) converter.keep(declarations);
+      const cell = pending.get(seq);
+      if (cell && request.reached) converter.keepReached(cell.code, new Set(request.reached));
+      else if (cell) converter.keep(cell.declarations);
       pending.delete(seq);
       return undefined;
     }

@@ -15,7 +15,7 @@ import { dirname, join, relative } from "node:path";
 import type * as TS from "typescript";
 import type { CellPosition } from "../protocol.js";
 import { loadWithCodeCache } from "./code-cache.js";
-import { earlierDeclarations, exportList, topLevelNames } from "./declarations.js";
+import { earlierDeclarations, exportList, topLevelNames, typeOnlyNames } from "./declarations.js";
 import {
   completeness,
   quickInfoText,
@@ -53,6 +53,11 @@ export interface CellConverter {
   convert(code: string): Converted;
   /** Keep the declarations of a converted cell that ran to the end. */
   keep(declarations: string): void;
+  /**
+   * Keep the declarations of a cell that stopped early: those of the top-level names it bound
+   * (`reached`) and its types; the names it never reached keep their earlier meaning.
+   */
+  keepReached(code: string, reached: ReadonlySet<string>): void;
   /**
    * Check and emit `code` against the kept declarations and forget it (warms TypeScript up):
    * nothing is cached or kept, and the Node typings stay as they are.
@@ -145,6 +150,9 @@ export function createCellConverter(options: CellConverterOptions): CellConverte
     keep(next) {
       declarations = next;
     },
+    keepReached(code, reached) {
+      declarations = emitter.declarationsReached(declarations, code, reached);
+    },
     warm(code) {
       emitter.convert(declarations, code);
     },
@@ -179,6 +187,8 @@ export interface Converted {
 
 interface Emitter {
   convert(declarations: string, code: string): Converted;
+  /** The declarations after a cell that bound only the names in `reached` (see keepReached). */
+  declarationsReached(declarations: string, code: string, reached: ReadonlySet<string>): string;
 }
 
 /** Checks a cell and emits its script, its declarations and the local modules it needs. */
@@ -187,15 +197,27 @@ function createEmitter(ts: typeof TS, service: CellService, cwd: string): Emitte
 
   function convert(declarations: string, code: string): Converted {
     const parsed = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022);
+    // A cell with a syntax error is checked as written: the appended export list must not take
+    // part in it (`x.` on the last line would otherwise read `x.export`). It cannot run anyway.
+    if (hasSyntaxErrors(parsed)) {
+      const written = service.update(declarations, code);
+      const errors = diagnosticsOf(ts, written.program, written.cell, undefined);
+      return { result: { ok: false, errors }, declarations: undefined };
+    }
     const names = topLevelNames(ts, parsed);
     const cell = service.update(declarations, code + exportList(names));
     const errors = [
-      ...diagnosticsOf(ts, cell.program, cell.cell, undefined),
+      ...diagnosticsOf(ts, cell.program, cell.cell, undefined, !hasNoCheck(ts, code)),
       ...localModules.diagnostics(cell.program),
     ];
     if (errors.length > 0) return { result: { ok: false, errors }, declarations: undefined };
     const stateFiles = new Set([cell.declarations, cell.globals]);
-    const transform = cellTransform(ts, { checker: cell.checker, stateFiles, taken: names });
+    const transform = cellTransform(ts, {
+      checker: cell.checker,
+      stateFiles,
+      taken: names,
+      cell: cell.cell,
+    });
     let js: string | undefined;
     let dts = "";
     cell.program.emit(
@@ -213,6 +235,7 @@ function createEmitter(ts: typeof TS, service: CellService, cwd: string): Emitte
       ok: true,
       code: script?.body,
       prologue: script?.prologue ?? "",
+      packages: script?.packages ?? [],
       maps: js === undefined ? undefined : cellMap(js),
       lastExpressionVar: transform.lastExpression(),
       hasTopLevelAwait: hasTopLevelAwait(ts, cell.cell),
@@ -228,7 +251,38 @@ function createEmitter(ts: typeof TS, service: CellService, cwd: string): Emitte
     return { result, declarations: kept };
   }
 
-  return { convert };
+  function declarationsReached(
+    declarations: string,
+    code: string,
+    reached: ReadonlySet<string>,
+  ): string {
+    const parsed = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022);
+    const types = typeOnlyNames(ts, parsed);
+    const kept = [...topLevelNames(ts, parsed)].filter((n) => reached.has(n) || types.has(n));
+    const cell = service.update(declarations, code + exportList(kept));
+    let dts = "";
+    const write = (fileName: string, text: string): void => {
+      if (fileName.endsWith(".d.ts")) dts = text;
+    };
+    cell.program.emit(cell.cell, write, undefined, true, transformersOnlyDeclarations(ts));
+    const shadowing = new Set(kept);
+    return (
+      ownDeclarations(dts) +
+      earlierDeclarations(ts, cell.checker, cell.declarations, cell.cell, shadowing)
+    );
+  }
+
+  return { convert, declarationsReached };
+}
+
+/** Drops the `export { … }` list from a cell's declaration output (as cellTransform does). */
+function transformersOnlyDeclarations(ts: typeof TS): TS.CustomTransformers {
+  const afterDeclarations: TS.TransformerFactory<TS.SourceFile | TS.Bundle> = () => (node) => {
+    if (!ts.isSourceFile(node)) return node;
+    const kept = node.statements.filter((s) => !ts.isExportDeclaration(s));
+    return ts.factory.updateSourceFile(node, kept);
+  };
+  return { afterDeclarations: [afterDeclarations] };
 }
 
 /** The cell's declaration output without the converter's first line. */
@@ -309,6 +363,28 @@ function toCommonJs(ts: typeof TS, code: string): string {
   }).outputText;
 }
 
+/** What to write instead, for errors whose TypeScript message does not say it in a cell. */
+const HINTS: Record<number, string> = {
+  1202:
+    ' In a cell, write `import x from "…"` (or `import * as x from "…"`) for a CommonJS ' +
+    'package, or `const x = require("…")`.',
+};
+
+/** Whether the cell as written does not parse. */
+function hasSyntaxErrors(parsed: TS.SourceFile): boolean {
+  const found = (parsed as { parseDiagnostics?: readonly TS.Diagnostic[] }).parseDiagnostics;
+  return (found?.length ?? 0) > 0;
+}
+
+/**
+ * Whether the cell opens with `// @ts-nocheck` (TypeScript honours it only at the top of a file,
+ * and the cell's file starts with the converter's own line): then only syntax errors count.
+ */
+function hasNoCheck(ts: typeof TS, code: string): boolean {
+  const comments = ts.getLeadingCommentRanges(code, 0) ?? [];
+  return comments.some((c) => /^\/\/\s*@ts-nocheck\b/.test(code.slice(c.pos, c.end)));
+}
+
 /**
  * Errors of one file as cell positions: in the cell, lines count from the cell's first line (the
  * converter's own first line is skipped); `file` names a local module instead.
@@ -318,8 +394,12 @@ function diagnosticsOf(
   program: TS.Program,
   file: TS.SourceFile,
   name: string | undefined,
+  semantic = true,
 ): CompileDiagnostic[] {
-  const all = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
+  const all = [
+    ...program.getSyntacticDiagnostics(file),
+    ...(semantic ? program.getSemanticDiagnostics(file) : []),
+  ];
   const lineShift = name === undefined ? 1 : 0;
   const at = (offset: number): CellPosition => {
     const { line, character } = file.getLineAndCharacterOfPosition(offset);
@@ -328,7 +408,7 @@ function diagnosticsOf(
   return all
     .filter((d) => d.category === ts.DiagnosticCategory.Error)
     .map((d) => ({
-      message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+      message: ts.flattenDiagnosticMessageText(d.messageText, "\n") + (HINTS[d.code] ?? ""),
       code: d.code,
       start: at(d.start ?? 0),
       end: at((d.start ?? 0) + (d.length ?? 0)),

@@ -13,6 +13,12 @@ import type * as TS from "typescript";
 /** The top-level names a cell declares without `export` (those the converter exports for it). */
 export function topLevelNames(ts: typeof TS, file: TS.SourceFile): Set<string> {
   const names = new Set<string>();
+  for (const statement of file.statements) statementNames(ts, statement, names);
+  return names;
+}
+
+/** The names one top-level statement declares without `export`, added to `names`. */
+function statementNames(ts: typeof TS, statement: TS.Statement, names: Set<string>): void {
   const bindings = (name: TS.BindingName): void => {
     if (ts.isIdentifier(name)) names.add(name.text);
     else {
@@ -21,32 +27,47 @@ export function topLevelNames(ts: typeof TS, file: TS.SourceFile): Set<string> {
       }
     }
   };
+  const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
+  if (modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return;
+  if (ts.isVariableStatement(statement)) {
+    for (const declaration of statement.declarationList.declarations) bindings(declaration.name);
+  } else if (
+    (ts.isFunctionDeclaration(statement) ||
+      ts.isClassDeclaration(statement) ||
+      ts.isInterfaceDeclaration(statement) ||
+      ts.isTypeAliasDeclaration(statement) ||
+      ts.isEnumDeclaration(statement) ||
+      ts.isImportEqualsDeclaration(statement) ||
+      ts.isModuleDeclaration(statement)) &&
+    statement.name !== undefined &&
+    ts.isIdentifier(statement.name)
+  ) {
+    names.add(statement.name.text);
+  } else if (ts.isImportDeclaration(statement) && statement.importClause) {
+    const clause = statement.importClause;
+    if (clause.name) names.add(clause.name.text);
+    const named = clause.namedBindings;
+    if (named && ts.isNamespaceImport(named)) names.add(named.name.text);
+    else if (named) for (const element of named.elements) names.add(element.name.text);
+  }
+}
+
+/**
+ * The top-level names a cell declares that have no run-time binding (interfaces, type aliases,
+ * `declare` statements, type-only imports): they hold even if the cell stopped early.
+ */
+export function typeOnlyNames(ts: typeof TS, file: TS.SourceFile): Set<string> {
+  const types = new Set<string>();
   for (const statement of file.statements) {
     const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
-    if (modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
-    if (ts.isVariableStatement(statement)) {
-      for (const declaration of statement.declarationList.declarations) bindings(declaration.name);
-    } else if (
-      (ts.isFunctionDeclaration(statement) ||
-        ts.isClassDeclaration(statement) ||
-        ts.isInterfaceDeclaration(statement) ||
-        ts.isTypeAliasDeclaration(statement) ||
-        ts.isEnumDeclaration(statement) ||
-        ts.isImportEqualsDeclaration(statement) ||
-        ts.isModuleDeclaration(statement)) &&
-      statement.name !== undefined &&
-      ts.isIdentifier(statement.name)
-    ) {
-      names.add(statement.name.text);
-    } else if (ts.isImportDeclaration(statement) && statement.importClause) {
-      const clause = statement.importClause;
-      if (clause.name) names.add(clause.name.text);
-      const named = clause.namedBindings;
-      if (named && ts.isNamespaceImport(named)) names.add(named.name.text);
-      else if (named) for (const element of named.elements) names.add(element.name.text);
-    }
+    const ambient = modifiers?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword) === true;
+    const typeImport =
+      ts.isImportDeclaration(statement) && statement.importClause?.isTypeOnly === true;
+    const typeDeclaration =
+      ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement);
+    if (ambient || typeImport || typeDeclaration) statementNames(ts, statement, types);
   }
-  return names;
+  return types;
 }
 
 /** The line appended to a cell so its declarations are emitted: `export { a, b };`. */
@@ -134,8 +155,10 @@ function collectKept(
   checker: TS.TypeChecker,
   earlier: TS.SourceFile,
   cell: TS.SourceFile,
+  shadowing: ReadonlySet<string> | undefined,
 ): Kept {
   const shadows = localsOf(ts, cell);
+  if (shadowing) for (const name of shadows.keys()) if (!shadowing.has(name)) shadows.delete(name);
   const kept: Kept = { names: new Map(), loose: new Set() };
   const values = new Set<string>();
   for (const [name, symbol] of localsOf(ts, earlier)) {
@@ -199,14 +222,18 @@ function variableText(
   return printer.printNode(ts.EmitHint.Unspecified, reduced, file);
 }
 
-/** The earlier declarations (`earlier`) that the cell's own declarations leave standing. */
+/**
+ * The earlier declarations (`earlier`) that the cell's own declarations leave standing; with
+ * `shadowing`, only the cell's names in it shadow (a cell that stopped early).
+ */
 export function earlierDeclarations(
   ts: typeof TS,
   checker: TS.TypeChecker,
   earlier: TS.SourceFile,
   cell: TS.SourceFile,
+  shadowing?: ReadonlySet<string>,
 ): string {
-  const kept = collectKept(ts, checker, earlier, cell);
+  const kept = collectKept(ts, checker, earlier, cell, shadowing);
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
   const lines: string[] = [];
   for (const statement of earlier.statements) {

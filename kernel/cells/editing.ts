@@ -55,11 +55,15 @@ export function rankCompletions(
 ): CompletionResult {
   const entries = info?.entries ?? [];
   const word = wordAt(ts, file.text, position);
+  // Internal members (`_data`) come after the public ones unless the user types the underscore.
+  const hidden = (name: string): number =>
+    name.startsWith("_") && !word?.text.startsWith("_") ? 1 : 0;
   const ranked = entries
     .map((entry) => ({ entry, rank: word ? matchRank(entry.name, word.text) : 0 }))
     .filter((e): e is { entry: TS.CompletionEntry; rank: number } => e.rank !== undefined);
   ranked.sort(
     (a, b) =>
+      hidden(a.entry.name) - hidden(b.entry.name) ||
       a.rank - b.rank ||
       a.entry.sortText.localeCompare(b.entry.sortText) ||
       a.entry.name.localeCompare(b.entry.name),

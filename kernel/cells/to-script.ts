@@ -21,6 +21,8 @@ export interface CellScript {
   body: string;
   /** Bindings of hoisted function declarations, to run before the body (on the header line). */
   prologue: string;
+  /** The packages the cell imports statically (bare specifiers), loaded before it runs. */
+  packages: string[];
 }
 
 function bindingNames(ts: typeof TS, name: TS.BindingName, out: string[]): void {
@@ -119,6 +121,7 @@ export function toCellScript(ts: typeof TS, source: string): CellScript {
   const exported = exportedNames(ts, file);
   const edits: Edit[] = [];
   const hoisted: string[] = [];
+  const packages: string[] = [];
   let imports = 0;
   for (const statement of file.statements) {
     const modifier = exportModifier(ts, statement);
@@ -129,6 +132,8 @@ export function toCellScript(ts: typeof TS, source: string): CellScript {
       edits.push(sameLines(source, statement.getStart(file), statement.end, ""));
     } else if (ts.isImportDeclaration(statement)) {
       imports += 1;
+      const specifier = (statement.moduleSpecifier as TS.StringLiteral).text;
+      if (!/^(\.|\/|node:)/.test(specifier) && specifier !== "cotangent") packages.push(specifier);
       const { text, names } = importText(ts, statement, imports);
       const bound = names.filter((n) => exported.has(n));
       edits.push(
@@ -156,5 +161,5 @@ export function toCellScript(ts: typeof TS, source: string): CellScript {
   edits.sort((a, b) => b.start - a.start);
   let body = source;
   for (const edit of edits) body = body.slice(0, edit.start) + edit.text + body.slice(edit.end);
-  return { body, prologue: bindText(hoisted) };
+  return { body, prologue: bindText(hoisted), packages };
 }

@@ -3,6 +3,8 @@
  * - every use of a name declared by an earlier cell (or by the cell globals) reads the kernel's
  *   state: `a` becomes `exports.a`, a shorthand property `{ a }` becomes `{ a: exports.a }`
  *   (the runner passes its state object as `exports`, see executor/runner.ts);
+ * - so does a use of the cell's own top-level name inside a function or class body (code that
+ *   may run after a later cell redeclared the name: the later declaration wins, as in a REPL);
  * - the cell's last expression statement becomes `export const <name> = <expression>`, the
  *   value the runner shows as the cell's result;
  * - the declaration output drops the `export { … }` list the converter appended.
@@ -15,6 +17,24 @@ export interface CellTransformOptions {
   stateFiles: ReadonlySet<TS.SourceFile>;
   /** Names the cell declares: the result's name must differ from all of them. */
   taken: ReadonlySet<string>;
+  /** The cell: its top-level values are read from the state inside function bodies. */
+  cell: TS.SourceFile;
+}
+
+/** The symbols of the cell's top-level values (what a later cell may redeclare). */
+function ownValues(ts: typeof TS, cell: TS.SourceFile): Set<TS.Symbol> {
+  const out = new Set<TS.Symbol>();
+  const locals = (cell as { locals?: Map<TS.__String, TS.Symbol> }).locals;
+  locals?.forEach((symbol) => {
+    if (symbol.flags & (ts.SymbolFlags.Value | ts.SymbolFlags.Alias)) out.add(symbol);
+  });
+  return out;
+}
+
+/** Whether `node` is the name a declaration declares (not a use of it). */
+function isDeclaredName(node: TS.Identifier): boolean {
+  const parent = node.parent as TS.Node & { name?: TS.Node };
+  return parent.name === node;
 }
 
 export interface CellTransform {
@@ -37,8 +57,11 @@ export function cellTransform(ts: typeof TS, options: CellTransformOptions): Cel
   const f = ts.factory;
   let last: string | undefined;
 
+  const own = ownValues(ts, options.cell);
+  let depth = 0;
   const fromState = (symbol: TS.Symbol | undefined): boolean =>
-    (symbol?.declarations ?? []).some((d) => stateFiles.has(d.getSourceFile()));
+    (symbol?.declarations ?? []).some((d) => stateFiles.has(d.getSourceFile())) ||
+    (depth > 0 && symbol !== undefined && own.has(symbol));
 
   const stateRead = (name: TS.Identifier): TS.Expression =>
     ts.setTextRange(f.createPropertyAccessExpression(f.createIdentifier("exports"), name), name);
@@ -58,8 +81,17 @@ export function cellTransform(ts: typeof TS, options: CellTransformOptions): Cel
       }
       if (ts.isIdentifier(node)) {
         const original = ts.getParseTreeNode(node, ts.isIdentifier);
-        if (original && fromState(checker.getSymbolAtLocation(original))) return stateRead(node);
+        if (!original || (depth > 0 && isDeclaredName(original))) return node;
+        if (fromState(checker.getSymbolAtLocation(original))) return stateRead(node);
         return node;
+      }
+      if (ts.isFunctionLike(node) || ts.isClassLike(node)) {
+        depth += 1;
+        try {
+          return ts.visitEachChild(node, visit, context);
+        } finally {
+          depth -= 1;
+        }
       }
       return ts.visitEachChild(node, visit, context);
     };

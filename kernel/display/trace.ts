@@ -21,6 +21,8 @@ export interface TraceInput {
   steps: readonly number[];
   series: ReadonlyMap<string, readonly number[]>;
   done: boolean;
+  /** Set by the kernel when the trace's cell ended before `finish()` (an error, an interrupt). */
+  interrupted?: boolean;
 }
 
 function encodeSeries(values: ArrayLike<number>): EncodedArray {
@@ -37,14 +39,21 @@ function strided(values: readonly number[], stride: number): number[] {
   return out;
 }
 
+/**
+ * The steps every series has a value for: a push that an interrupt stopped halfway leaves some
+ * arrays one longer than the others, and that step is left out.
+ */
+function complete(trace: TraceInput): TraceInput {
+  let n = trace.steps.length;
+  for (const values of trace.series.values()) n = Math.min(n, values.length);
+  const series = new Map([...trace.series].map(([name, v]) => [name, v.slice(0, n)] as const));
+  return { ...trace, steps: trace.steps.slice(0, n), series };
+}
+
 /** Build the versioned trace payload; beyond the float32 limit the points are evenly thinned. */
-export function tracePayload(trace: TraceInput): TracePayload {
+export function tracePayload(input: TraceInput): TracePayload {
+  const trace = complete(input);
   const n = trace.steps.length;
-  for (const [name, values] of trace.series) {
-    if (values.length !== n) {
-      throw new Error(`tracePayload: series "${name}" has ${values.length} values for ${n} steps`);
-    }
-  }
   const stride = Math.max(1, Math.ceil(n / LIMITS.float32Entries));
   const series = [...trace.series].map(([name, values]) => ({
     name,
@@ -57,18 +66,20 @@ export function tracePayload(trace: TraceInput): TracePayload {
     steps: encodeSeries(strided(trace.steps, stride)),
     series,
     done: trace.done,
+    ...(trace.interrupted === true ? { interrupted: true } : {}),
   };
 }
 
 /** "loss" trace, 120 steps (running): loss=0.0123 gradNorm=0.5 */
-export function traceText(trace: TraceInput): string {
+export function traceText(input: TraceInput): string {
+  const trace = complete(input);
   const n = trace.steps.length;
   const last = [...trace.series].map(([name, values]) => {
     let k = values.length - 1;
     while (k >= 0 && Number.isNaN(values[k])) k--;
     return `${name}=${k >= 0 ? formatNumber(values[k], 6) : "—"}`;
   });
-  const state = trace.done ? "" : " (running)";
+  const state = trace.interrupted === true ? " (interrupted)" : trace.done ? "" : " (running)";
   const at = n > 0 ? ` at step ${formatNumber(trace.steps[n - 1], 8)}` : "";
   return `trace "${trace.title}": ${n} steps${state}${last.length ? `; last${at}: ${last.join(" ")}` : ""}`;
 }

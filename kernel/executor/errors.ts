@@ -1,8 +1,9 @@
 /**
  * Errors of running cells, as the front end shows them: `ename`, `evalue` and a traceback whose
  * frames point into the cell's TypeScript ("cell[3]:2:7"), through the source map of the
- * converter's ES output (the run script keeps its lines). Frames of the bundled runtime read
- * "(cotangent)"; the executor's own frames are dropped.
+ * converter's ES output (the run script keeps its lines), each with its source line and a
+ * marker; frames of the runtime and Node between them fold into one line, and the executor's own
+ * frames (after the last cell frame) are dropped. COTANGENT_FULL_STACK=1 keeps every frame.
  */
 import { SourceMap } from "node:module";
 import type { CellPosition, ErrorEvent } from "../protocol.js";
@@ -22,12 +23,20 @@ const PARSED_KEPT = 16;
  * times its text, and most cells never throw); the last few parsed maps are cached.
  */
 export class CellMapRegistry {
-  private readonly maps = new Map<string, { count: number; json: string | undefined }>();
+  private readonly maps = new Map<
+    string,
+    { count: number; json: string | undefined; lines: string[] }
+  >();
   private readonly parsed = new Map<string, SourceMap | undefined>();
 
   /** Record (or, for a script run again under its file name, update) a run file's maps. */
-  add(fileName: string, executionCount: number, maps: CellMaps | undefined): void {
-    this.maps.set(fileName, { count: executionCount, json: maps?.es });
+  add(fileName: string, executionCount: number, maps: CellMaps | undefined, source = ""): void {
+    this.maps.set(fileName, { count: executionCount, json: maps?.es, lines: source.split("\n") });
+  }
+
+  /** Line `line` (1-based) of the cell run as `fileName`. */
+  sourceLine(fileName: string, line: number): string | undefined {
+    return this.maps.get(fileName)?.lines[line - 1];
   }
 
   private sourceMap(fileName: string, json: string): SourceMap | undefined {
@@ -89,9 +98,61 @@ function describeThrown(value: unknown): string {
   }
 }
 
+/** Whether the traceback shows every frame (else runtime-internal ones are folded into one). */
+const FULL_STACK = process.env.COTANGENT_FULL_STACK === "1";
+
+/** A cell frame, then its source line and a marker under the column (as IPython shows). */
+function cellFrame(line: string, where: string, source: string | undefined, column: number) {
+  const frame = line.replace(CELL_FRAME, where).replace(/^\s+/, "    ");
+  if (source === undefined || source.trim() === "") return [frame];
+  const number = /:(\d+):\d+$/.exec(where)?.[1] ?? "";
+  const pad = " ".repeat(number.length);
+  return [frame, `      ${number} | ${source}`, `      ${pad} | ${" ".repeat(column - 1)}^`];
+}
+
+/** Frames of the user's cells with their source lines; other frames folded into one line. */
+function readableFrames(
+  stack: string,
+  registry: CellMapRegistry,
+  executionCount: number,
+  runtimeFile: string,
+): { frames: string[]; position: CellPosition | undefined } {
+  const out: string[] = [];
+  let folded = 0;
+  let position: CellPosition | undefined;
+  let kept = 0;
+  const fold = (): void => {
+    if (folded === 0) return;
+    const what = folded === 1 ? "1 frame" : `${folded} frames`;
+    out.push(`    … ${what} inside cotangent or Node (COTANGENT_FULL_STACK=1 shows them)`);
+    folded = 0;
+  };
+  for (const line of stack.split("\n")) {
+    if (!FRAME.test(line)) continue;
+    const match = CELL_FRAME.exec(line);
+    if (match) {
+      const located = registry.locate(match[1], Number(match[2]), Number(match[3]));
+      if (!located) continue;
+      const { line: at, column } = located.position;
+      if (located.count === executionCount && position === undefined) position = located.position;
+      fold();
+      const source = registry.sourceLine(match[1], at);
+      out.push(...cellFrame(line, `cell[${located.count}]:${at}:${column}`, source, column));
+      kept = out.length;
+    } else if (FULL_STACK) {
+      out.push(line.replace(/^\s+/, "    ").replace(runtimeFile, "cotangent"));
+    } else {
+      folded += 1;
+    }
+  }
+  if (kept === 0) fold();
+  return { frames: kept > 0 && !FULL_STACK ? out.slice(0, kept) : out, position };
+}
+
 /**
- * The error event of an exception thrown by cell `executionCount`. `runtimeFile` is the bundle
- * holding the runtime (its frames read "(cotangent)").
+ * The error event of an exception thrown by cell `executionCount`: the message, then the cells'
+ * frames (`at f (cell[3]:4:22)`) each with its source line and a marker; runtime-internal frames
+ * between them are folded into one line. `runtimeFile` is the bundle holding the runtime.
  */
 export function cellErrorEvent(
   id: string,
@@ -101,38 +162,32 @@ export function cellErrorEvent(
   runtimeFile: string,
 ): ErrorEvent {
   const { ename, evalue, stack } = errorParts(error);
-  const frames: string[] = [];
-  let position: CellPosition | undefined;
-  let lastCellFrame = -1;
-  for (const line of stack.split("\n")) {
-    if (!FRAME.test(line)) continue;
-    const match = CELL_FRAME.exec(line);
-    if (match) {
-      const located = registry.locate(match[1], Number(match[2]), Number(match[3]));
-      const where = located
-        ? `cell[${located.count}]:${located.position.line}:${located.position.column}`
-        : "cell";
-      if (located && located.count === executionCount && position === undefined) {
-        position = located.position;
-      }
-      frames.push(line.replace(CELL_FRAME, where));
-      lastCellFrame = frames.length - 1;
-    } else if (line.includes(runtimeFile)) {
-      frames.push(line.replace(/\(?[^()\s]*:\d+:\d+\)?$/, "(cotangent)"));
-    } else if (!line.includes("node:internal")) {
-      frames.push(line);
-    }
-  }
-  const kept = lastCellFrame >= 0 ? frames.slice(0, lastCellFrame + 1) : frames;
+  const { frames, position } = readableFrames(stack, registry, executionCount, runtimeFile);
   const event: ErrorEvent = {
     type: "error",
     id,
     ename,
     evalue,
-    traceback: [`${ename}: ${evalue}`, ...kept.map((f) => f.replace(/^\s+/, "    "))],
+    traceback: [`${ename}: ${evalue}`, ...frames],
   };
   if (position) event.position = position;
   return event;
+}
+
+/**
+ * The text of a stray error (a throw in a timer, a rejection nobody handled): what it is, the
+ * cell whose code raised it when its frames say so, and the traceback mapped to cell lines.
+ */
+export function strayErrorText(
+  what: string,
+  error: unknown,
+  registry: CellMapRegistry,
+  runtimeFile: string,
+): string {
+  const event = cellErrorEvent("", error, registry, -1, runtimeFile);
+  const origin = event.traceback.map((line) => /\bcell\[(\d+)\]/.exec(line)?.[1]).find(Boolean);
+  const from = origin === undefined ? "" : ` (from cell [${origin}])`;
+  return `${what}${from}: ${event.traceback.join("\n")}\n`;
 }
 
 /** The error event of a cell that does not type-check; it did not run. */

@@ -5,8 +5,9 @@
  * Because this thread never runs user code, it stays responsive while a cell loops: events the
  * main thread posts (stdout, live trace updates) go out at once, and an interrupt stops the main
  * thread with `Runtime.terminateExecution` through an inspector session. That unwinds the main
- * thread's whole stack, so the cell never reports back: this thread ends it as interrupted
- * itself and drops anything the abandoned cell still sends.
+ * thread's whole stack, so the cell never reports back: once the termination has happened, the
+ * main thread is asked for the cell's bound names (and sends its live displays' last updates),
+ * then this thread ends the cell as interrupted and drops anything it still sends.
  */
 import { Session } from "node:inspector";
 import { Socket } from "node:net";
@@ -86,7 +87,10 @@ const channel = attachChannel<{ type: string } & Record<string, unknown>, Execut
 );
 
 const queue: ExecuteRequest[] = [];
+/** Interrupted cells: what the main thread still reports as their end is ignored. */
 const abandoned = new Set<string>();
+/** Interrupted cells that have ended: anything they still send is dropped. */
+const silenced = new Set<string>();
 const checkerWaiting = new Map<number, (reply: CheckerReply) => void>();
 let running: Running | undefined;
 /** Explore moves wait here while a cell runs; one is computed at a time, between cells. */
@@ -145,11 +149,18 @@ function remember(code: string, result: OkConversion): void {
   reused.set(code, result);
 }
 
-/** Keep the declarations of the conversion `seq` (its cell ran to the end). */
-function commit(seq: number): void {
+/**
+ * Keep the declarations of the conversion `seq`: all (its cell ran to the end), or those of the
+ * top-level names in `reached` (it stopped early).
+ */
+function commit(seq: number, reached?: string[]): void {
   reused.clear();
-  checker.postMessage({ kind: "commit", seq } satisfies CheckerRequest);
+  const request: CheckerRequest = { kind: "commit", seq, ...(reached ? { reached } : {}) };
+  checker.postMessage(request);
 }
+
+/** An interrupted cell whose bound names the main thread is about to tell. */
+let awaitingAbandoned: { id: string; seq: number; commit: boolean } | undefined;
 
 /** Between cells, the pending explore moves first (one per view), then the next cell. */
 function pump(): void {
@@ -199,7 +210,9 @@ function start(current: Running, result: OkConversion): void {
     executionCount: current.executionCount,
     silent: request.silent === true,
     code: result.code,
+    source: request.code,
     prologue: result.prologue,
+    packages: result.packages,
     maps: result.maps,
     lastExpressionVar: result.lastExpressionVar,
     hasTopLevelAwait: result.hasTopLevelAwait,
@@ -227,6 +240,7 @@ function interruptMoves(): void {
   if (!move) return;
   computing = undefined;
   abandoned.add(move.id);
+  silenced.add(move.id);
   const poke = (): void => main?.postMessage({ kind: "poke" } satisfies MainRequest);
   terminating = true;
   terminateMain(poke, () => {
@@ -245,6 +259,7 @@ function interrupt(): void {
   // No cell runs: the interrupt is for the explore move being computed (a slow f). Moves that
   // wait for a running cell are kept: they are computed once it has stopped.
   if (!current) return interruptMoves();
+  if (abandoned.has(current.request.id) || terminating) return;
   const id = current.request.id;
   abandoned.add(id);
   if (current.phase === "running") {
@@ -253,12 +268,21 @@ function interrupt(): void {
     // cell's run (the main thread reads its messages in order).
     const abandon = (): void => main?.postMessage({ kind: "abandon", id } satisfies MainRequest);
     terminating = true;
+    // The final abandon asks which names the cell had bound: they are kept before the next cell.
+    const { seq, commit: keeps } = current;
     terminateMain(abandon, () => {
-      abandon();
-      terminating = false;
-      pump();
+      awaitingAbandoned = { id, seq, commit: keeps };
+      main?.postMessage({ kind: "abandon", id, final: true } satisfies MainRequest);
     });
+    // The cell ends when the main thread answers (after its live displays' last updates).
+    return;
   }
+  endInterrupted(id);
+}
+
+/** End the running cell `id` as interrupted; whatever it still sends is dropped. */
+function endInterrupted(id: string): void {
+  silenced.add(id);
   const evalue = "The cell was interrupted.";
   emit({ type: "error", id, ename: "Interrupted", evalue, traceback: [`Interrupted: ${evalue}`] });
   finish("interrupted");
@@ -382,7 +406,7 @@ main.on("message", (message: MainReply) => {
       });
       return;
     case "event":
-      if ("id" in message.event && abandoned.has(message.event.id)) return;
+      if ("id" in message.event && silenced.has(message.event.id)) return;
       return emit(message.event);
     case "exploreDone":
       if (abandoned.delete(message.id)) return;
@@ -395,7 +419,17 @@ main.on("message", (message: MainReply) => {
       }
       if (running?.request.id !== message.id) return;
       if (message.status === "ok" && running.commit) commit(running.seq);
+      else if (running.commit && message.reached) commit(running.seq, message.reached);
       return finish(message.status);
+    }
+    case "abandoned": {
+      const waited = awaitingAbandoned;
+      if (waited?.id !== message.id) return;
+      awaitingAbandoned = undefined;
+      if (waited.commit) commit(waited.seq, message.reached);
+      terminating = false;
+      if (running?.request.id === message.id) return endInterrupted(message.id);
+      return pump();
     }
   }
 });

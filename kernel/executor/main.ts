@@ -15,7 +15,7 @@ import type { MimeBundle } from "../shared/payloads.js";
 import type { MainReply, MainRequest } from "./messages.js";
 import { createCellInput, type CellInput } from "./input.js";
 import { createCellRunner, type CellRunner } from "./runner.js";
-import { createExecutorSink } from "./sink.js";
+import { createExecutorSink, type ExecutorSink } from "./sink.js";
 import { createExploreHost, type ExploreHost } from "./explore.js";
 import { summarySingularValues } from "../display/runtime.js";
 
@@ -79,14 +79,10 @@ function roomForTypeScript(): void {
 
 /**
  * A cell's stray error — a throw in a timer, a rejected promise nobody awaits — would end the
- * process under Node's defaults; here it is printed (to the running cell, if any) and the kernel
- * lives on.
+ * process under Node's defaults; here it is shown on the running cell's stderr (or the next
+ * cell's), its frames mapped to cell lines, and the kernel lives on.
  */
-function keepAliveOnStrayErrors(): void {
-  const report = (what: string, error: unknown): void => {
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`${what}: ${text}\n`);
-  };
+function keepAliveOnStrayErrors(report: (what: string, error: unknown) => void): void {
   process.on("uncaughtException", (error) => report("Uncaught exception", error));
   process.on("unhandledRejection", (reason) => report("Unhandled promise rejection", reason));
 }
@@ -96,16 +92,21 @@ interface Served {
   cellInput: CellInput;
   explore: ExploreHost;
   post: (reply: MainReply) => void;
+  sink: ExecutorSink;
 }
 
 /** One request from the I/O thread. */
-function serve(request: MainRequest, { runner, cellInput, explore, post }: Served): void {
+function serve(request: MainRequest, { runner, cellInput, explore, post, sink }: Served): void {
   switch (request.kind) {
     case "run":
       return runner.run(request);
     case "abandon":
       cellInput.drop(request.id);
-      return runner.abandon(request.id);
+      if (!request.final) return void runner.abandon(request.id);
+      // The cell's live displays end as interrupted (their last pushes are sent) before the I/O
+      // thread ends the cell.
+      sink.endCell("interrupted");
+      return post({ kind: "abandoned", id: request.id, reached: runner.abandon(request.id) });
     case "input":
       return cellInput.answer(request.reply);
     case "exploreMove":
@@ -164,19 +165,28 @@ function main(): void {
     globals,
     runtimeFile: __filename,
     emit,
-    finished: (id, status) => {
+    finished: (id, status, reached) => {
       cellInput.drop(id);
-      post({ kind: "finished", id, status });
+      post({ kind: "finished", id, status, ...(reached ? { reached } : {}) });
     },
     toMimeBundle: bundle,
-    beforeEnd: () => sink.flush(),
+    beforeEnd: (status) => sink.endCell(status),
+    refreshed: (value) => sink.refresh(value),
   });
   runtime.setDisplaySink(sink);
   Object.assign(globalThis, globals);
   captureOutput(() => runner.currentId, emit);
-  keepAliveOnStrayErrors();
+  keepAliveOnStrayErrors((what, error) => {
+    try {
+      runner.stray(what, error);
+    } catch {
+      process.stderr.write(`${what}: ${String(error)}\n`);
+    }
+  });
 
-  io.on("message", (request: MainRequest) => serve(request, { runner, cellInput, explore, post }));
+  io.on("message", (request: MainRequest) =>
+    serve(request, { runner, cellInput, explore, post, sink }),
+  );
   io.on("error", (error) => {
     process.stderr.write(`executor: the I/O thread failed: ${error.stack ?? error.message}\n`);
     process.exit(70);

@@ -27,6 +27,8 @@ export type ConvertResult =
       code: string | undefined;
       /** Statements to run first, on the function's header line (hoisted bindings). */
       prologue: string;
+      /** Packages the cell imports statically: ESM ones are loaded before it runs. */
+      packages: string[];
       maps: CellMaps | undefined;
       lastExpressionVar: string | undefined;
       hasTopLevelAwait: boolean;
@@ -47,8 +49,11 @@ export interface CompileDiagnostic {
 
 export type CheckerRequest =
   | { kind: "convert"; seq: number; code: string }
-  /** Keep the declarations of the cell converted under `seq` (it ran to the end). */
-  | { kind: "commit"; seq: number }
+  /**
+   * Keep the declarations of the cell converted under `seq`: all of them (it ran to the end), or
+   * only those of the top-level names in `reached` (it stopped early: an error, an interrupt).
+   */
+  | { kind: "commit"; seq: number; reached?: string[] }
   | { kind: "complete"; seq: number; code: string; cursor: number }
   | { kind: "inspect"; seq: number; code: string; cursor: number; detailLevel: 0 | 1 }
   | { kind: "isComplete"; seq: number; code: string }
@@ -93,14 +98,20 @@ export type MainRequest =
       executionCount: number;
       silent: boolean;
       code: string;
+      /** The cell as the user wrote it (for the source lines of its tracebacks). */
+      source: string;
       prologue: string;
+      packages: string[];
       maps: CellMaps | undefined;
       lastExpressionVar: string | undefined;
       hasTopLevelAwait: boolean;
       sideModules: SideModule[];
     }
-  /** The cell was interrupted: whatever it still does must not reach the front end. */
-  | { kind: "abandon"; id: string }
+  /**
+   * The cell was interrupted: whatever it still does must not reach the front end. `final` is
+   * the abandon sent once the termination has happened: the main thread answers `abandoned`.
+   */
+  | { kind: "abandon"; id: string; final?: boolean }
   /** The front end's answer to the running cell's `input()`. */
   | { kind: "input"; reply: InputReply }
   /** Compute an explore view's frame (the I/O thread sends one at a time, between cells). */
@@ -112,7 +123,10 @@ export type MainRequest =
 
 export type MainReply =
   | { kind: "event"; event: ExecutorEvent }
-  | { kind: "finished"; id: string; status: "ok" | "error" }
+  /** A cell ended; `reached` are the top-level names it bound before an error. */
+  | { kind: "finished"; id: string; status: "ok" | "error"; reached?: string[] }
+  /** The answer to a final abandon: the top-level names the interrupted cell had bound. */
+  | { kind: "abandoned"; id: string; reached: string[] }
   /** The move `id` was answered (its frame, error or closed event went out before this). */
   | { kind: "exploreDone"; id: string }
   | { kind: "loaded"; cotangent: string; typescript: string };

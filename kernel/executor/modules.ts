@@ -1,8 +1,9 @@
 /**
  * How cells load modules, from the notebook's folder: "cotangent" is the bundled runtime (the
  * very instance the display sink is installed in), local .ts/.js modules come converted from the
- * checker, and packages load from node_modules — ESM-only ones through require(esm), after
- * resolving their `import` entry (resolve.ts).
+ * checker, and packages load from node_modules: those a cell imports statically whose `import`
+ * entry is an ES module (ESM-only or dual packages, top-level await included) are loaded with
+ * Node's ESM loader before the cell runs (`preload`); others through require.
  */
 import { createRequire } from "node:module";
 import { dirname, extname, join } from "node:path";
@@ -10,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { types } from "node:util";
 import { runInThisContext } from "node:vm";
 import type { SideModule } from "./messages.js";
-import { resolveImportEntry } from "./resolve.js";
+import { isEsmFile, resolveImportEntry } from "./resolve.js";
 
 type LoadedModule = { exports: unknown };
 
@@ -21,16 +22,39 @@ export interface CellModules {
   dynamicImport(specifier: string): Promise<unknown>;
   /** Local modules the checker converted for the cell about to run. */
   update(modules: SideModule[]): void;
+  /**
+   * Load the packages a cell imports statically that have an `import` entry (ESM-only and dual
+   * packages) as Node's ESM loader would — top-level await included — so the cell's `require`
+   * of them returns that module. Undefined when there is nothing to load.
+   */
+  preload(packages: readonly string[]): Promise<void> | undefined;
 }
 
 export function createCellModules(cwd: string, runtime: object): CellModules {
   const sideCode = new Map<string, string>();
   const sideLoaded = new Map<string, LoadedModule>();
   const baseRequire = createRequire(join(cwd, "__cell__.js"));
+  /** ESM packages loaded for cells' static imports, by specifier. */
+  const esm = new Map<string, unknown>();
+
+  function preload(packages: readonly string[]): Promise<void> | undefined {
+    const wanted = packages.filter((id) => !esm.has(id));
+    const entries = wanted.map((id) => [id, resolveImportEntry(id, cwd)] as const);
+    const found = entries.filter(
+      (e): e is readonly [string, string] => e[1] !== undefined && isEsmFile(e[1]),
+    );
+    if (found.length === 0) return undefined;
+    return Promise.all(
+      found.map(async ([id, entry]) => {
+        esm.set(id, await import(pathToFileURL(entry).href));
+      }),
+    ).then(() => undefined);
+  }
 
   function makeRequire(base: NodeJS.Require, fromDir: string): (id: string) => unknown {
     return (id: string): unknown => {
       if (id === "cotangent") return runtime;
+      if (esm.has(id) && fromDir === cwd) return interop(esm.get(id));
       if (id.startsWith(".") || id.startsWith("/")) {
         let file = join(fromDir, id);
         if (extname(file) === "") file += ".js";
@@ -84,6 +108,7 @@ export function createCellModules(cwd: string, runtime: object): CellModules {
   return {
     require: makeRequire(baseRequire, cwd),
     dynamicImport,
+    preload,
     update(modules) {
       for (const side of modules) {
         sideCode.set(side.path, side.code);

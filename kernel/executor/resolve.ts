@@ -60,3 +60,16 @@ export function resolveImportEntry(id: string, fromDir: string): string | undefi
     if (dirname(dir) === dir) return undefined;
   }
 }
+
+/** Whether Node loads `file` as an ES module (.mjs, or .js under a `"type": "module"` package). */
+export function isEsmFile(file: string): boolean {
+  if (file.endsWith(".mjs")) return true;
+  if (!file.endsWith(".js")) return false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      return (JSON.parse(readFileSync(manifest, "utf8")) as { type?: unknown }).type === "module";
+    }
+    if (dirname(dir) === dir) return false;
+  }
+}

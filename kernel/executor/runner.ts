@@ -11,7 +11,7 @@
  */
 import { runInThisContext } from "node:vm";
 import type { ExecutorEvent } from "../protocol.js";
-import { CellMapRegistry, cellErrorEvent } from "./errors.js";
+import { CellMapRegistry, cellErrorEvent, strayErrorText } from "./errors.js";
 import type { MainRequest } from "./messages.js";
 import { createCellModules, importDefault, importStar } from "./modules.js";
 import { bundleOf } from "./sink.js";
@@ -34,18 +34,27 @@ export interface RunnerOptions {
   /** The file of the bundle holding the runtime (for "(cotangent)" frames). */
   runtimeFile: string;
   emit(event: ExecutorEvent): void;
-  finished(id: string, status: "ok" | "error"): void;
+  /** A cell ended; `reached`: the top-level names it bound before it failed. */
+  finished(id: string, status: "ok" | "error", reached?: string[]): void;
   toMimeBundle: (value: unknown) => Record<string, unknown> | undefined;
-  /** Called when a cell ends, before its result (flushes live displays). */
-  beforeEnd(): void;
+  /** Called when a cell ends, before its result (ends and flushes its live displays). */
+  beforeEnd(status: "ok" | "error" | "interrupted"): void;
+  /** Whether a result value is a live display of this cell, now updated (not shown again). */
+  refreshed(value: unknown): boolean;
 }
 
 export interface CellRunner {
   /** The id of the cell running now, if any. */
   readonly currentId: string | undefined;
   run(request: RunRequest): void;
-  abandon(id: string): void;
+  /** Drop what the cell still does; answers the top-level names it had bound. */
+  abandon(id: string): string[];
   readonly locals: Record<string, unknown>;
+  /**
+   * Show a stray error (a timer's throw, an unhandled rejection) on the running cell's stderr,
+   * or, when no cell runs, on the next cell's.
+   */
+  stray(what: string, error: unknown): void;
 }
 
 export function createCellRunner(options: RunnerOptions): CellRunner {
@@ -59,6 +68,10 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
   let runs = 0;
   /** Run file names by script, most recently run last. */
   const scripts = new Map<string, string>();
+  /** Stray errors that came while no cell ran, for the next cell. */
+  let strays: string[] = [];
+  /** The top-level names the latest cell has bound so far (kept if it stops early). */
+  let reached: { id: string; names: string[] } = { id: "", names: [] };
 
   function exposeGlobal(name: string): void {
     if (ourGlobals.has(name) || name in globalThis) return;
@@ -77,6 +90,7 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
   function bind(name: string, get: () => unknown, set: (value: unknown) => void): void {
     Object.defineProperty(locals, name, { configurable: true, enumerable: true, get, set });
     exposeGlobal(name);
+    reached.names.push(name);
   }
 
   /** What cells see as `exports`: earlier cells' names (the converter writes `exports.x`). */
@@ -110,13 +124,14 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
 
   function end(id: string, status: "ok" | "error"): void {
     if (currentId === id) currentId = undefined;
-    if (!abandoned.has(id)) options.finished(id, status);
+    const names = status === "error" && reached.id === id ? reached.names : undefined;
+    if (!abandoned.has(id)) options.finished(id, status, names);
     abandoned.delete(id);
   }
 
   function fail(request: RunRequest, error: unknown): void {
     if (abandoned.has(request.id)) return end(request.id, "error");
-    options.beforeEnd();
+    options.beforeEnd("error");
     const event = cellErrorEvent(
       request.id,
       error,
@@ -130,20 +145,19 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
 
   function succeed(request: RunRequest): void {
     if (abandoned.has(request.id)) return end(request.id, "ok");
-    options.beforeEnd();
     const name = request.lastExpressionVar;
-    if (name !== undefined && name in locals) {
-      const value = locals[name];
-      delete locals[name];
-      if (value !== undefined && !request.silent) {
-        options.emit({
-          type: "result",
-          id: request.id,
-          executionCount: request.executionCount,
-          data: bundleOf(value, options.toMimeBundle),
-          metadata: {},
-        });
-      }
+    const value = name !== undefined && name in locals ? locals[name] : undefined;
+    if (name !== undefined) delete locals[name];
+    const shown = value !== undefined && options.refreshed(value);
+    options.beforeEnd("ok");
+    if (value !== undefined && !shown && !request.silent) {
+      options.emit({
+        type: "result",
+        id: request.id,
+        executionCount: request.executionCount,
+        data: bundleOf(value, options.toMimeBundle),
+        metadata: {},
+      });
     }
     end(request.id, "ok");
   }
@@ -168,9 +182,25 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
 
   function run(request: RunRequest): void {
     currentId = request.id;
+    flushStrays(request.id);
+    reached = { id: request.id, names: [] };
     modules.update(request.sideModules);
+    let loading: Promise<void> | undefined;
+    try {
+      loading = modules.preload(request.packages);
+    } catch (error) {
+      return fail(request, error);
+    }
+    if (loading === undefined) return execute(request);
+    loading.then(
+      () => (abandoned.has(request.id) ? end(request.id, "error") : execute(request)),
+      (error: unknown) => fail(request, error),
+    );
+  }
+
+  function execute(request: RunRequest): void {
     const fileName = scriptFileName(request);
-    registry.add(fileName, request.executionCount, request.maps);
+    registry.add(fileName, request.executionCount, request.maps, request.source);
     const kind = request.hasTopLevelAwait ? "async function" : "function";
     const header = `(${kind} (exports, require, __ct) {${request.prologue}`;
     let value: unknown;
@@ -182,11 +212,25 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
     } catch (error) {
       return fail(request, error);
     }
-    if (!request.hasTopLevelAwait) return succeed(request);
+    // The cell ends after one more turn of the event loop, so that a rejection it left
+    // unhandled (detected once the microtasks ran) is shown as its own.
+    if (!request.hasTopLevelAwait) return void setImmediate(() => succeed(request));
     (value as Promise<unknown>).then(
-      () => succeed(request),
+      () => setImmediate(() => succeed(request)),
       (error: unknown) => fail(request, error),
     );
+  }
+
+  function stray(what: string, error: unknown): void {
+    const text = strayErrorText(what, error, registry, options.runtimeFile);
+    if (currentId === undefined) strays.push(text);
+    else options.emit({ type: "stream", id: currentId, name: "stderr", text });
+  }
+
+  /** The stray errors that came between cells, as the first output of the cell `id`. */
+  function flushStrays(id: string): void {
+    for (const text of strays) options.emit({ type: "stream", id, name: "stderr", text });
+    strays = [];
   }
 
   return {
@@ -194,9 +238,11 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
       return currentId;
     },
     run,
+    stray,
     abandon(id) {
       abandoned.add(id);
       if (currentId === id) currentId = undefined;
+      return reached.id === id ? [...reached.names] : [];
     },
     locals,
   };

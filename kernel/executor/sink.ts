@@ -22,8 +22,24 @@ export interface SinkOptions {
 }
 
 export interface ExecutorSink extends DisplaySink {
-  /** Send every deferred update now (the cell ended). */
+  /** Send every deferred update now. */
   flush(): void;
+  /**
+   * If `value` is shown in the running cell under a display id (a live trace), update it when
+   * the cell ends and answer true: the cell's result is then that display, not a second one.
+   */
+  refresh(value: unknown): boolean;
+  /**
+   * The cell ended: each live display it showed that is not done (a trace never finished) is
+   * marked done — `interrupted` unless the cell ended well — and every deferred update is sent.
+   */
+  endCell(status: "ok" | "error" | "interrupted"): void;
+}
+
+/** A live value as the sink sees it: a runtime trace has `done` (the views read both). */
+interface LiveValue {
+  done?: unknown;
+  interrupted?: unknown;
 }
 
 /** A value's MIME bundle, falling back to util.inspect text. */
@@ -46,6 +62,8 @@ export function createExecutorSink(options: SinkOptions): ExecutorSink {
   const intervalMs = options.intervalMs ?? 150;
   const lastSent = new Map<string, number>();
   const deferred = new Map<string, { value: unknown; id: string }>();
+  /** Values shown under a display id in the running cell. */
+  const live = new Map<string, { value: unknown; id: string }>();
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   function send(
@@ -80,11 +98,38 @@ export function createExecutorSink(options: SinkOptions): ExecutorSink {
     timer.unref?.();
   }
 
+  function refresh(value: unknown): boolean {
+    if (typeof value !== "object" || value === null) return false;
+    for (const [displayId, entry] of live) {
+      if (entry.value !== value || entry.id !== options.currentId()) continue;
+      deferred.set(displayId, entry);
+      return true;
+    }
+    return false;
+  }
+
+  function endCell(status: "ok" | "error" | "interrupted"): void {
+    for (const [displayId, { value, id }] of live) {
+      const state = value as LiveValue;
+      if (typeof value !== "object" || value === null || state.done !== false) continue;
+      state.done = true;
+      if (status !== "ok") state.interrupted = true;
+      deferred.set(displayId, { value, id });
+    }
+    live.clear();
+    flush();
+  }
+
   return {
+    refresh,
+    endCell,
     show(value, displayId) {
       const id = options.currentId();
       if (id === undefined) return;
-      if (displayId !== undefined) lastSent.set(displayId, now());
+      if (displayId !== undefined) {
+        lastSent.set(displayId, now());
+        live.set(displayId, { value, id });
+      }
       send(id, bundleOf(value, options.toMimeBundle), displayId, false);
     },
     showBundle(bundle, displayId) {

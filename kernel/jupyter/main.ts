@@ -41,10 +41,25 @@ process.once("exit", () => {
   for (const child of executors) child.kill("SIGKILL");
 });
 
+/**
+ * The connection file among the kernel's arguments: the first one that is not a flag, or the
+ * value of `-f`/`--f=` (IPython's form). Launchers such as `jupyter run` append arguments of
+ * their own; they are ignored.
+ */
+export function connectionFileArgument(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "-f" || arg === "--f") return args[i + 1];
+    if (arg.startsWith("--f=")) return arg.slice("--f=".length);
+    if (!arg.startsWith("-")) return arg;
+  }
+  return undefined;
+}
+
 export async function main(args: readonly string[]): Promise<void> {
-  const file = args[0];
-  if (file === undefined || args.length > 1) {
-    throw new Error("usage: cotangent kernel <connection_file>");
+  const file = connectionFileArgument(args);
+  if (file === undefined) {
+    throw new Error("usage: cotangent kernel <connection_file> (see cotangent kernel --help)");
   }
   const info = parseConnectionInfo(await readFile(file, "utf8"), file);
   const client = createKernelClient({
@@ -89,10 +104,43 @@ export async function main(args: readonly string[]): Promise<void> {
   }
   kernel.announceStarting();
 
-  process.on("SIGTERM", () => {
+  const stop = (): void => {
     executor
       .shutdown()
       .catch((error: unknown) => log(`stopping the executor failed: ${String(error)}`))
       .finally(() => void exit(0));
+  };
+  process.on("SIGTERM", stop);
+  watchParent(process.env["JPY_PARENT_PID"], () => {
+    log("the process that started this kernel has exited; shutting down");
+    stop();
   });
+}
+
+/**
+ * Shut down when the process that launched the kernel is gone (Jupyter's launchers name it in
+ * JPY_PARENT_PID, as IPython's kernel watches it): `jupyter run` exits without shutting its
+ * kernel down, which would otherwise live on (holding the launcher's stdout open).
+ */
+export function watchParent(parent: string | undefined, gone: () => void, everyMs = 1000): void {
+  const pid = Number(parent);
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  // A launcher that has exited but is not yet reaped still answers kill(pid, 0); its children
+  // are reparented at once, though, so a changed parent id says it too.
+  const direct = process.ppid === pid;
+  const alive = (): boolean => {
+    if (direct && process.ppid !== pid) return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === "EPERM";
+    }
+  };
+  const timer = setInterval(() => {
+    if (alive()) return;
+    clearInterval(timer);
+    gone();
+  }, everyMs);
+  timer.unref();
 }

@@ -12,18 +12,21 @@ import { parseNotebook, type Notebook } from "./notebook.js";
 import { renderReport } from "./report.js";
 import { failureMessage, progressLine, runNotebook, type RunResult } from "./run.js";
 
-export const RUN_USAGE = `usage: cotangent run <notebook.ipynb> [--out <executed.ipynb>] [--html <report.html>] [--continue-on-error]
+export const RUN_USAGE = `usage: cotangent run <notebook.ipynb> [--out <executed.ipynb>] [--html <report.html>] [--continue-on-error] [--timeout <seconds>]
 
 Executes every code cell of the notebook with the Cotangent kernel, printing one line per cell.
   --out FILE            write the executed notebook (nbformat 4) to FILE
   --html FILE           write a standalone HTML report (views drawn, opens offline) to FILE
-  --continue-on-error   run the remaining cells after a failing one (the exit code is still 1)`;
+  --continue-on-error   run the remaining cells after a failing one (the exit code is still 1)
+  --timeout SECONDS     interrupt a cell that runs longer, record it as an error (Timeout)`;
 
 export interface RunArguments {
   notebook: string;
   out?: string;
   html?: string;
   continueOnError: boolean;
+  /** Per cell, in seconds. */
+  timeout?: number;
 }
 
 /** Parse the arguments after `run`; throws with the usage on anything unexpected. */
@@ -37,6 +40,12 @@ export function parseRunArguments(args: readonly string[]): RunArguments {
       if (value === undefined || value.startsWith("--"))
         throw new Error(`${arg} needs a file name\n\n${RUN_USAGE}`);
       parsed[arg === "--out" ? "out" : "html"] = value;
+      i += 1;
+    } else if (arg === "--timeout") {
+      const seconds = Number(args[i + 1]);
+      if (!(seconds > 0) || !Number.isFinite(seconds))
+        throw new Error(`--timeout needs a number of seconds > 0\n\n${RUN_USAGE}`);
+      parsed.timeout = seconds;
       i += 1;
     } else if (arg === "--continue-on-error") {
       parsed.continueOnError = true;
@@ -130,6 +139,7 @@ export async function runCommand(args: readonly string[], context: RunContext): 
     context.log(`running ${parsed.notebook} (${versions})`);
     result = await runNotebook(notebook, client, {
       continueOnError: parsed.continueOnError,
+      ...(parsed.timeout !== undefined ? { timeoutMs: parsed.timeout * 1000 } : {}),
       onCell: (run) => context.log(progressLine(run)),
     });
   } finally {

@@ -17,6 +17,8 @@ import {
 /** The part of the kernel client the runner needs. */
 export interface CellExecutor {
   execute(code: string, handlers?: ExecuteHandlers): Promise<DoneEvent>;
+  /** Interrupt the running cell (for `timeoutMs`). */
+  interrupt?(): void;
 }
 
 /** What happened to one code cell. */
@@ -27,6 +29,8 @@ export interface CellRun {
   codeIndex: number;
   codeCount: number;
   status: DoneEvent["status"];
+  /** The kernel's execution count: `[N]` next to the cell and `cell[N]` in tracebacks. */
+  executionCount?: number;
   milliseconds: number;
   /** Set when the cell failed: the error as the kernel reported it. */
   error?: Pick<ErrorEvent, "ename" | "evalue" | "traceback" | "position">;
@@ -39,6 +43,8 @@ export interface RunOptions {
   continueOnError?: boolean;
   /** Clock in milliseconds (injectable for tests). */
   now?: () => number;
+  /** Interrupt a cell that runs longer than this and record it as an error (`--timeout`). */
+  timeoutMs?: number;
 }
 
 export interface RunResult {
@@ -52,14 +58,25 @@ export interface RunResult {
 /** Why a cell's `input()` fails under `cotangent run`. */
 export const NO_INPUT = "cotangent run cannot ask for input";
 
-function handlersFor(collector: OutputCollector, errors: ErrorEvent[]): ExecuteHandlers {
+/** The error a cell stopped by `--timeout` records instead of the interrupt's. */
+export function timeoutError(id: string, timeoutMs: number): ErrorEvent {
+  const evalue = `the cell ran longer than ${timeoutMs / 1000} s (--timeout) and was interrupted`;
+  return { type: "error", id, ename: "Timeout", evalue, traceback: [`Timeout: ${evalue}`] };
+}
+
+function handlersFor(
+  collector: OutputCollector,
+  errors: ErrorEvent[],
+  rewrite: (event: ErrorEvent) => ErrorEvent,
+): ExecuteHandlers {
   const accept = (event: ExecutorEvent): void => collector.accept(event);
   return {
     onStream: accept,
     onDisplay: accept,
     onResult: accept,
     onClear: accept,
-    onError: (event) => {
+    onError: (raw) => {
+      const event = rewrite(raw);
       errors.push(event);
       collector.accept(event);
     },
@@ -72,15 +89,41 @@ async function runCell(
   cell: CodeCell,
   executor: CellExecutor,
   now: () => number,
-): Promise<{ status: DoneEvent["status"]; ms: number; error: ErrorEvent | undefined }> {
+  timeoutMs: number | undefined,
+): Promise<{
+  status: DoneEvent["status"];
+  ms: number;
+  error: ErrorEvent | undefined;
+  count: number;
+}> {
   const collector = new OutputCollector();
   const errors: ErrorEvent[] = [];
+  let timedOut = false;
+  const rewrite = (event: ErrorEvent): ErrorEvent =>
+    timedOut && timeoutMs !== undefined && event.ename === "Interrupted"
+      ? timeoutError(event.id, timeoutMs)
+      : event;
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          executor.interrupt?.();
+        }, timeoutMs);
   const started = now();
-  const done = await executor.execute(joinSource(cell.source), handlersFor(collector, errors));
+  const handlers = handlersFor(collector, errors, rewrite);
+  const done = await executor.execute(joinSource(cell.source), handlers).finally(() => {
+    clearTimeout(timer);
+  });
   const ms = now() - started;
+  if (timedOut && timeoutMs !== undefined && errors.length === 0) {
+    errors.push(timeoutError(done.id, timeoutMs));
+    collector.accept(errors[0]);
+  }
   cell.outputs = storedOutputs(collector.outputs);
   cell.execution_count = done.executionCount;
-  return { status: done.status, ms, error: errors[0] };
+  const status = timedOut ? "error" : done.status;
+  return { status, ms, error: errors[0], count: done.executionCount };
 }
 
 /** Execute every code cell of `notebook` (a copy is made; the input is not changed). */
@@ -105,8 +148,9 @@ export async function runNotebook(
     if (cell.cell_type !== "code") continue;
     codeIndex += 1;
     if (failed && !options.continueOnError) continue;
-    const { status, ms, error } = await runCell(cell, executor, now);
+    const { status, ms, error, count } = await runCell(cell, executor, now, options.timeoutMs);
     const run: CellRun = { cellNumber: index + 1, codeIndex, codeCount, status, milliseconds: ms };
+    run.executionCount = count;
     if (status !== "ok") {
       run.error = error
         ? {
@@ -137,10 +181,15 @@ export function progressLine(run: CellRun): string {
   return `cell ${String(run.cellNumber).padStart(3)} ${counter}  ${status.padEnd(11)} ${time}`;
 }
 
-/** A one-paragraph description of a failure: the cell, the line, the error. */
+/**
+ * A one-paragraph description of a failure: the cell — by its execution count `[N]`, the number
+ * its traceback's `cell[N]` frames use, and by its place in the notebook — the line, the error.
+ */
 export function failureMessage(notebookName: string, run: CellRun): string {
   const error = run.error;
   const line = error?.position ? `, line ${error.position.line}` : "";
   const what = error ? `${error.ename}: ${error.evalue}` : run.status;
-  return `${notebookName}: cell ${run.cellNumber}${line} failed: ${what}`;
+  const count = run.executionCount === undefined ? "" : ` [${run.executionCount}]`;
+  const cell = `cell${count} (cell ${run.cellNumber} of the notebook)`;
+  return `${notebookName}: ${cell}${line} failed: ${what}`;
 }

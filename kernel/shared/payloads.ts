@@ -145,6 +145,8 @@ export interface TracePayload {
   series: TraceSeriesPayload[];
   /** False while the producing cell is still pushing values. */
   done: boolean;
+  /** The cell ended (an error, an interrupt) before the trace was finished. */
+  interrupted?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

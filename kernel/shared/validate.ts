@@ -64,6 +64,9 @@ function checkTrace(value: unknown): TracePayload {
     checkArray(s["values"], `payload.series[${k}].values`, steps.shape);
   });
   if (typeof p["done"] !== "boolean") fail("payload.done", "must be true or false");
+  if (p["interrupted"] !== undefined && typeof p["interrupted"] !== "boolean") {
+    fail("payload.interrupted", "must be true or false when given");
+  }
   return p as unknown as TracePayload;
 }
 

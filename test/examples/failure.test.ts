@@ -51,19 +51,21 @@ const CASES = [
       "const y = 2;\nthrow new Error(`boom ${y}`);",
       "console.log('never')",
     ],
-    message: /: cell 3, line 2 failed: Error: boom 2$/,
+    message: /: cell \[2\] \(cell 3 of the notebook\), line 2 failed: Error: boom 2$/,
   },
   {
     what: "a shape error from the runtime",
     cells: [
       'import { matmul, tensor } from "cotangent";\n\nmatmul(tensor([[1, 2, 3]]), tensor([[1, 2]]));',
     ],
-    message: /: cell 2, line 3 failed: .*matmul: shapes \[1,3\] and \[1,2\]/,
+    message:
+      /: cell \[1\] \(cell 2 of the notebook\), line 3 failed: .*matmul: shapes \[1,3\] and \[1,2\]/,
   },
   {
     what: "a type error",
     cells: ["const n: number = 1;\nconst s: string = n;"],
-    message: /: cell 2, line 2 failed: .*not assignable to type 'string'/,
+    message:
+      /: cell \[1\] \(cell 2 of the notebook\), line 2 failed: .*not assignable to type 'string'/,
   },
 ];
 

@@ -64,6 +64,30 @@ describe("errors", () => {
     expect(errorStack({ ename: "Error", evalue: "boom", traceback })).toBe(traceback.join("\n"));
   });
 
+  test("a type error's diagnostics say its message once", () => {
+    const traceback = [
+      "cell:1:7 - error TS2322: Type 'string' is not assignable to type 'number'.",
+      "    const n: number = 'x';",
+      "          ~",
+    ];
+    const evalue = "cell:1:7 - Type 'string' is not assignable to type 'number'.";
+    const stack = errorStack({ ename: "TypeScriptError", evalue, traceback });
+    expect(stack.match(/is not assignable/g)).toHaveLength(1);
+  });
+
+  test("no position is added when a frame names the cell line (cell[3]:4:22)", () => {
+    const item = errorItem({
+      type: "error",
+      id: "r1",
+      ename: "Error",
+      evalue: "boom",
+      traceback: ["Error: boom", "    at check (cell[3]:4:22)"],
+      position: { line: 4, column: 22 },
+    });
+    const error = JSON.parse(text(item.data)) as { stack: string };
+    expect(error.stack).toBe("Error: boom\n    at check (cell[3]:4:22)");
+  });
+
   test("the position is added when no frame names the cell line", () => {
     const item = errorItem({
       type: "error",

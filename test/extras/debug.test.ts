@@ -44,7 +44,21 @@ describe("withDebugNans", () => {
     // d sqrt = ct / (2 sqrt x): 3 / 0 at the second entry.
     expect(e.primitive).toBe("div");
     expect(e.index).toBe(1);
-    expect(e.message).toMatch(/in the backward pass/);
+    expect(e.message).toMatch(
+      /^the backward pass of sqrt, at x = 0, produced Infinity \(in its div\)/,
+    );
+  });
+
+  it("puts where the differentiated op was applied first in the error's stack", () => {
+    const applySqrt = (x: Tensor): Tensor => sqrt(x);
+    const e = caught(() =>
+      withDebugNans(() => grad((x: Tensor) => sum(applySqrt(x)))(tensor([0]))),
+    );
+    const frames = (e.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
+    const site = frames.findIndex((line) => line.includes("applySqrt"));
+    const pass = frames.findIndex((line) => /\bbackward\b/.test(line));
+    expect(site).toBeGreaterThanOrEqual(0);
+    expect(pass).toBeGreaterThan(site);
   });
 
   it("checks forward-mode passes too (jacfwd of log at a negative point)", () => {

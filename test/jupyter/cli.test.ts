@@ -53,6 +53,48 @@ describe("cotangent command", () => {
     expect(stdout).toMatch(/^\s+kernel\s/m);
   });
 
+  it.each(["run", "kernel", "install-kernel"])(
+    "answers `%s --help` with its usage",
+    async (name) => {
+      const { code, stdout } = await cotangent(name, "--help");
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^usage: cotangent ${name} `));
+    },
+  );
+
+  it.each([["--version"], ["run", "--version"], ["kernel", "--version"]])(
+    "answers %s with the package's version",
+    async (...args) => {
+      const { code, stdout } = await cotangent(...args);
+      const { version } = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as {
+        version: string;
+      };
+      expect(code).toBe(0);
+      expect(stdout).toBe(`cotangent ${version}\n`);
+    },
+  );
+
+  it("installs from the clone with npm install -g . as a `cotangent` command", async () => {
+    const prefix = await mkdtemp(join(tmpdir(), "cotangent-global-"));
+    try {
+      const npm = [
+        "install",
+        "-g",
+        ".",
+        "--prefix",
+        prefix,
+        "--offline",
+        "--no-audit",
+        "--no-fund",
+      ];
+      await promisify(execFile)("npm", npm, { cwd: root, timeout: 60_000 });
+      const { stdout } = await promisify(execFile)(join(prefix, "bin", "cotangent"), ["--version"]);
+      expect(stdout).toMatch(/^cotangent \d+\.\d+\.\d+/);
+    } finally {
+      await rm(prefix, { recursive: true, force: true });
+    }
+  });
+
   it("refuses an unknown subcommand with exit code 2", async () => {
     const { code, stderr } = await cotangent("frobnicate");
     expect(code).toBe(2);

@@ -683,6 +683,21 @@ class ExploreTests(unittest.TestCase):
         self.assertEqual(frames[0]["x"], [0.9, 0, 1])
 
 
+class JupyterRunTests(unittest.TestCase):
+    """`jupyter run --kernel=cotangent script.ts`: the launcher passes the script to the kernel too."""
+
+    def test_jupyter_run_executes_a_script(self):
+        with tempfile.TemporaryDirectory() as folder:
+            script = os.path.join(folder, "script.ts")
+            with open(script, "w", encoding="utf-8") as handle:
+                handle.write('const a: number = 2;\nconsole.log("a is", a * 21);\n')
+            command = [sys.executable, "-m", "jupyter_client.runapp", f"--kernel={KERNEL_NAME}", "script.ts"]
+            done = subprocess.run(command, capture_output=True, text=True, cwd=folder, timeout=120)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("a is 42", done.stdout)
+        self.assertNotIn("usage:", done.stderr)
+
+
 class NotebookTests(unittest.TestCase):
     """`jupyter nbconvert --execute` on a notebook that uses the runtime."""
 

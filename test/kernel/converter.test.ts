@@ -137,6 +137,16 @@ describe("cell converter", () => {
     expect(converter.complete("valu", 4).matches).toContain("values");
   });
 
+  it("offers internal members (`_data`) last, unless the word typed starts with _", () => {
+    ok(converter, 'import { tensor as tensor7 } from "cotangent";\nconst t7 = tensor7([1, 2]);');
+    const members = converter.complete("t7.", 3).matches;
+    expect(members.indexOf("_data")).toBeGreaterThan(members.indexOf("data"));
+    expect(members.slice(members.indexOf("_data")).every((name) => name.startsWith("_"))).toBe(
+      true,
+    );
+    expect(converter.complete("t7._d", 5).matches[0]).toBe("_data");
+  });
+
   it("shows the runtime's documentation on hover", () => {
     ok(converter, 'import { grad } from "cotangent";');
     const hover = converter.inspect("grad", 2, 1);

@@ -204,7 +204,7 @@ describe("runNotebook", () => {
     expect(executor.ran).toEqual(["print", "boom"]);
     expect(result.failed?.cellNumber).toBe(3);
     expect(failureMessage("demo.ipynb", result.failed!)).toBe(
-      "demo.ipynb: cell 3, line 2 failed: TypeError: x is not a function",
+      "demo.ipynb: cell [2] (cell 3 of the notebook), line 2 failed: TypeError: x is not a function",
     );
     expect(result.notebook.cells[2]).toMatchObject({
       outputs: [{ output_type: "error", ename: "TypeError" }],
