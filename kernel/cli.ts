@@ -19,7 +19,7 @@ const commands: Record<string, Command> = {
   },
   run: {
     summary: "execute a notebook headless (--out executed.ipynb, --html report.html)",
-    load: () => import("./runner/main.js"),
+    load: () => import("./run/main.js"),
   },
 };
 

@@ -22,11 +22,11 @@ import {
   type CotangentPayload,
 } from "../../kernel/shared/payloads.js";
 import { validatePayload } from "../../kernel/shared/validate.js";
-import { renderChain } from "./chainView.js";
+import { renderChain } from "./chain-view.js";
 import { el } from "./dom.js";
-import { renderJacobian, type ViewHooks } from "./jacobianView.js";
+import { renderJacobian, type ViewHooks } from "./jacobian-view.js";
 import { ensureStyles } from "./styles.js";
-import { createTraceView, type TraceView } from "./traceView.js";
+import { createTraceView, type TraceView } from "./trace-view.js";
 
 export { MIME, PAYLOAD_VERSION };
 

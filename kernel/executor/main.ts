@@ -13,7 +13,7 @@ import { toMimeBundle } from "../display/index.js";
 import type { ExecutorEvent } from "../protocol.js";
 import type { MainReply, MainRequest } from "./messages.js";
 import { createCellInput } from "./input.js";
-import { createCellRunner } from "./runner.js";
+import { createCellRunner } from "./evaluate.js";
 import { createExecutorSink } from "./sink.js";
 
 declare const COTANGENT_VERSION: string;

@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCommand } from "../../kernel/runner/command.js";
-import { parseNotebook } from "../../kernel/runner/notebook.js";
+import { runCommand } from "../../kernel/run/command.js";
+import { parseNotebook } from "../../kernel/run/notebook.js";
 import { builtExecutor, ROOT } from "./helpers.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "cotangent-fail-"));
