@@ -2,7 +2,7 @@
  * Transformations of a cell's emitted JavaScript and declarations:
  * - every use of a name declared by an earlier cell (or by the cell globals) reads the kernel's
  *   state: `a` becomes `exports.a`, a shorthand property `{ a }` becomes `{ a: exports.a }`
- *   (the runner passes its state object as `exports`, see executor/runner.ts);
+ *   (the runner passes its state object as `exports`, see executor/evaluate.ts);
  * - the cell's last expression statement becomes `export const <name> = <expression>`, the
  *   value the runner shows as the cell's result;
  * - the declaration output drops the `export { … }` list the converter appended.

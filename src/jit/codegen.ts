@@ -1,6 +1,6 @@
 /**
  * Emission for `jit`: one JavaScript function per compiled program, generated with `new Function`
- * from the templates of jit-rules.ts only (never from user strings). Each root of the fusion plan
+ * from the templates of rules.ts only (never from user strings). Each root of the fusion plan
  * becomes one loop nest (elementwise chains, broadcasting, slices, transposes, pads and concats
  * read in place by affine index arithmetic; a reduction accumulates in the loop computing its
  * operand) or one kernel call. Intermediate buffers are allocated once per program.

@@ -1,6 +1,6 @@
 /**
- * `jit(f)`: f traced once per input signature into a graph of primitives (jit-graph.ts), fused
- * into loops (jit-fuse.ts) and compiled to one JavaScript function (jit-codegen.ts). Programs are
+ * `jit(f)`: f traced once per input signature into a graph of primitives (graph.ts), fused
+ * into loops (fuse.ts) and compiled to one JavaScript function (codegen.ts). Programs are
  * cached by the arguments' tree structure, leaf shapes and which leaves were numbers.
  */
 import { Tracer, isObserving, withNewLevel } from "../core.js";

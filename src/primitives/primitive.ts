@@ -1,8 +1,11 @@
 /**
- * The one list of primitive operations. Every transformation (eval, JVP, VJP, batching) has one
- * rule table typed `{ [P in Primitive]: Rule<P> }`, so adding a primitive here without a rule in
- * each table is a compile error. Everything else in the runtime (the ops in `ops.ts`, softmax,
- * norm, inv, …) is composed from these.
+ * The one list of primitive operations. Six tables are typed `{ [P in Primitive]: Rule<P> }` —
+ * eval (primitives/eval-rules.ts), JVP (transforms/jvp.ts), VJP (transforms/vjp-rules.ts),
+ * batching (transforms/batch.ts), jit (jit/rules.ts) and sparsity patterns
+ * (extras/sparse-pattern.ts) — so adding a primitive here without a rule in each table is a
+ * compile error; a differentiable elementwise primitive also has its one derivative in
+ * transforms/derivatives.ts, which the JVP and VJP tables read. Everything else in the runtime
+ * (the ops in `ops.ts`, softmax, norm, inv, …) is composed from these.
  */
 export enum Primitive {
   // elementwise unary
