@@ -3,15 +3,13 @@
  * they happen, the editor requests, and lifecycle. kernel/jupyter/main.ts adapts the
  * child-process client (kernel/client.ts) to this; unit tests pass a fake.
  */
+import type { KernelClient } from "../client.js";
 import type {
   ClearEvent,
-  CompleteReply,
   Diagnostic,
   DisplayEvent,
   ErrorEvent,
   InputEvent,
-  InspectReply,
-  IsCompleteReply,
   ReadyEvent,
   ResultEvent,
   StreamEvent,
@@ -28,7 +26,15 @@ export type CellOutcome = { status: "ok" | "error" | "interrupted" };
 
 export type Versions = ReadyEvent["versions"];
 
-export interface ExecutorLink {
+/**
+ * The kernel client's editor requests and lifecycle as they are (`cursor` in UTF-16 code units,
+ * as the executor protocol counts), plus a cell run reshaped for the handler: one callback for
+ * all outputs, and the outcome only.
+ */
+export interface ExecutorLink extends Pick<
+  KernelClient,
+  "complete" | "inspect" | "isComplete" | "interrupt" | "shutdown"
+> {
   /** Resolves with the versions once the executor is ready (at once if it already is). */
   ready(): Promise<Versions>;
   /** `onInput` answers the cell's `input()`; without it the cell is told there is no stdin. */
@@ -38,14 +44,6 @@ export interface ExecutorLink {
     onOutput: (output: CellOutput) => void,
     onInput?: (event: InputEvent) => Promise<string>,
   ): Promise<CellOutcome>;
-  /** `cursor` in UTF-16 code units, as the executor protocol counts. */
-  complete(code: string, cursor: number): Promise<CompleteReply>;
-  inspect(code: string, cursor: number, detailLevel: 0 | 1): Promise<InspectReply>;
-  isComplete(code: string): Promise<IsCompleteReply>;
   /** Type-check the code against the current state without running it. */
   diagnose(code: string): Promise<Diagnostic[]>;
-  /** Interrupt the running cell, if any. */
-  interrupt(): void;
-  /** Stop the executor for good. */
-  shutdown(): Promise<void>;
 }
