@@ -244,6 +244,23 @@ export function partial(
   };
 }
 
+/** f traced in reverse mode on the arguments `argnums` selects, the others held fixed. */
+export function traceSelected(
+  f: Fn,
+  args: readonly unknown[],
+  argnums: number | readonly number[],
+  hasAux: boolean,
+  who: string,
+): ReturnType<typeof traceReverse> {
+  const which = selectArgs(args, argnums, who);
+  return traceReverse(
+    partial(f, args, which),
+    which.map((a) => args[a]),
+    hasAux,
+    who,
+  );
+}
+
 /** valueAndGrad's engine: value, aux, gradients (one per selected argument). */
 function valueAuxGrad(
   f: Fn,
@@ -252,13 +269,7 @@ function valueAuxGrad(
   who: string,
 ): { value: Tensor; aux: unknown; grads: unknown } {
   const argnums = options.argnums ?? 0;
-  const which = selectArgs(args, argnums, who);
-  const traced = traceReverse(
-    partial(f, args, which),
-    which.map((a) => args[a]),
-    options.hasAux ?? false,
-    who,
-  );
+  const traced = traceSelected(f, args, argnums, options.hasAux ?? false, who);
   scalarCheck(traced, who);
   const cts = makePullback(traced, who)(1);
   const value = traced.out.outPrimals[0];

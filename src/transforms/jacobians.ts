@@ -12,7 +12,7 @@ import * as ops from "../ops.js";
 import { vmapFlat } from "./batch.js";
 import type { TreeDef } from "../tensor/pytree.js";
 import { flatten, unflatten } from "../tensor/pytree.js";
-import { jvpFlat, partial, selectArgs, traceReverse } from "./api.js";
+import { jvpFlat, partial, selectArgs, traceSelected, type traceReverse } from "./api.js";
 import type { ArgsOf } from "./api.js";
 import { sizeOf } from "../tensor/shape.js";
 
@@ -78,13 +78,7 @@ function nest(outDef: TreeDef, inDef: TreeDef, blocks: Tensor[][], single: boole
 export const jacrev: JacobianTransform = ((f: Fn, options: JacobianOptions = {}) => {
   return (...args: unknown[]) => {
     const argnums = options.argnums ?? 0;
-    const which = selectArgs(args, argnums, "jacrev");
-    const traced = traceReverse(
-      partial(f, args, which),
-      which.map((a) => args[a]),
-      false,
-      "jacrev",
-    );
+    const traced = traceSelected(f, args, argnums, false, "jacrev");
     return finishReverse(traced, typeof argnums === "number");
   };
 }) as JacobianTransform;
@@ -180,13 +174,7 @@ export const jacobian: SparseJacobianTransform & JacobianTransform = ((
   }
   return (...args: unknown[]) => {
     const argnums = options.argnums ?? 0;
-    const which = selectArgs(args, argnums, "jacobian");
-    const traced = traceReverse(
-      partial(f, args, which),
-      which.map((a) => args[a]),
-      false,
-      "jacobian",
-    );
+    const traced = traceSelected(f, args, argnums, false, "jacobian");
     const outSize = traced.out.outPrimals.reduce((n, y) => n + y.size, 0);
     const inSize = traced.inLeaves.reduce((n, x) => n + x.size, 0);
     if (outSize <= inSize) return finishReverse(traced, typeof argnums === "number");
