@@ -43,7 +43,7 @@ const noVscode = {
 const rendererOnlyShared = {
   patterns: [
     {
-      regex: "^\\.\\./(?!\\.\\./kernel/shared/|\\.\\./kernel/display/(colorscale|format)\\.js$)",
+      regex: "^\\.\\./(?!\\.\\./kernel/shared/)",
       message: "The renderer imports only kernel/shared/ from outside its folder.",
     },
   ],

@@ -9,7 +9,7 @@ import {
   NOTEBOOK_TYPE,
   type CotangentController,
 } from "./controller.js";
-import type { KernelManager } from "./kernelManager.js";
+import type { KernelManager } from "./kernel-manager.js";
 
 export const EXTENSION_ID = "cotangent.cotangent";
 

@@ -4,9 +4,9 @@
  * and is the preferred controller for notebooks whose kernelspec is `cotangent`.
  */
 import * as vscode from "vscode";
-import { CellQueue, type CellExecutionLike } from "./cellRunner.js";
-import type { KernelManager } from "./kernelManager.js";
-import { untrustedItem } from "./outputs.js";
+import { CellQueue, type CellExecutionLike } from "./cell-execution.js";
+import type { KernelManager } from "./kernel-manager.js";
+import { untrustedItem } from "./output-items.js";
 
 export const CONTROLLER_ID = "cotangent-kernel";
 export const NOTEBOOK_TYPE = "jupyter-notebook";

@@ -9,11 +9,11 @@ import { createKernelClient } from "../kernel/client.js";
 import { registerCommands } from "./commands.js";
 import { createExploreBridge } from "./exploreBridge.js";
 import { CotangentController } from "./controller.js";
-import { KernelManager, type KernelState } from "./kernelManager.js";
-import { registerLanguageFeatures } from "./languageFeatures.js";
-import { RendererMessages, type RendererMessage } from "./rendererMessages.js";
-import { createStatusBar } from "./statusBar.js";
-import { executorPath } from "../kernel/jupyter/paths.js";
+import { KernelManager, type KernelState } from "./kernel-manager.js";
+import { registerLanguageFeatures } from "./language-features.js";
+import { RendererMessages, type RendererMessage } from "./renderer-messages.js";
+import { createStatusBar } from "./status-bar.js";
+import { executorPath } from "../kernel/paths.js";
 
 const loadedAt = Date.now();
 

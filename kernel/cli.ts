@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { packageRoot } from "./jupyter/paths.js";
+import { packageRoot } from "./paths.js";
 
 interface Command {
   summary: string;
@@ -45,8 +45,8 @@ const commands: Record<string, Command> = {
   },
   run: {
     summary: "execute a notebook headless (--out executed.ipynb, --html report.html)",
-    usage: async () => (await import("./runner/command.js")).RUN_USAGE,
-    load: () => import("./runner/main.js"),
+    usage: async () => (await import("./run/command.js")).RUN_USAGE,
+    load: () => import("./run/main.js"),
   },
 };
 

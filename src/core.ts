@@ -5,11 +5,11 @@
  * inputs processes the primitive (JVP, reverse, batching, or a custom interpreter), usually by
  * binding again on lower-level values: this is how transformations nest (JAX's design).
  */
-import type { ParamsOf } from "./primitive.js";
-import type { Primitive } from "./primitive.js";
-import { EMPTY_DATA, Tensor } from "./tensor.js";
-import { evalRules } from "./eval-rules.js";
-import { fmtShape } from "./shape.js";
+import type { ParamsOf } from "./primitives/primitive.js";
+import type { Primitive } from "./primitives/primitive.js";
+import { EMPTY_DATA, Tensor } from "./tensor/tensor.js";
+import { evalRules } from "./primitives/eval-rules.js";
+import { fmtShape } from "./tensor/shape.js";
 import { RESULT, TensorSizeError } from "./memory.js";
 
 /** A transformation in progress. Levels order nested transformations: higher is inner. */

@@ -4,7 +4,7 @@
  * into MIME bundles. Without a host, a plain-text sink prints to the console, so scripts that call
  * `display` still run under Node or in a browser.
  */
-import type { Tensor } from "./tensor.js";
+import type { Tensor } from "./tensor/tensor.js";
 
 /** A Jupyter-style MIME bundle: MIME type → data. */
 export type MimeBundle = Record<string, unknown>;

@@ -1,10 +1,10 @@
 /** The public eigenvalue ops: `eigh` (symmetric, differentiable) and `eigvals` (general). */
-import type { TensorLike } from "./tensor.js";
-import { Tensor } from "./tensor.js";
-import { Primitive } from "./primitive.js";
+import type { TensorLike } from "./tensor/tensor.js";
+import { Tensor } from "./tensor/tensor.js";
+import { Primitive } from "./primitives/primitive.js";
 import { Tracer, bind } from "./core.js";
-import { asTensor } from "./creation.js";
-import { fmtShape } from "./shape.js";
+import { asTensor } from "./tensor/creation.js";
+import { fmtShape } from "./tensor/shape.js";
 import { eigvals as eigvalsKernel } from "./kernels-eigen.js";
 
 function checkSquare(op: string, a: Tensor): { n: number; batch: number[] } {

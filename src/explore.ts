@@ -4,9 +4,9 @@
  * point; the kernel shows it and sends it the moves (see ARCHITECTURE.md, "Exploration").
  */
 import { LiveTrace } from "./display.js";
-import { tensor, linspace } from "./creation.js";
-import type { Tensor } from "./tensor.js";
-import type { TreeDef } from "./pytree.js";
+import { tensor, linspace } from "./tensor/creation.js";
+import type { Tensor } from "./tensor/tensor.js";
+import type { TreeDef } from "./tensor/pytree.js";
 import {
   Compiler,
   eigen2,

@@ -3,8 +3,8 @@
  * and their constructors, the ops, the transforms (vjp, jvp, grad, valueAndGrad, jacobian, …),
  * and `display`/`trace` for notebooks.
  */
-export { Tensor } from "./tensor.js";
-export type { Axis, NestedArray, SliceSpec, TensorLike } from "./tensor.js";
+export { Tensor } from "./tensor/tensor.js";
+export type { Axis, NestedArray, SliceSpec, TensorLike } from "./tensor/tensor.js";
 export {
   arange,
   asTensor,
@@ -16,29 +16,29 @@ export {
   randn,
   tensor,
   zeros,
-} from "./creation.js";
-export type { RandomOptions } from "./creation.js";
+} from "./tensor/creation.js";
+export type { RandomOptions } from "./tensor/creation.js";
 export * from "./ops.js";
 export { eigh, eigvals } from "./eigen.js";
 export { foriLoop, scan, whileLoop, type ScanOptions } from "./loops.js";
-export { grad, jvp, valueAndGrad, vjp } from "./transforms.js";
-export { jit, inspectJit, type JitReport } from "./jit.js";
-export { linearize } from "./linearize.js";
-export type { ArgOf, ArgsOf, GradOf, GradOptions } from "./transforms.js";
-export { Jacobian } from "./jacobian-tensor.js";
-export { hessian, jacfwd, jacobian, jacrev } from "./jacobian.js";
-export { vmap } from "./batch.js";
+export { grad, jvp, valueAndGrad, vjp } from "./transforms/api.js";
+export { jit, inspectJit, type JitReport } from "./jit/jit.js";
+export { linearize } from "./jit/linearize.js";
+export type { ArgOf, ArgsOf, GradOf, GradOptions } from "./transforms/api.js";
+export { Jacobian } from "./tensor/jacobian.js";
+export { hessian, jacfwd, jacobian, jacrev } from "./transforms/jacobians.js";
+export { vmap } from "./transforms/batch.js";
 export type {
   JacobianFn,
   JacobianOf,
   JacobianOptions,
   JacobianTransform,
   SparseJacobianTransform,
-} from "./jacobian.js";
-export { customVjp } from "./custom.js";
-export type { Pytree } from "./pytree.js";
-export { Primitive } from "./primitive.js";
-export type { CompareOp } from "./primitive.js";
+} from "./transforms/jacobians.js";
+export { customVjp } from "./transforms/custom.js";
+export type { Pytree } from "./tensor/pytree.js";
+export { Primitive } from "./primitives/primitive.js";
+export type { CompareOp } from "./primitives/primitive.js";
 export { setPrimitiveObserver } from "./core.js";
 export { TensorSizeError, setTensorLimit } from "./memory.js";
 export type { Phase, PrimitiveObserver } from "./core.js";
@@ -51,12 +51,17 @@ export type {
   TraceValues,
 } from "./display.js";
 // Runtime extras: debugging checks, chains of stages, sparse Jacobians.
-export { checkGrad } from "./check.js";
-export type { CheckGradMismatch, CheckGradOptions, CheckGradReport, CheckName } from "./check.js";
-export { NonFiniteError, setDebugNans, withDebugNans } from "./debug.js";
-export { ChainTrace, chain, traceChain } from "./chain.js";
-export type { ChainFunction, ChainStage, NamedStage, StageFn, StageSpec } from "./chain.js";
-export { SparseJacobian, sparseJacobian } from "./sparse.js";
+export { checkGrad } from "./extras/check.js";
+export type {
+  CheckGradMismatch,
+  CheckGradOptions,
+  CheckGradReport,
+  CheckName,
+} from "./extras/check.js";
+export { NonFiniteError, setDebugNans, withDebugNans } from "./extras/debug.js";
+export { ChainTrace, chain, traceChain } from "./extras/chain.js";
+export type { ChainFunction, ChainStage, NamedStage, StageFn, StageSpec } from "./extras/chain.js";
+export { SparseJacobian, sparseJacobian } from "./extras/sparse.js";
 export { Explorer, Slider, explore, slider } from "./explore.js";
 export type {
   ExploreArg,

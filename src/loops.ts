@@ -4,12 +4,12 @@
  * loop over a body compiled once, whatever the number of steps, and every transformation has a
  * rule for it (loop-rules.ts).
  */
-import type { Tensor } from "./tensor.js";
-import { Primitive } from "./primitive.js";
+import type { Tensor } from "./tensor/tensor.js";
+import { Primitive } from "./primitives/primitive.js";
 import { bind } from "./core.js";
-import { asTensor } from "./creation.js";
+import { asTensor } from "./tensor/creation.js";
 import * as ops from "./ops.js";
-import { flatten, sameStructure, unflatten, type TreeDef } from "./pytree.js";
+import { flatten, sameStructure, unflatten, type TreeDef } from "./tensor/pytree.js";
 import { checkCarry, traceBody } from "./loop-body.js";
 import { split, unpack, whileOf } from "./loop-rules.js";
 

@@ -8,12 +8,12 @@
  * maximum/minimum and max/min reductions split the derivative equally between tied entries;
  * sqrt′(0) = inf; x^y has ∂/∂y = 0 where x = 0 and ∂/∂x = 0 where y = 0.
  */
-import type { Axis, SliceSpec, TensorLike, Tensor } from "./tensor.js";
-import { bindTensorOps } from "./tensor.js";
-import type { CompareOp } from "./primitive.js";
-import { NO_PARAMS, Primitive } from "./primitive.js";
+import type { Axis, SliceSpec, TensorLike, Tensor } from "./tensor/tensor.js";
+import { bindTensorOps } from "./tensor/tensor.js";
+import type { CompareOp } from "./primitives/primitive.js";
+import { NO_PARAMS, Primitive } from "./primitives/primitive.js";
 import { bind } from "./core.js";
-import { asTensor, eye } from "./creation.js";
+import { asTensor, eye } from "./tensor/creation.js";
 import {
   broadcastShapes,
   fmtShape,
@@ -22,7 +22,7 @@ import {
   normAxis,
   sameShape,
   sizeOf,
-} from "./shape.js";
+} from "./tensor/shape.js";
 import * as self from "./ops.js";
 
 const u = (prim: Primitive, x: TensorLike): Tensor => bind(prim, [asTensor(x)], NO_PARAMS);

@@ -3,7 +3,7 @@
  * user drags or moves with the arrow keys, the tangent line at x with slope f′(x), and f′ and f″
  * as curves on toggles; axes and a hover read-out. Drawn on a canvas in the theme's colours.
  */
-import { formatNumber } from "../../kernel/display/format.js";
+import { formatNumber } from "../../kernel/shared/format.js";
 import {
   decodeArray,
   type ExploreCurveFrame,

@@ -4,7 +4,7 @@
  * scale stays fixed while the inputs move, so colours stay comparable; a toggle rescales it to
  * each frame instead.
  */
-import { formatNumber } from "../../kernel/display/format.js";
+import { formatNumber } from "../../kernel/shared/format.js";
 import {
   decodeArray,
   type ExploreJacobianFrame,
@@ -17,7 +17,7 @@ import {
   scaleLimit,
   type JacobianHandle,
   type ViewHooks,
-} from "./jacobianView.js";
+} from "./jacobian-view.js";
 
 /** f(x) is listed up to this many values. */
 const VALUES_SHOWN = 12;

@@ -5,7 +5,7 @@
  * `receive`. Without a channel (a saved notebook without a kernel, the HTML report) the view
  * draws its first frame with the inputs disabled.
  */
-import { formatNumber } from "../../kernel/display/format.js";
+import { formatNumber } from "../../kernel/shared/format.js";
 import type {
   ExploreFrame,
   ExploreHostMessage,
@@ -19,7 +19,7 @@ import { el } from "./dom.js";
 import { createExploreFlow, type ExploreFlow, type FlowState } from "./exploreFlow.js";
 import { createJacobianExplorer } from "./exploreJacobian.js";
 import type { FrameView, MoveHandler } from "./frameView.js";
-import type { ViewHooks } from "./jacobianView.js";
+import type { ViewHooks } from "./jacobian-view.js";
 import { createSurfaceView } from "./surfaceView.js";
 
 /** The way to the extension host (VS Code: ctx.postMessage); null when there is none. */

@@ -2,7 +2,7 @@
  * Copy formats of a Jacobian: CSV (full precision, labels as header row and first column), a
  * LaTeX bmatrix, and JSON. Pure functions of a decoded matrix.
  */
-import { formatNumber } from "../../kernel/display/format.js";
+import { formatNumber } from "../../kernel/shared/format.js";
 
 export interface MatrixExport {
   rows: number;

@@ -3,7 +3,7 @@
  * ImageData pixel per matrix cell (or per screen pixel when cells are smaller), scaled by CSS, so
  * 1,000×1,000 cells draw in one putImageData.
  */
-import type { ColorScale } from "../../kernel/display/colorscale.js";
+import type { ColorScale } from "../../kernel/shared/colorscale.js";
 
 /** The heatmap is at most this wide/high on screen (CSS pixels); cells at most MAX_CELL each. */
 export const MAX_EXTENT = 560;

@@ -24,13 +24,13 @@ import {
   type TracePayload,
 } from "../../kernel/shared/payloads.js";
 import { validatePayload } from "../../kernel/shared/validate.js";
-import { renderChain } from "./chainView.js";
+import { renderChain } from "./chain-view.js";
 import { el } from "./dom.js";
 import type { MoveTiming } from "./exploreFlow.js";
 import { mountExplore, type ExploreChannel, type ExploreHandle } from "./exploreView.js";
-import { renderJacobian, type ViewHooks } from "./jacobianView.js";
+import { renderJacobian, type ViewHooks } from "./jacobian-view.js";
 import { ensureStyles } from "./styles.js";
-import { createTraceView, type TraceView } from "./traceView.js";
+import { createTraceView, type TraceView } from "./trace-view.js";
 
 export { MIME, PAYLOAD_VERSION };
 

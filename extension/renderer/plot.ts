@@ -3,7 +3,7 @@
  * pixel mapping of a plot area, nice axis ticks, axes drawn in the theme's colours, arrows, and
  * the theme's colours read from VS Code's CSS variables (with fallbacks for a plain page).
  */
-import { formatNumber } from "../../kernel/display/format.js";
+import { formatNumber } from "../../kernel/shared/format.js";
 
 export interface ThemeColors {
   foreground: string;

@@ -4,7 +4,7 @@
  * arrow, the Hessian's eigen-directions scaled by their eigenvalues, the Newton step, and an
  * optional path on top; axes, a legend and hover read-outs, in the theme's colours.
  */
-import { formatNumber } from "../../kernel/display/format.js";
+import { formatNumber } from "../../kernel/shared/format.js";
 import {
   decodeArray,
   type ExploreInput,

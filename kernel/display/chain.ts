@@ -13,7 +13,7 @@ import {
   type EncodedArray,
   type MimeBundle,
 } from "../shared/payloads.js";
-import { escapeXml, formatShape, shapeSize, shortValues } from "./format.js";
+import { escapeXml, formatShape, shapeSize, shortValues } from "../shared/format.js";
 import { denseJacobianInput, jacobianPayload, type SingularValuesFn } from "./jacobian.js";
 import { jacobianSvg } from "./svg.js";
 import { chainPng } from "./png-views.js";

@@ -13,7 +13,7 @@ import {
   type ExploreStatic,
   type MimeBundle,
 } from "../shared/payloads.js";
-import { escapeXml, formatNumber } from "./format.js";
+import { escapeXml, formatNumber } from "../shared/format.js";
 import { denseJacobianInput, jacobianPayload, type SingularValuesFn } from "./jacobian.js";
 import { curvePng, jacobianPng, surfacePng } from "./png-views.js";
 import { jacobianSvg } from "./svg.js";

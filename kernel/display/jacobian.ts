@@ -13,7 +13,7 @@ import {
   type JacobianStats,
   type MimeBundle,
 } from "../shared/payloads.js";
-import { formatNumber, formatShape, shapeSize } from "./format.js";
+import { formatNumber, formatShape, shapeSize } from "../shared/format.js";
 import { denseSource, downsample, matrixStats, type MatrixSource } from "./matrix.js";
 import { jacobianSvg } from "./svg.js";
 import { jacobianPng } from "./png-views.js";

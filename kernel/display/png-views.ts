@@ -18,7 +18,7 @@ import {
   makeColorScale,
   symmetricLimit,
   type Rgb,
-} from "./colorscale.js";
+} from "../shared/colorscale.js";
 import { denseSource, downsample } from "./matrix.js";
 import { PNG_MAX_WIDTH, Raster, hexRgb, pngBase64 } from "./png.js";
 

@@ -4,7 +4,7 @@
  * the PNG is what untrusted JupyterLab notebooks (which refuse SVG) and GitHub show.
  */
 import { deflateSync } from "node:zlib";
-import type { Rgb } from "./colorscale.js";
+import type { Rgb } from "../shared/colorscale.js";
 
 /** Every PNG fallback is at most this wide. */
 export const PNG_MAX_WIDTH = 600;

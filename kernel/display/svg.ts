@@ -9,8 +9,8 @@ import {
   makeColorScale,
   symmetricLimit,
   toHex,
-} from "./colorscale.js";
-import { escapeXml, formatNumber, formatShape } from "./format.js";
+} from "../shared/colorscale.js";
+import { escapeXml, formatNumber, formatShape } from "../shared/format.js";
 import { denseSource, downsample } from "./matrix.js";
 
 /** The SVG heatmap shows at most this many cells per side (further block max-|·| beyond it). */

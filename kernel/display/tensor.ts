@@ -2,7 +2,13 @@
  * The rich display of a plain tensor: an HTML table (numpy-like summarising of big tensors: the
  * first and last rows and columns with an ellipsis between) under a caption with the shape.
  */
-import { escapeXml, formatNumber, formatShape, shapeSize, visibleIndices } from "./format.js";
+import {
+  escapeXml,
+  formatNumber,
+  formatShape,
+  shapeSize,
+  visibleIndices,
+} from "../shared/format.js";
 
 /** At most this many rows and columns of a tensor are shown; the rest are summarised by "…". */
 export const TABLE_MAX_ROWS = 20;

@@ -11,7 +11,7 @@ import {
   type MimeBundle,
   type TracePayload,
 } from "../shared/payloads.js";
-import { formatNumber } from "./format.js";
+import { formatNumber } from "../shared/format.js";
 import { traceSvg } from "./svg.js";
 import { tracePng } from "./png-views.js";
 

@@ -14,7 +14,7 @@ import type { ExecutorEvent } from "../protocol.js";
 import type { MimeBundle } from "../shared/payloads.js";
 import type { MainReply, MainRequest } from "./messages.js";
 import { createCellInput, type CellInput } from "./input.js";
-import { createCellRunner, type CellRunner } from "./runner.js";
+import { createCellRunner, type CellRunner } from "./evaluate.js";
 import { createExecutorSink, type ExecutorSink } from "./sink.js";
 import { createExploreHost, type ExploreHost } from "./explore.js";
 import { summarySingularValues } from "../display/runtime.js";

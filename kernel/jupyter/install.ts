@@ -8,7 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { cliPath, packageRoot } from "./paths.js";
+import { cliPath, packageRoot } from "../paths.js";
 
 export interface KernelSpec {
   argv: string[];

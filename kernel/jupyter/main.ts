@@ -10,7 +10,7 @@ import { createKernelClient, type SpawnFn } from "../client.js";
 import { linkKernelClient } from "./client-link.js";
 import { parseConnectionInfo } from "./connection.js";
 import { JupyterKernel } from "./handler.js";
-import { executorPath, packageRoot } from "./paths.js";
+import { executorPath, packageRoot } from "../paths.js";
 import type { KernelSockets } from "./sockets.js";
 
 const log = (text: string): void => {

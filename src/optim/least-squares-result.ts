@@ -1,7 +1,7 @@
 /** The results of `leastSquares` and `findRoot`, with a short summary as their text. */
 import type { LiveTrace } from "../display.js";
-import type { Jacobian } from "../jacobian-tensor.js";
-import type { Tensor } from "../tensor.js";
+import type { Jacobian } from "../tensor/jacobian.js";
+import type { Tensor } from "../tensor/tensor.js";
 
 /** The fields of a `LeastSquaresResult`. */
 export interface LeastSquaresFields {

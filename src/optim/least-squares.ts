@@ -6,9 +6,9 @@
  * a backtracking line search. Returns the fit, the final Jacobian and, for ≤ 1,000 parameters,
  * the standard errors √diag(s² (JᵀJ)⁻¹) with s² = ‖r‖² / (m − n).
  */
-import { asTensor } from "../creation.js";
-import { Jacobian } from "../jacobian-tensor.js";
-import { Tensor, type TensorLike } from "../tensor.js";
+import { asTensor } from "../tensor/creation.js";
+import { Jacobian } from "../tensor/jacobian.js";
+import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { Progress, type TraceOption } from "./result.js";
 import { normalEquations, Residuals, type VectorFn } from "./residuals.js";
 import { LeastSquaresResult } from "./least-squares-result.js";

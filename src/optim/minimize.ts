@@ -3,8 +3,8 @@
  * line search of line-search.ts. The loop runs in JavaScript on Float64Arrays; f, its gradient,
  * its Hessian and its Hessian-vector products are compiled once each (objective.ts).
  */
-import { asTensor } from "../creation.js";
-import type { TensorLike } from "../tensor.js";
+import { asTensor } from "../tensor/creation.js";
+import type { TensorLike } from "../tensor/tensor.js";
 import { strongWolfe, type LinePoint } from "./line-search.js";
 import { newton } from "./newton.js";
 import { Objective, type ScalarFn } from "./objective.js";

@@ -5,12 +5,12 @@
  * values) runs eagerly instead. A non-finite value or gradient names the first primitive that
  * made it, found again under `withDebugNans`.
  */
-import { asTensor } from "../creation.js";
-import { NonFiniteError, withDebugNans } from "../debug.js";
-import { hessian } from "../jacobian.js";
-import { jit } from "../jit.js";
-import { Tensor, type TensorLike } from "../tensor.js";
-import { grad, jvp, valueAndGrad } from "../transforms.js";
+import { asTensor } from "../tensor/creation.js";
+import { NonFiniteError, withDebugNans } from "../extras/debug.js";
+import { hessian } from "../transforms/jacobians.js";
+import { jit } from "../jit/jit.js";
+import { Tensor, type TensorLike } from "../tensor/tensor.js";
+import { grad, jvp, valueAndGrad } from "../transforms/api.js";
 import { allFinite, type Vec } from "./vec.js";
 
 export type ScalarFn = (x: Tensor) => Tensor | number;

@@ -3,10 +3,10 @@
  * transform.ts ending in `scaleByLearningRate`, so `update(grads, state, params)` returns the
  * step to add with `applyUpdates`. The formulas are in each doc comment; t counts from 1.
  */
-import { zeros } from "../creation.js";
+import { zeros } from "../tensor/creation.js";
 import { add, div, greater, mul, pow, sign, sqrt, sub, where } from "../ops.js";
-import type { Pytree } from "../pytree.js";
-import type { Tensor } from "../tensor.js";
+import type { Pytree } from "../tensor/pytree.js";
+import type { Tensor } from "../tensor/tensor.js";
 import type { ScalarOrSchedule } from "./schedules.js";
 import {
   addDecayedWeights,

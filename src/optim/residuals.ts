@@ -3,12 +3,12 @@
  * parameters x ∈ ℝⁿ (any shapes, flattened) and the dense m×n Jacobian, each one compiled
  * program (`jit(r)`, `jit(jacobian(r))`), counted; f that reads values runs eagerly.
  */
-import { asTensor } from "../creation.js";
-import { NonFiniteError, withDebugNans } from "../debug.js";
-import { jacobian } from "../jacobian.js";
-import { jit } from "../jit.js";
-import { fmtShape } from "../shape.js";
-import { Tensor, type TensorLike } from "../tensor.js";
+import { asTensor } from "../tensor/creation.js";
+import { NonFiniteError, withDebugNans } from "../extras/debug.js";
+import { jacobian } from "../transforms/jacobians.js";
+import { jit } from "../jit/jit.js";
+import { fmtShape } from "../tensor/shape.js";
+import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { allFinite, type Vec } from "./vec.js";
 
 export type VectorFn = (x: Tensor) => Tensor;

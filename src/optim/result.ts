@@ -4,7 +4,7 @@
  * and `Progress`, which pushes value, ‖∇f‖ and the step to a live trace each iteration.
  */
 import { LiveTrace, trace as startTrace } from "../display.js";
-import { Tensor } from "../tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import type { Vec } from "./vec.js";
 
 /** `trace` option of the solvers: true for a new live trace, or a trace to push to. */

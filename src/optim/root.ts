@@ -3,10 +3,10 @@
  * with the Jacobian compiled once (`jit(jacobian(f))`) and solved by LU, damped by backtracking
  * on ½‖f‖² when the full step does not decrease it.
  */
-import { asTensor } from "../creation.js";
-import { Jacobian } from "../jacobian-tensor.js";
+import { asTensor } from "../tensor/creation.js";
+import { Jacobian } from "../tensor/jacobian.js";
 import { solve } from "../ops.js";
-import { Tensor, type TensorLike } from "../tensor.js";
+import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { RootResult } from "./least-squares-result.js";
 import { Progress, type TraceOption } from "./result.js";
 import { Residuals, type VectorFn } from "./residuals.js";

@@ -3,7 +3,7 @@
  * traced ops only — `where`, `minimum`, `pow` — never a JavaScript `if` on the count, so a jitted
  * training step that calls one compiles once and runs for every step.
  */
-import { asTensor } from "../creation.js";
+import { asTensor } from "../tensor/creation.js";
 import {
   add,
   cos,
@@ -19,7 +19,7 @@ import {
   sub,
   where,
 } from "../ops.js";
-import type { Tensor } from "../tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 
 /** A schedule: the step count (a 0-d tensor, or a number) → the value at that step (0-d). */
 export type Schedule = (count: Tensor | number) => Tensor;

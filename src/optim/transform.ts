@@ -4,10 +4,10 @@
  * plain pytree of tensors (so it can be saved, displayed and passed through `jit`), and the step
  * count it keeps is a 0-d tensor. Optimizers are chains of these (optimizers.ts).
  */
-import { zeros } from "../creation.js";
+import { zeros } from "../tensor/creation.js";
 import { add, div, less, mul, sqrt, sum, where } from "../ops.js";
-import type { Pytree } from "../pytree.js";
-import type { Tensor } from "../tensor.js";
+import type { Pytree } from "../tensor/pytree.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { asSchedule, type ScalarOrSchedule, type Schedule } from "./schedules.js";
 import { asTensorTree, leaves, map, tensorZerosLike } from "./tree.js";
 

@@ -4,7 +4,7 @@
  * one or more trees of the same structure; `flatten` / `unflatten` take a tree apart and put it
  * back together; number leaves stay numbers where the result is a concrete scalar.
  */
-import { asTensor, ones, zeros } from "../creation.js";
+import { asTensor, ones, zeros } from "../tensor/creation.js";
 import { Tracer } from "../core.js";
 import {
   describe,
@@ -13,8 +13,8 @@ import {
   unflatten as unflattenTree,
   type Pytree,
   type TreeDef,
-} from "../pytree.js";
-import type { Tensor } from "../tensor.js";
+} from "../tensor/pytree.js";
+import type { Tensor } from "../tensor/tensor.js";
 
 /** The structure of a pytree: its containers and which leaves are numbers, without the values. */
 export class TreeStructure {

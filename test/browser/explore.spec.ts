@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { makeColorScale } from "../../kernel/display/colorscale.js";
+import { makeColorScale } from "../../kernel/shared/colorscale.js";
 import {
   MIME,
   type ExploreFrame,

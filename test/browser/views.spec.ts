@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { makeColorScale, NONZERO_COLOR, ZERO_COLOR } from "../../kernel/display/colorscale.js";
+import { makeColorScale, NONZERO_COLOR, ZERO_COLOR } from "../../kernel/shared/colorscale.js";
 import { MIME, PAYLOAD_VERSION } from "../../kernel/shared/payloads.js";
 import { denseJacobianInput, jacobianBundle } from "../../kernel/display/jacobian.js";
 import { traceBundle, tracePayload } from "../../kernel/display/trace.js";

@@ -7,14 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderReport } from "../../kernel/runner/report.js";
+import { renderReport } from "../../kernel/run/report.js";
 import {
   MIME,
   type ChainPayload,
   type ExplorePayload,
   type JacobianPayload,
 } from "../../kernel/shared/payloads.js";
-import { validateNotebook } from "../runner/nbformat.js";
+import { validateNotebook } from "../run/nbformat.js";
 import { launchChromium, openReport } from "./browser.js";
 import {
   EXAMPLES,

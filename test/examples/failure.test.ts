@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createKernelClient, type KernelClient } from "../../kernel/client.js";
-import { runCommand } from "../../kernel/runner/command.js";
-import { parseNotebook, type Output } from "../../kernel/runner/notebook.js";
+import { runCommand } from "../../kernel/run/command.js";
+import { parseNotebook, type Output } from "../../kernel/run/notebook.js";
 import { builtExecutor, ROOT } from "./helpers.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "cotangent-fail-"));

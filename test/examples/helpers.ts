@@ -7,15 +7,15 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { createKernelClient } from "../../kernel/client.js";
-import { executorPath, packageRoot } from "../../kernel/jupyter/paths.js";
+import { executorPath, packageRoot } from "../../kernel/paths.js";
 import {
   cellTags,
   joinSource,
   parseNotebook,
   type CodeCell,
   type Notebook,
-} from "../../kernel/runner/notebook.js";
-import { failureMessage, runNotebook, type RunResult } from "../../kernel/runner/run.js";
+} from "../../kernel/run/notebook.js";
+import { failureMessage, runNotebook, type RunResult } from "../../kernel/run/run.js";
 import { COTANGENT_MIMES, type CotangentMime } from "../../kernel/shared/payloads.js";
 
 export const ROOT = packageRoot(fileURLToPath(import.meta.url));

@@ -7,9 +7,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCommand } from "../../kernel/runner/command.js";
+import { runCommand } from "../../kernel/run/command.js";
 import { MIME } from "../../kernel/shared/payloads.js";
-import { validateNotebook } from "../runner/nbformat.js";
+import { validateNotebook } from "../run/nbformat.js";
 import { launchChromium, openReport } from "./browser.js";
 import { builtExecutor, EXAMPLES, ROOT } from "./helpers.js";
 

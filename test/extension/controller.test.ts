@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, test, vi } from "vitest";
-vi.mock("vscode", () => import("./fakeVscode.js"));
+vi.mock("vscode", () => import("./fake-vscode.js"));
 import { CotangentController, namesOurKernel } from "../../extension/controller.js";
-import { KernelManager, type KernelStateChange } from "../../extension/kernelManager.js";
-import { Uri, created, workspace, type FakeController } from "./fakeVscode.js";
+import { KernelManager, type KernelStateChange } from "../../extension/kernel-manager.js";
+import { Uri, created, workspace, type FakeController } from "./fake-vscode.js";
 import { FakeExecution, FakeKernel } from "./fakes.js";
 import type * as vscode from "vscode";
 

@@ -4,7 +4,7 @@
  */
 import type { ExecuteHandlers, ExitInfo, KernelClient, KernelState } from "../../kernel/client.js";
 import type { DoneEvent, ExploreEvent, ExploreMoveRequest } from "../../kernel/protocol.js";
-import type { NotebookCellOutput, NotebookCellOutputItem } from "./fakeVscode.js";
+import type { NotebookCellOutput, NotebookCellOutputItem } from "./fake-vscode.js";
 
 type Item = NotebookCellOutputItem;
 type Output = NotebookCellOutput;

@@ -1,9 +1,9 @@
 import { describe, expect, test, vi } from "vitest";
-vi.mock("vscode", () => import("./fakeVscode.js"));
+vi.mock("vscode", () => import("./fake-vscode.js"));
 import type * as vscode from "vscode";
 import { createInputHandler, inputSource, type AskText } from "../../extension/input.js";
-import { runCell } from "../../extension/cellRunner.js";
-import { CancellationTokenSource } from "./fakeVscode.js";
+import { runCell } from "../../extension/cell-execution.js";
+import { CancellationTokenSource } from "./fake-vscode.js";
 import { FakeExecution, FakeKernel } from "./fakes.js";
 
 /** An input box that records what it was asked and answers with `answer` (undefined: Escape). */

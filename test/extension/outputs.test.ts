@@ -1,8 +1,8 @@
 import { describe, expect, test, vi } from "vitest";
-vi.mock("vscode", () => import("./fakeVscode.js"));
+vi.mock("vscode", () => import("./fake-vscode.js"));
 import { MIME } from "../../kernel/shared/payloads.js";
-import { CellOutputWriter } from "../../extension/cellOutputs.js";
-import { bundleToItems, errorItem, errorStack, orderMimes } from "../../extension/outputs.js";
+import { CellOutputWriter } from "../../extension/output-writer.js";
+import { bundleToItems, errorItem, errorStack, orderMimes } from "../../extension/output-items.js";
 import { FakeExecution } from "./fakes.js";
 
 const text = (data: Uint8Array): string => new TextDecoder().decode(data);

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCommand } from "../../kernel/runner/command.js";
+import { runCommand } from "../../kernel/run/command.js";
 import { fuzzParams, fuzzTimeout } from "./config.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "cotangent-fuzz-run-"));

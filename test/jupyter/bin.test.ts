@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { packageRoot } from "../../kernel/jupyter/paths.js";
+import { packageRoot } from "../../kernel/paths.js";
 
 const run = promisify(execFile);
 const root = packageRoot(fileURLToPath(import.meta.url));

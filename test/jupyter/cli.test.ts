@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
-import { packageRoot } from "../../kernel/jupyter/paths.js";
+import { packageRoot } from "../../kernel/paths.js";
 
 const root = packageRoot(fileURLToPath(import.meta.url));
 const outdir = join(root, "out", "test-cli");

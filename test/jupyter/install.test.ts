@@ -10,7 +10,7 @@ import {
   parseInstallArgs,
   userDataDir,
 } from "../../kernel/jupyter/install.js";
-import { cliPath, packageRoot } from "../../kernel/jupyter/paths.js";
+import { cliPath, packageRoot } from "../../kernel/paths.js";
 
 describe("install-kernel", () => {
   it("writes a kernelspec with absolute node and entry paths and signal interrupts", () => {

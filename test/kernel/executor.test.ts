@@ -16,8 +16,8 @@ import type {
   InputEvent,
   ResultEvent,
 } from "../../kernel/protocol.js";
-import { parseNotebook } from "../../kernel/runner/notebook.js";
-import { runNotebook } from "../../kernel/runner/run.js";
+import { parseNotebook } from "../../kernel/run/notebook.js";
+import { runNotebook } from "../../kernel/run/run.js";
 import { MIME } from "../../kernel/shared/payloads.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");

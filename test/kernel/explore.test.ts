@@ -12,8 +12,8 @@ import { createKernelClient, type KernelClient } from "../../kernel/client.js";
 import type { ExploreEvent, ResultEvent } from "../../kernel/protocol.js";
 import { MIME, type ExplorePayload } from "../../kernel/shared/payloads.js";
 import { decodeArray } from "../../kernel/shared/payloads.js";
-import { parseNotebook } from "../../kernel/runner/notebook.js";
-import { runNotebook } from "../../kernel/runner/run.js";
+import { parseNotebook } from "../../kernel/run/notebook.js";
+import { runNotebook } from "../../kernel/run/run.js";
 import { jacobian, mul, sin, tensor } from "../../src/index.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");

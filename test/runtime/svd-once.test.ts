@@ -1,7 +1,7 @@
 /** svd(): one decomposition per call, never a stale or shared result; factor identities on more shapes. */
 import { describe, expect, it } from "vitest";
 import { add, eye, zeros, matmul, mul, randn, singularValues, svd, tensor } from "cotangent";
-import * as L from "../../src/kernels-linalg.js";
+import * as L from "../../src/primitives/kernels-linalg.js";
 
 describe("svd computed once per call", () => {
   it("an input array overwritten between calls is decomposed again", () => {

@@ -9,7 +9,7 @@ import {
   makeColorScale,
   symmetricLimit,
   toHex,
-} from "../../kernel/display/colorscale.js";
+} from "../../kernel/shared/colorscale.js";
 
 describe("diverging colour scale", () => {
   const scale = makeColorScale(2);

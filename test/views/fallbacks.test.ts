@@ -5,7 +5,7 @@ import {
   formatNumber,
   unravelIndex,
   visibleIndices,
-} from "../../kernel/display/format.js";
+} from "../../kernel/shared/format.js";
 import { denseJacobianInput, jacobianBundle, jacobianText } from "../../kernel/display/jacobian.js";
 import { SVG_MAX_CELLS, decimate, jacobianSvg } from "../../kernel/display/svg.js";
 import { tensorHtml, tensorText } from "../../kernel/display/tensor.js";

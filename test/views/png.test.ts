@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { crc32, encodePng, PNG_MAX_WIDTH, Raster } from "../../kernel/display/png.js";
 import { denseJacobianInput, jacobianBundle } from "../../kernel/display/jacobian.js";
 import { traceBundle } from "../../kernel/display/trace.js";
-import { makeColorScale } from "../../kernel/display/colorscale.js";
+import { makeColorScale } from "../../kernel/shared/colorscale.js";
 
 interface Decoded {
   width: number;

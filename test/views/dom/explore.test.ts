@@ -6,7 +6,7 @@
  * happy-dom has no canvas: a stand-in 2D context keeps what putImageData drew.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { makeColorScale } from "../../../kernel/display/colorscale.js";
+import { makeColorScale } from "../../../kernel/shared/colorscale.js";
 import { MIME, type ExplorePayload } from "../../../kernel/shared/payloads.js";
 import {
   activate,

@@ -22,9 +22,9 @@ import {
   rowName,
   selectionCaption,
   slice,
-} from "../../../extension/renderer/jacobianModel.js";
-import { barBaseline, barLayout } from "../../../extension/renderer/barChart.js";
-import { plotOptions, tickLabel, traceData } from "../../../extension/renderer/traceView.js";
+} from "../../../extension/renderer/jacobian-model.js";
+import { barBaseline, barLayout } from "../../../extension/renderer/bar-chart.js";
+import { plotOptions, tickLabel, traceData } from "../../../extension/renderer/trace-view.js";
 import { tracePayload } from "../../../kernel/display/trace.js";
 import { trace } from "../../browser/fixtures.js";
 

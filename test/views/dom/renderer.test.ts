@@ -4,7 +4,7 @@
  * at that boundary: it keeps what putImageData drew, so pixels can still be checked.
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { NAN_COLOR, makeColorScale } from "../../../kernel/display/colorscale.js";
+import { NAN_COLOR, makeColorScale } from "../../../kernel/shared/colorscale.js";
 import { denseJacobianInput, jacobianPayload } from "../../../kernel/display/jacobian.js";
 import { MIME, PAYLOAD_VERSION } from "../../../kernel/shared/payloads.js";
 import { activate, renderInto } from "../../../extension/renderer/index.js";

@@ -1,0 +1,520 @@
+/**
+ * Whole-tensor kernels on Float64Array: one loop per op, never a closure per element on the fast
+ * paths (same shape, scalar broadcast). Inputs are never modified.
+ */
+import { broadcastStrides, sizeOf, stridesOf } from "../tensor/shape.js";
+import { RESULT, checkEntries } from "../memory.js";
+import { max, min } from "./scalar.js";
+
+export type Data = Float64Array;
+type Unary = (x: number) => number;
+type Binary = (a: number, b: number) => number;
+
+/**
+ * Output arrays. Small ones are views of shared 8 KiB slabs: V8 tracks every separate
+ * ArrayBuffer backing store, so a fresh `new Float64Array(10)` costs ~1 µs (mostly garbage
+ * collection) while a view of a slab costs a tenth of that, which dominates small tensors. A slab
+ * lives while any of its views does (at most 8 KiB kept per small live tensor). The memory is
+ * never reused, so every array starts zeroed like `new Float64Array(n)`.
+ */
+const SLAB_BYTES = 8192;
+const SMALL_ENTRIES = 64;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabOffset = 0;
+
+export function alloc(n: number): Data {
+  if (n > SMALL_ENTRIES || n <= 8) {
+    if (n > SMALL_ENTRIES) checkEntries(RESULT, n);
+    return new Float64Array(n); // ≤ 8 entries live on V8's heap
+  }
+  const bytes = n * 8;
+  if (slabOffset + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabOffset = 0;
+  }
+  const out = new Float64Array(slab, slabOffset, n);
+  slabOffset += bytes;
+  return out;
+}
+
+export function mapUnary(x: Data, f: Unary): Data {
+  const n = x.length;
+  const out: Data = alloc(n);
+  for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  return out;
+}
+
+/** Walks `outShape` and calls `body(outIndex, aOffset, bOffset)` with broadcast strides. */
+function walkBroadcast2(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  outShape: readonly number[],
+  inner: (outStart: number, ao: number, bo: number, n: number, as: number, bs: number) => void,
+): void {
+  const nd = outShape.length;
+  if (nd === 0) return inner(0, 0, 0, 1, 0, 0);
+  const aStr = broadcastStrides(aShape, outShape);
+  const bStr = broadcastStrides(bShape, outShape);
+  const last = outShape[nd - 1];
+  const outer = last === 0 ? 0 : sizeOf(outShape) / last;
+  const idx = new Array<number>(nd).fill(0);
+  let ao = 0;
+  let bo = 0;
+  for (let o = 0; o < outer; o++) {
+    inner(o * last, ao, bo, last, aStr[nd - 1], bStr[nd - 1]);
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d]++;
+      ao += aStr[d];
+      bo += bStr[d];
+      if (idx[d] < outShape[d]) break;
+      ao -= aStr[d] * outShape[d];
+      bo -= bStr[d] * outShape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+export type BinaryCode = "add" | "sub" | "mul" | "div";
+
+function fastBinary(code: BinaryCode, a: Data, b: Data, out: Data): boolean {
+  const n = out.length;
+  if (a.length === n && b.length === n) {
+    if (code === "add") for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+    else if (code === "sub") for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
+    else if (code === "mul") for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+    else for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
+    return true;
+  }
+  if (b.length === 1 && a.length === n) {
+    const s = b[0];
+    if (code === "add") for (let i = 0; i < n; i++) out[i] = a[i] + s;
+    else if (code === "sub") for (let i = 0; i < n; i++) out[i] = a[i] - s;
+    else if (code === "mul") for (let i = 0; i < n; i++) out[i] = a[i] * s;
+    else for (let i = 0; i < n; i++) out[i] = a[i] / s;
+    return true;
+  }
+  if (a.length === 1 && b.length === n) {
+    const s = a[0];
+    if (code === "add") for (let i = 0; i < n; i++) out[i] = s + b[i];
+    else if (code === "sub") for (let i = 0; i < n; i++) out[i] = s - b[i];
+    else if (code === "mul") for (let i = 0; i < n; i++) out[i] = s * b[i];
+    else for (let i = 0; i < n; i++) out[i] = s / b[i];
+    return true;
+  }
+  return false;
+}
+
+const ARITH: Record<BinaryCode, Binary> = {
+  add: (x, y) => x + y,
+  sub: (x, y) => x - y,
+  mul: (x, y) => x * y,
+  div: (x, y) => x / y,
+};
+
+/** a ∘ b with numpy broadcasting into `outShape`; `f` is used when `code` is not arithmetic. */
+export function binary(
+  code: BinaryCode | Binary,
+  a: Data,
+  aShape: readonly number[],
+  b: Data,
+  bShape: readonly number[],
+  outShape: readonly number[],
+): Data {
+  const out: Data = alloc(sizeOf(outShape));
+  if (typeof code === "string" && fastBinary(code, a, b, out)) return out;
+  const f = typeof code === "string" ? ARITH[code] : code;
+  if (a.length === out.length && b.length === out.length) {
+    for (let i = 0; i < out.length; i++) out[i] = f(a[i], b[i]);
+    return out;
+  }
+  walkBroadcast2(aShape, bShape, outShape, (start, ao, bo, n, as, bs) => {
+    if (typeof code === "string") stridedArith(code, out, start, a, ao, as, b, bo, bs, n);
+    else for (let j = 0; j < n; j++) out[start + j] = f(a[ao + j * as], b[bo + j * bs]);
+  });
+  return out;
+}
+
+/** One broadcast row of + − × ÷ with strides (0 for a broadcast axis), no call per element. */
+function stridedArith(
+  code: BinaryCode,
+  out: Data,
+  start: number,
+  a: Data,
+  ao: number,
+  as: number,
+  b: Data,
+  bo: number,
+  bs: number,
+  n: number,
+): void {
+  if (code === "add") for (let j = 0; j < n; j++) out[start + j] = a[ao + j * as] + b[bo + j * bs];
+  else if (code === "sub")
+    for (let j = 0; j < n; j++) out[start + j] = a[ao + j * as] - b[bo + j * bs];
+  else if (code === "mul")
+    for (let j = 0; j < n; j++) out[start + j] = a[ao + j * as] * b[bo + j * bs];
+  else for (let j = 0; j < n; j++) out[start + j] = a[ao + j * as] / b[bo + j * bs];
+}
+
+/** Materialises `x` (of `shape`) broadcast to `outShape`. */
+export function broadcastTo(x: Data, shape: readonly number[], outShape: readonly number[]): Data {
+  const out: Data = alloc(sizeOf(outShape));
+  if (x.length === 1) {
+    out.fill(x[0]);
+    return out;
+  }
+  walkBroadcast2(shape, [], outShape, (start, ao, _bo, n, as) => {
+    if (as === 1) out.set(x.subarray(ao, ao + n), start);
+    else for (let j = 0; j < n; j++) out[start + j] = x[ao + j * as]!;
+  });
+  return out;
+}
+
+export type ReduceKind = "sum" | "max" | "min" | "prod";
+
+const REDUCE_INIT: Record<ReduceKind, number> = { sum: 0, max: -Infinity, min: Infinity, prod: 1 };
+
+/** Reduces `axes` of x (of `shape`); the result has the reduced shape (axes dropped). */
+export function reduce(
+  kind: ReduceKind,
+  x: Data,
+  shape: readonly number[],
+  axes: readonly number[],
+): Data {
+  const outShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const out: Data = alloc(sizeOf(outShape)).fill(REDUCE_INIT[kind]);
+  const n = x.length;
+  if (out.length === 1) {
+    let acc = REDUCE_INIT[kind];
+    if (kind === "sum") for (let i = 0; i < n; i++) acc += x[i];
+    else if (kind === "prod") for (let i = 0; i < n; i++) acc *= x[i];
+    else if (kind === "max") for (let i = 0; i < n; i++) acc = max(acc, x[i]);
+    else for (let i = 0; i < n; i++) acc = min(acc, x[i]);
+    out[0] = acc;
+    return out;
+  }
+  // walk x in order; the output offset uses the output strides with 0 on reduced axes
+  const oStr = stridesOf(outShape).map((s, i) => (axes.includes(i) ? 0 : s));
+  const nd = shape.length;
+  const last = shape[nd - 1];
+  const ls = oStr[nd - 1];
+  const idx = new Array<number>(nd).fill(0);
+  let oo = 0;
+  for (let start = 0; start < n; start += last) {
+    if (kind === "sum") for (let j = 0; j < last; j++) out[oo + j * ls] += x[start + j];
+    else if (kind === "prod") for (let j = 0; j < last; j++) out[oo + j * ls] *= x[start + j];
+    else if (kind === "max")
+      for (let j = 0; j < last; j++) out[oo + j * ls] = max(out[oo + j * ls], x[start + j]);
+    else for (let j = 0; j < last; j++) out[oo + j * ls] = min(out[oo + j * ls], x[start + j]);
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d]++;
+      oo += oStr[d];
+      if (idx[d] < shape[d]) break;
+      oo -= oStr[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+export function transpose(x: Data, shape: readonly number[], perm: readonly number[]): Data {
+  const nd = shape.length;
+  const out: Data = alloc(x.length);
+  if (nd === 2 && perm[0] === 1) {
+    const [r, c] = [shape[0], shape[1]];
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = x[i * c + j]!;
+    return out;
+  }
+  const outShape = perm.map((p) => shape[p]);
+  const inStr = stridesOf(shape);
+  const str = perm.map((p) => inStr[p]); // input stride per output axis
+  const idx = new Array<number>(nd).fill(0);
+  let xo = 0;
+  for (let o = 0; o < out.length; o++) {
+    out[o] = x[xo]!;
+    for (let d = nd - 1; d >= 0; d--) {
+      idx[d]++;
+      xo += str[d];
+      if (idx[d] < outShape[d]) break;
+      xo -= str[d] * outShape[d];
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * Batched matmul: a [...A, m, k] @ b [...B, k, n], batch axes broadcast into `batch`. Each B is
+ * transposed once so that every output entry is a dot product of two contiguous rows; entries are
+ * computed in 2×4 blocks held in eight local accumulators (six loads per eight multiply-adds).
+ * Sums run over k in ascending order. No zero is skipped, so 0 · ∞ gives NaN as IEEE arithmetic
+ * (and numpy) does.
+ */
+export function matmul(
+  a: Data,
+  aShape: readonly number[],
+  b: Data,
+  bShape: readonly number[],
+  batch: readonly number[],
+): Data {
+  const m = aShape[aShape.length - 2];
+  const k = aShape[aShape.length - 1];
+  const n = bShape[bShape.length - 1];
+  const count = sizeOf(batch);
+  const out: Data = alloc(count * m * n);
+  const aOffsets = batchOffsets(aShape.slice(0, -2), batch, m * k);
+  const bOffsets = batchOffsets(bShape.slice(0, -2), batch, k * n);
+  const bt: Data = new Float64Array(k * n);
+  let transposedAt = -1;
+  for (let t = 0; t < count; t++) {
+    if (bOffsets[t] !== transposedAt) {
+      transposedAt = bOffsets[t];
+      transposeInto(bt, b, transposedAt, k, n);
+    }
+    matmulOne(out, t * m * n, a, aOffsets[t], bt, m, k, n);
+  }
+  return out;
+}
+
+/** bt[j, p] = b[offset + p·n + j]: the k×n matrix at `offset`, transposed. */
+function transposeInto(bt: Data, b: Data, offset: number, k: number, n: number): void {
+  for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) bt[j * k + p] = b[offset + p * n + j];
+}
+
+/** out[oo..] = A (m×k at ao) · B, given Bᵀ (n×k): 2×4 blocks, then the edge rows and columns. */
+function matmulOne(
+  out: Data,
+  oo: number,
+  a: Data,
+  ao: number,
+  bt: Data,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  const m2 = m - (m % 2);
+  const n4 = n - (n % 4);
+  for (let i = 0; i < m2; i += 2)
+    for (let j = 0; j < n4; j += 4)
+      matmulBlock(out, oo + i * n + j, a, ao + i * k, bt, j * k, k, n);
+  for (let i = 0; i < m; i++) {
+    for (let j = i < m2 ? n4 : 0; j < n; j++) {
+      let sum = 0;
+      for (let p = 0; p < k; p++) sum += a[ao + i * k + p] * bt[j * k + p];
+      out[oo + i * n + j] = sum;
+    }
+  }
+}
+
+/**
+ * The 2×4 block of the output at offset `o` (rows i, i + 1; columns j..j + 3): rows of A at `ar`
+ * and `ar + k`, rows of Bᵀ at `bc`, `bc + k`, `bc + 2k`, `bc + 3k`. The accumulators fit registers.
+ */
+function matmulBlock(
+  out: Data,
+  o: number,
+  a: Data,
+  ar: number,
+  bt: Data,
+  bc: number,
+  k: number,
+  n: number,
+): void {
+  let s00 = 0;
+  let s01 = 0;
+  let s02 = 0;
+  let s03 = 0;
+  let s10 = 0;
+  let s11 = 0;
+  let s12 = 0;
+  let s13 = 0;
+  for (let p = 0; p < k; p++) {
+    const b0 = bt[bc + p];
+    const b1 = bt[bc + k + p];
+    const b2 = bt[bc + 2 * k + p];
+    const b3 = bt[bc + 3 * k + p];
+    const a0 = a[ar + p];
+    s00 += a0 * b0;
+    s01 += a0 * b1;
+    s02 += a0 * b2;
+    s03 += a0 * b3;
+    const a1 = a[ar + k + p];
+    s10 += a1 * b0;
+    s11 += a1 * b1;
+    s12 += a1 * b2;
+    s13 += a1 * b3;
+  }
+  out[o] = s00;
+  out[o + 1] = s01;
+  out[o + 2] = s02;
+  out[o + 3] = s03;
+  out[o + n] = s10;
+  out[o + n + 1] = s11;
+  out[o + n + 2] = s12;
+  out[o + n + 3] = s13;
+}
+
+/** For each index of `batch`, the offset of the matching matrix of an array with `shape` batch axes. */
+function batchOffsets(
+  shape: readonly number[],
+  batch: readonly number[],
+  matrixSize: number,
+): Int32Array {
+  const count = sizeOf(batch);
+  const offsets = new Int32Array(count);
+  if (count === 0) return offsets;
+  const idx: Data = new Float64Array(count);
+  const matrices = new Float64Array(sizeOf(shape));
+  for (let i = 0; i < matrices.length; i++) matrices[i] = i;
+  const spread = shape.length === 0 ? idx.fill(0) : broadcastTo(matrices, shape, batch);
+  for (let t = 0; t < count; t++) offsets[t] = spread[t] * matrixSize;
+  return offsets;
+}
+
+/** Strided window: per axis start, step, with `outShape` entries. */
+export function slice(
+  x: Data,
+  shape: readonly number[],
+  start: readonly number[],
+  step: readonly number[],
+  outShape: readonly number[],
+): Data {
+  const n = sizeOf(outShape);
+  const inStr = stridesOf(shape);
+  let base = 0;
+  for (let d = 0; d < shape.length; d++) base += start[d] * inStr[d];
+  // a window that is contiguous in memory: share the data
+  let contiguous = true;
+  for (let d = 1; d < shape.length; d++) if (outShape[d] !== shape[d]) contiguous = false;
+  if (contiguous && (shape.length === 0 || step[0] === 1 || outShape[0] <= 1))
+    return x.subarray(base, base + n);
+  const out: Data = alloc(n);
+  windowWalk(shape, start, step, outShape, (o, xo, len, stride) => {
+    if (stride === 1) out.set(x.subarray(xo, xo + len), o);
+    else for (let j = 0; j < len; j++) out[o + j] = x[xo + j * stride];
+  });
+  return out;
+}
+
+/** The adjoint of slice: zeros of `shape` with x written at the strided window. */
+export function pad(
+  x: Data,
+  outShapeOfX: readonly number[],
+  start: readonly number[],
+  step: readonly number[],
+  shape: readonly number[],
+): Data {
+  const out: Data = alloc(sizeOf(shape));
+  windowWalk(shape, start, step, outShapeOfX, (o, xo, len, stride) => {
+    if (stride === 1) out.set(x.subarray(o, o + len), xo);
+    else for (let j = 0; j < len; j++) out[xo + j * stride] = x[o + j];
+  });
+  return out;
+}
+
+/**
+ * Walks a strided window of `shape` row by row (rows along the last axis): calls
+ * `row(windowStart, fullStart, length, fullStride)` once per row, so kernels copy whole rows.
+ */
+function windowWalk(
+  shape: readonly number[],
+  start: readonly number[],
+  step: readonly number[],
+  winShape: readonly number[],
+  row: (windowStart: number, fullStart: number, length: number, fullStride: number) => void,
+): void {
+  const nd = shape.length;
+  const inStr = stridesOf(shape);
+  const str = inStr.map((s, d) => s * step[d]);
+  let xo = 0;
+  for (let d = 0; d < nd; d++) xo += start[d] * inStr[d];
+  if (nd === 0) return row(0, xo, 1, 1);
+  const last = winShape[nd - 1];
+  const rows = last === 0 ? 0 : sizeOf(winShape) / last;
+  const idx = new Array<number>(nd).fill(0);
+  for (let r = 0; r < rows; r++) {
+    row(r * last, xo, last, str[nd - 1]);
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d]++;
+      xo += str[d];
+      if (idx[d] < winShape[d]) break;
+      xo -= str[d] * winShape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+export function concat(
+  parts: readonly Data[],
+  shapes: readonly (readonly number[])[],
+  axis: number,
+): Data {
+  const outer = sizeOf(shapes[0].slice(0, axis));
+  const chunks = shapes.map((s) => sizeOf(s.slice(axis)));
+  const total = chunks.reduce((x, y) => x + y, 0);
+  const out: Data = alloc(outer * total);
+  for (let o = 0; o < outer; o++) {
+    let at = o * total;
+    for (let p = 0; p < parts.length; p++) {
+      const c = chunks[p];
+      out.set(parts[p].subarray(o * c, o * c + c), at);
+      at += c;
+    }
+  }
+  return out;
+}
+
+/** Gathers slices along `axis` at `indices` (already normalised and checked). */
+export function take(x: Data, shape: readonly number[], axis: number, indices: Int32Array): Data {
+  const outer = sizeOf(shape.slice(0, axis));
+  const inner = sizeOf(shape.slice(axis + 1));
+  const dim = shape[axis];
+  const out: Data = alloc(outer * indices.length * inner);
+  let at = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let t = 0; t < indices.length; t++) {
+      const from = (o * dim + indices[t]) * inner;
+      out.set(x.subarray(from, from + inner), at);
+      at += inner;
+    }
+  }
+  return out;
+}
+
+/** The adjoint of take: x has shape [...outer, indices.length, ...inner]; adds into axis of `size`. */
+export function scatterAdd(
+  x: Data,
+  outer: number,
+  inner: number,
+  indices: Int32Array,
+  size: number,
+): Data {
+  const out: Data = alloc(outer * size * inner);
+  let at = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let t = 0; t < indices.length; t++) {
+      const to = (o * size + indices[t]) * inner;
+      for (let j = 0; j < inner; j++) out[to + j] += x[at + j];
+      at += inner;
+    }
+  }
+  return out;
+}
+
+/** where(c, a, b) with all three broadcast to `outShape`. */
+export function where(
+  c: Data,
+  cShape: readonly number[],
+  a: Data,
+  aShape: readonly number[],
+  b: Data,
+  bShape: readonly number[],
+  outShape: readonly number[],
+): Data {
+  const n = sizeOf(outShape);
+  const cc = c.length === n ? c : broadcastTo(c, cShape, outShape);
+  const aa = a.length === n ? a : broadcastTo(a, aShape, outShape);
+  const bb = b.length === n ? b : broadcastTo(b, bShape, outShape);
+  const out: Data = alloc(n);
+  for (let i = 0; i < n; i++) out[i] = cc[i] !== 0 ? aa[i] : bb[i];
+  return out;
+}

@@ -1,0 +1,71 @@
+/**
+ * The `Jacobian` tensor: a Tensor that also records which axes are outputs and which inputs,
+ * made by the Jacobian transforms, restored by jit (from the shapes recorded while tracing) and
+ * drawn by the views. J[i…, j…] = ∂yᵢ/∂xⱼ, shape [...outShape, ...inShape].
+ */
+import { Tensor } from "./tensor.js";
+import { Tracer } from "../core.js";
+import * as ops from "../ops.js";
+import { fmtShape, sizeOf } from "./shape.js";
+
+/**
+ * A Jacobian: a Tensor of shape [...outShape, ...inShape] (every op works on it) that also
+ * records which axes are outputs (rows) and which are inputs (columns).
+ */
+export class Jacobian extends Tensor {
+  readonly outShape: number[];
+  readonly inShape: number[];
+
+  constructor(data: Float64Array, outShape: readonly number[], inShape: readonly number[]) {
+    super(data, [...outShape, ...inShape]);
+    this.outShape = outShape.slice();
+    this.inShape = inShape.slice();
+  }
+
+  /** Rows (flattened outputs) and columns (flattened inputs). */
+  get rows(): number {
+    return sizeOf(this.outShape);
+  }
+  get cols(): number {
+    return sizeOf(this.inShape);
+  }
+
+  /** The Jacobian as a 2-D [rows, cols] tensor. */
+  asMatrix(): Tensor {
+    return this.reshape([this.rows, this.cols]);
+  }
+
+  override toString(): string {
+    return `${super.toString()} (outShape ${fmtShape(this.outShape)}, inShape ${fmtShape(this.inShape)})`;
+  }
+}
+
+/** The row and column shapes of a Jacobian computed under a transformation (see jit). */
+export interface JacobianShapes {
+  outShape: number[];
+  inShape: number[];
+}
+
+const tracedJacobians = new WeakMap<Tensor, JacobianShapes>();
+
+/**
+ * The shapes recorded when `t`, a tracer, was made by jacobian/jacrev/jacfwd/hessian: a
+ * transformation that later gives it a concrete value (jit) returns a Jacobian again.
+ */
+export function tracedJacobianShapes(t: Tensor): JacobianShapes | undefined {
+  return tracedJacobians.get(t);
+}
+
+/** A Jacobian when the value is concrete; under an outer transformation, the traced tensor. */
+export function asJacobian(
+  t: Tensor,
+  outShape: readonly number[],
+  inShape: readonly number[],
+): Tensor {
+  const shaped = ops.reshape(t, [...outShape, ...inShape]);
+  if (shaped instanceof Tracer) {
+    tracedJacobians.set(shaped, { outShape: outShape.slice(), inShape: inShape.slice() });
+    return shaped;
+  }
+  return new Jacobian(shaped.data, outShape, inShape);
+}

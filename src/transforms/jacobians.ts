@@ -1,0 +1,202 @@
+/**
+ * Jacobians: jacrev (one batched backward pass over the output basis), jacfwd (one batched
+ * forward pass over the input basis), jacobian (picks by shape) and hessian.
+ * J[i…, j…] = ∂yᵢ/∂xⱼ, shape [...y.shape, ...x.shape]; pytrees nest as in JAX: the output
+ * structure outside, the input structure inside, a `Jacobian` at each leaf pair.
+ */
+import type { Tensor, TensorLike } from "../tensor/tensor.js";
+import { asJacobian, type Jacobian } from "../tensor/jacobian.js";
+import { sparseJacobian, type SparseJacobian } from "../extras/sparse.js";
+import { eye, zeros } from "../tensor/creation.js";
+import * as ops from "../ops.js";
+import { vmapFlat } from "./batch.js";
+import type { TreeDef } from "../tensor/pytree.js";
+import { flatten, unflatten } from "../tensor/pytree.js";
+import { jvpFlat, partial, selectArgs, traceSelected, type traceReverse } from "./api.js";
+import type { ArgsOf } from "./api.js";
+import { sizeOf } from "../tensor/shape.js";
+
+/** Options of jacrev, jacfwd, jacobian and hessian. */
+export interface JacobianOptions {
+  /** Which argument(s) to differentiate: a number (default 0) or an array (results nest in an array). */
+  argnums?: number | readonly number[];
+}
+
+type Fn = (...args: never[]) => unknown;
+
+/** The result type of a Jacobian of Y with respect to X: output structure outside, input inside. */
+export type JacobianOf<Y, X> = Y extends Tensor | number
+  ? X extends Tensor | number
+    ? Jacobian
+    : { [K in keyof X]: JacobianOf<Y, X[K]> }
+  : { [K in keyof Y]: JacobianOf<Y[K], X> };
+
+/** A transform's result: Jacobians of f's output with respect to argument N (or the arguments N[]). */
+export type JacobianFn<P extends unknown[], R, N> = <A extends ArgsOf<P>>(
+  ...args: A
+) => N extends number ? JacobianOf<R, A[N]> : JacobianOf<R, A>;
+export type JacobianTransform = <
+  P extends unknown[] = Tensor[],
+  R = Tensor,
+  N extends number | readonly number[] = 0,
+>(
+  f: (...args: P) => R,
+  options?: { argnums?: N },
+) => JacobianFn<P, R, N>;
+
+/** Columns [offset, offset + n) of an identity of size total, as [total, ...shape]. */
+function basisBlock(total: number, offset: number, shape: readonly number[]): Tensor {
+  const cols = ops.slice(eye(total), null, [offset, offset + sizeOf(shape)]);
+  return ops.reshape(cols, [total, ...shape]);
+}
+
+function offsets(leaves: readonly Tensor[]): number[] {
+  const out: number[] = [];
+  let at = 0;
+  for (const x of leaves) {
+    out.push(at);
+    at += x.size;
+  }
+  return out;
+}
+
+/** Nests blocks[i][j] (output leaf i, input leaf j) as output structure ∘ input structure. */
+function nest(outDef: TreeDef, inDef: TreeDef, blocks: Tensor[][], single: boolean): unknown {
+  const perOut = blocks.map((row) => {
+    const tree = unflatten(inDef, row) as unknown[];
+    return single ? tree[0] : tree;
+  });
+  return unflatten(outDef, perOut as Tensor[]);
+}
+
+/**
+ * Reverse-mode Jacobian: one batched backward pass over the basis of the output.
+ *
+ * @example
+ * jacrev((x: Tensor) => mul(x, x))(tensor([1, 2])); // → tensor([[2, 0], [0, 4]])
+ */
+export const jacrev: JacobianTransform = ((f: Fn, options: JacobianOptions = {}) => {
+  return (...args: unknown[]) => {
+    const argnums = options.argnums ?? 0;
+    const traced = traceSelected(f, args, argnums, false, "jacrev");
+    return finishReverse(traced, typeof argnums === "number");
+  };
+}) as JacobianTransform;
+
+function finishReverse(traced: ReturnType<typeof traceReverse>, single: boolean): unknown {
+  const { trace, inNodes, inLeaves, inDef, out } = traced;
+  const outOffsets = offsets(out.outPrimals);
+  const total = out.outPrimals.reduce((n, y) => n + y.size, 0);
+  const seedsIn = out.outPrimals.map((y, i) => basisBlock(total, outOffsets[i], y.shape));
+  const grads = vmapFlat(
+    (cts) => {
+      const back = trace.backward(out.outNodes, cts, inNodes);
+      return back.map((g, j) => g ?? zeros(inLeaves[j].shape));
+    },
+    seedsIn,
+    total,
+  );
+  const blocks = out.outPrimals.map((y, i) =>
+    grads.map((g, j) => {
+      const rows = ops.slice(g, [outOffsets[i], outOffsets[i] + y.size]);
+      return asJacobian(rows, y.shape, inLeaves[j].shape);
+    }),
+  );
+  return nest(out.outDef, inDef, blocks, single);
+}
+
+/**
+ * Forward-mode Jacobian: one batched forward pass over the basis of the input.
+ *
+ * @example
+ * jacfwd((x: Tensor) => mul(x, 3))(tensor([1, 2])); // → tensor([[3, 0], [0, 3]])
+ */
+export const jacfwd: JacobianTransform = ((f: Fn, options: JacobianOptions = {}) => {
+  return (...args: unknown[]) => {
+    const argnums = options.argnums ?? 0;
+    const which = selectArgs(args, argnums, "jacfwd");
+    const g = partial(f, args, which);
+    const { leaves, def } = flatten(
+      which.map((a) => args[a]),
+      "jacfwd arguments",
+    );
+    const inOffsets = offsets(leaves);
+    const total = leaves.reduce((n, x) => n + x.size, 0);
+    let outDef: TreeDef = { kind: "tensor" };
+    let outShapes: number[][] = [];
+    const tangents = vmapFlat(
+      (ts) => {
+        const res = jvpFlat(g, def, leaves, ts);
+        outDef = res.def;
+        outShapes = res.primals.map((y) => y.shape);
+        return res.tangents;
+      },
+      leaves.map((x, j) => basisBlock(total, inOffsets[j], x.shape)),
+      total,
+    );
+    const blocks = tangents.map((t, i) => {
+      const o = outShapes[i];
+      const moved = ops.transpose(t, [...o.map((_, k) => k + 1), 0]); // [...o, total]
+      return leaves.map((x, j) => {
+        const cols = ops.slice(ops.reshape(moved, [sizeOf(o), total]), null, [
+          inOffsets[j],
+          inOffsets[j] + x.size,
+        ]);
+        return asJacobian(cols, o, x.shape);
+      });
+    });
+    return nest(outDef, def, blocks, typeof argnums === "number");
+  };
+}) as JacobianTransform;
+
+/** `jacobian(f, { sparse: true })`: the sparse Jacobian of a one-tensor function (sparse.ts). */
+export type SparseJacobianTransform = (
+  f: (x: Tensor) => Tensor,
+  options: { sparse: true },
+) => (x: TensorLike) => SparseJacobian;
+
+/**
+ * The Jacobian, by reverse mode when the output has at most as many entries as the inputs
+ * (f runs once) and by forward mode otherwise. With `{ sparse: true }`, a `SparseJacobian`:
+ * pattern detection, column colouring, one batched forward pass per colour (`sparseJacobian`).
+ *
+ * @example
+ * const J = jacobian((x: Tensor) => sin(x))(tensor([0, 0]));
+ * J; // → tensor([[1, 0], [0, 1]])
+ * J.outShape; // → [2]
+ */
+export const jacobian: SparseJacobianTransform & JacobianTransform = ((
+  f: Fn,
+  options: JacobianOptions & { sparse?: boolean } = {},
+) => {
+  if (options.sparse === true) {
+    return (x: TensorLike) => sparseJacobian(f as unknown as (x: Tensor) => Tensor, x);
+  }
+  return (...args: unknown[]) => {
+    const argnums = options.argnums ?? 0;
+    const traced = traceSelected(f, args, argnums, false, "jacobian");
+    const outSize = traced.out.outPrimals.reduce((n, y) => n + y.size, 0);
+    const inSize = traced.inLeaves.reduce((n, x) => n + x.size, 0);
+    if (outSize <= inSize) return finishReverse(traced, typeof argnums === "number");
+    return (jacfwd as (f: Fn, o: JacobianOptions) => (...a: unknown[]) => unknown)(
+      f,
+      options,
+    )(...args);
+  };
+}) as SparseJacobianTransform & JacobianTransform;
+
+/**
+ * The Hessian: the forward-mode Jacobian of the reverse-mode gradient (a Jacobian of the gradient).
+ *
+ * @example
+ * hessian((x: Tensor) => sum(mul(x, mul(x, x))))(tensor([1, 2])); // → tensor([[6, 0], [0, 12]])
+ */
+export function hessian<P extends unknown[] = Tensor[], N extends number = 0>(
+  f: (...args: P) => Tensor | number,
+  options: { argnums?: N } = {},
+): <A extends ArgsOf<P>>(...args: A) => JacobianOf<A[N], A[N]> {
+  const inner = jacrev(f as Fn, options as JacobianOptions) as unknown as Fn;
+  return jacfwd(inner, options as JacobianOptions) as unknown as <A extends ArgsOf<P>>(
+    ...args: A
+  ) => JacobianOf<A[N], A[N]>;
+}
