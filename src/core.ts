@@ -10,7 +10,7 @@ import type { Primitive } from "./primitives/primitive.js";
 import { EMPTY_DATA, Tensor } from "./tensor/tensor.js";
 import { evalRules } from "./primitives/eval-rules.js";
 import { fmtShape } from "./tensor/shape.js";
-import { RESULT, TensorSizeError } from "./memory.js";
+import { RESULT, TensorSizeError } from "./tensor/memory.js";
 
 /** A transformation in progress. Levels order nested transformations: higher is inner. */
 export abstract class Trace {

@@ -5,7 +5,7 @@ import { Primitive } from "./primitives/primitive.js";
 import { Tracer, bind } from "./core.js";
 import { asTensor } from "./tensor/creation.js";
 import { fmtShape } from "./tensor/shape.js";
-import { eigvals as eigvalsKernel } from "./kernels-eigen.js";
+import { eigvals as eigvalsKernel } from "./primitives/kernels-eigen.js";
 
 function checkSquare(op: string, a: Tensor): { n: number; batch: number[] } {
   const nd = a.ndim;

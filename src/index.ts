@@ -20,7 +20,7 @@ export {
 export type { RandomOptions } from "./tensor/creation.js";
 export * from "./ops.js";
 export { eigh, eigvals } from "./eigen.js";
-export { foriLoop, scan, whileLoop, type ScanOptions } from "./loops.js";
+export { foriLoop, scan, whileLoop, type ScanOptions } from "./loops/loops.js";
 export { grad, jvp, valueAndGrad, vjp } from "./transforms/api.js";
 export { jit, inspectJit, type JitReport } from "./jit/jit.js";
 export { linearize } from "./jit/linearize.js";
@@ -40,7 +40,7 @@ export type { Pytree } from "./tensor/pytree.js";
 export { Primitive } from "./primitives/primitive.js";
 export type { CompareOp } from "./primitives/primitive.js";
 export { setPrimitiveObserver } from "./core.js";
-export { TensorSizeError, setTensorLimit } from "./memory.js";
+export { TensorSizeError, setTensorLimit } from "./tensor/memory.js";
 export type { Phase, PrimitiveObserver } from "./core.js";
 export { JacobianView, LiveTrace, display, setDisplaySink, trace } from "./display.js";
 export type {
@@ -62,7 +62,7 @@ export { NonFiniteError, setDebugNans, withDebugNans } from "./extras/debug.js";
 export { ChainTrace, chain, traceChain } from "./extras/chain.js";
 export type { ChainFunction, ChainStage, NamedStage, StageFn, StageSpec } from "./extras/chain.js";
 export { SparseJacobian, sparseJacobian } from "./extras/sparse.js";
-export { Explorer, Slider, explore, slider } from "./explore.js";
+export { Explorer, Slider, explore, slider } from "./explore/explore.js";
 export type {
   ExploreArg,
   ExploreOptions,
@@ -70,7 +70,7 @@ export type {
   ExplorerFrame,
   ExplorerInput,
   ExplorerStatic,
-} from "./explore.js";
+} from "./explore/explore.js";
 // Optimisation: optax-style optimizers, solvers, and the public pytree functions.
 export * as optim from "./optim/index.js";
 export * as tree from "./optim/tree.js";

@@ -1,5 +1,5 @@
 /**
- * The explore view's payload and fallbacks: `explorePayload` turns an Explorer (src/explore.ts)
+ * The explore view's payload and fallbacks: `explorePayload` turns an Explorer (src/explore/explore.ts)
  * and its viewId into the versioned payload, `exploreFrame` one computed frame into the frame
  * the renderer draws, and `exploreBundle` adds the first frame as SVG, PNG and text.
  */

@@ -9,7 +9,7 @@ import type { Graph, GraphNode } from "./graph.js";
 import type { BufferPlan, Plan } from "./fuse.js";
 import { rootKind, squeezeEquivalent } from "./fuse.js";
 import { HELPERS, jitRules, type MapTemplate, type ReduceKind } from "./rules.js";
-import { assembleSource } from "../jit-assemble.js";
+import { assembleSource } from "./assemble.js";
 import { evalRules } from "../primitives/eval-rules.js";
 import { alloc } from "../primitives/kernels.js";
 import { Primitive } from "../primitives/primitive.js";

@@ -8,8 +8,8 @@ import { Tensor } from "../tensor/tensor.js";
 import type { BinaryCode, Data } from "./kernels.js";
 import * as K from "./kernels.js";
 import * as L from "./kernels-linalg.js";
-import * as E from "../kernels-eigen.js";
-import { loopKernel } from "../loop-kernels.js";
+import * as E from "./kernels-eigen.js";
+import { loopKernel } from "../loops/kernels.js";
 import * as S from "./scalar.js";
 import { broadcastShapes, reducedShape, sameShape, sizeOf } from "../tensor/shape.js";
 

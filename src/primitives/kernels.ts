@@ -3,7 +3,7 @@
  * paths (same shape, scalar broadcast). Inputs are never modified.
  */
 import { broadcastStrides, sizeOf, stridesOf } from "../tensor/shape.js";
-import { RESULT, checkEntries } from "../memory.js";
+import { RESULT, checkEntries } from "../tensor/memory.js";
 import { max, min } from "./scalar.js";
 
 export type Data = Float64Array;

@@ -1,7 +1,7 @@
 /** Constructors: tensor, zeros, ones, full, eye, arange, linspace, randn, and `asTensor`. */
 import type { NestedArray, TensorLike } from "./tensor.js";
 import { Tensor } from "./tensor.js";
-import { checkShapeSize } from "../memory.js";
+import { checkShapeSize } from "./memory.js";
 import { checkSize, fmtShape, sizeOf } from "./shape.js";
 
 function inferShape(value: NestedArray, where: string): number[] {

@@ -1,6 +1,6 @@
 /** Shape arithmetic shared by the kernels, the rules and the ops. */
 
-import { checkEntries } from "../memory.js";
+import { checkEntries } from "./memory.js";
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;

@@ -8,7 +8,7 @@ import { NO_PARAMS, Primitive } from "../primitives/primitive.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Trace, Tracer, bind, withNewLevel } from "../core.js";
 import * as ops from "../ops.js";
-import { batchScan, batchWhile } from "../loop-rules.js";
+import { batchScan, batchWhile } from "../loops/rules.js";
 import { fmtShape } from "../tensor/shape.js";
 import type { TreeDef } from "../tensor/pytree.js";
 import { flatten, unflatten } from "../tensor/pytree.js";

@@ -21,7 +21,7 @@ import {
 import type { BinaryElementwise, UnaryElementwise } from "./derivatives.js";
 import { binaryDerivatives, elementwiseRules, unaryDerivatives } from "./derivatives.js";
 import { eye } from "../tensor/creation.js";
-import { jvpScan, jvpWhile } from "../loop-rules.js";
+import { jvpScan, jvpWhile } from "../loops/rules.js";
 
 export type JvpRule<P extends Primitive> = (
   primals: Tensor[],

@@ -13,7 +13,7 @@ import type { BinaryElementwise, UnaryElementwise } from "./derivatives.js";
 import { binaryDerivatives, elementwiseRules, unaryDerivatives } from "./derivatives.js";
 import { eighFactors, mul, neg, prodOthers, symmetrized, tieWeights } from "./rule-helpers.js";
 import { inversePerm, keepDimsShape } from "../tensor/shape.js";
-import { vjpScan, vjpWhile } from "../loop-rules.js";
+import { vjpScan, vjpWhile } from "../loops/rules.js";
 
 export type VjpRule<P extends Primitive> = (
   ct: Tensor,

@@ -3,14 +3,14 @@
  * per-point transforms of each view (with an eager fallback when f cannot be traced), the
  * once-per-domain curve and contour grid, and the closed-form 2×2 eigen-decomposition.
  */
-import { concat, reshape, slice } from "./ops.js";
-import { flatten, unflatten, type TreeDef } from "./tensor/pytree.js";
-import { Tensor } from "./tensor/tensor.js";
-import { tensor } from "./tensor/creation.js";
-import { grad } from "./transforms/api.js";
-import { jit } from "./jit/jit.js";
-import { hessian, jacobian } from "./transforms/jacobians.js";
-import { vmap } from "./transforms/batch.js";
+import { concat, reshape, slice } from "../ops.js";
+import { flatten, unflatten, type TreeDef } from "../tensor/pytree.js";
+import { Tensor } from "../tensor/tensor.js";
+import { tensor } from "../tensor/creation.js";
+import { grad } from "../transforms/api.js";
+import { jit } from "../jit/jit.js";
+import { hessian, jacobian } from "../transforms/jacobians.js";
+import { vmap } from "../transforms/batch.js";
 
 /** f's input as a flat vector: the tree, each leaf's shape and path, and the flat values. */
 export interface FlatInput {

@@ -6,17 +6,17 @@
  * the carries (length × carry size floats) and a reverse scan of the body's pullback, its batched
  * form a scan of the batched body — so under jit all of them compile to a loop.
  */
-import { bind } from "./core.js";
-import type { Graph } from "./jit/graph.js";
-import * as ops from "./ops.js";
-import { Primitive, type ParamsOf } from "./primitives/primitive.js";
-import { Tensor } from "./tensor/tensor.js";
-import { sizeOf } from "./tensor/shape.js";
-import { zeros } from "./tensor/creation.js";
-import { interpret, outputShapes, runBody, traceBody } from "./loop-body.js";
-import { jvp, vjp } from "./transforms/api.js";
-import { vmapFlat } from "./transforms/batch.js";
-import { loopKernels } from "./loop-kernels.js";
+import { bind } from "../core.js";
+import type { Graph } from "../jit/graph.js";
+import * as ops from "../ops.js";
+import { Primitive, type ParamsOf } from "../primitives/primitive.js";
+import { Tensor } from "../tensor/tensor.js";
+import { sizeOf } from "../tensor/shape.js";
+import { zeros } from "../tensor/creation.js";
+import { interpret, outputShapes, runBody, traceBody } from "./body.js";
+import { jvp, vjp } from "../transforms/api.js";
+import { vmapFlat } from "../transforms/batch.js";
+import { loopKernels } from "./kernels.js";
 
 type ScanParams = ParamsOf<Primitive.Scan>;
 type WhileParams = ParamsOf<Primitive.While>;

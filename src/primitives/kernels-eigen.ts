@@ -4,7 +4,7 @@
  * columns) and `eigvals` (general: reduction to Hessenberg form by stabilised elimination, then
  * the Francis double-shift QR iteration; complex eigenvalues come in conjugate pairs).
  */
-import type { Data } from "./primitives/kernels.js";
+import type { Data } from "./kernels.js";
 
 export interface EighResult {
   /** [count, n] eigenvalues, ascending. */

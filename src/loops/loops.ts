@@ -4,14 +4,14 @@
  * loop over a body compiled once, whatever the number of steps, and every transformation has a
  * rule for it (loop-rules.ts).
  */
-import type { Tensor } from "./tensor/tensor.js";
-import { Primitive } from "./primitives/primitive.js";
-import { bind } from "./core.js";
-import { asTensor } from "./tensor/creation.js";
-import * as ops from "./ops.js";
-import { flatten, sameStructure, unflatten, type TreeDef } from "./tensor/pytree.js";
-import { checkCarry, traceBody } from "./loop-body.js";
-import { split, unpack, whileOf } from "./loop-rules.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { Primitive } from "../primitives/primitive.js";
+import { bind } from "../core.js";
+import { asTensor } from "../tensor/creation.js";
+import * as ops from "../ops.js";
+import { flatten, sameStructure, unflatten, type TreeDef } from "../tensor/pytree.js";
+import { checkCarry, traceBody } from "./body.js";
+import { split, unpack, whileOf } from "./rules.js";
 
 export interface ScanOptions {
   /** The number of steps; required without xs, else it must equal their leading length. */

@@ -3,10 +3,10 @@
  * Explorer knows its view, its sliders and its once-per-domain data, and computes a frame for a
  * point; the kernel shows it and sends it the moves (see ARCHITECTURE.md, "Exploration").
  */
-import { LiveTrace } from "./display.js";
-import { tensor, linspace } from "./tensor/creation.js";
-import type { Tensor } from "./tensor/tensor.js";
-import type { TreeDef } from "./tensor/pytree.js";
+import { LiveTrace } from "../display.js";
+import { tensor, linspace } from "../tensor/creation.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { TreeDef } from "../tensor/pytree.js";
 import {
   Compiler,
   eigen2,
@@ -16,7 +16,7 @@ import {
   pointFunctions,
   unflattenOutput,
   type FlatInput,
-} from "./explore-math.js";
+} from "./math.js";
 
 /** The three explore views. */
 export type ExploreViewKind = "jacobian" | "curve" | "surface";

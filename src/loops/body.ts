@@ -6,12 +6,12 @@
  * pullback, its batched form) from the graph by `interpret`, which binds each node's primitive on
  * whatever values it is given. Concretely, a body runs as a program compiled once (jit's).
  */
-import { Tracer, bind, isObserving, withNewLevel } from "./core.js";
-import { JitTrace, optimize, paramsKey, scalarKey, type Graph } from "./jit/graph.js";
-import { compileGraph, runGraph } from "./jit/jit.js";
-import type { RunProgram } from "./jit/codegen.js";
-import type { Tensor } from "./tensor/tensor.js";
-import { fmtShape } from "./tensor/shape.js";
+import { Tracer, bind, isObserving, withNewLevel } from "../core.js";
+import { JitTrace, optimize, paramsKey, scalarKey, type Graph } from "../jit/graph.js";
+import { compileGraph, runGraph } from "../jit/jit.js";
+import type { RunProgram } from "../jit/codegen.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { fmtShape } from "../tensor/shape.js";
 
 /** A traced body: its graph and the outer tracers it closed over (extra inputs, after the rest). */
 export interface Body {

@@ -3,8 +3,8 @@
  * which is built on the core that the eval rules are part of, so loop-rules.ts installs them
  * here when it loads (every entry point loads it) instead of the eval table importing it.
  */
-import type { ParamsOf, Primitive } from "./primitives/primitive.js";
-import type { Tensor } from "./tensor/tensor.js";
+import type { ParamsOf, Primitive } from "../primitives/primitive.js";
+import type { Tensor } from "../tensor/tensor.js";
 
 type Kernel<P extends Primitive> = (inputs: Tensor[], params: ParamsOf<P>) => Tensor;
 
