@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as vscode from "vscode";
 import { createKernelClient } from "../kernel/client.js";
 import { registerCommands } from "./commands.js";
-import { createExploreBridge } from "./exploreBridge.js";
+import { createExploreBridge } from "./explore-bridge.js";
 import { CotangentController } from "./controller.js";
 import { KernelManager, type KernelState } from "./kernel-manager.js";
 import { registerLanguageFeatures } from "./language-features.js";

@@ -26,8 +26,8 @@ import {
 import { validatePayload } from "../../kernel/shared/validate.js";
 import { renderChain } from "./chain-view.js";
 import { el } from "./dom.js";
-import type { MoveTiming } from "./exploreFlow.js";
-import { mountExplore, type ExploreChannel, type ExploreHandle } from "./exploreView.js";
+import type { MoveTiming } from "./explore-flow.js";
+import { mountExplore, type ExploreChannel, type ExploreHandle } from "./explore-view.js";
 import { renderJacobian, type ViewHooks } from "./jacobian-view.js";
 import { ensureStyles } from "./styles.js";
 import { createTraceView, type TraceView } from "./trace-view.js";

@@ -24,7 +24,7 @@ import {
   fail,
   isRecord,
 } from "./checks.js";
-import { checkExplore, checkExploreFrame, checkHostMessage } from "./validateExplore.js";
+import { checkExplore, checkExploreFrame, checkHostMessage } from "./validate-explore.js";
 
 export type Validation<T> = { ok: true; payload: T } | { ok: false; error: string };
 

@@ -12,7 +12,7 @@ import {
   jacobianFrame,
   surfaceExplore,
   surfaceFrame,
-} from "./exploreFixtures.js";
+} from "./explore-fixtures.js";
 import { squareJacobian, trace } from "./fixtures.js";
 import { launch, openPage, type RendererGlobal } from "./page.js";
 

@@ -19,7 +19,7 @@ import {
   jacobianFrame,
   surfaceExplore,
   surfaceFrame,
-} from "./exploreFixtures.js";
+} from "./explore-fixtures.js";
 import { RESULTS, launch, openPage, render, type Theme } from "./page.js";
 
 let browser: Browser;

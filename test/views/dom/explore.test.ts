@@ -22,7 +22,7 @@ import {
   jacobianFrame,
   surfaceExplore,
   surfaceFrame,
-} from "../../browser/exploreFixtures.js";
+} from "../../browser/explore-fixtures.js";
 
 const images = new WeakMap<HTMLCanvasElement, ImageData>();
 

@@ -1,7 +1,7 @@
 /**
  * The explore view's shell: title, notes, a status line, one slider per ExploreInput and the
  * frame view of its kind (Jacobian, curve, surface). Moves of the sliders or of the point on the
- * canvas go through the flow (exploreFlow.ts) to the host; the host's messages come back through
+ * canvas go through the flow (explore-flow.ts) to the host; the host's messages come back through
  * `receive`. Without a channel (a saved notebook without a kernel, the HTML report) the view
  * draws its first frame with the inputs disabled.
  */
@@ -14,13 +14,13 @@ import type {
   ExploreRendererMessage,
 } from "../../kernel/shared/payloads.js";
 import { validateExploreFrame, validateHostMessage } from "../../kernel/shared/validate.js";
-import { createCurveView } from "./curveView.js";
+import { createCurveView } from "./curve-view.js";
 import { el } from "./dom.js";
-import { createExploreFlow, type ExploreFlow, type FlowState } from "./exploreFlow.js";
-import { createJacobianExplorer } from "./exploreJacobian.js";
-import type { FrameView, MoveHandler } from "./frameView.js";
+import { createExploreFlow, type ExploreFlow, type FlowState } from "./explore-flow.js";
+import { createJacobianExplorer } from "./explore-jacobian.js";
+import type { FrameView, MoveHandler } from "./frame-view.js";
 import type { ViewHooks } from "./jacobian-view.js";
-import { createSurfaceView } from "./surfaceView.js";
+import { createSurfaceView } from "./surface-view.js";
 
 /** The way to the extension host (VS Code: ctx.postMessage); null when there is none. */
 export interface ExploreChannel {

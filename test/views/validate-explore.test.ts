@@ -16,7 +16,7 @@ import {
   jacobianFrame,
   surfaceExplore,
   surfaceFrame,
-} from "../browser/exploreFixtures.js";
+} from "../browser/explore-fixtures.js";
 
 const error = (value: unknown): string => {
   const checked = validatePayload(MIME.explore, value);

@@ -1,6 +1,6 @@
 /**
  * The part of an explore view that draws its frames (the Jacobian, curve or surface view); the
- * shell around it (exploreView.ts) owns the sliders, the status line and the flow.
+ * shell around it (explore-view.ts) owns the sliders, the status line and the flow.
  */
 import type { ExploreInput } from "../../kernel/shared/payloads.js";
 

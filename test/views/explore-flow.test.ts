@@ -7,7 +7,7 @@ import {
   createExploreFlow,
   type FlowMessaging,
   type FlowState,
-} from "../../extension/renderer/exploreFlow.js";
+} from "../../extension/renderer/explore-flow.js";
 import type { ExploreRendererMessage } from "../../kernel/shared/payloads.js";
 
 interface Frame {

@@ -1,6 +1,6 @@
 /** The extension host's side of explore views: renderer moves → kernel, answers → that editor. */
 import { describe, expect, it } from "vitest";
-import { createExploreBridge, NO_KERNEL_REASON } from "../../extension/exploreBridge.js";
+import { createExploreBridge, NO_KERNEL_REASON } from "../../extension/explore-bridge.js";
 import type { ExploreFrame, ExploreHostMessage } from "../../kernel/shared/payloads.js";
 import { FakeKernel } from "./fakes.js";
 

@@ -13,7 +13,7 @@ import {
 } from "../../kernel/shared/payloads.js";
 import { bilinear, contourSegments, levelPosition, quantileLevels, rampColor } from "./contour.js";
 import { el } from "./dom.js";
-import { inputFor, type FrameView, type MoveHandler } from "./frameView.js";
+import { inputFor, type FrameView, type MoveHandler } from "./frame-view.js";
 import {
   arrow,
   cssColor,

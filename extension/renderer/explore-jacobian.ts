@@ -11,7 +11,7 @@ import {
   type JacobianPayload,
 } from "../../kernel/shared/payloads.js";
 import { el, toggle } from "./dom.js";
-import type { FrameView } from "./frameView.js";
+import type { FrameView } from "./frame-view.js";
 import {
   createJacobianView,
   scaleLimit,

@@ -11,7 +11,7 @@ import {
   type ExploreStatic,
 } from "../../kernel/shared/payloads.js";
 import { el, toggle } from "./dom.js";
-import { inputFor, type FrameView, type MoveHandler } from "./frameView.js";
+import { inputFor, type FrameView, type MoveHandler } from "./frame-view.js";
 import {
   cssColor,
   dataX,
