@@ -13,15 +13,19 @@
  * payload into an element (an explore view statically, unless a channel is given). When the bundle is loaded as a plain script (inlined), the same
  * function is reachable as `globalThis.CotangentRenderer.renderInto`.
  */
+import type {
+  ActivationFunction,
+  OutputItem,
+  RendererApi,
+  RendererContext,
+} from "vscode-notebook-renderer";
 import {
   MIME,
   PAYLOAD_VERSION,
-  type ChainPayload,
+  type CotangentMime,
   type CotangentPayload,
   type ExploreFrame,
   type ExplorePayload,
-  type JacobianPayload,
-  type TracePayload,
 } from "../../kernel/shared/payloads.js";
 import { validatePayload } from "../../kernel/shared/validate.js";
 import { renderChain } from "./chain-view.js";
@@ -42,30 +46,6 @@ export interface RenderResult {
   ms: number;
   /** What was drawn: the view and its size (for the host's tests and logs). */
   info?: Record<string, number | string | boolean>;
-}
-
-/** A short description of a valid payload: which view, and how big. */
-export function describePayload(
-  payload: CotangentPayload,
-): Record<string, number | string | boolean> {
-  if (payload.kind === "jacobian") {
-    const d = payload.downsampled;
-    return {
-      view: "jacobian",
-      rows: d?.fullRows ?? payload.values.shape[0] ?? 0,
-      cols: d?.fullCols ?? payload.values.shape[1] ?? 0,
-      downsampled: d !== undefined,
-    };
-  }
-  if (payload.kind === "chain") return { view: "chain", stages: payload.stages.length };
-  if (payload.kind === "explore")
-    return { view: `explore-${payload.view}`, viewId: payload.viewId, n: payload.n, m: payload.m };
-  return {
-    view: "trace",
-    steps: payload.steps.shape[0] ?? 0,
-    series: payload.series.length,
-    done: payload.done,
-  };
 }
 
 interface Mounted {
@@ -118,6 +98,86 @@ function drawExplore(
   const set = explorers.get(payload.viewId) ?? new Set<ExploreHandle>();
   set.add(handle);
   explorers.set(payload.viewId, set);
+}
+
+type Description = Record<string, number | string | boolean>;
+
+/** A view of one payload kind: draws it into an element and says what it drew. */
+interface View<P extends CotangentPayload> {
+  draw(element: HTMLElement, payload: P, hooks: ViewHooks, channel: ExploreChannel | null): void;
+  describe(payload: P): Description;
+}
+
+type KindOf<M extends CotangentMime> = {
+  [K in keyof typeof MIME]: (typeof MIME)[K] extends M ? K : never;
+}[keyof typeof MIME];
+type PayloadOf<M extends CotangentMime> = Extract<CotangentPayload, { kind: KindOf<M> }>;
+
+/** A view drawn once per payload: whatever the element showed before is forgotten. */
+function drawnOnce<P extends CotangentPayload>(
+  draw: (element: HTMLElement, payload: P, hooks: ViewHooks) => void,
+): View<P>["draw"] {
+  return (element, payload, hooks) => {
+    forget(element);
+    draw(element, payload, hooks);
+    mounted.set(element, { mime: MIME[payload.kind] });
+  };
+}
+
+/** MIME type → its view; every MIME type of kernel/shared/payloads.ts has a row. */
+const VIEWS: { [M in CotangentMime]: View<PayloadOf<M>> } = {
+  [MIME.jacobian]: {
+    draw: drawnOnce(renderJacobian),
+    describe: (payload) => {
+      const d = payload.downsampled;
+      return {
+        view: "jacobian",
+        rows: d?.fullRows ?? payload.values.shape[0] ?? 0,
+        cols: d?.fullCols ?? payload.values.shape[1] ?? 0,
+        downsampled: d !== undefined,
+      };
+    },
+  },
+  [MIME.chain]: {
+    draw: drawnOnce(renderChain),
+    describe: (payload) => ({ view: "chain", stages: payload.stages.length }),
+  },
+  [MIME.trace]: {
+    // a trace drawn again into its element updates in place
+    draw: (element, payload, hooks) => {
+      const previous = mounted.get(element);
+      if (previous?.trace && element.contains(previous.trace.element)) {
+        previous.trace.update(payload);
+        return;
+      }
+      forget(element);
+      mounted.set(element, { mime: MIME.trace, trace: createTraceView(element, payload, hooks) });
+    },
+    describe: (payload) => ({
+      view: "trace",
+      steps: payload.steps.shape[0] ?? 0,
+      series: payload.series.length,
+      done: payload.done,
+    }),
+  },
+  [MIME.explore]: {
+    draw: (element, payload, hooks, channel) => drawExplore(element, payload, hooks, channel),
+    describe: (payload) => ({
+      view: `explore-${payload.view}`,
+      viewId: payload.viewId,
+      n: payload.n,
+      m: payload.m,
+    }),
+  },
+};
+
+function viewOf(payload: CotangentPayload): View<CotangentPayload> {
+  return VIEWS[MIME[payload.kind]];
+}
+
+/** A short description of a valid payload: which view, and how big. */
+export function describePayload(payload: CotangentPayload): Description {
+  return viewOf(payload).describe(payload);
 }
 
 const HOST_TYPES = new Set(["exploreFrame", "exploreError", "exploreWaiting", "exploreClosed"]);
@@ -176,23 +236,7 @@ export function renderInto(
       showError(element, checked.error);
       return { ok: false, error: checked.error, ms: performance.now() - started };
     }
-    const previous = mounted.get(element);
-    if (mime === MIME.trace) {
-      const trace = checked.payload as TracePayload;
-      if (previous?.trace && element.contains(previous.trace.element)) previous.trace.update(trace);
-      else {
-        forget(element);
-        mounted.set(element, { mime, trace: createTraceView(element, trace, hooks) });
-      }
-    } else if (mime === MIME.explore) {
-      drawExplore(element, checked.payload as ExplorePayload, hooks, channel);
-    } else {
-      forget(element);
-      if (mime === MIME.jacobian)
-        renderJacobian(element, checked.payload as JacobianPayload, hooks);
-      else renderChain(element, checked.payload as ChainPayload, hooks);
-      mounted.set(element, { mime });
-    }
+    viewOf(checked.payload).draw(element, checked.payload, hooks, channel);
     return { ok: true, ms: performance.now() - started, info: describePayload(checked.payload) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -208,27 +252,23 @@ export function disposeElement(element: HTMLElement): void {
 
 // ------------------------------------------------------------------ VS Code notebook renderer API
 
-/** The parts of VS Code's OutputItem the renderer uses. */
-export interface OutputItem {
-  readonly id: string;
-  readonly mime: string;
-  json(): unknown;
-  text(): string;
-}
-
-/** The parts of VS Code's RendererContext the renderer uses. */
-export interface RendererContext {
-  postMessage?(message: unknown): void;
-  onDidReceiveMessage?(listener: (message: unknown) => void): { dispose(): void };
-}
-
-export interface RendererApi {
-  renderOutputItem(item: OutputItem, element: HTMLElement, signal?: AbortSignal): void;
+/**
+ * The renderer's API: VS Code's `RendererApi`, both methods present, reading of each output item
+ * only what it uses.
+ */
+export interface CotangentRendererApi extends RendererApi {
+  renderOutputItem(
+    item: Pick<OutputItem, "id" | "mime" | "json" | "text">,
+    element: HTMLElement,
+    signal?: AbortSignal,
+  ): void;
   disposeOutputItem(id?: string): void;
 }
 
-/** Entry point called by VS Code with the renderer context. */
-export function activate(ctx: RendererContext): RendererApi {
+/** Entry point called by VS Code with the renderer context (of which it uses the messaging). */
+export const activate = ((
+  ctx: Pick<RendererContext<unknown>, "postMessage" | "onDidReceiveMessage">,
+): CotangentRendererApi => {
   const elements = new Map<string, HTMLElement>();
   const owner = new WeakMap<HTMLElement, string>();
   const post = (message: Record<string, unknown>): void => ctx.postMessage?.(message);
@@ -274,7 +314,7 @@ export function activate(ctx: RendererContext): RendererApi {
       else elements.delete(id);
     },
   };
-}
+}) satisfies ActivationFunction;
 
 (globalThis as { CotangentRenderer?: unknown }).CotangentRenderer = {
   renderInto,

@@ -12,7 +12,7 @@ import {
   activate,
   exploreState,
   renderInto,
-  type RendererApi,
+  type CotangentRendererApi,
 } from "../../../extension/renderer/index.js";
 import { XSS_LABEL } from "../../browser/fixtures.js";
 import {
@@ -44,7 +44,7 @@ function installFakeCanvas(): void {
 }
 
 interface Harness {
-  api: RendererApi;
+  api: CotangentRendererApi;
   posted: Record<string, unknown>[];
   host: (message: unknown) => void;
   out: HTMLElement;
