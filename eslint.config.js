@@ -49,6 +49,17 @@ const rendererOnlyShared = {
   ],
 };
 
+/** The JupyterLab extension: the renderer, kernel/shared/ and JupyterLab's packages. */
+const labOnlyRenderer = {
+  patterns: [
+    {
+      regex: "^\\.\\./(?!renderer/|\\.\\./kernel/shared/)",
+      message:
+        "The JupyterLab extension imports only the renderer and kernel/shared/ of the project.",
+    },
+  ],
+};
+
 export const boundaries = [
   { files: ["src/**/*.ts"], rules: restrict(runtime) },
   {
@@ -57,6 +68,7 @@ export const boundaries = [
   },
   { files: ["kernel/**/*.ts"], rules: restrict(noVscode) },
   { files: ["extension/renderer/**/*.ts"], rules: restrict(rendererOnlyShared) },
+  { files: ["extension/jupyterlab/**/*.ts"], rules: restrict(labOnlyRenderer) },
 ];
 
 export default tseslint.config(
@@ -67,6 +79,7 @@ export default tseslint.config(
       "out/**",
       "report/**",
       ".vscode-test/**",
+      ".jupyterlab-test/**",
       "**/*.js",
       "**/*.mjs",
       "**/*.cjs",

@@ -27,3 +27,8 @@ export function executorPath(root: string): string {
 export function cliPath(root: string): string {
   return join(root, "dist", "cli", "cotangent.js");
 }
+
+/** The prebuilt JupyterLab extension (scripts/build.mjs, target labextension). */
+export function labextensionPath(root: string): string {
+  return join(root, "dist", "labextension");
+}

@@ -103,7 +103,56 @@ const targets = {
       outfile: "dist/renderer/index.js",
     });
   },
+  // The prebuilt JupyterLab 4 / Notebook 7 extension (extension/jupyterlab/, the renderer's own
+  // code inside): esbuild bundles our TypeScript into one ES module that leaves JupyterLab's and
+  // Lumino's packages as imports, then @jupyter/builder (rspack, no Python) makes the federated
+  // extension in dist/labextension, sharing those packages with JupyterLab's own copies.
+  async labextension() {
+    const { mkdirSync, writeFileSync } = await import("node:fs");
+    const root = JSON.parse(readFileSync("package.json", "utf8"));
+    const stage = "out/labextension-src";
+    rmSync(stage, { recursive: true, force: true });
+    rmSync("dist/labextension", { recursive: true, force: true });
+    await build({
+      ...common,
+      sourcemap: false,
+      platform: "browser",
+      format: "esm",
+      loader: { ".css": "text" },
+      external: ["@jupyterlab/*", "@lumino/*"],
+      entryPoints: ["extension/jupyterlab/index.ts"],
+      outfile: `${stage}/lib/index.js`,
+    });
+    const imported = Object.keys(root.devDependencies).filter((name) =>
+      /^@(jupyterlab|lumino)\/(?!core-meta$)/.test(name),
+    );
+    const manifest = {
+      name: LABEXTENSION_NAME,
+      version: root.version,
+      description:
+        "Cotangent's views (Jacobian, chain, trace, explore) in JupyterLab and Notebook 7",
+      license: root.license,
+      main: "lib/index.js",
+      dependencies: Object.fromEntries(imported.map((name) => [name, root.devDependencies[name]])),
+      jupyterlab: { extension: true, outputDir: "../../dist/labextension" },
+    };
+    mkdirSync(stage, { recursive: true });
+    writeFileSync(`${stage}/package.json`, `${JSON.stringify(manifest, null, 2)}\n`);
+    execFileSync(
+      process.execPath,
+      [
+        "node_modules/@jupyter/builder/lib/build-labextension.js",
+        "--core-package-file",
+        "node_modules/@jupyterlab/core-meta/core.package.json",
+        stage,
+      ],
+      { stdio: ["ignore", "ignore", "inherit"] },
+    );
+  },
 };
+
+/** The JupyterLab extension's package name (its folder under <data dir>/labextensions/). */
+const LABEXTENSION_NAME = "cotangent-jupyterlab";
 
 /**
  * esbuild writes files with mode 0644; npx and npm link a bin once, at install, and do not set

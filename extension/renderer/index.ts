@@ -190,6 +190,14 @@ export function deliverToExplorers(message: unknown): void {
   for (const handle of explorers.get(viewId) ?? []) handle.receive(message);
 }
 
+/**
+ * Hand a host message to the explore view drawn in `element` (a host that keeps one transport
+ * per output, as JupyterLab does, delivers to that output alone).
+ */
+export function deliverToElement(element: HTMLElement, message: unknown): void {
+  mounted.get(element)?.explore?.receive(message);
+}
+
 /** The move → redraw timings of a live explore view (for tests and the benchmark). */
 export function exploreTimings(viewId: string): MoveTiming[] {
   return [...(explorers.get(viewId) ?? [])].flatMap((handle) => [...handle.flow.timings]);
@@ -320,6 +328,7 @@ export const activate = ((
   renderInto,
   activate,
   deliverToExplorers,
+  deliverToElement,
   disposeElement,
   exploreTimings,
   exploreState,

@@ -2,13 +2,15 @@
  * `cotangent install-kernel [--prefix DIR] [--user] [--name NAME]`: writes the `cotangent`
  * kernelspec, with absolute paths to this Node and the kernel entry, where Jupyter looks:
  * DIR/share/jupyter/kernels with --prefix (like `jupyter kernelspec install --prefix`), else
- * $JUPYTER_DATA_DIR/kernels, else the user's data folder. No Python needed.
+ * $JUPYTER_DATA_DIR/kernels, else the user's data folder; and copies the prebuilt JupyterLab
+ * extension (dist/labextension) beside it, into DATA/labextensions/NAME (NAME: the extension's
+ * package name), where JupyterLab and Notebook 7 load it enabled. No Python needed.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { cliPath, packageRoot } from "../paths.js";
+import { cliPath, labextensionPath, packageRoot } from "../paths.js";
 
 export interface KernelSpec {
   argv: string[];
@@ -53,19 +55,58 @@ export function userDataDir(
   return join(xdg !== undefined && xdg !== "" ? xdg : join(home, ".local", "share"), "jupyter");
 }
 
+/** The Jupyter data folder installed into: PREFIX/share/jupyter, or the user's. */
+export function dataDir(options: InstallOptions): string {
+  return options.prefix !== undefined
+    ? join(resolve(options.prefix), "share", "jupyter")
+    : userDataDir(options.env, options.platform, options.home);
+}
+
 /** The folder the kernelspec is written to. */
 export function kernelDir(options: InstallOptions): string {
-  const data =
-    options.prefix !== undefined
-      ? join(resolve(options.prefix), "share", "jupyter")
-      : userDataDir(options.env, options.platform, options.home);
-  return join(data, "kernels", options.name);
+  return join(dataDir(options), "kernels", options.name);
 }
 
 export async function installKernel(options: InstallOptions, spec: KernelSpec): Promise<string> {
   const dir = kernelDir(options);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "kernel.json"), `${JSON.stringify(spec, null, 2)}\n`);
+  return dir;
+}
+
+/**
+ * Copy the built JupyterLab extension `source` (dist/labextension) to
+ * DATA/labextensions/<its package name>, replacing an older copy, with the install.json that
+ * `jupyter labextension list` shows. Returns the folder.
+ */
+export async function installLabExtension(
+  options: InstallOptions,
+  source: string,
+): Promise<string> {
+  const manifest = join(source, "package.json");
+  const built = await stat(manifest).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  if (!built) {
+    throw new Error(
+      `install-kernel: the JupyterLab extension is not built (no ${manifest}): run "npm run build" first`,
+    );
+  }
+  const { name } = JSON.parse(await readFile(manifest, "utf8")) as { name?: unknown };
+  if (typeof name !== "string" || !/^[a-z0-9._-]+$/.test(name)) {
+    throw new Error(`install-kernel: ${manifest} has no valid package name`);
+  }
+  const dir = join(dataDir(options), "labextensions", name);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await cp(source, dir, { recursive: true });
+  const install = {
+    packageManager: "npm",
+    packageName: "cotangent",
+    uninstallInstructions: `Delete ${dir} (and the cotangent kernelspec), or reinstall with "npx cotangent install-kernel"`,
+  };
+  await writeFile(join(dir, "install.json"), `${JSON.stringify(install, null, 2)}\n`);
   return dir;
 }
 
@@ -101,9 +142,9 @@ export async function main(args: readonly string[]): Promise<void> {
     platform: process.platform,
     home: homedir(),
   };
-  const dir = await installKernel(
-    options,
-    kernelSpec(process.execPath, cliPath(packageRoot(fileURLToPath(import.meta.url)))),
-  );
+  const root = packageRoot(fileURLToPath(import.meta.url));
+  const lab = await installLabExtension(options, labextensionPath(root));
+  const dir = await installKernel(options, kernelSpec(process.execPath, cliPath(root)));
   process.stdout.write(`Installed the "${parsed.name}" kernelspec in ${dir}\n`);
+  process.stdout.write(`Installed the JupyterLab and Notebook 7 extension in ${lab}\n`);
 }

@@ -2,7 +2,8 @@
  * The `cotangent` command as a user runs it: bundled the way scripts/build.mjs does (into out/,
  * inside the package so it finds its root) and started with Node.
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +18,10 @@ const outdir = join(root, "out", "test-cli");
 const entry = join(outdir, "cotangent.js");
 
 beforeAll(async () => {
+  // install-kernel copies the built JupyterLab extension: build it when missing (about a second)
+  if (!existsSync(join(root, "dist/labextension/package.json"))) {
+    execFileSync(process.execPath, ["scripts/build.mjs", "labextension"], { cwd: root });
+  }
   await rm(outdir, { recursive: true, force: true });
   await build({
     entryPoints: { cotangent: join(root, "kernel/cli.ts") },
@@ -119,6 +124,14 @@ describe("cotangent command", () => {
         "{connection_file}",
       ]);
       expect(spec.language).toBe("typescript");
+      const lab = join(prefix, "share/jupyter/labextensions/cotangent-jupyterlab");
+      expect(stdout).toContain(lab);
+      const manifest = JSON.parse(await readFile(join(lab, "package.json"), "utf8")) as {
+        jupyterlab: { _build: { load: string } };
+      };
+      await expect(readFile(join(lab, manifest.jupyterlab._build.load), "utf8")).resolves.toMatch(
+        /cotangent-jupyterlab/,
+      );
     } finally {
       await rm(prefix, { recursive: true, force: true });
     }

@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   installKernel,
+  installLabExtension,
   kernelDir,
   kernelSpec,
   parseInstallArgs,
@@ -65,6 +66,36 @@ describe("install-kernel", () => {
     } finally {
       await rm(prefix, { recursive: true, force: true });
     }
+  });
+
+  it("copies the built JupyterLab extension to DATA/labextensions/NAME, replacing an older copy", async () => {
+    const scratch = await mkdtemp(join(tmpdir(), "cotangent-lab-"));
+    try {
+      const source = join(scratch, "built");
+      await mkdir(join(source, "static"), { recursive: true });
+      await writeFile(join(source, "package.json"), JSON.stringify({ name: "ct-lab" }));
+      await writeFile(join(source, "static", "remoteEntry.abc.js"), "// entry");
+      const options = { prefix: join(scratch, "p"), name: "cotangent", env: {}, home: "/h" };
+      const stale = join(scratch, "p/share/jupyter/labextensions/ct-lab/static/old.js");
+      await mkdir(join(stale, ".."), { recursive: true });
+      await writeFile(stale, "// an older build");
+      const dir = await installLabExtension({ ...options, platform: "linux" }, source);
+      expect(dir).toBe(join(scratch, "p/share/jupyter/labextensions/ct-lab"));
+      expect((await readdir(join(dir, "static"))).sort()).toEqual(["remoteEntry.abc.js"]);
+      const install = JSON.parse(await readFile(join(dir, "install.json"), "utf8")) as {
+        packageName: string;
+      };
+      expect(install.packageName).toBe("cotangent");
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it("names the missing build when the JupyterLab extension was not built", async () => {
+    const options = { name: "cotangent", env: {}, platform: "linux" as const, home: "/h" };
+    await expect(
+      installLabExtension({ ...options, prefix: "/nonexistent" }, "/nonexistent/dist/labextension"),
+    ).rejects.toThrow(/JupyterLab extension is not built.*npm run build/);
   });
 
   it.each([
