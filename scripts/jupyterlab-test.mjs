@@ -297,6 +297,11 @@ async function checkExplore(page) {
     .locator(selector)
     .screenshot({ path: path.join(LAB_RESULTS, "lab-explore-jacobian.png") });
   await page.screenshot({ path: path.join(LAB_RESULTS, "lab-explore.png") });
+  // the README's picture (docs/jupyterlab.png): the explorer's cell, input and output, in JupyterLab
+  await page.evaluate(() => globalThis.jupyterapp.commands.execute("application:toggle-left-area"));
+  const cell = page.locator(".jp-CodeCell", { has: page.locator(selector) });
+  await cell.scrollIntoViewIfNeeded();
+  await cell.screenshot({ path: path.join(LAB_RESULTS, "lab-readme.png") });
 }
 
 async function checkTrace(page) {

@@ -12,7 +12,7 @@ npm run build --silent
 
 step "typecheck"
 npx tsc -p tsconfig.json --noEmit
-npx tsc -p extension/renderer --noEmit && npx tsc -p test/views/dom --noEmit && npx tsc -p test/fuzz/dom --noEmit && npx tsc -p test/browser --noEmit
+npx tsc -p extension/renderer --noEmit && npx tsc -p extension/jupyterlab --noEmit && npx tsc -p test/views/dom --noEmit && npx tsc -p test/fuzz/dom --noEmit && npx tsc -p test/browser --noEmit
 
 step "lint"
 npx eslint .
@@ -35,6 +35,9 @@ bash scripts/test-browser.sh
 
 step "the kernel under a real Jupyter (jupyter_kernel_test, lifecycle, nbconvert)"
 bash scripts/test-jupyter.sh
+
+step "the views in a real JupyterLab 4 and Notebook 7 (pip venv in .jupyterlab-test if missing, the prebuilt extension, Chromium)"
+bash scripts/test-jupyterlab.sh
 
 step "main job (npm start: the seed notebook, headless, into report/)"
 npm start --silent
