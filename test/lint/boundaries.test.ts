@@ -62,6 +62,16 @@ describe("layer boundaries (no-restricted-imports per folder)", () => {
       "extension/renderer/fixture.ts",
       `import { activate } from "../extension.js";`,
     ],
+    [
+      "the JupyterLab extension imports nothing of the VS Code extension host",
+      "extension/jupyterlab/fixture.ts",
+      `import { createExploreBridge } from "../explore-bridge.js";`,
+    ],
+    [
+      "the JupyterLab extension imports nothing of the kernel but kernel/shared/",
+      "extension/jupyterlab/fixture.ts",
+      `import { ExploreComms } from "../../kernel/jupyter/comms.js";`,
+    ],
   ])("%s", async (_rule, file, source) => {
     expect(await restricted(file, source)).toHaveLength(1);
   });
@@ -71,6 +81,11 @@ describe("layer boundaries (no-restricted-imports per folder)", () => {
       "src/transforms/ may import src/primitives/",
       "src/transforms/fixture.ts",
       `import "../primitives/primitive.js";`,
+    ],
+    [
+      "the JupyterLab extension may import the renderer",
+      "extension/jupyterlab/fixture.ts",
+      `import "../renderer/index.js";`,
     ],
     [
       "the renderer may import kernel/shared/",
