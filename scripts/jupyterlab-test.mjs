@@ -137,6 +137,18 @@ async function runAll(page) {
   return first === undefined ? undefined : first - started;
 }
 
+/** Wait until the current notebook shows each of `selectors` inside one of our outputs. */
+async function waitForViews(page, selectors) {
+  await page.waitForFunction(
+    (wanted) => {
+      const panel = globalThis.jupyterapp.shell.currentWidget.node;
+      return wanted.every((s) => panel.querySelector(`.jp-CotangentOutput ${s}`));
+    },
+    selectors,
+    { timeout: 60_000, polling: 100 },
+  );
+}
+
 /** What our outputs show: views by kind, inked canvas pixels, fallbacks, errors. */
 function survey(page) {
   return page.evaluate(() => {
@@ -302,6 +314,17 @@ async function checkExplore(page) {
   const cell = page.locator(".jp-CodeCell", { has: page.locator(selector) });
   await cell.scrollIntoViewIfNeeded();
   await cell.screenshot({ path: path.join(LAB_RESULTS, "lab-readme.png") });
+  // a kernel restart closes the live view: it keeps its last frame and says why
+  await page.evaluate(() =>
+    globalThis.jupyterapp.shell.currentWidget.sessionContext.restartKernel(),
+  );
+  await page.waitForFunction(
+    (id) => globalThis.CotangentRenderer.exploreState(id)?.state === "closed",
+    viewId,
+    { timeout: 60_000, polling: 100 },
+  );
+  const status = (await page.locator(`${selector} .ct-explore-status`).textContent()) ?? "";
+  check(/restart/.test(status), `after a kernel restart the explorer is closed: "${status}"`);
 }
 
 async function checkTrace(page) {
@@ -342,7 +365,7 @@ async function checkSaved(page) {
     return cells.filter((c) => c.type === "code").map((c) => c.trusted);
   });
   check(trusted.length > 0 && trusted.every((t) => t === false), "saved.ipynb opens untrusted");
-  await page.waitForSelector(".jp-CotangentOutput .ct-heatmap canvas", { timeout: 30_000 });
+  await waitForViews(page, [".ct-heatmap canvas", ".ct-chain"]);
   const seen = await survey(page);
   check(
     seen.heatmapInk > 0.9 && seen.chains === 1 && seen.fallbacks === 0 && seen.errors === 0,
@@ -377,7 +400,7 @@ async function checkNotebook7(page) {
   await page.getByText("saved.ipynb").first().waitFor({ timeout: 60_000 });
   log("ok: Notebook 7's /tree lists saved.ipynb");
   await openNotebook(page, "/notebooks/saved.ipynb");
-  await page.waitForSelector(".jp-CotangentOutput .ct-heatmap canvas", { timeout: 30_000 });
+  await waitForViews(page, [".ct-heatmap canvas", ".ct-chain"]);
   const seen = await survey(page);
   check(
     seen.heatmapInk > 0.9 && seen.chains === 1 && seen.fallbacks === 0 && seen.errors === 0,
@@ -400,9 +423,11 @@ try {
   });
   const page = await context.newPage();
   const pageErrors = new Map();
-  page.on("pageerror", (error) =>
-    pageErrors.set(error.message, (pageErrors.get(error.message) ?? 0) + 1),
-  );
+  page.on("pageerror", (error) => {
+    const where = error.stack?.split("\n")[1]?.trim() ?? "";
+    const key = `${error.message} ${where}`;
+    pageErrors.set(key, (pageErrors.get(key) ?? 0) + 1);
+  });
   for (const step of [checkExample, checkExplore, checkTrace, checkSaved, checkNotebook7]) {
     const started = Date.now();
     await step(page);

@@ -21,7 +21,7 @@ if ((${#missing[@]} > 0)); then
 fi
 
 # COTANGENT_EXECUTOR (optional) points the kernel at another executor bundle.
-if [[ ! -f dist/cli/cotangent.js || ! -f "${COTANGENT_EXECUTOR:-dist/kernel/executor.cjs}" ]]; then
+if [[ ! -f dist/cli/cotangent.js || ! -f dist/labextension/package.json || ! -f "${COTANGENT_EXECUTOR:-dist/kernel/executor.cjs}" ]]; then
   npm run build --silent
 fi
 

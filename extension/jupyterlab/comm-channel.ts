@@ -132,14 +132,15 @@ export function createCommChannel(options: CommChannelOptions): CommChannel {
     post(message) {
       if (message.type === "exploreMove") return move(message);
       const entry = open;
-      open = undefined;
+      open = undefined; // before close(), which calls onClose
       if (entry && !entry.comm.isDisposed) entry.comm.close();
     },
     close(reason) {
       const entry = open;
       if (!entry) return;
-      if (!entry.comm.isDisposed) entry.comm.close();
+      // forgotten first: JupyterLab's comm.close() calls onClose itself, with no reason
       closed(entry.viewId, reason);
+      if (!entry.comm.isDisposed) entry.comm.close();
     },
   };
 }

@@ -27,8 +27,10 @@ class FakeComm implements CommLike {
   send(data: unknown): void {
     this.sent.push(data);
   }
+  /** As JupyterLab's CommHandler: closing calls the comm's own onClose, with no reason. */
   close(): void {
     this.closes += 1;
+    this.onClose({ content: { data: {} } });
     this.isDisposed = true;
   }
   /** The kernel sends `data` on this comm. */
