@@ -10,6 +10,7 @@ import { makeColorScale } from "../../../kernel/shared/colorscale.js";
 import { MIME, type ExplorePayload } from "../../../kernel/shared/payloads.js";
 import {
   activate,
+  deliverToElement,
   exploreState,
   renderInto,
   type CotangentRendererApi,
@@ -216,6 +217,29 @@ describe("explore views (happy-dom)", () => {
     expect(status(other.out)).toBe(
       "This view is closed: the kernel is not running: run the cell to explore.",
     );
+  });
+
+  it("deliverToElement hands a host message to that element's view only (one transport per output)", () => {
+    const sent: unknown[] = [];
+    const channel = { post: (m: unknown) => sent.push(m) };
+    const [a, b] = [document.createElement("div"), document.createElement("div")];
+    document.body.append(a, b);
+    renderInto(a, MIME.explore, jacobianExplore("same"), undefined, channel);
+    renderInto(b, MIME.explore, jacobianExplore("same"), undefined, channel);
+    const frame = {
+      type: "exploreFrame",
+      viewId: "same",
+      seq: 1,
+      x: [1, -1, 2],
+      payload: jacobianFrame([1, -1, 2]),
+      ms: 1,
+    };
+    deliverToElement(a, frame);
+    expect(a.querySelector(".ct-explore")!.getAttribute("data-x")).toBe("[1,-1,2]");
+    expect(b.querySelector(".ct-explore")!.getAttribute("data-x")).not.toBe("[1,-1,2]");
+    deliverToElement(b, { type: "exploreClosed", viewId: "same", reason: "gone" });
+    expect(status(b)).toContain("gone");
+    expect(status(a)).not.toContain("gone");
   });
 
   it("releases the view when its output is disposed, and not for another view's output", async () => {
