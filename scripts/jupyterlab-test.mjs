@@ -266,19 +266,15 @@ function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function checkExplore(page) {
-  await openNotebook(page, "/lab/tree/explore.ipynb");
-  const ms = await runAll(page);
-  log(
-    `measure: explore.ipynb Run All → first view drawn ${ms === undefined ? "—" : ms.toFixed(0)} ms`,
-  );
-  const seen = await survey(page);
-  check(
-    seen.explores === 3 && seen.errors === 0,
-    `three explore views drawn (${JSON.stringify(seen)})`,
-  );
+/**
+ * Drag the Jacobian explorer's first slider with the mouse; its last frame must be the slider's
+ * final point and equal jacobian(f)(x) from the runtime. Prints move → redrawn p50/p95.
+ */
+async function dragJacobianExplorer(page, host) {
   const viewId = await page.evaluate(() =>
-    document.querySelector(".ct-explore:has(.ct-explore-jacobian)")?.getAttribute("data-view-id"),
+    globalThis.jupyterapp.shell.currentWidget.node
+      .querySelector(".ct-explore:has(.ct-explore-jacobian)")
+      ?.getAttribute("data-view-id"),
   );
   const selector = `.ct-explore[data-view-id="${viewId}"]`;
   const slider = page.locator(`${selector} .ct-slider[data-index="0"]`);
@@ -294,7 +290,7 @@ async function checkExplore(page) {
   const diff = Math.max(...drawn.map((v, k) => Math.abs(v - expected[k])));
   check(
     now.state === "live" && now.sent > 1 && diff < 1e-9,
-    `the explorer's last frame at x = [${now.frame.x}] (${now.sent} moves sent, state ${now.state}): max |J − jacobian(f)(x)| = ${diff}`,
+    `${host}: the explorer's last frame at x = [${now.frame.x}] (${now.sent} moves sent, state ${now.state}): max |J − jacobian(f)(x)| = ${diff}`,
   );
   const timings = await page.evaluate(
     (id) => globalThis.CotangentRenderer.exploreTimings(id),
@@ -302,9 +298,24 @@ async function checkExplore(page) {
   );
   const latency = timings.map((t) => t.drawnAt - t.movedAt);
   log(
-    `measure: explore move → redrawn p50 ${percentile(latency, 50).toFixed(1)} ms, p95 ${percentile(latency, 95).toFixed(1)} ms ` +
+    `measure: ${host} explore move → redrawn p50 ${percentile(latency, 50).toFixed(1)} ms, p95 ${percentile(latency, 95).toFixed(1)} ms ` +
       `(${timings.length} frames for ${now.sent} moves over ${dragMs} ms of dragging)`,
   );
+  return { viewId, selector };
+}
+
+async function checkExplore(page) {
+  await openNotebook(page, "/lab/tree/explore.ipynb");
+  const ms = await runAll(page);
+  log(
+    `measure: explore.ipynb Run All → first view drawn ${ms === undefined ? "—" : ms.toFixed(0)} ms`,
+  );
+  const seen = await survey(page);
+  check(
+    seen.explores === 3 && seen.errors === 0,
+    `three explore views drawn (${JSON.stringify(seen)})`,
+  );
+  const { viewId, selector } = await dragJacobianExplorer(page, "JupyterLab");
   await page
     .locator(selector)
     .screenshot({ path: path.join(LAB_RESULTS, "lab-explore-jacobian.png") });
@@ -407,6 +418,11 @@ async function checkNotebook7(page) {
     `Notebook 7 draws the same views (${JSON.stringify(seen)})`,
   );
   await page.screenshot({ path: path.join(LAB_RESULTS, "notebook7-saved.png") });
+  await shutdownKernels(page);
+  await openNotebook(page, "/notebooks/explore.ipynb");
+  await runAll(page);
+  await dragJacobianExplorer(page, "Notebook 7");
+  await page.screenshot({ path: path.join(LAB_RESULTS, "notebook7-explore.png") });
 }
 
 await waitForServer();
