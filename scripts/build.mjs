@@ -138,16 +138,19 @@ const targets = {
     };
     mkdirSync(stage, { recursive: true });
     writeFileSync(`${stage}/package.json`, `${JSON.stringify(manifest, null, 2)}\n`);
-    execFileSync(
-      process.execPath,
-      [
-        "node_modules/@jupyter/builder/lib/build-labextension.js",
-        "--core-package-file",
-        "node_modules/@jupyterlab/core-meta/core.package.json",
-        stage,
-      ],
-      { stdio: ["ignore", "ignore", "inherit"] },
-    );
+    const builder = [
+      "node_modules/@jupyter/builder/lib/build-labextension.js",
+      "--core-package-file",
+      "node_modules/@jupyterlab/core-meta/core.package.json",
+      stage,
+    ];
+    try {
+      // quiet when it works ("Compilation starting…/finished"); everything it said when not
+      execFileSync(process.execPath, builder, { stdio: "pipe", encoding: "utf8" });
+    } catch (error) {
+      process.stderr.write(`${error.stdout ?? ""}${error.stderr ?? ""}`);
+      throw new Error("build: @jupyter/builder failed on the JupyterLab extension (above)");
+    }
   },
 };
 
