@@ -21,13 +21,22 @@ mkdir -p "$LAB"
 printf '{ "type": "commonjs" }\n' >"$LAB/package.json"
 
 if [[ ! -x "$VENV/bin/jupyter-lab" || ! -x "$VENV/bin/jupyter-notebook" ]]; then
+  if ! python3 -c "import ensurepip, venv" 2>/dev/null; then
+    echo "==> installing python3-venv (apt)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; } ||
+      fail "apt-get install python3-venv (python3 -m venv needs it)"
+  fi
   echo "==> installing JupyterLab and Notebook 7 into .jupyterlab-test/venv (pip)"
   rm -rf "$VENV"
   python3 -m venv "$VENV" || fail "python3 -m venv .jupyterlab-test/venv"
   "$VENV/bin/pip" install --retries 0 --quiet jupyterlab notebook ||
     fail "pip install jupyterlab notebook into .jupyterlab-test/venv"
 fi
-[[ -x /usr/bin/chromium ]] || fail "Chromium: /usr/bin/chromium is missing (apt-get install -y chromium)"
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "==> installing chromium (apt)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ||
+    fail "apt-get install chromium"
+fi
 
 if [[ ! -f dist/labextension/package.json || ! -f dist/cli/cotangent.js || ! -f dist/runtime/index.js ]]; then
   npm run build --silent || fail "npm run build"
