@@ -1,16 +1,18 @@
 /** The results of `leastSquares` and `findRoot`, with a short summary as their text. */
 import type { LiveTrace } from "../display.js";
 import type { Jacobian } from "../tensor/jacobian.js";
+import type { SparseJacobian } from "../extras/sparse.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 /** The fields of a `LeastSquaresResult`. */
-export interface LeastSquaresFields {
+export interface LeastSquaresFields<J extends Jacobian | SparseJacobian = Jacobian> {
   method: string;
   x: Tensor;
   residuals: Tensor;
   cost: number;
-  jacobian: Jacobian;
+  jacobian: J;
   standardErrors: Tensor | undefined;
+  linearSolver: string;
   iterations: number;
   evaluations: number;
   jacobianEvaluations: number;
@@ -32,7 +34,9 @@ const summary = (r: {
   `${r.evaluations} evaluations, ${r.jacobianEvaluations} Jacobians — ${r.message}`;
 
 /** The result of `leastSquares`: the fit, its Jacobian and standard errors, and how it went. */
-export class LeastSquaresResult implements LeastSquaresFields {
+export class LeastSquaresResult<
+  J extends Jacobian | SparseJacobian = Jacobian,
+> implements LeastSquaresFields<J> {
   readonly method!: string;
   /** The fitted parameters, shaped like x0. */
   readonly x!: Tensor;
@@ -40,10 +44,15 @@ export class LeastSquaresResult implements LeastSquaresFields {
   readonly residuals!: Tensor;
   /** ½‖r(x)‖². */
   readonly cost!: number;
-  /** ∂r/∂x at the fit, shape [...residuals.shape, ...x.shape] (shows as a heatmap). */
-  readonly jacobian!: Jacobian;
+  /**
+   * ∂r/∂x at the fit, shape [...residuals.shape, ...x.shape] (shows as a heatmap); a
+   * `SparseJacobian` with `jacobian: "sparse"`.
+   */
+  readonly jacobian!: J;
   /** √diag(s² (JᵀJ)⁻¹), s² = ‖r‖² / (m − n); undefined for m ≤ n or more than 1,000 parameters. */
   readonly standardErrors!: Tensor | undefined;
+  /** How the damped normal equations were solved (and, sparse, the CG iterations). */
+  readonly linearSolver!: string;
   readonly iterations!: number;
   /** Evaluations of the residuals. */
   readonly evaluations!: number;
@@ -55,7 +64,7 @@ export class LeastSquaresResult implements LeastSquaresFields {
   readonly path!: Tensor;
   readonly trace!: LiveTrace | undefined;
 
-  constructor(fields: LeastSquaresFields) {
+  constructor(fields: LeastSquaresFields<J>) {
     Object.assign(this, fields);
   }
 
