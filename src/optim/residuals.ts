@@ -4,31 +4,13 @@
  * program (`jit(r)`, `jit(jacobian(r))`), counted; f that reads values runs eagerly.
  */
 import { asTensor } from "../tensor/creation.js";
-import { NonFiniteError, withDebugNans } from "../extras/debug.js";
 import { jacobian } from "../transforms/jacobians.js";
-import { jit } from "../jit/jit.js";
+import { compiled, nonFiniteCause } from "./compiled.js";
 import { fmtShape } from "../tensor/shape.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { allFinite, type Vec } from "./vec.js";
 
 export type VectorFn = (x: Tensor) => Tensor;
-
-function tryJit<A extends unknown[], R>(plain: (...a: A) => R, useJit: boolean): (...a: A) => R {
-  if (!useJit) return plain;
-  const fast = jit(plain);
-  let mode: "unknown" | "jit" | "eager" = "unknown";
-  return (...a: A): R => {
-    if (mode !== "unknown") return mode === "jit" ? fast(...a) : plain(...a);
-    try {
-      const out = fast(...a);
-      mode = "jit";
-      return out;
-    } catch {
-      mode = "eager";
-      return plain(...a);
-    }
-  };
-}
 
 export class Residuals {
   readonly shape: number[];
@@ -49,8 +31,8 @@ export class Residuals {
     const x = asTensor(x0);
     this.shape = x.shape;
     this.n = x.size;
-    this.r = tryJit((t: Tensor) => asTensor(f(t)), useJit);
-    this.jac = tryJit((t: Tensor) => jacobian(f)(t) as Tensor, useJit);
+    this.r = compiled((t: Tensor) => asTensor(f(t)), useJit);
+    this.jac = compiled((t: Tensor) => jacobian(f)(t) as Tensor, useJit);
     const r0 = this.r(x);
     this.outShape = r0.shape;
     this.m = r0.size;
@@ -83,13 +65,7 @@ export class Residuals {
   /** Throws naming the iteration and the first non-finite primitive. */
   checkFinite(x: Vec, values: Vec, iteration: number, what = "the residuals"): void {
     if (allFinite(values)) return;
-    let cause = "";
-    try {
-      withDebugNans(() => this.f(this.tensor(x)));
-    } catch (error) {
-      if (!(error instanceof NonFiniteError)) throw error;
-      cause = `: ${error.message}`;
-    }
+    const cause = nonFiniteCause(() => this.f(this.tensor(x)));
     throw new Error(`${this.what}: at iteration ${iteration}, ${what} are not finite${cause}`);
   }
 }
