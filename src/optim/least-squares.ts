@@ -11,7 +11,7 @@ import { Jacobian } from "../tensor/jacobian.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import type { SparseJacobian } from "../extras/sparse.js";
 import { Progress, type TraceOption } from "./result.js";
-import { normalEquations, Residuals, type VectorFn } from "./residuals.js";
+import { backtrack, normalEquations, Residuals, type VectorFn } from "./residuals.js";
 import { LeastSquaresResult, type LeastSquaresFields } from "./least-squares-result.js";
 import { sparseModel } from "./least-squares-sparse.js";
 import { axpy, cholesky, choleskySolve, dot, norm, type Vec } from "./vec.js";
@@ -191,17 +191,20 @@ export function gaussNewton<M extends Model>(
     if (stop !== null) return { s, iterations: k, converged: true, message: stop };
     if (h === null)
       return stopped(s, k, 'JᵀJ is singular: Gauss–Newton has no step (try method "lm")');
-    let t = 1;
-    for (; t > 1e-10; t /= 2) {
-      const x = axpy(t, h, s.x);
-      const r = problem.residuals(x);
-      if (0.5 * dot(r, r) <= s.cost + 1e-4 * t * dot(s.g, h)) {
-        s = at(x, r);
-        break;
-      }
-    }
-    if (!(t > 1e-10))
+    const slope = dot(s.g, h);
+    const cost = s.cost;
+    // Armijo: ½‖r(x + t h)‖² ≤ ½‖r‖² + 1e-4 t gᵀh
+    const found = backtrack(
+      problem,
+      s.x,
+      h,
+      (r, t) => 0.5 * dot(r, r) <= cost + 1e-4 * t * slope,
+      1e-10,
+    );
+    if (found === null)
       return stopped(s, k, "no step along the Gauss–Newton direction decreases ½‖r‖²");
+    s = at(found.x, found.r);
+    const t = found.t;
     progress.push(k + 1, s.x, s.cost, norm(s.g, Infinity), t * norm(h));
   }
   return stopped(s, maxIter, `reached maxIter = ${maxIter}`);

@@ -8,7 +8,7 @@ import { jacobian } from "../transforms/jacobians.js";
 import { compiled, nonFiniteCause } from "./compiled.js";
 import { fmtShape } from "../tensor/shape.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
-import { allFinite, type Vec } from "./vec.js";
+import { allFinite, axpy, type Vec } from "./vec.js";
 
 export type VectorFn = (x: Tensor) => Tensor;
 
@@ -87,4 +87,24 @@ export function normalEquations(j: Vec, r: Vec, m: number, n: number): { a: Vec;
   }
   for (let p = 0; p < n; p++) for (let q = 0; q < p; q++) a[p * n + q] = a[q * n + p];
   return { a, g };
+}
+
+/**
+ * Backtracking along h from x: t = 1, ½, ¼, … down to tMin, the first x + t h whose residuals
+ * `accept(r, t)` takes; null when none does. Newton's damping for roots and the Gauss–Newton
+ * line search.
+ */
+export function backtrack(
+  problem: Residuals,
+  x: Vec,
+  h: Vec,
+  accept: (r: Vec, t: number) => boolean,
+  tMin: number,
+): { x: Vec; r: Vec; t: number } | null {
+  for (let t = 1; t > tMin; t /= 2) {
+    const next = axpy(t, h, x);
+    const r = problem.residuals(next);
+    if (accept(r, t)) return { x: next, r, t };
+  }
+  return null;
 }
