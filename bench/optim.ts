@@ -185,8 +185,8 @@ interface ScipyBench {
 
 /** scipy 1.17's iterations and evaluations on the same solve (scripts/optim/scipy_fixtures.py). */
 function scipyCounts(method: "bfgs" | "lbfgs"): string {
-  const url = new URL("../test/optim/fixtures/scipy.json", import.meta.url);
-  const fixture = JSON.parse(readFileSync(url, "utf8")) as ScipyBench;
+  // npm scripts run at the repository root
+  const fixture = JSON.parse(readFileSync("test/optim/fixtures/scipy.json", "utf8")) as ScipyBench;
   const r = fixture.bench?.rosenbrock1000?.[method];
   return r === undefined
     ? "scipy: not in the fixture"
