@@ -182,6 +182,20 @@ describe("traced keys", () => {
     expect(traces).toBe(1);
   });
 
+  it("foldIn of a traced step count: one compilation, the eager keys", () => {
+    let traces = 0;
+    const k = random.key(21);
+    const draw = jit((key: Tensor, step: Tensor) => {
+      traces++;
+      return random.normal(random.foldIn(key, step), [3]);
+    });
+    for (let step = 0; step < 4; step++)
+      expect(values(draw(k, tensor(step)))).toEqual(
+        values(random.normal(random.foldIn(k, step), [3])),
+      );
+    expect(traces).toBe(1);
+  });
+
   it("vmap over a batch of keys equals a loop", () => {
     const keys = random.split(random.key(8), 4);
     const f = (key: Tensor): Tensor =>
