@@ -5,6 +5,7 @@
  * `display` still run under Node or in a browser.
  */
 import type { Tensor } from "./tensor/tensor.js";
+import type { SparseJacobian } from "./extras/sparse.js";
 
 /** A Jupyter-style MIME bundle: MIME type → data. */
 export type MimeBundle = Record<string, unknown>;
@@ -21,7 +22,7 @@ export interface JacobianViewOptions {
 /** A request to show a Jacobian with labels: what `display.jacobian` hands to the sink. */
 export class JacobianView {
   constructor(
-    readonly jacobian: Tensor,
+    readonly jacobian: Tensor | SparseJacobian,
     readonly options: JacobianViewOptions = {},
   ) {}
 }

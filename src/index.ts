@@ -71,6 +71,9 @@ export type {
   ExplorerInput,
   ExplorerStatic,
 } from "./explore/explore.js";
+// Random keys: Threefry-2x32 counters and samplers (jax.random).
+export * as random from "./random/index.js";
+export type { CategoricalOptions, PermutationOptions, UniformOptions } from "./random/index.js";
 // Optimisation: optax-style optimizers, solvers, and the public pytree functions.
 export * as optim from "./optim/index.js";
 export * as tree from "./optim/tree.js";

@@ -62,12 +62,53 @@ def run(f, g, h, x0):
     return out
 
 
+def imul(a, b):
+    return ((a & 0xFFFFFFFF) * (b & 0xFFFFFFFF)) & 0xFFFFFFFF
+
+
+def mulberry32(seed, count):
+    """The runtime's seeded generator (src/tensor/creation.ts), for the bench's start point."""
+    state = seed & 0xFFFFFFFF
+    out = []
+    for _ in range(count):
+        state = (state + 0x6D2B79F5) & 0xFFFFFFFF
+        t = state
+        t = imul(t ^ (t >> 15), t | 1)
+        t ^= (t + imul(t ^ (t >> 7), t | 61)) & 0xFFFFFFFF
+        out.append(((t ^ (t >> 14)) & 0xFFFFFFFF) / 4294967296)
+    return out
+
+
+def rosenbrock_point(n):
+    """bench/problems.ts rosenbrockPoint(n)."""
+    u = mulberry32(n, n)
+    return np.array([-1.2 + 2.4 * i / max(1, n - 1) + 0.01 * (u[i] - 0.5) for i in range(n)])
+
+
 def main():
     out = {"scipy": scipy.__version__, "gtol": GTOL, "problems": {}}
     out["problems"]["rosenbrock"] = run(rosen, rosen_der, rosen_hess, np.array([-1.2, 1.0]))
     out["problems"]["beale"] = run(beale, beale_grad, None, np.array([1.0, 1.0]))
     f, g, h = quadratic(1000)
     out["problems"]["quadratic1000"] = run(f, g, h, np.zeros(1000))
+    # the bench's solve (bench/optim.ts): Rosenbrock n = 1,000 from rosenbrockPoint(1000)
+    x0 = rosenbrock_point(1000)
+    out["bench"] = {
+        "rosenbrock1000": {
+            "x0head": [float(v) for v in x0[:3]],
+            "bfgs": record(
+                minimize(rosen, x0, jac=rosen_der, method="BFGS", options={"gtol": GTOL, "maxiter": 200000}),
+                rosen_der,
+            ),
+            "lbfgs": record(
+                minimize(
+                    rosen, x0, jac=rosen_der, method="L-BFGS-B",
+                    options={"gtol": GTOL, "ftol": 0, "maxiter": 200000},
+                ),
+                rosen_der,
+            ),
+        }
+    }
     path = pathlib.Path(__file__).resolve().parents[2] / "test/optim/fixtures/scipy.json"
     path.write_text(json.dumps(out, indent=1) + "\n")
 

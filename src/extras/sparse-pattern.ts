@@ -371,6 +371,8 @@ export const sparsityRules: { [P in Primitive]: SparsityRule<P> } = {
   [Primitive.Take]: gatherByEval(Primitive.Take),
   [Primitive.ScatterAdd]: scatterAddRule,
   [Primitive.StopGradient]: none,
+  // random bits: zero derivative
+  [Primitive.Threefry2x32]: none,
   [Primitive.Scan]: everyInput,
   [Primitive.While]: everyInput,
 };

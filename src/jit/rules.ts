@@ -168,4 +168,8 @@ export const jitRules: { [P in Primitive]: JitRule<P> } = {
     shape: (_x, { body }) => [body.outputs.reduce((s, o) => s + sizeOf(body.nodes[o].shape), 0)],
     emit: kernel,
   },
+  [Primitive.Threefry2x32]: {
+    shape: (inputs) => [...inputs.reduce<number[]>((s, x) => broadcastShapes("jit", s, x), []), 2],
+    emit: kernel,
+  },
 };

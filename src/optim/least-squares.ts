@@ -9,9 +9,11 @@
 import { asTensor } from "../tensor/creation.js";
 import { Jacobian } from "../tensor/jacobian.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
+import type { SparseJacobian } from "../extras/sparse.js";
 import { Progress, type TraceOption } from "./result.js";
-import { normalEquations, Residuals, type VectorFn } from "./residuals.js";
-import { LeastSquaresResult } from "./least-squares-result.js";
+import { backtrack, normalEquations, Residuals, type VectorFn } from "./residuals.js";
+import { LeastSquaresResult, type LeastSquaresFields } from "./least-squares-result.js";
+import { sparseModel } from "./least-squares-sparse.js";
 import { axpy, cholesky, choleskySolve, dot, norm, type Vec } from "./vec.js";
 
 /** Options of `leastSquares`. */
@@ -32,21 +34,63 @@ export interface LeastSquaresOptions {
   label?: string | undefined;
   /** Compile r and its Jacobian (default true). */
   jit?: boolean | undefined;
+  /** Also stop when ‖r‖ ≤ residualTol (default 0: off). */
+  residualTol?: number | undefined;
+  /**
+   * "dense" (default): the m×n Jacobian, JᵀJ by Cholesky. "sparse": the Jacobian by its
+   * nonzeros and the damped normal equations by preconditioned conjugate gradients.
+   */
+  jacobian?: "dense" | "sparse" | undefined;
+  /** Sparse: the relative residual at which CG stops (default 1e-10). */
+  cgTol?: number | undefined;
+  /** Sparse: the most CG iterations per step (default 200). */
+  cgMaxIter?: number | undefined;
 }
 
-interface Iterate {
+/**
+ * The Gauss–Newton model at an iterate, dense or sparse: the residuals, ½‖r‖², g = Jᵀr, the
+ * damped step of (JᵀJ + μ D) h = −g (D = diag(JᵀJ); null when it has none) and the decrease
+ * L(0) − L(h) it predicts. The LM and Gauss–Newton loops see only this.
+ */
+export interface Model {
   x: Vec;
   r: Vec;
   cost: number;
-  j: Vec;
-  a: Vec;
   g: Vec;
+  step(mu: number): Vec | null;
+  predicted(h: Vec, mu: number): number;
 }
 
-function at(problem: Residuals, x: Vec, r: Vec): Iterate {
-  const j = problem.jacobian(x);
-  const { a, g } = normalEquations(j, r, problem.m, problem.n);
-  return { x, r, cost: 0.5 * dot(r, r), j, a, g };
+/** Evaluates the model at x with residuals r (one Jacobian). */
+export type ModelAt<M extends Model> = (x: Vec, r: Vec) => M;
+
+/** The dense model: JᵀJ and Jᵀr formed, the step by Cholesky. */
+export interface DenseModel extends Model {
+  j: Vec;
+  a: Vec;
+}
+
+export function denseModel(problem: Residuals): ModelAt<DenseModel> {
+  return (x, r) => {
+    const j = problem.jacobian(x);
+    const { a, g } = normalEquations(j, r, problem.m, problem.n);
+    return {
+      x,
+      r,
+      cost: 0.5 * dot(r, r),
+      g,
+      j,
+      a,
+      step: (mu) => dampedStep(a, g, mu),
+      // L(0) − L(h) = ½ hᵀ(μ D h − g) for the exact damped step
+      predicted: (h, mu) => {
+        let sum = 0;
+        for (let i = 0; i < h.length; i++)
+          sum += 0.5 * h[i] * (mu * Math.max(a[i * h.length + i], 1e-300) * h[i] - g[i]);
+        return sum;
+      },
+    };
+  };
 }
 
 /** Solves (A + μ diag(A)) h = −g; null when that matrix is not positive definite. */
@@ -64,29 +108,41 @@ export function dampedStep(a: Vec, g: Vec, mu: number): Vec | null {
   return h;
 }
 
-interface Loop {
-  s: Iterate;
+export interface Loop<M extends Model> {
+  s: M;
   iterations: number;
   converged: boolean;
   message: string;
 }
 
-function stopTest(s: Iterate, h: Vec | null, options: LeastSquaresOptions): string | null {
+function stopTest(s: Model, h: Vec | null, options: LeastSquaresOptions): string | null {
   const gtol = options.gtol ?? 1e-12;
   const xtol = options.xtol ?? 1e-12;
+  const rtol = options.residualTol ?? 0;
   const gMax = norm(s.g, Infinity);
   if (gMax <= gtol) return `max |Jᵀr| = ${gMax.toExponential(2)} ≤ gtol = ${gtol}`;
+  const rNorm = norm(s.r);
+  if (rNorm <= rtol) return `‖r‖ = ${rNorm.toExponential(2)} ≤ residualTol = ${rtol}`;
   if (h !== null && norm(h) <= xtol * (norm(s.x) + xtol))
     return `the step ${norm(h).toExponential(2)} ≤ xtol · (‖x‖ + xtol), xtol = ${xtol}`;
   return null;
 }
 
-function levenbergMarquardt(
+const stopped = <M extends Model>(s: M, iterations: number, message: string): Loop<M> => ({
+  s,
+  iterations,
+  converged: false,
+  message,
+});
+
+/** Levenberg–Marquardt with Nielsen's damping update, on any model. */
+export function levenbergMarquardt<M extends Model>(
   problem: Residuals,
-  s0: Iterate,
+  at: ModelAt<M>,
+  s0: M,
   options: LeastSquaresOptions,
   progress: Progress,
-): Loop {
+): Loop<M> {
   const maxIter = options.maxIter ?? 100 * (problem.n + 1);
   let s = s0;
   let mu = options.damping ?? 1e-3;
@@ -94,84 +150,64 @@ function levenbergMarquardt(
   for (let k = 0; k < maxIter;) {
     const early = stopTest(s, null, options);
     if (early !== null) return { s, iterations: k, converged: true, message: early };
-    const h = dampedStep(s.a, s.g, mu);
-    if (h === null) {
-      mu *= nu;
-      nu *= 2;
-      continue;
+    const h = s.step(mu);
+    if (h !== null) {
+      const done = stopTest(s, h, options);
+      if (done !== null) return { s, iterations: k, converged: true, message: done };
+      const x = axpy(1, h, s.x);
+      const r = problem.residuals(x);
+      const cost = Number.isFinite(dot(r, r)) ? 0.5 * dot(r, r) : Infinity;
+      const rho = (s.cost - cost) / s.predicted(h, mu);
+      if (rho > 0 && Number.isFinite(cost)) {
+        s = at(x, r);
+        k += 1;
+        progress.push(k, s.x, s.cost, norm(s.g, Infinity), norm(h));
+        mu *= Math.max(1 / 3, 1 - (2 * rho - 1) ** 3);
+        nu = 2;
+        continue;
+      }
     }
-    const done = stopTest(s, h, options);
-    if (done !== null) return { s, iterations: k, converged: true, message: done };
-    const x = axpy(1, h, s.x);
-    const r = problem.residuals(x);
-    const cost = Number.isFinite(dot(r, r)) ? 0.5 * dot(r, r) : Infinity;
-    // predicted decrease L(0) − L(h) = ½ hᵀ(μ D h − g)
-    let predicted = 0;
-    for (let i = 0; i < h.length; i++) {
-      const d = Math.max(s.a[i * h.length + i], 1e-300);
-      predicted += 0.5 * h[i] * (mu * d * h[i] - s.g[i]);
-    }
-    const rho = (s.cost - cost) / predicted;
-    if (rho > 0 && Number.isFinite(cost)) {
-      s = at(problem, x, r);
-      k += 1;
-      progress.push(k, s.x, s.cost, norm(s.g, Infinity), norm(h));
-      mu *= Math.max(1 / 3, 1 - (2 * rho - 1) ** 3);
-      nu = 2;
-    } else {
-      mu *= nu;
-      nu *= 2;
-      if (!(mu < 1e300))
-        return {
-          s,
-          iterations: k,
-          converged: false,
-          message: "the damping grew without bound: no step decreases ½‖r‖²",
-        };
-    }
+    mu *= nu;
+    nu *= 2;
+    if (!(mu < 1e300))
+      return stopped(s, k, "the damping grew without bound: no step decreases ½‖r‖²");
   }
-  return { s, iterations: maxIter, converged: false, message: `reached maxIter = ${maxIter}` };
+  return stopped(s, maxIter, `reached maxIter = ${maxIter}`);
 }
 
-function gaussNewton(
+/** Gauss–Newton (the undamped step) with a backtracking line search, on any model. */
+export function gaussNewton<M extends Model>(
   problem: Residuals,
-  s0: Iterate,
+  at: ModelAt<M>,
+  s0: M,
   options: LeastSquaresOptions,
   progress: Progress,
-): Loop {
+): Loop<M> {
   const maxIter = options.maxIter ?? 100 * (problem.n + 1);
   let s = s0;
   for (let k = 0; k < maxIter; k++) {
-    const h = dampedStep(s.a, s.g, 1e-14) ?? dampedStep(s.a, s.g, 1e-6);
+    const h = s.step(1e-14) ?? s.step(1e-6);
     const stop = stopTest(s, h, options);
     if (stop !== null) return { s, iterations: k, converged: true, message: stop };
     if (h === null)
-      return {
-        s,
-        iterations: k,
-        converged: false,
-        message: 'JᵀJ is singular: Gauss–Newton has no step (try method "lm")',
-      };
-    let t = 1;
-    for (; t > 1e-10; t /= 2) {
-      const x = axpy(t, h, s.x);
-      const r = problem.residuals(x);
-      const cost = 0.5 * dot(r, r);
-      if (cost <= s.cost + 1e-4 * t * dot(s.g, h)) {
-        s = at(problem, x, r);
-        break;
-      }
-    }
-    if (!(t > 1e-10))
-      return {
-        s,
-        iterations: k,
-        converged: false,
-        message: "no step along the Gauss–Newton direction decreases ½‖r‖²",
-      };
+      return stopped(s, k, 'JᵀJ is singular: Gauss–Newton has no step (try method "lm")');
+    const slope = dot(s.g, h);
+    const cost = s.cost;
+    // Armijo: ½‖r(x + t h)‖² ≤ ½‖r‖² + 1e-4 t gᵀh
+    const found = backtrack(
+      problem,
+      s.x,
+      h,
+      (r, t) => 0.5 * dot(r, r) <= cost + 1e-4 * t * slope,
+      1e-10,
+    );
+    if (found === null)
+      return stopped(s, k, "no step along the Gauss–Newton direction decreases ½‖r‖²");
+    s = at(found.x, found.r);
+    const t = found.t;
     progress.push(k + 1, s.x, s.cost, norm(s.g, Infinity), t * norm(h));
   }
-  return { s, iterations: maxIter, converged: false, message: `reached maxIter = ${maxIter}` };
+  return stopped(s, maxIter, `reached maxIter = ${maxIter}`);
 }
 
 /** √diag(s² (JᵀJ)⁻¹), inverting the Jacobi-scaled JᵀJ; undefined when m ≤ n or n > 1,000. */
@@ -194,11 +230,71 @@ export function standardErrors(a: Vec, cost: number, m: number, n: number): Vec 
   return out;
 }
 
+function denseFit(
+  problem: Residuals,
+  x: Vec,
+  r: Vec,
+  options: LeastSquaresOptions,
+  progress: Progress,
+): Omit<LeastSquaresFields<Jacobian>, "method" | "path" | "trace" | "evaluations"> {
+  const at = denseModel(problem);
+  const s0 = at(x, r);
+  progress.push(0, s0.x, s0.cost, norm(s0.g, Infinity), 0);
+  const loop = options.method === "gauss-newton" ? gaussNewton : levenbergMarquardt;
+  const out = loop(problem, at, s0, options, progress);
+  const { s } = out;
+  const se = standardErrors(s.a, s.cost, problem.m, problem.n);
+  return {
+    ...fitFields(problem, out),
+    jacobian: new Jacobian(s.j, problem.outShape, problem.shape),
+    standardErrors: se === undefined ? undefined : problem.tensor(se),
+    linearSolver: "Cholesky of JᵀJ + μ diag(JᵀJ)",
+  };
+}
+
+function sparseFit(
+  problem: Residuals,
+  x: Vec,
+  r: Vec,
+  options: LeastSquaresOptions,
+  progress: Progress,
+): Omit<LeastSquaresFields<SparseJacobian>, "method" | "path" | "trace" | "evaluations"> {
+  const { at, stats, jacobian } = sparseModel(problem, x, options);
+  const s0 = at(x, r);
+  progress.push(0, s0.x, s0.cost, norm(s0.g, Infinity), 0);
+  const loop = options.method === "gauss-newton" ? gaussNewton : levenbergMarquardt;
+  const out = loop(problem, at, s0, options, progress);
+  return {
+    ...fitFields(problem, out),
+    jacobian: jacobian.toSparse(out.s.j, problem.outShape, problem.shape),
+    standardErrors: undefined,
+    linearSolver:
+      `conjugate gradients preconditioned by IC(0): ${stats.cgIterations} iterations over ` +
+      `${stats.solves} solves; J from ${stats.colors} colours`,
+  };
+}
+
+function fitFields<M extends Model>(problem: Residuals, out: Loop<M>) {
+  return {
+    x: problem.tensor(out.s.x),
+    residuals: new Tensor(out.s.r, problem.outShape),
+    cost: out.s.cost,
+    iterations: out.iterations,
+    jacobianEvaluations: problem.jacobianEvaluations,
+    converged: out.converged,
+    message: out.message,
+  };
+}
+
 /**
  * Fits x so that the residuals r(x) (any shape) are least in ½‖r‖²: Levenberg–Marquardt with
  * Nielsen's damping on diag(JᵀJ) (default) or Gauss–Newton, the Jacobian compiled once
  * (`jit(jacobian(r))`). The result has the fit, the cost, the final Jacobian (a `Jacobian` of
- * shape [...r.shape, ...x.shape]) and, for ≤ 1,000 parameters, `standardErrors`.
+ * shape [...r.shape, ...x.shape]) and, for ≤ 1,000 parameters, `standardErrors`. With
+ * `jacobian: "sparse"` the Jacobian is found by its nonzeros (pattern and colouring once, then
+ * one batched jvp per iterate) and the damped normal equations are solved by conjugate gradients
+ * preconditioned with incomplete Cholesky, in memory O(nnz): problems with 10⁵ unknowns; the
+ * result's Jacobian is then a `SparseJacobian`.
  *
  * @example
  * const t = tensor([0, 1, 2, 3]);
@@ -209,36 +305,32 @@ export function standardErrors(a: Vec, cost: number, m: number, n: number): Vec 
 export function leastSquares(
   residuals: VectorFn,
   x0: TensorLike,
+  options: LeastSquaresOptions & { jacobian: "sparse" },
+): LeastSquaresResult<SparseJacobian>;
+export function leastSquares(
+  residuals: VectorFn,
+  x0: TensorLike,
+  options?: LeastSquaresOptions & { jacobian?: "dense" | undefined },
+): LeastSquaresResult;
+export function leastSquares(
+  residuals: VectorFn,
+  x0: TensorLike,
   options: LeastSquaresOptions = {},
-): LeastSquaresResult {
+): LeastSquaresResult<Jacobian | SparseJacobian> {
   const method = options.method ?? "lm";
-  const problem = new Residuals(residuals, x0, `leastSquares (${method})`, options.jit ?? true);
-  const progress = new Progress(options.trace, `leastSquares (${method})`, options.label, [
-    "½‖r‖²",
-    "max |Jᵀr|",
-    "step",
-  ]);
+  const sparse = options.jacobian === "sparse";
+  const what = `leastSquares (${method}${sparse ? ", sparse" : ""})`;
+  const problem = new Residuals(residuals, x0, what, options.jit ?? true);
+  const progress = new Progress(options.trace, what, options.label, ["½‖r‖²", "max |Jᵀr|", "step"]);
   const x = Float64Array.from(asTensor(x0).data);
   const r = problem.residuals(x);
   problem.checkFinite(x, r, 0);
-  const s0 = at(problem, x, r);
-  progress.push(0, s0.x, s0.cost, norm(s0.g, Infinity), 0);
-  const out = (method === "lm" ? levenbergMarquardt : gaussNewton)(problem, s0, options, progress);
+  const fit = (sparse ? sparseFit : denseFit)(problem, x, r, options, progress);
   progress.finish();
-  const { s } = out;
-  const se = standardErrors(s.a, s.cost, problem.m, problem.n);
-  return new LeastSquaresResult({
+  return new LeastSquaresResult<Jacobian | SparseJacobian>({
     method,
-    x: problem.tensor(s.x),
-    residuals: new Tensor(s.r, problem.outShape),
-    cost: s.cost,
-    jacobian: new Jacobian(s.j, problem.outShape, problem.shape),
-    standardErrors: se === undefined ? undefined : problem.tensor(se),
-    iterations: out.iterations,
+    ...fit,
     evaluations: problem.evaluations,
-    jacobianEvaluations: problem.jacobianEvaluations,
-    converged: out.converged,
-    message: out.message,
     path: progress.iterates(problem.shape),
     trace: progress.trace,
   });

@@ -6,37 +6,13 @@
  * made it, found again under `withDebugNans`.
  */
 import { asTensor } from "../tensor/creation.js";
-import { NonFiniteError, withDebugNans } from "../extras/debug.js";
 import { hessian } from "../transforms/jacobians.js";
-import { jit } from "../jit/jit.js";
+import { compiled, nonFiniteCause } from "./compiled.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { grad, jvp, valueAndGrad } from "../transforms/api.js";
 import { allFinite, type Vec } from "./vec.js";
 
 export type ScalarFn = (x: Tensor) => Tensor | number;
-
-/** Calls the compiled function, falling back to the plain one if f cannot be traced. */
-function compiled<A extends unknown[], R>(
-  plain: (...args: A) => R,
-  useJit: boolean,
-): (...args: A) => R {
-  if (!useJit) return plain;
-  const fast = jit(plain);
-  let mode: "unknown" | "jit" | "eager" = "unknown";
-  return (...args: A): R => {
-    if (mode === "eager") return plain(...args);
-    if (mode === "jit") return fast(...args);
-    try {
-      const out = fast(...args);
-      mode = "jit";
-      return out;
-    } catch (error) {
-      if (error instanceof NonFiniteError) throw error;
-      mode = "eager";
-      return plain(...args);
-    }
-  };
-}
 
 export class Objective {
   readonly shape: number[];
@@ -88,13 +64,7 @@ export class Objective {
   /** Throws naming the iteration and the first non-finite primitive when value or grad is not finite. */
   checkFinite(x: Vec, value: number, g: Vec, iteration: number): void {
     if (Number.isFinite(value) && allFinite(g)) return;
-    let cause = "";
-    try {
-      withDebugNans(() => valueAndGrad(this.f)(this.tensor(x)));
-    } catch (error) {
-      if (error instanceof NonFiniteError) cause = `: ${error.message}`;
-      else throw error;
-    }
+    const cause = nonFiniteCause(() => valueAndGrad(this.f)(this.tensor(x)));
     const which = Number.isFinite(value) ? "the gradient" : "the value";
     throw new Error(`${this.what}: at iteration ${iteration}, ${which} of f is not finite${cause}`);
   }

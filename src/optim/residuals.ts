@@ -4,31 +4,13 @@
  * program (`jit(r)`, `jit(jacobian(r))`), counted; f that reads values runs eagerly.
  */
 import { asTensor } from "../tensor/creation.js";
-import { NonFiniteError, withDebugNans } from "../extras/debug.js";
 import { jacobian } from "../transforms/jacobians.js";
-import { jit } from "../jit/jit.js";
+import { compiled, nonFiniteCause } from "./compiled.js";
 import { fmtShape } from "../tensor/shape.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
-import { allFinite, type Vec } from "./vec.js";
+import { allFinite, axpy, type Vec } from "./vec.js";
 
 export type VectorFn = (x: Tensor) => Tensor;
-
-function tryJit<A extends unknown[], R>(plain: (...a: A) => R, useJit: boolean): (...a: A) => R {
-  if (!useJit) return plain;
-  const fast = jit(plain);
-  let mode: "unknown" | "jit" | "eager" = "unknown";
-  return (...a: A): R => {
-    if (mode !== "unknown") return mode === "jit" ? fast(...a) : plain(...a);
-    try {
-      const out = fast(...a);
-      mode = "jit";
-      return out;
-    } catch {
-      mode = "eager";
-      return plain(...a);
-    }
-  };
-}
 
 export class Residuals {
   readonly shape: number[];
@@ -49,8 +31,8 @@ export class Residuals {
     const x = asTensor(x0);
     this.shape = x.shape;
     this.n = x.size;
-    this.r = tryJit((t: Tensor) => asTensor(f(t)), useJit);
-    this.jac = tryJit((t: Tensor) => jacobian(f)(t) as Tensor, useJit);
+    this.r = compiled((t: Tensor) => asTensor(f(t)), useJit);
+    this.jac = compiled((t: Tensor) => jacobian(f)(t) as Tensor, useJit);
     const r0 = this.r(x);
     this.outShape = r0.shape;
     this.m = r0.size;
@@ -83,13 +65,7 @@ export class Residuals {
   /** Throws naming the iteration and the first non-finite primitive. */
   checkFinite(x: Vec, values: Vec, iteration: number, what = "the residuals"): void {
     if (allFinite(values)) return;
-    let cause = "";
-    try {
-      withDebugNans(() => this.f(this.tensor(x)));
-    } catch (error) {
-      if (!(error instanceof NonFiniteError)) throw error;
-      cause = `: ${error.message}`;
-    }
+    const cause = nonFiniteCause(() => this.f(this.tensor(x)));
     throw new Error(`${this.what}: at iteration ${iteration}, ${what} are not finite${cause}`);
   }
 }
@@ -111,4 +87,24 @@ export function normalEquations(j: Vec, r: Vec, m: number, n: number): { a: Vec;
   }
   for (let p = 0; p < n; p++) for (let q = 0; q < p; q++) a[p * n + q] = a[q * n + p];
   return { a, g };
+}
+
+/**
+ * Backtracking along h from x: t = 1, ½, ¼, … down to tMin, the first x + t h whose residuals
+ * `accept(r, t)` takes; null when none does. Newton's damping for roots and the Gauss–Newton
+ * line search.
+ */
+export function backtrack(
+  problem: Residuals,
+  x: Vec,
+  h: Vec,
+  accept: (r: Vec, t: number) => boolean,
+  tMin: number,
+): { x: Vec; r: Vec; t: number } | null {
+  for (let t = 1; t > tMin; t /= 2) {
+    const next = axpy(t, h, x);
+    const r = problem.residuals(next);
+    if (accept(r, t)) return { x: next, r, t };
+  }
+  return null;
 }

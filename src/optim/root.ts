@@ -9,8 +9,8 @@ import { solve } from "../ops.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { RootResult } from "./least-squares-result.js";
 import { Progress, type TraceOption } from "./result.js";
-import { Residuals, type VectorFn } from "./residuals.js";
-import { allFinite, axpy, dot, norm, type Vec } from "./vec.js";
+import { backtrack, Residuals, type VectorFn } from "./residuals.js";
+import { allFinite, dot, norm, type Vec } from "./vec.js";
 
 /** Options of `findRoot`. */
 export interface FindRootOptions {
@@ -44,12 +44,7 @@ function dampedNewton(
   h: Vec,
 ): { x: Vec; r: Vec; t: number } | null {
   const cost = dot(r, r);
-  for (let t = 1; t > 1e-12; t /= 2) {
-    const next = axpy(t, h, x);
-    const rNext = problem.residuals(next);
-    if (allFinite(rNext) && dot(rNext, rNext) < cost) return { x: next, r: rNext, t };
-  }
-  return null;
+  return backtrack(problem, x, h, (next) => allFinite(next) && dot(next, next) < cost, 1e-12);
 }
 
 /** −J⁻¹ r, or null when J is singular. */

@@ -3,7 +3,8 @@
  * N&W eq. 6.17, scaled before the first update by eq. 6.20) and L-BFGS (the two-loop recursion,
  * N&W Algorithm 7.4). Each gives a direction at the current point and learns from each step.
  */
-import { dot, identity, matVec, scaled, subVec, type Vec } from "./vec.js";
+import { dot, scaled, subVec, type Vec } from "./vec.js";
+import { PackedSymmetric, updateBfgs } from "./bfgs-packed.js";
 
 /** A point of the iteration: x, f(x), ∇f(x). */
 export interface Point {
@@ -40,34 +41,37 @@ function pair(prev: Point, next: Point): { s: Vec; y: Vec; sy: number } | null {
   return sy > 1e-300 ? { s, y, sy } : null;
 }
 
-/** H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ = H − ρ (s (Hy)ᵀ + (Hy) sᵀ) + (ρ² yᵀHy + ρ) s sᵀ, in place. */
-function rankTwoUpdate(h: Vec, s: Vec, y: Vec, sy: number, n: number): void {
-  const hy = matVec(h, y);
-  const rho = 1 / sy;
-  const c = rho * rho * dot(y, hy) + rho;
-  for (let i = 0; i < n; i++) {
-    const row = i * n;
-    const a = -rho * s[i];
-    const b = c * s[i] - rho * hy[i];
-    for (let j = 0; j < n; j++) h[row + j] += a * hy[j] + b * s[j];
-  }
-}
-
-/** BFGS on a dense inverse Hessian approximation H (n² memory). */
+/**
+ * BFGS on a dense inverse Hessian approximation H (packed upper triangle, n(n+1)/2 numbers; two
+ * passes over it per iteration, bfgs-packed.ts).
+ */
 export function bfgs(n: number): Strategy {
-  let h: Vec | null = null;
+  let h: PackedSymmetric | null = null;
+  // H g at the newest point, from the update (so the direction costs no pass over H), and
+  // the H g behind the last direction (so the update needs H g₊ only)
+  let cached: { grad: Vec; hg: Vec } | null = null;
+  let used: { grad: Vec; hg: Vec } | null = null;
   return {
-    direction: (s) => scaled(-1, h === null ? s.grad : matVec(h, s.grad)),
+    direction(point) {
+      if (h === null) return scaled(-1, point.grad);
+      const hg = cached !== null && cached.grad === point.grad ? cached.hg : h.mul(point.grad);
+      used = { grad: point.grad, hg };
+      return scaled(-1, hg);
+    },
     update(prev, next) {
+      const hgPrev = h !== null && used !== null && used.grad === prev.grad ? used.hg : null;
+      cached = null;
+      used = null;
       const q = pair(prev, next);
       if (q === null) return;
-      const { s, y, sy } = q;
-      h ??= identity(n, sy / dot(y, y));
-      rankTwoUpdate(h, s, y, sy, n);
+      h ??= new PackedSymmetric(n, q.sy / dot(q.y, q.y));
+      cached = { grad: next.grad, hg: updateBfgs(h, q, next.grad, prev.grad, hgPrev) };
     },
     reset() {
       const had = h !== null;
       h = null;
+      cached = null;
+      used = null;
       return had;
     },
     unitStep: false,

@@ -9,6 +9,7 @@ import type { BinaryCode, Data } from "./kernels.js";
 import * as K from "./kernels.js";
 import * as L from "./kernels-linalg.js";
 import * as E from "./kernels-eigen.js";
+import { threefry2x32 } from "./kernels-random.js";
 import { loopKernel } from "../loops/kernels.js";
 import * as S from "./scalar.js";
 import { broadcastShapes, reducedShape, sameShape, sizeOf } from "../tensor/shape.js";
@@ -164,4 +165,14 @@ export const evalRules: { [P in Primitive]: EvalRule<P> } = {
   [Primitive.StopGradient]: ([x]) => x,
   [Primitive.Scan]: (inputs, params) => loopKernel("scan")(inputs, params),
   [Primitive.While]: (inputs, params) => loopKernel("while")(inputs, params),
+  [Primitive.Threefry2x32]: (inputs) => {
+    const shape = inputs.reduce<number[]>(
+      (s, x) => broadcastShapes("threefry2x32", s, x.shape),
+      [],
+    );
+    const words = inputs.map((x) =>
+      sameShape(x.shape, shape) ? x.data : K.broadcastTo(x.data, x.shape, shape),
+    );
+    return new Tensor(threefry2x32(words[0], words[1], words[2], words[3]), [...shape, 2]);
+  },
 };

@@ -69,6 +69,12 @@ export enum Primitive {
   Scan = "scan",
   /** whileLoop: the body applied while cond holds (forward-differentiable only). */
   While = "while",
+  // random bits
+  /**
+   * Threefry-2x32 with 20 rounds: key words k0, k1 and counter words x0, x1 (uint32 values,
+   * broadcast together to a shape S) → the two output words, shape [...S, 2]. Zero derivative.
+   */
+  Threefry2x32 = "threefry2x32",
 }
 
 export type CompareOp = "gt" | "ge" | "lt" | "le" | "eq" | "ne";
@@ -132,6 +138,7 @@ export interface PrimitiveParams {
   [Primitive.Scan]: { body: Graph; length: number; nCarry: number; nXs: number; reverse: boolean };
   /** Inputs: nCarry carries, nBodyConsts consts of the body, then the consts of cond. */
   [Primitive.While]: { cond: Graph; body: Graph; nCarry: number; nBodyConsts: number };
+  [Primitive.Threefry2x32]: NoParams;
 }
 
 export type ParamsOf<P extends Primitive> = PrimitiveParams[P];

@@ -161,6 +161,8 @@ export const batchRules: { [P in Primitive]: BatchRule<P> } = {
   [Primitive.ScatterAdd]: shifted(Primitive.ScatterAdd, (p) => ({ ...p, axis: p.axis + 1 })),
   [Primitive.Scan]: (values, batched, params, size) => batchScan(values, batched, params, size),
   [Primitive.While]: (values, batched, params, size) => batchWhile(values, batched, params, size),
+  // elementwise in its four inputs; the words axis comes last, after the batch and the shape
+  [Primitive.Threefry2x32]: broadcasting(Primitive.Threefry2x32),
 };
 
 /**

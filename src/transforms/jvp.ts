@@ -154,6 +154,8 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   [Primitive.Take]: linear(Primitive.Take),
   [Primitive.ScatterAdd]: linear(Primitive.ScatterAdd),
   [Primitive.StopGradient]: () => null,
+  // random bits are piecewise constant in the key and the counter
+  [Primitive.Threefry2x32]: () => null,
   [Primitive.Scan]: (primals, tangents, params) => jvpScan(primals, tangents, params),
   [Primitive.While]: (primals, tangents, params) => jvpWhile(primals, tangents, params),
 };

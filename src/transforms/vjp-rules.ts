@@ -137,6 +137,7 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
     bind(Primitive.Take, [ct], { axis, indices, indexShape }),
   ],
   [Primitive.StopGradient]: none,
+  [Primitive.Threefry2x32]: () => [null, null, null, null],
   [Primitive.Scan]: (ct, primals, _o, params) => vjpScan(ct, primals, params),
   [Primitive.While]: () => vjpWhile(),
 };

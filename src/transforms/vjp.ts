@@ -28,6 +28,7 @@ const NON_DIFFERENTIABLE = new Set<Primitive>([
   Primitive.Compare,
   Primitive.Sign,
   Primitive.StopGradient,
+  Primitive.Threefry2x32,
 ]);
 
 export class VJPTracer extends Tracer {

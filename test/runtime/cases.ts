@@ -240,6 +240,13 @@ export const primitiveCases: PrimitiveCase[] = [
     stopsGradient: true,
   },
   {
+    // random bits from scaled inputs (taken mod 2³² as uint32 words): zero derivative
+    name: "threefry2x32",
+    f: (k, c) => ct.random.threefry2x32(k.mul(1e6), k.mul(3e6), c.mul(1e6), c.mul(7e6)),
+    shapes: [[3], [2, 3]],
+    zero: true,
+  },
+  {
     name: "composite",
     f: (x, w) => ct.tanh(ct.matmul(w, x)).sum(0).exp(),
     shapes: [
