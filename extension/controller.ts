@@ -52,6 +52,7 @@ export class CotangentController implements vscode.Disposable {
       controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
         if (selected) this.selected.add(notebook.uri.toString());
         else this.selected.delete(notebook.uri.toString());
+        if (selected) this.warmUp(notebook);
       }),
       vscode.workspace.onDidOpenNotebookDocument((notebook) => this.updateAffinity(notebook)),
       vscode.workspace.onDidCloseNotebookDocument((notebook) => this.forget(notebook.uri)),
@@ -72,6 +73,17 @@ export class CotangentController implements vscode.Disposable {
 
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  /**
+   * Starts the notebook's kernel as soon as our controller is selected and checks its first code
+   * cell (usually the import of "cotangent"), so the first run finds the checker warm. Not in an
+   * untrusted workspace (a kernel runs code).
+   */
+  private warmUp(notebook: vscode.NotebookDocument): void {
+    if (!this.options.isTrusted()) return;
+    const first = notebook.getCells().find((cell) => cell.kind === vscode.NotebookCellKind.Code);
+    void this.options.kernels.warm(notebook.uri, first?.document.getText() ?? "");
   }
 
   private async execute(

@@ -233,6 +233,8 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
           session = undefined;
           setState("dead");
           failPending(info);
+          // The next executor counts from 1 again.
+          executionCount = 0;
         }
         for (const listener of exitListeners) listener(info);
       },
@@ -312,7 +314,7 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
         answerInput(event, h);
         break;
       case "done":
-        executionCount = Math.max(executionCount, event.executionCount);
+        executionCount = event.executionCount;
         pending.delete(event.id);
         target.resolve(event);
         refreshBusy();
