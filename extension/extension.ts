@@ -98,7 +98,10 @@ export function activate(context: vscode.ExtensionContext): CotangentApi {
     ),
     kernels.onDidChangeState(({ notebook, state }) => explore.kernelChanged(notebook, state)),
     { dispose: () => explore.dispose() },
-    createStatusBar(kernels, (notebook) => controller.isSelectedFor(notebook)),
+    createStatusBar(
+      kernels,
+      (notebook) => controller.isSelectedFor(notebook) || kernels.state(notebook) !== undefined,
+    ),
     registerCommands(kernels, controller),
     registerLanguageFeatures((cell) => {
       const notebook = notebookOfCell(cell);
