@@ -110,7 +110,7 @@ class Session:
 
 
 def cell_latencies(sessions):
-    """Both kernels run side by side, in alternating rounds of 25 cells, so that a machine
+    """The kernels run side by side, in alternating rounds of 25 cells, so that a machine
     that gets busier or quieter during the run affects them alike."""
     for session in sessions:
         for _ in range(5):
