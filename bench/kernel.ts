@@ -162,10 +162,15 @@ async function runOk(client: ReturnType<typeof createKernelClient>, code: string
     throw new Error(`cell ${JSON.stringify(code)} ended ${done.status}: ${errors.join("; ")}`);
 }
 
-const ms = (value: number): string =>
-  Number.isFinite(value) ? `${value < 100 ? value.toFixed(1) : value.toFixed(0)} ms` : "—";
-const ratio = (theirs: number, ours: number): string =>
-  Number.isFinite(theirs / ours) ? `${(theirs / ours).toFixed(2)}×` : "—";
+const ms = (value: number | null): string =>
+  value !== null && Number.isFinite(value)
+    ? `${value < 100 ? value.toFixed(1) : value.toFixed(0)} ms`
+    : "—";
+/** A kernel that never answered (an interrupt Deno does not implement) has null: no ratio. */
+const ratio = (theirs: number | null, ours: number | null): string =>
+  theirs !== null && ours !== null && theirs > 0 && Number.isFinite(theirs / ours)
+    ? `${(theirs / ours).toFixed(2)}×`
+    : "—";
 
 function table(ours: Figures, tslab: Figures, deno: Figures, channel: Figures): string {
   const rows: [string, Exclude<keyof Figures, "distinct_cells">, string][] = [

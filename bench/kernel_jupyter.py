@@ -9,6 +9,7 @@ Prints one JSON object: kernel name -> figures in milliseconds.
 """
 
 import json
+import math
 import statistics
 import sys
 import time
@@ -185,6 +186,18 @@ def figures(session, starts, interrupts, restarts):
     }
 
 
+def finite(value):
+    """The figures with an infinite time (a kernel that never answered an interrupt, as Deno's
+    does not) as null: JSON has no Infinity."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [finite(item) for item in value]
+    return value
+
+
 def main(names):
     starts = {}
     for name in names:
@@ -203,7 +216,7 @@ def main(names):
     finally:
         for session in sessions:
             session.close()
-    json.dump(results, sys.stdout, indent=2, default=lambda v: None)
+    json.dump(finite(results), sys.stdout, indent=2, default=lambda v: None)
     print()
 
 
