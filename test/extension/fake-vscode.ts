@@ -89,6 +89,37 @@ export class Uri {
 
 export const NotebookCellKind = { Markup: 1, Code: 2 } as const;
 
+export const CompletionItemKind = {
+  Text: 0,
+  Method: 1,
+  Function: 2,
+  Variable: 5,
+  Class: 6,
+  Interface: 7,
+  Module: 8,
+  Property: 9,
+  Keyword: 13,
+  Constant: 20,
+  TypeParameter: 24,
+} as const;
+
+export class Range {
+  constructor(
+    readonly start: unknown,
+    readonly end: unknown,
+  ) {}
+}
+
+export class CompletionItem {
+  range?: Range;
+  detail?: string;
+  sortText?: string;
+  constructor(
+    readonly label: string,
+    readonly kind?: number,
+  ) {}
+}
+
 export const NotebookControllerAffinity = { Default: 1, Preferred: 2 } as const;
 
 /** What the fake controller recorded. */
