@@ -1,8 +1,9 @@
 /**
- * One kernel client per notebook, created when the controller is selected for it (warm) or on
- * the first run. The client itself restarts its
+ * One kernel client per notebook, created when the notebook opens naming our kernelspec or the
+ * controller is selected for it (warm), else on the first run. The client itself restarts its
  * executor after a death (the running cell gets a KernelDied error from it); the manager tracks
- * each notebook's kernel state for the status bar and tells the user when a kernel died.
+ * each notebook's kernel state for the status bar and reports each exit (notifications.ts tells
+ * the user about a death).
  */
 import * as vscode from "vscode";
 import type { ExitInfo, KernelClient, KernelState } from "../kernel/client.js";
