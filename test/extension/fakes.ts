@@ -26,7 +26,7 @@ export class FakeExecution {
   success: boolean | undefined | "pending" = "pending";
   started = false;
 
-  constructor(readonly cell: { document: { getText(): string } }) {}
+  constructor(readonly cell: { document: { getText(): string }; outputs?: readonly unknown[] }) {}
 
   static forCode(code: string): FakeExecution {
     return new FakeExecution({ document: { getText: () => code } });
