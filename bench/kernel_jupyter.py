@@ -9,6 +9,7 @@ Prints one JSON object: kernel name -> figures in milliseconds.
 """
 
 import json
+import math
 import statistics
 import sys
 import time
@@ -84,22 +85,30 @@ class Session:
         return (time.perf_counter() - t0) * 1000
 
     def trivial_round(self, cells):
-        self.trivial += [self.time_cell(TRIVIAL_CELL) for _ in range(cells)]
+        self.timed_round(cells, lambda: TRIVIAL_CELL, self.trivial)
 
     def distinct_round(self, cells):
         """Trivial cells whose text differs every time (`1 + 0`, `1 + 1`, …): no cell is a
-        re-run. A kernel that hangs on one is restarted and left out of the later rounds; the
-        hang is reported on stderr (tslab has hung here now and then)."""
+        re-run."""
+        def distinct():
+            code = f"1 + {self.next_distinct}"
+            self.next_distinct += 1
+            return code
+        self.timed_round(cells, distinct, self.distinct)
+
+    def timed_round(self, cells, make_code, into):
+        """Times `cells` cells into `into`. A kernel that hangs on one is restarted and left out
+        of the later rounds; the hang is reported on stderr (tslab has hung here now and then)."""
         for _ in range(cells):
             if self.hung:
                 return
-            code = f"1 + {self.next_distinct}"
-            self.next_distinct += 1
+            code = make_code()
             try:
-                self.distinct.append(self.time_cell(code))
+                into.append(self.time_cell(code))
             except Empty:
                 print(f"  {self.name} hung on cell `{code}`: restarted, "
-                      f"{len(self.distinct)} cells timed", file=sys.stderr, flush=True)
+                      f"{len(self.trivial)} trivial and {len(self.distinct)} distinct cells timed",
+                      file=sys.stderr, flush=True)
                 self.km.restart_kernel(now=True)
                 self.kc.wait_for_ready(timeout=TIMEOUT)
                 self.hung = True
@@ -110,7 +119,7 @@ class Session:
 
 
 def cell_latencies(sessions):
-    """Both kernels run side by side, in alternating rounds of 25 cells, so that a machine
+    """The kernels run side by side, in alternating rounds of 25 cells, so that a machine
     that gets busier or quieter during the run affects them alike."""
     for session in sessions:
         for _ in range(5):
@@ -175,14 +184,27 @@ def figures(session, starts, interrupts, restarts):
     distinct = session.distinct
     return {
         "start_ms": statistics.median(starts),
-        "trivial_p50_ms": percentile(session.trivial, 50),
-        "trivial_p95_ms": percentile(session.trivial, 95),
+        "trivial_p50_ms": percentile(session.trivial, 50) if session.trivial else None,
+        "trivial_p95_ms": percentile(session.trivial, 95) if session.trivial else None,
+        "trivial_cells": len(session.trivial),
         "distinct_p50_ms": percentile(distinct, 50) if len(distinct) >= TRIVIAL_RUNS // 2 else None,
         "distinct_cells": len(distinct),
         "interrupt_ms": statistics.median(interrupts),
         "restart_ms": statistics.median(restarts),
         "samples": {"start": starts, "interrupt": interrupts, "restart": restarts},
     }
+
+
+def finite(value):
+    """The figures with an infinite time (a kernel that never answered an interrupt, as Deno's
+    does not) as null: JSON has no Infinity."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [finite(item) for item in value]
+    return value
 
 
 def main(names):
@@ -203,7 +225,7 @@ def main(names):
     finally:
         for session in sessions:
             session.close()
-    json.dump(results, sys.stdout, indent=2, default=lambda v: None)
+    json.dump(finite(results), sys.stdout, indent=2, default=lambda v: None)
     print()
 
 

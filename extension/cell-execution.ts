@@ -17,6 +17,8 @@ export interface CellExecutionLike extends OutputTarget {
     /** Where the cell sits (named in the title of its input box). */
     readonly index?: number;
     readonly notebook?: { readonly uri: { readonly path: string } };
+    /** What the cell shows now (VS Code's cells always say). */
+    readonly outputs?: readonly unknown[];
   };
   /** Cancelled when VS Code cancels the execution (e.g. the cell or notebook went away). */
   readonly token?: vscode.CancellationToken;
@@ -39,7 +41,9 @@ export async function runCell(
   ask: AskText = showInputBox,
 ): Promise<RunStatus> {
   execution.start(Date.now());
-  await execution.clearOutput();
+  // A cell that shows nothing needs no clearing: one round trip to the window less before the
+  // cell runs (Run All on a fresh notebook).
+  if (execution.cell.outputs?.length !== 0) await execution.clearOutput();
   const writer = new CellOutputWriter(execution);
   const cellEnded = new vscode.CancellationTokenSource();
   const cancelled = execution.token?.onCancellationRequested(() => cellEnded.cancel());

@@ -1,6 +1,7 @@
 /**
  * The commands: New Notebook, Restart Kernel, Interrupt Kernel. Restart and interrupt act on the
- * notebook given as argument (a Uri, or the notebook toolbar's context) or the active one.
+ * notebook given as argument (a Uri, or the notebook toolbar's context) or the active one;
+ * Restart asks first (the `cotangent.askForKernelRestart` setting).
  */
 import * as vscode from "vscode";
 import {
@@ -30,6 +31,34 @@ export function newNotebookMetadata(): Record<string, unknown> {
     nbformat: 4,
     nbformat_minor: 5,
   };
+}
+
+export const RESTART = "Restart";
+export const RESTART_ALWAYS = "Don't Ask Again";
+/** The setting that turns the question before a restart off (as jupyter.askForKernelRestart). */
+export const ASK_SETTING = "askForKernelRestart";
+
+/**
+ * Asks before a restart throws the kernel's state away (a modal, as VS Code's Jupyter asks);
+ * "Don't Ask Again" restarts and turns the setting off. True when the restart should go ahead.
+ */
+export async function confirmRestart(): Promise<boolean> {
+  const settings = vscode.workspace.getConfiguration("cotangent");
+  if (settings.get<boolean>(ASK_SETTING, true) === false) return true;
+  const choice = await vscode.window.showWarningMessage(
+    "Restart the Cotangent kernel?",
+    {
+      modal: true,
+      detail:
+        "All variables, imported modules and live traces of this notebook's kernel are lost; a running cell is stopped.",
+    },
+    RESTART,
+    RESTART_ALWAYS,
+  );
+  if (choice === RESTART_ALWAYS) {
+    await settings.update(ASK_SETTING, false, vscode.ConfigurationTarget.Global);
+  }
+  return choice === RESTART || choice === RESTART_ALWAYS;
 }
 
 /** The notebook a command targets: its argument if it names one, else the active editor's. */
@@ -68,6 +97,8 @@ export function registerCommands(
     vscode.commands.registerCommand("cotangent.restartKernel", async (argument: unknown) => {
       const notebook = needNotebook(argument);
       if (!notebook) return;
+      // A kernel that is not up has no state to lose: no question then.
+      if (kernels.running(notebook) && !(await confirmRestart())) return;
       controller.interrupt(notebook);
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: "Restarting the Cotangent kernel" },

@@ -1,7 +1,8 @@
 /**
  * The notebook controller: "Cotangent (TypeScript)" for Jupyter notebooks. Runs cells through
  * the notebook's kernel in a serial queue, interrupts, refuses to run in an untrusted workspace,
- * and is the preferred controller for notebooks whose kernelspec is `cotangent`.
+ * and is the preferred controller for notebooks whose kernelspec is `cotangent`. Their kernel
+ * starts when they open (or when the controller is selected), before the first run.
  */
 import * as vscode from "vscode";
 import { CellQueue, type CellExecutionLike } from "./cell-execution.js";
@@ -33,6 +34,8 @@ export class CotangentController implements vscode.Disposable {
   readonly controller: vscode.NotebookController;
   private readonly queues = new Map<string, CellQueue>();
   private readonly selected = new Set<string>();
+  /** Notebooks whose kernel was started before their first run. */
+  private readonly warmed = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly options: ControllerOptions) {
@@ -52,6 +55,7 @@ export class CotangentController implements vscode.Disposable {
       controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
         if (selected) this.selected.add(notebook.uri.toString());
         else this.selected.delete(notebook.uri.toString());
+        if (selected) this.warmUp(notebook);
       }),
       vscode.workspace.onDidOpenNotebookDocument((notebook) => this.updateAffinity(notebook)),
       vscode.workspace.onDidCloseNotebookDocument((notebook) => this.forget(notebook.uri)),
@@ -72,6 +76,20 @@ export class CotangentController implements vscode.Disposable {
 
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  /**
+   * Starts the notebook's kernel as soon as the notebook opens naming our kernelspec, or our
+   * controller is selected for it, and checks its first code cell (usually the import of
+   * "cotangent"), so the first run finds the checker warm. Once per notebook; not in an untrusted
+   * workspace (a kernel runs code).
+   */
+  private warmUp(notebook: vscode.NotebookDocument): void {
+    const key = notebook.uri.toString();
+    if (!this.options.isTrusted() || this.warmed.has(key)) return;
+    this.warmed.add(key);
+    const first = notebook.getCells().find((cell) => cell.kind === vscode.NotebookCellKind.Code);
+    void this.options.kernels.warm(notebook.uri, first?.document.getText() ?? "");
   }
 
   private async execute(
@@ -97,9 +115,11 @@ export class CotangentController implements vscode.Disposable {
     return queue;
   }
 
+  /** A notebook that names our kernelspec prefers this controller, and its kernel warms now. */
   private updateAffinity(notebook: vscode.NotebookDocument): void {
     if (notebook.notebookType !== NOTEBOOK_TYPE || !namesOurKernel(notebook.metadata)) return;
     this.controller.updateNotebookAffinity(notebook, vscode.NotebookControllerAffinity.Preferred);
+    this.warmUp(notebook);
   }
 
   private forget(notebook: vscode.Uri): void {
@@ -107,6 +127,7 @@ export class CotangentController implements vscode.Disposable {
     this.queues.get(key)?.cancelWaiting();
     this.queues.delete(key);
     this.selected.delete(key);
+    this.warmed.delete(key);
     void this.options.kernels.shutdown(notebook);
   }
 }

@@ -12,6 +12,7 @@ import { CotangentController } from "./controller.js";
 import { KernelManager, type KernelState } from "./kernel-manager.js";
 import { registerLanguageFeatures } from "./language-features.js";
 import { RendererMessages, type RendererMessage } from "./renderer-messages.js";
+import { reportKernelDeaths } from "./notifications.js";
 import { createStatusBar } from "./status-bar.js";
 import { executorPath } from "../kernel/paths.js";
 
@@ -22,6 +23,8 @@ export interface CotangentApi {
   rendererMessages(): readonly RendererMessage[];
   onDidReceiveRendererMessage: vscode.Event<RendererMessage>;
   kernelState(notebook: vscode.Uri): KernelState | undefined;
+  /** The "kernel died" warnings shown so far, oldest first. */
+  deathNotices(): readonly string[];
   /** Milliseconds from loading the bundle to the end of activate(). */
   activationMs: number;
 }
@@ -75,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): CotangentApi {
     warnUntrusted: warnUntrustedOnce(),
   });
   const renderer = new RendererMessages();
+  const deaths = reportKernelDeaths(kernels, (line) => log.appendLine(line));
   const explore = createExploreBridge<vscode.NotebookEditor>({
     kernelFor: (notebook) => kernels.running(notebook as vscode.Uri),
     post: (message, editor) => void renderer.post(message, editor),
@@ -94,19 +98,16 @@ export function activate(context: vscode.ExtensionContext): CotangentApi {
     ),
     kernels.onDidChangeState(({ notebook, state }) => explore.kernelChanged(notebook, state)),
     { dispose: () => explore.dispose() },
-    createStatusBar(kernels, (notebook) => controller.isSelectedFor(notebook)),
+    createStatusBar(
+      kernels,
+      (notebook) => controller.isSelectedFor(notebook) || kernels.state(notebook) !== undefined,
+    ),
     registerCommands(kernels, controller),
     registerLanguageFeatures((cell) => {
       const notebook = notebookOfCell(cell);
       return notebook && controller.isSelectedFor(notebook) ? kernels.running(notebook) : undefined;
     }),
-    kernels.onDidChangeState(({ exit }) => {
-      if (!exit) return;
-      log.appendLine(`kernel died: ${exit.message}\n${exit.stderrTail}`);
-      void vscode.window.showWarningMessage(
-        `Cotangent: ${exit.message} The next run starts a fresh kernel.`,
-      );
-    }),
+    deaths,
   );
 
   const activationMs = Date.now() - loadedAt;
@@ -115,6 +116,7 @@ export function activate(context: vscode.ExtensionContext): CotangentApi {
     rendererMessages: () => renderer.all(),
     onDidReceiveRendererMessage: renderer.onDidReceive,
     kernelState: (notebook) => kernels.state(notebook),
+    deathNotices: () => deaths.shown(),
     activationMs,
   };
 }

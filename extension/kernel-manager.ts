@@ -1,7 +1,9 @@
 /**
- * One kernel client per notebook, created on the first run. The client itself restarts its
+ * One kernel client per notebook, created when the notebook opens naming our kernelspec or the
+ * controller is selected for it (warm), else on the first run. The client itself restarts its
  * executor after a death (the running cell gets a KernelDied error from it); the manager tracks
- * each notebook's kernel state for the status bar and tells the user when a kernel died.
+ * each notebook's kernel state for the status bar and reports each exit (notifications.ts tells
+ * the user about a death).
  */
 import * as vscode from "vscode";
 import type { ExitInfo, KernelClient, KernelState } from "../kernel/client.js";
@@ -26,6 +28,8 @@ interface Entry {
 
 export class KernelManager implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
+  /** Notebooks whose kernel warm() is starting and checking. */
+  private readonly warming = new Set<string>();
   private readonly changed = new vscode.EventEmitter<KernelStateChange>();
   readonly onDidChangeState = this.changed.event;
 
@@ -45,8 +49,32 @@ export class KernelManager implements vscode.Disposable {
     return client && (client.state === "idle" || client.state === "busy") ? client : undefined;
   }
 
+  /** The kernel's state; "starting" also while warm() has not finished. */
   state(notebook: vscode.Uri): KernelState | undefined {
-    return this.entries.get(notebook.toString())?.client.state;
+    const state = this.entries.get(notebook.toString())?.client.state;
+    return state === "idle" && this.warming.has(notebook.toString()) ? "starting" : state;
+  }
+
+  /**
+   * Starts the notebook's kernel before its first run and checks `code` (the first code cell)
+   * on it: the checker then has TypeScript and the runtime's declarations loaded, and the first
+   * run of that cell reuses the check. A start that fails is left for the first run to report.
+   */
+  async warm(notebook: vscode.Uri, code: string): Promise<void> {
+    const key = notebook.toString();
+    const client = this.kernel(notebook);
+    this.warming.add(key);
+    try {
+      await client.start();
+      if (code.trim() !== "") await client.diagnose(code);
+    } catch {
+      // Reported by the first run, which starts the kernel again.
+    } finally {
+      this.warming.delete(key);
+      if (this.entries.get(key)?.client === client) {
+        this.changed.fire({ notebook, state: this.state(notebook) });
+      }
+    }
   }
 
   /** Interrupts the running cell; false when the notebook has no running kernel. */
@@ -83,7 +111,8 @@ export class KernelManager implements vscode.Disposable {
 
   private create(notebook: vscode.Uri): Entry {
     const client = this.factory(this.cwdFor(notebook));
-    const offState = client.onStateChange((state) => {
+    const offState = client.onStateChange(() => {
+      const state = this.state(notebook);
       if (state !== "dead") this.changed.fire({ notebook, state });
     });
     const offExit = client.onExit((exit) => {

@@ -1,7 +1,8 @@
 /**
  * Completion, hover and type-error diagnostics inside Cotangent cells, answered by the notebook's
  * running kernel (which knows every earlier cell and the runtime's types). Nothing here starts a
- * kernel: before the first run, cells get no kernel-backed help.
+ * kernel: the controller starts it when it is selected for the notebook, and until it is up cells
+ * get no kernel-backed help.
  */
 import * as vscode from "vscode";
 import type { CompleteReply, Diagnostic as KernelDiagnostic } from "../kernel/protocol.js";
@@ -41,13 +42,17 @@ export function completionItems(
     document.positionAt(reply.cursorEnd),
   );
   const details = new Map((reply.details ?? []).map((detail) => [detail.name, detail]));
-  return reply.matches.map((match) => {
+  const width = String(reply.matches.length).length;
+  return reply.matches.map((match, rank) => {
     const detail = details.get(match);
     const item = new vscode.CompletionItem(
       match,
       KINDS[detail?.kind ?? ""] ?? vscode.CompletionItemKind.Text,
     );
     item.range = range;
+    // VS Code sorts by sortText (else the label, which puts `_data` before `abs`): keep the
+    // kernel's ranking, best first.
+    item.sortText = String(rank).padStart(width, "0");
     if (detail?.type !== undefined) item.detail = detail.type;
     return item;
   });
@@ -125,7 +130,9 @@ export function registerLanguageFeatures(kernelFor: KernelForCell): vscode.Dispo
         const kernel = kernelFor(document);
         if (!kernel) return undefined;
         const reply = await kernel.inspect(document.getText(), document.offsetAt(position), 0);
-        if (!reply.found || reply.text.trim() === "") return undefined;
+        // A bare `import NAME` (an import that resolves to nothing) is what VS Code's own
+        // TypeScript hover already says: one is enough.
+        if (!reply.found || /^(import [\w$]+)?$/.test(reply.text.trim())) return undefined;
         return new vscode.Hover(hoverMarkdown(reply.text));
       },
     }),

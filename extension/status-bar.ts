@@ -6,8 +6,16 @@ import * as vscode from "vscode";
 import type { KernelManager, KernelState } from "./kernel-manager.js";
 
 const LOOK: Record<KernelState | "none", { icon: string; text: string; tip: string }> = {
-  none: { icon: "$(circle-outline)", text: "not started", tip: "Starts when you run a cell." },
-  starting: { icon: "$(loading~spin)", text: "starting", tip: "The kernel is starting." },
+  none: {
+    icon: "$(circle-outline)",
+    text: "not started",
+    tip: "Starts when Cotangent is selected for the notebook, or when a cell runs.",
+  },
+  starting: {
+    icon: "$(loading~spin)",
+    text: "starting",
+    tip: "The kernel is starting and loading TypeScript.",
+  },
   idle: { icon: "$(circle-outline)", text: "idle", tip: "The kernel is ready." },
   busy: { icon: "$(circle-filled)", text: "busy", tip: "A cell is running." },
   dead: {

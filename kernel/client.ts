@@ -165,6 +165,8 @@ export function classifyExit(
 
 interface PendingCell {
   kind: "execute";
+  /** A silent cell takes no execution count. */
+  silent: boolean;
   handlers: ExecuteHandlers;
   resolve(done: DoneEvent): void;
 }
@@ -231,6 +233,8 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
           session = undefined;
           setState("dead");
           failPending(info);
+          // The next executor counts from 1 again.
+          executionCount = 0;
         }
         for (const listener of exitListeners) listener(info);
       },
@@ -260,6 +264,8 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
         continue;
       }
       const where = id === running ? "while running this cell" : "before this cell ran";
+      // The running cell had taken the next count when it started; the others never ran.
+      const count = id === running && !p.silent ? executionCount + 1 : executionCount;
       const evalue = `${info.message.replace(/\.$/, "")} ${where}. Its state is lost; the next cell starts a fresh kernel.`;
       p.handlers.onError?.({
         type: "error",
@@ -268,7 +274,7 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
         evalue,
         traceback: [evalue, ...tailLines(info.stderrTail)],
       });
-      p.resolve({ type: "done", id, status: "error", executionCount });
+      p.resolve({ type: "done", id, status: "error", executionCount: count });
     }
   }
 
@@ -308,7 +314,7 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
         answerInput(event, h);
         break;
       case "done":
-        executionCount = Math.max(executionCount, event.executionCount);
+        executionCount = event.executionCount;
         pending.delete(event.id);
         target.resolve(event);
         refreshBusy();
@@ -389,7 +395,12 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
       const current = await ensureStarted();
       const id = freshId();
       const done = new Promise<DoneEvent>((resolve) => {
-        pending.set(id, { kind: "execute", handlers, resolve });
+        pending.set(id, {
+          kind: "execute",
+          silent: executeOptions.silent === true,
+          handlers,
+          resolve,
+        });
       });
       refreshBusy();
       const silent = executeOptions.silent === true ? { silent: true } : {};

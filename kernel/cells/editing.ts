@@ -78,7 +78,7 @@ export function rankCompletions(
 
 /** Hover text: the signature or type, then the documentation and JSDoc tags. */
 export function quickInfoText(ts: typeof TS, info: TS.QuickInfo, detailLevel: 0 | 1): string {
-  const signature = ts.displayPartsToString(info.displayParts);
+  const signature = withoutImportLine(ts.displayPartsToString(info.displayParts));
   const docs = ts.displayPartsToString(info.documentation);
   const tags = (info.tags ?? []).map((tag) => {
     const text = ts.displayPartsToString(tag.text);
@@ -89,6 +89,17 @@ export function quickInfoText(ts: typeof TS, info: TS.QuickInfo, detailLevel: 0 
   if (tags.length > 0 && (detailLevel === 1 || !docs)) parts.push(tags.join("\n"));
   else if (tags.length > 0) parts.push(tags.filter((t) => t.startsWith("@param")).join("\n"));
   return parts.filter((p) => p !== "").join("\n\n");
+}
+
+/**
+ * An imported name's quick info is the target's signature followed by `import NAME`: the editor's
+ * own TypeScript hover says `import NAME` too, so the line is left out when a signature precedes it.
+ */
+function withoutImportLine(signature: string): string {
+  const lines = signature.split("\n");
+  const last = lines.at(-1) ?? "";
+  if (lines.length < 2 || !/^import [\w$]+$/.test(last)) return signature;
+  return lines.slice(0, -1).join("\n");
 }
 
 /** The indentation of a new line after `code`: one level deeper after an opening bracket. */

@@ -44,6 +44,16 @@ describe("runCell", () => {
     expect(execution.log.at(-1)).toBe("end:true");
   });
 
+  test("clears a cell that shows outputs before it runs, and skips clearing an empty one", async () => {
+    const kernel = new FakeKernel();
+    const empty = new FakeExecution({ document: { getText: () => "1" }, outputs: [] });
+    const shown = new FakeExecution({ document: { getText: () => "1" }, outputs: [{}] });
+    await runCell(empty, kernel);
+    await runCell(shown, kernel);
+    expect(empty.log).not.toContain("clear");
+    expect(shown.log.slice(0, 2)).toEqual(["start", "clear"]);
+  });
+
   test("a kernel death during the cell ends it failed with the kernel's error", async () => {
     const kernel: FakeKernel = new FakeKernel((_code, h, id) => {
       const evalue = "The kernel exited with code 1 while running this cell.";

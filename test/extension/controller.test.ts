@@ -97,21 +97,32 @@ describe("CotangentController", () => {
     }
   });
 
-  test("is preferred for notebooks whose kernelspec is cotangent", () => {
+  test("is preferred for notebooks whose kernelspec is cotangent, and starts their kernel at once", () => {
+    const getCells = () => [{ kind: 2, document: { getText: () => "1 + 1" } }];
     const ours = {
       uri: Uri.file("/a.ipynb"),
       notebookType: "jupyter-notebook",
       metadata: { metadata: { kernelspec: { name: "cotangent" } } },
+      getCells,
     };
     const other = {
       uri: Uri.file("/b.ipynb"),
       notebookType: "jupyter-notebook",
       metadata: { metadata: { kernelspec: { name: "python3" } } },
+      getCells,
     };
     workspace.notebookDocuments = [ours, other];
-    const { fake } = setup(true);
+    const { fake, kernels, manager } = setup(true);
     expect(fake.affinity.get(ours)).toBe(2);
     expect(fake.affinity.has(other)).toBe(false);
+    expect(kernels).toHaveLength(1);
+    expect(kernels[0]?.starts).toBe(1);
+    expect(manager.state(ours.uri as unknown as vscode.Uri)).toBeDefined();
+    expect(manager.state(other.uri as unknown as vscode.Uri)).toBeUndefined();
+    // Selecting the controller afterwards does not start a second kernel or check again.
+    fake.selection.fire({ notebook: ours, selected: true });
+    expect(kernels).toHaveLength(1);
+    expect(kernels[0]?.starts).toBe(1);
   });
 
   test("the interrupt handler interrupts the notebook's running kernel", async () => {

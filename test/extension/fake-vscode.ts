@@ -87,6 +87,39 @@ export class Uri {
   }
 }
 
+export const NotebookCellKind = { Markup: 1, Code: 2 } as const;
+
+export const CompletionItemKind = {
+  Text: 0,
+  Method: 1,
+  Function: 2,
+  Variable: 5,
+  Class: 6,
+  Interface: 7,
+  Module: 8,
+  Property: 9,
+  Keyword: 13,
+  Constant: 20,
+  TypeParameter: 24,
+} as const;
+
+export class Range {
+  constructor(
+    readonly start: unknown,
+    readonly end: unknown,
+  ) {}
+}
+
+export class CompletionItem {
+  range?: Range;
+  detail?: string;
+  sortText?: string;
+  constructor(
+    readonly label: string,
+    readonly kind?: number,
+  ) {}
+}
+
 export const NotebookControllerAffinity = { Default: 1, Preferred: 2 } as const;
 
 /** What the fake controller recorded. */
@@ -103,6 +136,8 @@ export interface FakeController {
   executions: unknown[];
   createNotebookCellExecution(cell: unknown): unknown;
   updateNotebookAffinity(notebook: unknown, affinity: number): void;
+  /** Fire to select or deselect the controller for a notebook. */
+  selection: EventEmitter<{ notebook: unknown; selected: boolean }>;
   onDidChangeSelectedNotebooks(listener: unknown): { dispose(): void };
   dispose(): void;
 }
@@ -135,7 +170,12 @@ export const notebooks = {
       updateNotebookAffinity(notebook, affinity) {
         this.affinity.set(notebook, affinity);
       },
-      onDidChangeSelectedNotebooks: noEvent,
+      selection: new EventEmitter<{ notebook: unknown; selected: boolean }>(),
+      onDidChangeSelectedNotebooks(listener) {
+        return this.selection.event(
+          listener as (change: { notebook: unknown; selected: boolean }) => void,
+        );
+      },
       dispose: () => undefined,
     };
     created.controllers.push(controller);
@@ -143,9 +183,78 @@ export const notebooks = {
   },
 };
 
+/** The settings `workspace.getConfiguration` reads and updates, by full key. */
+export const settings = new Map<string, unknown>();
+
+export const ConfigurationTarget = { Global: 1, Workspace: 2, WorkspaceFolder: 3 } as const;
+
 export const workspace = {
   notebookDocuments: [] as unknown[],
   isTrusted: true,
   onDidOpenNotebookDocument: noEvent,
   onDidCloseNotebookDocument: noEvent,
+  getConfiguration(section: string) {
+    return {
+      get<T>(key: string, fallback: T): T {
+        const full = `${section}.${key}`;
+        return settings.has(full) ? (settings.get(full) as T) : fallback;
+      },
+      update(key: string, value: unknown): Promise<void> {
+        settings.set(`${section}.${key}`, value);
+        return Promise.resolve();
+      },
+    };
+  },
+};
+
+/** A warning or information message the extension showed, and how it was answered. */
+export interface ShownMessage {
+  level: "warning" | "information";
+  message: string;
+  options: { modal?: boolean; detail?: string } | undefined;
+  buttons: string[];
+}
+
+export const shown: {
+  messages: ShownMessage[];
+  /** The button the fake user picks (undefined: the message is dismissed). */
+  answer: (message: ShownMessage) => string | undefined;
+} = { messages: [], answer: () => undefined };
+
+function showMessage(level: ShownMessage["level"], message: string, rest: unknown[]) {
+  const [first, ...others] = rest;
+  const options =
+    typeof first === "object" && first !== null ? (first as ShownMessage["options"]) : undefined;
+  const buttons = [...(options ? others : rest)] as string[];
+  const entry: ShownMessage = { level, message, options, buttons };
+  shown.messages.push(entry);
+  return Promise.resolve(shown.answer(entry));
+}
+
+export const ProgressLocation = { Window: 10, Notification: 15 } as const;
+
+export const window = {
+  activeNotebookEditor: undefined as unknown,
+  showWarningMessage: (message: string, ...rest: unknown[]) =>
+    showMessage("warning", message, rest),
+  showInformationMessage: (message: string, ...rest: unknown[]) =>
+    showMessage("information", message, rest),
+  withProgress: <T>(_options: unknown, task: () => Promise<T>): Promise<T> => task(),
+};
+
+/** The commands the extension registered, by id. */
+export const registered = new Map<string, (...args: unknown[]) => unknown>();
+
+export const commands = {
+  registerCommand(id: string, run: (...args: unknown[]) => unknown): { dispose(): void } {
+    registered.set(id, run);
+    return { dispose: () => registered.delete(id) };
+  },
+  executeCommand: (): Promise<undefined> => Promise.resolve(undefined),
+};
+
+export const Disposable = {
+  from: (...items: { dispose(): unknown }[]) => ({
+    dispose: () => items.forEach((item) => item.dispose()),
+  }),
 };

@@ -3,7 +3,13 @@
  * Code does, and a kernel client whose cells are scripted per test.
  */
 import type { ExecuteHandlers, ExitInfo, KernelClient, KernelState } from "../../kernel/client.js";
-import type { DoneEvent, ExploreEvent, ExploreMoveRequest } from "../../kernel/protocol.js";
+import type {
+  DiagnoseReply,
+  DoneEvent,
+  ExploreEvent,
+  ExploreMoveRequest,
+  ReadyEvent,
+} from "../../kernel/protocol.js";
 import type { NotebookCellOutput, NotebookCellOutputItem } from "./fake-vscode.js";
 
 type Item = NotebookCellOutputItem;
@@ -20,7 +26,7 @@ export class FakeExecution {
   success: boolean | undefined | "pending" = "pending";
   started = false;
 
-  constructor(readonly cell: { document: { getText(): string } }) {}
+  constructor(readonly cell: { document: { getText(): string }; outputs?: readonly unknown[] }) {}
 
   static forCode(code: string): FakeExecution {
     return new FakeExecution({ document: { getText: () => code } });
@@ -75,6 +81,12 @@ export type CellScript = (
   id: string,
 ) => Promise<DoneEvent>;
 
+const FAKE_READY: ReadyEvent = {
+  type: "ready",
+  protocol: 1,
+  versions: { cotangent: "0.0.0", typescript: "0.0", node: "v0" },
+};
+
 export class FakeKernel implements KernelClient {
   state: KernelState = "idle";
   ready = undefined;
@@ -82,6 +94,7 @@ export class FakeKernel implements KernelClient {
   interrupts = 0;
   shutdowns = 0;
   restarts = 0;
+  starts = 0;
   private readonly exitListeners = new Set<(info: ExitInfo) => void>();
   private readonly stateListeners = new Set<(state: KernelState) => void>();
   private readonly exploreListeners = new Set<(event: ExploreEvent) => void>();
@@ -97,8 +110,9 @@ export class FakeKernel implements KernelClient {
     return Promise.resolve({ type: "done", id, status, executionCount: this.count });
   }
 
-  start(): Promise<never> {
-    return Promise.reject(new Error("not used"));
+  start(): Promise<ReadyEvent> {
+    this.starts += 1;
+    return Promise.resolve(FAKE_READY);
   }
   async execute(code: string, handlers: ExecuteHandlers = {}): Promise<DoneEvent> {
     this.count += 1;
@@ -119,15 +133,21 @@ export class FakeKernel implements KernelClient {
   isComplete(): Promise<never> {
     return Promise.reject(new Error("not used"));
   }
-  diagnose(): Promise<never> {
-    return Promise.reject(new Error("not used"));
+  /** The code of each diagnose request, and how to answer the next one (default: no errors). */
+  readonly diagnosed: string[] = [];
+  diagnoseAnswer: () => Promise<DiagnoseReply> = () =>
+    Promise.resolve({ type: "diagnoseReply", id: "d", diagnostics: [] });
+  diagnose(code: string): Promise<DiagnoseReply> {
+    this.diagnosed.push(code);
+    return this.diagnoseAnswer();
   }
   interrupt(): void {
     this.interrupts += 1;
   }
-  restart(): Promise<never> {
+  restart(): Promise<ReadyEvent> {
     this.restarts += 1;
-    return Promise.reject(new Error("not used"));
+    this.count = 0;
+    return Promise.resolve(FAKE_READY);
   }
   shutdown(): Promise<void> {
     this.shutdowns += 1;

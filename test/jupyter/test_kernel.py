@@ -304,6 +304,48 @@ class OutputTests(KernelPerClass):
         self.assertEqual(shell_reply(self.kc, msg_id)["content"]["status"], "ok")
 
 
+class AsyncErrorTests(KernelPerClass):
+    """An error from async code (a rejection nobody handles, a timer's throw) shows in the output
+    of the cell that started it or the running cell, mapped to cell lines; the kernel goes on."""
+
+    def run_cell(self, code):
+        msg_id = self.kc.execute(code)
+        outputs = drain_until_idle(self.kc, msg_id, timeout=60)
+        stderr = "".join(m["content"]["text"] for m in outputs
+                         if m["msg_type"] == "stream" and m["content"]["name"] == "stderr")
+        reply = shell_reply(self.kc, msg_id)["content"]
+        results = [m["content"]["data"]["text/plain"] for m in outputs
+                   if m["msg_type"] == "execute_result"]
+        return reply, stderr, results
+
+    def test_an_unhandled_rejection_shows_in_its_cell_at_its_line(self):
+        reply, stderr, _ = self.run_cell(
+            'const before = 1;\nPromise.reject(new Error("nobody catches me"));\n'
+            "await new Promise((resolve) => setTimeout(resolve, 100));")
+        self.assertEqual(reply["status"], "ok")
+        count = reply["execution_count"]
+        self.assertIn(f"Unhandled promise rejection (from cell [{count}]): Error: nobody catches me",
+                      stderr)
+        self.assertRegex(stderr, rf"cell\[{count}\]:2:16")
+        self.assertNotRegex(stderr, r"cell-\d+\.js")
+        reply, _, results = self.run_cell("before + 41")
+        self.assertEqual((reply["status"], results), ("ok", ["42"]))
+
+    def test_a_throwing_timer_shows_in_the_running_cell_naming_the_cell_that_set_it(self):
+        setter, _, _ = self.run_cell(
+            "const fired = new Promise<void>((resolve) => setTimeout(() => {\n"
+            '  resolve();\n  throw new Error("late timer");\n}, 200));')
+        self.assertEqual(setter["status"], "ok")
+        count = setter["execution_count"]
+        reply, stderr, _ = self.run_cell(
+            "await fired;\nawait new Promise((resolve) => setTimeout(resolve, 100));")
+        self.assertEqual(reply["status"], "ok")
+        self.assertIn(f"Uncaught exception (from cell [{count}]): Error: late timer", stderr)
+        self.assertRegex(stderr, rf"cell\[{count}\]:3:9")
+        reply, _, results = self.run_cell("6 * 7")
+        self.assertEqual((reply["status"], results), ("ok", ["42"]))
+
+
 STREAMING_CELL = ("console.log(`pid ${process.pid}`);\nfor (let n = 0; ; n++) {\n  console.log(`tick ${n}`);\n"
                   "  await new Promise((resolve) => setTimeout(resolve, 10));\n}")
 

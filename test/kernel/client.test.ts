@@ -231,6 +231,18 @@ describe("kernel client", () => {
     expect(errors[1]).toContain("before this cell ran");
   });
 
+  it("gives a cell that killed the kernel its own execution count, not the previous cell's", async () => {
+    const { client } = setup((request, fake) => {
+      if (request.type === "execute" && request.code === "process.exit(3)") fake.die(3, null);
+    });
+    expect((await client.execute("echo a")).executionCount).toBe(1);
+    expect((await client.execute("echo b")).executionCount).toBe(2);
+    const dead = client.execute("process.exit(3)");
+    const queued = client.execute("never");
+    expect(await dead).toMatchObject({ status: "error", executionCount: 3 });
+    expect((await queued).executionCount).toBe(2);
+  });
+
   it("rejects pending replies when the executor dies", async () => {
     const { client } = setup((request, fake) => {
       if (request.type === "inspect") fake.die(null, "SIGSEGV", "Segmentation fault\n");

@@ -154,6 +154,17 @@ describe("cell converter", () => {
     expect(hover.text).toMatch(/function grad/);
   });
 
+  it("names an imported function once on hover: its signature, not also `import grad`", () => {
+    const code = 'import { grad as grad8 } from "cotangent";\ngrad8';
+    const hover = converter.inspect(code, code.length - 2, 0);
+    expect(hover.text).toMatch(/^\(alias\) function grad8/);
+    expect(hover.text).not.toMatch(/\bimport grad8\b/);
+    expect(hover.text).toMatch(/gradient/);
+    // An import that names nothing the module exports has only the import to show.
+    const broken = 'import { nothingHere } from "cotangent";\nnothingHere';
+    expect(converter.inspect(broken, broken.length - 2, 0).text).toBe("import nothingHere");
+  });
+
   it.each([
     ["const x = 1", "complete", undefined],
     ["function f() {", "incomplete", "  "],

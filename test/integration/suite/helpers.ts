@@ -17,7 +17,16 @@ export const ERROR = "application/vnd.code.notebook.error";
 export interface CotangentApi {
   rendererMessages(): readonly { message: unknown }[];
   kernelState(notebook: vscode.Uri): string | undefined;
+  deathNotices(): readonly string[];
   activationMs: number;
+}
+
+/** Sets `cotangent.askForKernelRestart` (user settings); returns a function restoring it. */
+export async function askBeforeRestart(ask: boolean): Promise<() => Thenable<void>> {
+  const settings = vscode.workspace.getConfiguration("cotangent");
+  const before = settings.inspect<boolean>("askForKernelRestart")?.globalValue;
+  await settings.update("askForKernelRestart", ask, vscode.ConfigurationTarget.Global);
+  return () => settings.update("askForKernelRestart", before, vscode.ConfigurationTarget.Global);
 }
 
 export async function activateExtension(): Promise<CotangentApi> {

@@ -14,6 +14,7 @@ import {
   errors,
   openFixture,
   ranSince,
+  askBeforeRestart,
   runCells,
   startCells,
   STDOUT,
@@ -238,6 +239,46 @@ suite("Cotangent notebook in a real VS Code", () => {
     assert.match(errors(cancelled)[0]?.message ?? "", /the input was cancelled/);
   });
 
+  test("hover on an imported name says `import grad` once; completion lists no internal member first", async () => {
+    const index = await appendCells(notebook, [
+      'import { grad } from "cotangent";\ngrad',
+      "const member = tensor([1, 2]);\nmember.",
+    ]);
+    const hoverCell = notebook.cellAt(index).document;
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      "vscode.executeHoverProvider",
+      hoverCell.uri,
+      new vscode.Position(1, 2),
+    );
+    const hoverText = hovers
+      .flatMap((hover) => hover.contents)
+      .map((content) => (typeof content === "string" ? content : content.value))
+      .join("\n---\n");
+    console.log(`hover on an imported name:\n${hoverText}`);
+    assert.match(hoverText, /function grad/, "the kernel's hover names the function");
+    assert.equal(hoverText.match(/\bimport grad\b/g)?.length ?? 0, 1, hoverText);
+    const completeCell = notebook.cellAt(index + 1).document;
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      "vscode.executeCompletionItemProvider",
+      completeCell.uri,
+      new vscode.Position(1, 7),
+      ".",
+    );
+    // The order VS Code shows: by sortText, else by label.
+    const label = (item: vscode.CompletionItem): string =>
+      typeof item.label === "string" ? item.label : item.label.label;
+    const shown = [...list.items]
+      .sort((a, b) => (a.sortText ?? label(a)).localeCompare(b.sortText ?? label(b)))
+      .map(label);
+    assert.ok(shown.includes("sum"), `completion lists the tensor's methods: ${shown.join(" ")}`);
+    const firstInternal = shown.findIndex((name) => name.startsWith("_"));
+    const afterIt = firstInternal < 0 ? [] : shown.slice(firstInternal);
+    assert.ok(
+      afterIt.every((name) => name.startsWith("_")),
+      `internal members must come after every public one: ${shown.join(" ")}`,
+    );
+  });
+
   test("interrupting `while (true) {}` keeps the kernel's state", async () => {
     const index = await appendCells(notebook, ["while (true) {}", "kept + 1"]);
     const since = Date.now();
@@ -271,6 +312,83 @@ suite("Cotangent notebook in a real VS Code", () => {
     assert.deepEqual(texts(fresh, "text/plain"), ["42"], describeOutputs(fresh));
     const after = notebook.getCells().map((c) => c.document.getText());
     assert.deepEqual(after.slice(0, before.length), before, "notebook content must be unchanged");
+  });
+
+  test("after process.exit(3): one notification, and the cell shows its own execution count", async () => {
+    const index = await appendCells(notebook, [
+      "const beforeExit = 1;",
+      "process.exit(3)",
+      "6 * 7",
+    ]);
+    const noticesBefore = api.deathNotices().length;
+    await runCells(notebook, index, index + 1);
+    const previous = notebook.cellAt(index).executionSummary?.executionOrder ?? 0;
+    await runCells(notebook, index + 1, index + 2);
+    const dead = notebook.cellAt(index + 1);
+    assert.equal(dead.executionSummary?.success, false);
+    assert.match(errors(dead)[0]?.message ?? "", /exited with code 3/, describeOutputs(dead));
+    assert.equal(dead.executionSummary?.executionOrder, previous + 1, "the dead cell's own count");
+    // The next run starts a fresh kernel; by then every notice of this death has been shown.
+    await runCells(notebook, index + 2, index + 3);
+    assert.deepEqual(texts(notebook.cellAt(index + 2), "text/plain"), ["42"]);
+    const notices = api.deathNotices().slice(noticesBefore);
+    assert.deepEqual(notices, [
+      "Cotangent: The kernel exited with code 3. The next run starts a fresh kernel.",
+    ]);
+  });
+
+  test("Restart Kernel asks first (a modal); unanswered, the kernel keeps its state", async () => {
+    const index = await appendCells(notebook, [
+      "const survivor = 7;",
+      "survivor * 6",
+      "typeof globalThis.process",
+    ]);
+    await runCells(notebook, index, index + 1);
+    // VS Code's test host refuses modal dialogs, naming the one asked for; a user would answer.
+    const restore = await askBeforeRestart(true);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand("cotangent.restartKernel", notebook.uri)),
+      /dialog.*Restart the Cotangent kernel\?/s,
+    );
+    await runCells(notebook, index + 1, index + 2);
+    const kept = notebook.cellAt(index + 1);
+    assert.deepEqual(texts(kept, "text/plain"), ["42"], describeOutputs(kept));
+    // With the question turned off (its "Don't Ask Again"), Restart discards the state.
+    await askBeforeRestart(false);
+    await vscode.commands.executeCommand("cotangent.restartKernel", notebook.uri);
+    await restore();
+    await runCells(notebook, index + 2, index + 3);
+    const fresh = notebook.cellAt(index + 2);
+    assert.equal(fresh.executionSummary?.executionOrder, 1, "a restarted kernel counts from 1");
+    await runCells(notebook, index + 1, index + 2);
+    assert.match(
+      errors(kept)[0]?.message ?? "",
+      /Cannot find name 'survivor'/,
+      describeOutputs(kept),
+    );
+  });
+
+  test("an interrupted live trace is marked interrupted and shows every push", async () => {
+    const index = await appendCells(notebook, [
+      'const spin = trace("spin");\nlet spun = 0;\nwhile (true) { spin.push(spun, { v: spun }); spun++; if (spun % 20000 === 0) console.log(spun); }',
+      'Math.min(spin.steps.length, spin.series.get("v")!.length)',
+    ]);
+    const since = Date.now();
+    void startCells(notebook, index, index + 1);
+    const loop = notebook.cellAt(index);
+    await waitFor("the loop to push", () => texts(loop, STDOUT).join("").includes("20000"));
+    await vscode.commands.executeCommand("cotangent.interruptKernel", notebook.uri);
+    await waitFor("the loop to stop", () => ranSince(loop, since), 30_000);
+    assert.equal(loop.executionSummary?.success, false);
+    await runCells(notebook, index + 1, index + 2);
+    const pushed = texts(notebook.cellAt(index + 1), "text/plain")[0];
+    const shown = texts(loop, "text/plain").find((text) => text.startsWith('trace "spin"'));
+    assert.match(shown ?? "", /^trace "spin": \d+ steps \(interrupted\)/, describeOutputs(loop));
+    assert.equal(/(\d+) steps/.exec(shown ?? "")?.[1], pushed, "every completed push is shown");
+    const payload = texts(loop, MIME.trace).map(
+      (text) => JSON.parse(text) as { interrupted?: boolean },
+    );
+    assert.equal(payload.at(-1)?.interrupted, true, describeOutputs(loop));
   });
 
   test("after kill -9 of the executor while a cell streams, earlier outputs stay, the cell reports the death, the next run starts a fresh kernel", async () => {
@@ -318,7 +436,9 @@ suite("Cotangent notebook in a real VS Code", () => {
       true,
       describeOutputs(created.cellAt(0)),
     );
+    const restore = await askBeforeRestart(false);
     await vscode.commands.executeCommand("cotangent.restartKernel", created.uri);
+    await restore();
     assert.equal(api.kernelState(created.uri), "idle");
     const index = await appendCells(created, ["2 ** 10"]);
     await runCells(created, index, index + 1);
