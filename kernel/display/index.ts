@@ -6,6 +6,7 @@
  * util.inspect). Values are recognised by `instanceof` of the runtime's own classes.
  */
 import { JacobianView, LeastSquaresResult, LiveTrace, RootResult } from "../../src/index.js";
+import type { Jacobian, SparseJacobian } from "../../src/index.js";
 import type { MimeBundle } from "../shared/payloads.js";
 import { jacobianBundle } from "./jacobian.js";
 import { chainBundle } from "./chain.js";
@@ -33,10 +34,17 @@ function tensorBundle(value: Parameters<typeof tensorParts>[0]): MimeBundle {
   };
 }
 
+/** A least-squares fit (dense or sparse Jacobian) or a root. */
+function isSolverResult(
+  value: unknown,
+): value is LeastSquaresResult<Jacobian | SparseJacobian> | RootResult {
+  return value instanceof LeastSquaresResult || value instanceof RootResult;
+}
+
 /** The rich MIME bundle of a runtime value, or undefined when the value is not one of ours. */
 export function toMimeBundle(value: unknown): MimeBundle | undefined {
   if (value instanceof LiveTrace) return traceBundle(value);
-  if (value instanceof LeastSquaresResult || value instanceof RootResult) {
+  if (isSolverResult(value)) {
     // a solver's result: its final Jacobian as the view, its summary as the text
     const title = `${value.method}: the Jacobian at the last iterate`;
     const { input } = jacobianInputOf(new JacobianView(value.jacobian, { title }));
