@@ -5,6 +5,7 @@
 import { broadcastStrides, sizeOf, stridesOf } from "../tensor/shape.js";
 import { RESULT, checkEntries } from "../tensor/memory.js";
 import { max, min } from "./scalar.js";
+import { wasmMatmul } from "./wasm-matmul.js";
 
 export type Data = Float64Array;
 type Unary = (x: number) => number;
@@ -263,6 +264,40 @@ export function matmul(
   const out: Data = alloc(count * m * n);
   const aOffsets = batchOffsets(aShape.slice(0, -2), batch, m * k);
   const bOffsets = batchOffsets(bShape.slice(0, -2), batch, k * n);
+  if (useWasm && m * k * n >= WASM_MIN_WORK) {
+    let t = 0;
+    while (t < count && wasmMatmul(out, t * m * n, a, aOffsets[t], b, bOffsets[t], m, k, n)) t++;
+    if (t === count) return out;
+  }
+  return matmulJs(out, a, aOffsets, b, bOffsets, m, k, n);
+}
+
+/** Products of at least this many multiply-adds go to WebAssembly (below, the copies dominate). */
+const WASM_MIN_WORK = 4096;
+let useWasm = true;
+
+/**
+ * Turns the WebAssembly SIMD matmul on or off (on by default where the engine has SIMD); returns
+ * the previous setting. Both give bit-identical results; the switch exists for tests and benchmarks.
+ */
+export function setWasmMatmul(enabled: boolean): boolean {
+  const previous = useWasm;
+  useWasm = enabled;
+  return previous;
+}
+
+/** The JS kernel (fallback and test oracle): every matrix of the batch into `out`. */
+function matmulJs(
+  out: Data,
+  a: Data,
+  aOffsets: Int32Array,
+  b: Data,
+  bOffsets: Int32Array,
+  m: number,
+  k: number,
+  n: number,
+): Data {
+  const count = aOffsets.length;
   const bt: Data = new Float64Array(k * n);
   let transposedAt = -1;
   for (let t = 0; t < count; t++) {
