@@ -504,12 +504,26 @@ export function take(x: Data, shape: readonly number[], axis: number, indices: I
   const inner = sizeOf(shape.slice(axis + 1));
   const dim = shape[axis];
   const out: Data = alloc(outer * indices.length * inner);
+  const count = indices.length;
   let at = 0;
   for (let o = 0; o < outer; o++) {
-    for (let t = 0; t < indices.length; t++) {
-      const from = (o * dim + indices[t]) * inner;
-      out.set(x.subarray(from, from + inner), at);
-      at += inner;
+    const base = o * dim;
+    if (inner === 1) {
+      // one entry per index: a plain gather (a subarray per entry would cost an object each)
+      for (let t = 0; t < count; t++) out[at + t] = x[base + indices[t]];
+      at += count;
+    } else if (inner < 16) {
+      for (let t = 0; t < count; t++) {
+        const from = (base + indices[t]) * inner;
+        for (let j = 0; j < inner; j++) out[at + j] = x[from + j];
+        at += inner;
+      }
+    } else {
+      for (let t = 0; t < count; t++) {
+        const from = (base + indices[t]) * inner;
+        out.set(x.subarray(from, from + inner), at);
+        at += inner;
+      }
     }
   }
   return out;
@@ -525,8 +539,15 @@ export function scatterAdd(
 ): Data {
   const out: Data = alloc(outer * size * inner);
   let at = 0;
+  const count = indices.length;
   for (let o = 0; o < outer; o++) {
-    for (let t = 0; t < indices.length; t++) {
+    if (inner === 1) {
+      const base = o * size;
+      for (let t = 0; t < count; t++) out[base + indices[t]] += x[at + t];
+      at += count;
+      continue;
+    }
+    for (let t = 0; t < count; t++) {
       const to = (o * size + indices[t]) * inner;
       for (let j = 0; j < inner; j++) out[to + j] += x[at + j];
       at += inner;
