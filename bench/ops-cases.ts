@@ -108,26 +108,32 @@ function elementwiseRows(n: number): OpRow[] {
 function reductionRows(n: number): OpRow[] {
   const x = positive(n, 3);
   const d = x.data;
-  const reduce = (init: number, step: (acc: number, v: number) => number) => () => {
-    let acc = init;
-    for (let i = 0; i < d.length; i++) acc = step(acc, d[i]);
+  const sum = () => {
+    let acc = 0;
+    for (let i = 0; i < d.length; i++) acc += d[i];
     return acc;
   };
+  const maxOf = () => {
+    let acc = -Infinity;
+    for (let i = 0; i < d.length; i++) acc = d[i] > acc || d[i] !== d[i] ? d[i] : acc;
+    return acc;
+  };
+  const minOf = () => {
+    let acc = Infinity;
+    for (let i = 0; i < d.length; i++) acc = d[i] < acc || d[i] !== d[i] ? d[i] : acc;
+    return acc;
+  };
+  const prod = () => {
+    let acc = 1;
+    for (let i = 0; i < d.length; i++) acc *= d[i];
+    return acc;
+  };
+  const s = label(n);
   return [
-    { op: "sum", size: label(n), ours: () => ct.sum(x), plain: reduce(0, (a, v) => a + v) },
-    {
-      op: "reduceMax",
-      size: label(n),
-      ours: () => ct.max(x),
-      plain: reduce(-Infinity, (a, v) => (v > a ? v : a)),
-    },
-    {
-      op: "reduceMin",
-      size: label(n),
-      ours: () => ct.min(x),
-      plain: reduce(Infinity, (a, v) => (v < a ? v : a)),
-    },
-    { op: "prod", size: label(n), ours: () => ct.prod(x), plain: reduce(1, (a, v) => a * v) },
+    { op: "sum", size: s, ours: () => ct.sum(x), plain: sum },
+    { op: "reduceMax", size: s, ours: () => ct.max(x), plain: maxOf },
+    { op: "reduceMin", size: s, ours: () => ct.min(x), plain: minOf },
+    { op: "prod", size: s, ours: () => ct.prod(x), plain: prod },
   ];
 }
 

@@ -193,6 +193,12 @@ export function reduce(
     out[0] = acc;
     return out;
   }
+  if (contiguous(axes)) {
+    const outer = sizeOf(shape.slice(0, axes[0]));
+    const inner = sizeOf(shape.slice(axes[axes.length - 1] + 1));
+    reduceBlock(kind, x, out, outer, n / Math.max(1, outer * inner), inner);
+    return out;
+  }
   // walk x in order; the output offset uses the output strides with 0 on reduced axes
   const oStr = stridesOf(outShape).map((s, i) => (axes.includes(i) ? 0 : s));
   const nd = shape.length;
@@ -215,6 +221,47 @@ export function reduce(
     }
   }
   return out;
+}
+
+/** Whether sorted `axes` are consecutive (one block [outer, reduced, inner] of the shape). */
+function contiguous(axes: readonly number[]): boolean {
+  for (let i = 1; i < axes.length; i++) if (axes[i] !== axes[i - 1] + 1) return false;
+  return axes.length > 0;
+}
+
+/**
+ * out[o, i] = reduce over r of x[o, r, i] for x viewed as [outer, count, inner]: a local
+ * accumulator when inner = 1, else whole contiguous rows folded into the output row.
+ */
+function reduceBlock(
+  kind: ReduceKind,
+  x: Data,
+  out: Data,
+  outer: number,
+  count: number,
+  inner: number,
+): void {
+  for (let o = 0; o < outer; o++) {
+    const base = o * count * inner;
+    if (inner === 1) {
+      let acc = out[o];
+      if (kind === "sum") for (let r = 0; r < count; r++) acc += x[base + r];
+      else if (kind === "prod") for (let r = 0; r < count; r++) acc *= x[base + r];
+      else if (kind === "max") for (let r = 0; r < count; r++) acc = max(acc, x[base + r]);
+      else for (let r = 0; r < count; r++) acc = min(acc, x[base + r]);
+      out[o] = acc;
+      continue;
+    }
+    const oo = o * inner;
+    for (let r = 0; r < count; r++) {
+      const xo = base + r * inner;
+      if (kind === "sum") for (let i = 0; i < inner; i++) out[oo + i] += x[xo + i];
+      else if (kind === "prod") for (let i = 0; i < inner; i++) out[oo + i] *= x[xo + i];
+      else if (kind === "max")
+        for (let i = 0; i < inner; i++) out[oo + i] = max(out[oo + i], x[xo + i]);
+      else for (let i = 0; i < inner; i++) out[oo + i] = min(out[oo + i], x[xo + i]);
+    }
+  }
 }
 
 export function transpose(x: Data, shape: readonly number[], perm: readonly number[]): Data {

@@ -105,3 +105,59 @@ describe("tensor() and toArray", () => {
     expect(() => ct.tensor([[1], 2] as never)).toThrow("at values[1] (expected length 1)");
   });
 });
+
+/** A reduction by the definition: every entry's multi-index, its output index with axes dropped. */
+function reduceReference(
+  x: ct.Tensor,
+  axes: number[],
+  init: number,
+  step: (acc: number, v: number) => number,
+): number[] {
+  const shape = x.shape;
+  const outShape = shape.filter((_d, i) => !axes.includes(i));
+  const out = new Array<number>(outShape.reduce((a, b) => a * b, 1)).fill(init);
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let flat = 0; flat < x.size; flat++) {
+    let o = 0;
+    for (let d = 0; d < shape.length; d++) if (!axes.includes(d)) o = o * shape[d] + idx[d];
+    out[o] = step(out[o], x.data[flat]);
+    for (let d = shape.length - 1; d >= 0 && ++idx[d] === shape[d]; d--) idx[d] = 0;
+  }
+  return out;
+}
+
+describe("reductions over contiguous and scattered axes", () => {
+  const nanMax = (a: number, b: number): number => (a > b || Number.isNaN(a) ? a : b);
+  const nanMin = (a: number, b: number): number => (a < b || Number.isNaN(a) ? a : b);
+  const kinds: [
+    string,
+    (x: ct.Tensor, axes: number[]) => ct.Tensor,
+    number,
+    (a: number, b: number) => number,
+  ][] = [
+    ["sum", (x, a) => ct.sum(x, a), 0, (acc, v) => acc + v],
+    ["prod", (x, a) => ct.prod(x, a), 1, (acc, v) => acc * v],
+    ["max", (x, a) => ct.max(x, a), -Infinity, nanMax],
+    ["min", (x, a) => ct.min(x, a), Infinity, nanMin],
+  ];
+  const axesSets = [[0], [1], [2], [0, 1], [1, 2], [0, 2], [0, 1, 2]];
+  for (const [name, f, init, step] of kinds) {
+    it(`${name} matches the definition on [4, 5, 3] for every set of axes, NaN included`, () => {
+      const x = ct.randn([4, 5, 3], { seed: 21 });
+      const data = x.data.slice();
+      data[7] = NaN;
+      const xn = ct.tensor(data, [4, 5, 3]);
+      for (const t of [x, xn])
+        for (const axes of axesSets) {
+          const got = Array.from(f(t, axes).data);
+          const want = reduceReference(t, axes, init, step);
+          expect(got.length).toBe(want.length);
+          for (let i = 0; i < want.length; i++) {
+            const where = `${name} over ${axes.join(",")} [${i}]`;
+            if (Number.isNaN(want[i])) expect(got[i], where).toBeNaN();
+            else expect(got[i], where).toBeCloseTo(want[i], 12);
+          }
+        }
+    });
+  }
+});
