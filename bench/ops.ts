@@ -8,12 +8,14 @@
  *   npm run bench:ops -- --quick           fewer samples, prints only
  *   npm run bench:ops -- --ops=take,sum    filter rows by substring
  *   npm run bench:ops -- --no-wasm         the JS matmul kernel instead of WebAssembly
+ *   npm run bench:ops -- --gflops          only the matmul GFLOP/s table
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { PerformanceObserver } from "node:perf_hooks";
 import { formatMs, formatRatio, type TimingOptions } from "./harness.js";
 import { opRows, type OpRow } from "./ops-cases.js";
+import { gflopsTable } from "./gflops.js";
 import { setWasmMatmul } from "../src/primitives/kernels.js";
 
 const quick = process.argv.includes("--quick");
@@ -140,6 +142,7 @@ function writeBenchmarks(block: string): void {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes("--gflops")) return console.log(await gflopsTable());
   const rows = opRows().filter(
     (r) => !filter || filter.split(",").some((f) => r.op.toLowerCase().includes(f.toLowerCase())),
   );
@@ -167,9 +170,12 @@ async function main(): Promise<void> {
     "",
     `Over target (1.5× the loop at 100,000, +2 µs at 10): ${missed.length === 0 ? "none" : missed.join(", ")}.`,
   ].join("\n");
-  console.log(`\n${block}`);
+  const gflops = filter
+    ? ""
+    : `\n\nMatrix products, 256², fastest of 9 samples:\n\n${await gflopsTable()}`;
+  console.log(`\n${block}${gflops}`);
   if (!quick && !filter) {
-    writeBenchmarks(block);
+    writeBenchmarks(block + gflops);
     console.log("wrote the table into BENCHMARKS.md");
   }
 }

@@ -171,3 +171,23 @@ export function moduleBytes(functions: readonly WasmFunction[], pages: number): 
     ...section(10, vec(bodies)),
   ]);
 }
+
+/** The part of the WebAssembly API used here (typed locally: the runtime's libs differ by host). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: Record<string, unknown> };
+}
+
+/**
+ * Compiles and instantiates `bytes` synchronously; the exports, or null when this engine has no
+ * WebAssembly or rejects the module (no SIMD, say).
+ */
+export function instantiate(bytes: Uint8Array): Record<string, unknown> | null {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (api === undefined) return null;
+  try {
+    return new api.Instance(new api.Module(bytes)).exports;
+  } catch {
+    return null;
+  }
+}

@@ -7,7 +7,7 @@
  * bit-identical to the JS kernel in kernels.ts, which stays the fallback and the test oracle.
  * Without WebAssembly or SIMD (an old engine) `wasmMatmul` returns false and the JS kernel runs.
  */
-import { Code, F64, I32, V128, moduleBytes } from "./wasm-emit.js";
+import { Code, F64, I32, V128, instantiate, moduleBytes } from "./wasm-emit.js";
 import type { WasmFunction } from "./wasm-emit.js";
 
 /** Rows per strip: 2·ROWS accumulators + 2 loads + 1 splat = 15 of the 16 SIMD registers of x64. */
@@ -121,11 +121,6 @@ type Strip = (
   lda: number,
 ) => void;
 
-/** The part of the WebAssembly API used here (typed locally: the runtime's libs differ by host). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
@@ -143,22 +138,15 @@ let instance: Instance | null | undefined;
 /** The compiled kernel, or null when this engine has no WebAssembly SIMD. */
 function load(): Instance | null {
   if (instance !== undefined) return instance;
-  instance = null;
-  try {
-    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    if (api === undefined) return null;
-    const bytes = moduleBytes([stripFunction(ROWS), stripFunction(1)], 16);
-    const ex = new api.Instance(new api.Module(bytes)).exports;
-    const memory = ex.memory as WasmMemory;
-    instance = {
-      memory,
-      heap: new Float64Array(memory.buffer),
-      strip: ex[`strip${ROWS}`] as Strip,
-      strip1: ex.strip1 as Strip,
-    };
-  } catch {
-    instance = null; // no SIMD (or no WebAssembly): the JS kernels run
-  }
+  const ex = instantiate(moduleBytes([stripFunction(ROWS), stripFunction(1)], 16));
+  if (ex === null) return (instance = null); // no SIMD (or no WebAssembly): the JS kernels run
+  const memory = ex.memory as WasmMemory;
+  instance = {
+    memory,
+    heap: new Float64Array(memory.buffer),
+    strip: ex[`strip${ROWS}`] as Strip,
+    strip1: ex.strip1 as Strip,
+  };
   return instance;
 }
 
