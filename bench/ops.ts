@@ -148,7 +148,13 @@ async function main(): Promise<void> {
   );
   const results: Measured[] = [];
   for (const row of rows) {
-    const m = await measureRow(row);
+    let m: Measured;
+    try {
+      m = await measureRow(row);
+    } catch (e) {
+      console.log(`${row.op.padEnd(30)} ${row.size.padStart(8)}  fails: ${String(e).slice(0, 80)}`);
+      continue;
+    }
     results.push(m);
     const ratio = m.plainMs === null ? "" : `  ${formatRatio(m.oursMs / m.plainMs)}`;
     console.log(

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import * as ct from "cotangent";
 import { matmul, setWasmMatmul } from "../../src/primitives/kernels.js";
 import { wasmAvailable, wasmMatmul } from "../../src/primitives/wasm-matmul.js";
+import { instantiate, moduleBytes, sleb, uleb } from "../../src/primitives/wasm-emit.js";
 
 /** A seeded generator (mulberry32) of values in [-1, 1). */
 function rng(seed: number): () => number {
@@ -136,5 +137,32 @@ describe("WebAssembly SIMD matmul", () => {
     setWasmMatmul(true);
     expect(mismatches(js, ct.grad(loss)(w).data)).toEqual([]);
     expect(mismatches(js, ct.jit(ct.grad(loss))(w).data)).toEqual([]);
+  });
+
+  it("falls back (instantiate gives null) without WebAssembly or with a module the engine rejects", () => {
+    const bytes = moduleBytes([], 1);
+    expect(instantiate(bytes)).not.toBeNull();
+    const broken = bytes.slice();
+    broken[4] = 2; // an unknown binary version, as an engine without SIMD rejects SIMD opcodes
+    expect(instantiate(broken)).toBeNull();
+    const host = globalThis as { WebAssembly?: unknown };
+    const saved = host.WebAssembly;
+    try {
+      host.WebAssembly = undefined;
+      expect(instantiate(bytes)).toBeNull();
+    } finally {
+      host.WebAssembly = saved;
+    }
+  });
+
+  it("writes LEB128 as the binary format defines it", () => {
+    expect(uleb(0)).toEqual([0]);
+    expect(uleb(127)).toEqual([127]);
+    expect(uleb(128)).toEqual([0x80, 1]);
+    expect(uleb(624485)).toEqual([0xe5, 0x8e, 0x26]);
+    expect(sleb(-1)).toEqual([0x7f]);
+    expect(sleb(63)).toEqual([63]);
+    expect(sleb(64)).toEqual([0xc0, 0]);
+    expect(sleb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
   });
 });
