@@ -6,7 +6,7 @@
  */
 import { defaultDevice, init, jit, numpy as np, type Array as JaxArray } from "@jax-js/jax";
 import * as ct from "../src/index.js";
-import { setWasmMatmul } from "../src/primitives/kernels.js";
+import { setWasmMatmul } from "../src/primitives/kernels-matmul.js";
 import { Code, F64, I32, V128, instantiate, moduleBytes } from "../src/primitives/wasm-emit.js";
 import { formatMs } from "./harness.js";
 

@@ -16,7 +16,7 @@ import { PerformanceObserver } from "node:perf_hooks";
 import { formatMs, formatRatio, type TimingOptions } from "./harness.js";
 import { opRows, type OpRow } from "./ops-cases.js";
 import { gflopsTable } from "./gflops.js";
-import { setWasmMatmul } from "../src/primitives/kernels.js";
+import { setWasmMatmul } from "../src/primitives/kernels-matmul.js";
 
 const quick = process.argv.includes("--quick");
 const filter = process.argv.find((a) => a.startsWith("--ops="))?.slice(6);

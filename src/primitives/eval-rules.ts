@@ -7,6 +7,7 @@ import { Primitive } from "./primitive.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { BinaryCode, Data } from "./kernels.js";
 import * as K from "./kernels.js";
+import { matmul } from "./kernels-matmul.js";
 import { binaryFast, binaryLoops, unaryKernels } from "./kernels-elementwise.js";
 import type { BinaryLoop, UnaryKernel } from "./kernels-elementwise.js";
 import * as L from "./kernels-linalg.js";
@@ -122,7 +123,7 @@ export const evalRules: { [P in Primitive]: EvalRule<P> } = {
   [Primitive.MatMul]: ([a, b]) => {
     const batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
     const shape = [...batch, a.shape[a.ndim - 2], b.shape[b.ndim - 1]];
-    return new Tensor(K.matmul(a.data, a.shape, b.data, b.shape, batch), shape);
+    return new Tensor(matmul(a.data, a.shape, b.data, b.shape, batch), shape);
   },
   [Primitive.Solve]: ([a, b]) => {
     const { count, n } = matrixBatch(a);

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import * as ct from "cotangent";
-import { matmul, setWasmMatmul } from "../../src/primitives/kernels.js";
+import { matmul, setWasmMatmul } from "../../src/primitives/kernels-matmul.js";
 import { wasmAvailable, wasmMatmul } from "../../src/primitives/wasm-matmul.js";
 import { instantiate, moduleBytes, sleb, uleb } from "../../src/primitives/wasm-emit.js";
 
