@@ -7,7 +7,6 @@ import { RESULT, checkEntries } from "../tensor/memory.js";
 import { max, min } from "./scalar.js";
 
 export type Data = Float64Array;
-type Unary = (x: number) => number;
 type Binary = (a: number, b: number) => number;
 
 /**
@@ -34,13 +33,6 @@ export function alloc(n: number): Data {
   }
   const out = new Float64Array(slab, slabOffset, n);
   slabOffset += bytes;
-  return out;
-}
-
-export function mapUnary(x: Data, f: Unary): Data {
-  const n = x.length;
-  const out: Data = alloc(n);
-  for (let i = 0; i < n; i++) out[i] = f(x[i]);
   return out;
 }
 
