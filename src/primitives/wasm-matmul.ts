@@ -161,7 +161,11 @@ function heapFor(w: Instance, entries: number): Float64Array | null {
   if (bytes > 2 ** 31) return null; // beyond i32 addressing: the JS kernel runs
   const have = w.memory.buffer.byteLength;
   if (bytes > have) {
-    w.memory.grow(Math.ceil((bytes - have) / 65536));
+    try {
+      w.memory.grow(Math.ceil((bytes - have) / 65536));
+    } catch {
+      return null; // the engine refused the memory: the JS kernel runs
+    }
     w.heap = new Float64Array(w.memory.buffer);
   }
   if (w.heap.buffer !== w.memory.buffer) w.heap = new Float64Array(w.memory.buffer);
