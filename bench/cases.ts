@@ -194,4 +194,6 @@ export interface Peer {
   setup?: () => Promise<void>;
   /** A runner, or a short reason the peer does not run this case. */
   runner(id: CaseId, inputs: Inputs): Runner | string;
+  /** A peer that times itself (in another process): its median and result, or a reason. */
+  measured?(id: CaseId, inputs: Inputs): { ms: number; result: ArrayLike<number> } | string;
 }

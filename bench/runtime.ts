@@ -19,6 +19,7 @@ import {
   type TimingOptions,
 } from "./harness.js";
 import { jaxJitPeer, jaxPeer } from "./peer-jax.js";
+import { jaxF32Peer, jaxF64Peer, setJaxTiming } from "./peer-jax-python.js";
 import { oursJitPeer, oursPeer } from "./peer-ours.js";
 import { plainPeer } from "./peer-plain.js";
 import { tfjsPeer } from "./peer-tfjs.js";
@@ -50,10 +51,18 @@ async function runCell(
   inputs: ReturnType<typeof makeInputs>,
   timing: TimingOptions,
 ): Promise<Cell> {
+  const tolerance = peer.precision === "float32" ? 2e-3 : 1e-9;
+  if (peer.measured !== undefined) {
+    const m = peer.measured(c.id, inputs);
+    if (typeof m === "string") return { note: m };
+    const error = relativeError(m.result, c.reference());
+    if (!(error <= tolerance))
+      return { note: `wrong result (error ${error.toExponential(1)})`, error };
+    return { ms: m.ms, error };
+  }
   const runner = peer.runner(c.id, inputs);
   if (typeof runner === "string") return { note: runner };
   try {
-    const tolerance = peer.precision === "float32" ? 2e-3 : 1e-9;
     const error = relativeError(flatResult(await runner()), c.reference());
     if (!(error <= tolerance))
       return { note: `wrong result (error ${error.toExponential(1)})`, error };
@@ -87,6 +96,8 @@ function renderTable(cases: Case[], peers: Peer[], rows: Map<CaseId, Row>): stri
     "TF.js ÷ ours jit",
     "jax-js jit ÷ ours jit",
     "ours jit grad ÷ f",
+    "JAX f64 ÷ ours jit",
+    "JAX f32 ÷ ours jit",
   ];
   const lines = [
     `| ${header.join(" | ")} |`,
@@ -106,6 +117,8 @@ function renderTable(cases: Case[], peers: Peer[], rows: Map<CaseId, Row>): stri
       formatRatio(ratio(row.get(tfjsPeer.name), jitted)),
       formatRatio(ratio(row.get(jaxJitPeer.name), jitted)),
       formatRatio(ratio(jitted, fRow?.get(oursJitPeer.name))),
+      formatRatio(ratio(row.get(jaxF64Peer.name), jitted)),
+      formatRatio(ratio(row.get(jaxF32Peer.name), jitted)),
     ];
     lines.push(`| ${cells.join(" | ")} |`);
   }
@@ -139,7 +152,17 @@ async function main(): Promise<void> {
   const timing: TimingOptions = quick
     ? { warmups: 3, minWarmupMs: 50, samples: 5, minSampleMs: 5 }
     : { warmups: 3, minWarmupMs: 300, samples: 15, minSampleMs: 20 };
-  const allPeers: Peer[] = [plainPeer, oursPeer, oursJitPeer, tfjsPeer, jaxPeer, jaxJitPeer];
+  const allPeers: Peer[] = [
+    plainPeer,
+    oursPeer,
+    oursJitPeer,
+    tfjsPeer,
+    jaxPeer,
+    jaxJitPeer,
+    jaxF64Peer,
+    jaxF32Peer,
+  ];
+  setJaxTiming(timing);
   const peers = allPeers.filter((p) => matchesFilter(p.name, argValue("peers")));
   const loadBefore = loadavg()[0];
   const inputs = makeInputs();

@@ -356,24 +356,34 @@ export function slice(x: TensorLike, ...specs: SliceSpec[]): Tensor {
 
 function integerIndices(
   op: string,
-  indices: TensorLike | readonly number[],
+  indices: TensorLike | readonly number[] | Int32Array,
   dim: number,
 ): { flat: Int32Array; shape: number[] } {
-  const t = asTensor(indices);
-  const data = t.data;
-  const flat = new Int32Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (!Number.isInteger(v) || v < -dim || v >= dim) {
-      throw new Error(`${op}: index ${v} is out of range for an axis of length ${dim}`);
+  // Int32Array and flat number arrays are read directly (no float64 copy in between)
+  const direct =
+    indices instanceof Int32Array ||
+    (Array.isArray(indices) && (indices.length === 0 || typeof indices[0] === "number"));
+  const t = direct ? null : asTensor(indices);
+  const values: ArrayLike<number> = t === null ? (indices as ArrayLike<number>) : t.data;
+  const n = values.length;
+  const flat = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    // an integer in [-dim, dim) (v | 0 === v also rejects non-numbers in a plain array)
+    if (!(v >= -dim && v < dim && (v | 0) === v)) {
+      throw new Error(`${op}: index ${String(v)} is out of range for an axis of length ${dim}`);
     }
     flat[i] = v < 0 ? v + dim : v;
   }
-  return { flat, shape: t.shape };
+  return { flat, shape: t === null ? [n] : t.shape };
 }
 
 /** Entries at integer `indices` along `axis` (numpy's take); the indices are not differentiated. */
-export function take(x: TensorLike, indices: TensorLike | readonly number[], axis = 0): Tensor {
+export function take(
+  x: TensorLike,
+  indices: TensorLike | readonly number[] | Int32Array,
+  axis = 0,
+): Tensor {
   const t = asTensor(x);
   const a = normAxis("take", axis, t.ndim);
   const { flat, shape } = integerIndices("take", indices, t.shape[a]);

@@ -7,6 +7,9 @@ import { Primitive } from "./primitive.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { BinaryCode, Data } from "./kernels.js";
 import * as K from "./kernels.js";
+import { matmul } from "./kernels-matmul.js";
+import { binaryFast, binaryLoops, unaryKernels } from "./kernels-elementwise.js";
+import type { BinaryLoop, UnaryKernel } from "./kernels-elementwise.js";
 import * as L from "./kernels-linalg.js";
 import * as E from "./kernels-eigen.js";
 import { threefry2x32 } from "./kernels-random.js";
@@ -16,21 +19,25 @@ import { broadcastShapes, reducedShape, sameShape, sizeOf } from "../tensor/shap
 
 export type EvalRule<P extends Primitive> = (inputs: Tensor[], params: ParamsOf<P>) => Tensor;
 
-function unary(f: (x: number) => number): EvalRule<Primitive> {
-  return ([x]) => new Tensor(K.mapUnary(x.data, f), x.shape);
+function unary(kernel: UnaryKernel): EvalRule<Primitive> {
+  return ([x]) => new Tensor(kernel(x.data), x.shape);
+}
+
+/** The output shape of a ∘ b (the common cases first, without allocating). */
+function binaryShape(op: string, a: Tensor, b: Tensor): readonly number[] {
+  if (b.ndim === 0 || sameShape(a.shape, b.shape)) return a.shape;
+  return a.ndim === 0 ? b.shape : broadcastShapes(op, a.shape, b.shape);
 }
 
 function binary(
   op: string,
   code: BinaryCode | ((a: number, b: number) => number),
+  loop?: BinaryLoop,
 ): EvalRule<Primitive> {
   return ([a, b]) => {
-    const shape =
-      b.ndim === 0 || sameShape(a.shape, b.shape)
-        ? a.shape
-        : a.ndim === 0
-          ? b.shape
-          : broadcastShapes(op, a.shape, b.shape);
+    const shape = binaryShape(op, a, b);
+    const fast = loop === undefined ? null : binaryFast(loop, a.data, b.data, sizeOf(shape));
+    if (fast !== null) return new Tensor(fast, shape);
     return new Tensor(K.binary(code, a.data, a.shape, b.data, b.shape, shape), shape);
   };
 }
@@ -50,6 +57,10 @@ const COMPARE: Record<CompareOp, (a: number, b: number) => number> = {
   eq: (a, b) => (a === b ? 1 : 0),
   ne: (a, b) => (a !== b ? 1 : 0),
 };
+
+const COMPARE_RULES = Object.fromEntries(
+  (Object.keys(COMPARE) as CompareOp[]).map((op) => [op, binary(op, COMPARE[op], binaryLoops[op])]),
+) as Record<CompareOp, EvalRule<Primitive>>;
 
 /** The leading (batch) axes and the matrix size of a [..., m, n] tensor. */
 function matrixBatch(x: Tensor): { count: number; m: number; n: number; batch: number[] } {
@@ -80,28 +91,28 @@ export const evalRules: { [P in Primitive]: EvalRule<P> } = {
     for (let i = 0; i < d.length; i++) out[i] = -d[i];
     return new Tensor(out, x.shape);
   },
-  [Primitive.Exp]: unary(Math.exp),
-  [Primitive.Log]: unary(Math.log),
-  [Primitive.Log1p]: unary(Math.log1p),
-  [Primitive.Expm1]: unary(Math.expm1),
-  [Primitive.Sin]: unary(Math.sin),
-  [Primitive.Cos]: unary(Math.cos),
-  [Primitive.Tan]: unary(Math.tan),
-  [Primitive.Tanh]: unary(Math.tanh),
-  [Primitive.Sigmoid]: unary(S.sigmoid),
-  [Primitive.Softplus]: unary(S.softplus),
-  [Primitive.Relu]: unary(S.relu),
-  [Primitive.Sqrt]: unary(Math.sqrt),
-  [Primitive.Abs]: unary(Math.abs),
-  [Primitive.Sign]: unary(S.sign),
+  [Primitive.Exp]: unary(unaryKernels.exp),
+  [Primitive.Log]: unary(unaryKernels.log),
+  [Primitive.Log1p]: unary(unaryKernels.log1p),
+  [Primitive.Expm1]: unary(unaryKernels.expm1),
+  [Primitive.Sin]: unary(unaryKernels.sin),
+  [Primitive.Cos]: unary(unaryKernels.cos),
+  [Primitive.Tan]: unary(unaryKernels.tan),
+  [Primitive.Tanh]: unary(unaryKernels.tanh),
+  [Primitive.Sigmoid]: unary(unaryKernels.sigmoid),
+  [Primitive.Softplus]: unary(unaryKernels.softplus),
+  [Primitive.Relu]: unary(unaryKernels.relu),
+  [Primitive.Sqrt]: unary(unaryKernels.sqrt),
+  [Primitive.Abs]: unary(unaryKernels.abs),
+  [Primitive.Sign]: unary(unaryKernels.sign),
   [Primitive.Add]: binary("add", "add"),
   [Primitive.Sub]: binary("sub", "sub"),
   [Primitive.Mul]: binary("mul", "mul"),
   [Primitive.Div]: binary("div", "div"),
-  [Primitive.Pow]: binary("pow", S.pow),
-  [Primitive.Maximum]: binary("maximum", S.max),
-  [Primitive.Minimum]: binary("minimum", S.min),
-  [Primitive.Compare]: (inputs, { op }) => binary(op, COMPARE[op])(inputs, {}),
+  [Primitive.Pow]: binary("pow", S.pow, binaryLoops.pow),
+  [Primitive.Maximum]: binary("maximum", S.max, binaryLoops.maximum),
+  [Primitive.Minimum]: binary("minimum", S.min, binaryLoops.minimum),
+  [Primitive.Compare]: (inputs, { op }) => COMPARE_RULES[op](inputs, {}),
   [Primitive.Where]: ([c, a, b]) => {
     const shape = broadcastShapes("where", broadcastShapes("where", c.shape, a.shape), b.shape);
     return new Tensor(K.where(c.data, c.shape, a.data, a.shape, b.data, b.shape, shape), shape);
@@ -113,7 +124,7 @@ export const evalRules: { [P in Primitive]: EvalRule<P> } = {
   [Primitive.MatMul]: ([a, b]) => {
     const batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
     const shape = [...batch, a.shape[a.ndim - 2], b.shape[b.ndim - 1]];
-    return new Tensor(K.matmul(a.data, a.shape, b.data, b.shape, batch), shape);
+    return new Tensor(matmul(a.data, a.shape, b.data, b.shape, batch), shape);
   },
   [Primitive.Solve]: ([a, b]) => {
     const { count, n } = matrixBatch(a);

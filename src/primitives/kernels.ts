@@ -7,7 +7,6 @@ import { RESULT, checkEntries } from "../tensor/memory.js";
 import { max, min } from "./scalar.js";
 
 export type Data = Float64Array;
-type Unary = (x: number) => number;
 type Binary = (a: number, b: number) => number;
 
 /**
@@ -34,13 +33,6 @@ export function alloc(n: number): Data {
   }
   const out = new Float64Array(slab, slabOffset, n);
   slabOffset += bytes;
-  return out;
-}
-
-export function mapUnary(x: Data, f: Unary): Data {
-  const n = x.length;
-  const out: Data = alloc(n);
-  for (let i = 0; i < n; i++) out[i] = f(x[i]);
   return out;
 }
 
@@ -192,6 +184,12 @@ export function reduce(
     out[0] = acc;
     return out;
   }
+  if (contiguous(axes)) {
+    const outer = sizeOf(shape.slice(0, axes[0]));
+    const inner = sizeOf(shape.slice(axes[axes.length - 1] + 1));
+    reduceBlock(kind, x, out, outer, n / Math.max(1, outer * inner), inner);
+    return out;
+  }
   // walk x in order; the output offset uses the output strides with 0 on reduced axes
   const oStr = stridesOf(outShape).map((s, i) => (axes.includes(i) ? 0 : s));
   const nd = shape.length;
@@ -214,6 +212,47 @@ export function reduce(
     }
   }
   return out;
+}
+
+/** Whether sorted `axes` are consecutive (one block [outer, reduced, inner] of the shape). */
+function contiguous(axes: readonly number[]): boolean {
+  for (let i = 1; i < axes.length; i++) if (axes[i] !== axes[i - 1] + 1) return false;
+  return axes.length > 0;
+}
+
+/**
+ * out[o, i] = reduce over r of x[o, r, i] for x viewed as [outer, count, inner]: a local
+ * accumulator when inner = 1, else whole contiguous rows folded into the output row.
+ */
+function reduceBlock(
+  kind: ReduceKind,
+  x: Data,
+  out: Data,
+  outer: number,
+  count: number,
+  inner: number,
+): void {
+  for (let o = 0; o < outer; o++) {
+    const base = o * count * inner;
+    if (inner === 1) {
+      let acc = out[o];
+      if (kind === "sum") for (let r = 0; r < count; r++) acc += x[base + r];
+      else if (kind === "prod") for (let r = 0; r < count; r++) acc *= x[base + r];
+      else if (kind === "max") for (let r = 0; r < count; r++) acc = max(acc, x[base + r]);
+      else for (let r = 0; r < count; r++) acc = min(acc, x[base + r]);
+      out[o] = acc;
+      continue;
+    }
+    const oo = o * inner;
+    for (let r = 0; r < count; r++) {
+      const xo = base + r * inner;
+      if (kind === "sum") for (let i = 0; i < inner; i++) out[oo + i] += x[xo + i];
+      else if (kind === "prod") for (let i = 0; i < inner; i++) out[oo + i] *= x[xo + i];
+      else if (kind === "max")
+        for (let i = 0; i < inner; i++) out[oo + i] = max(out[oo + i], x[xo + i]);
+      else for (let i = 0; i < inner; i++) out[oo + i] = min(out[oo + i], x[xo + i]);
+    }
+  }
 }
 
 export function transpose(x: Data, shape: readonly number[], perm: readonly number[]): Data {
@@ -240,134 +279,6 @@ export function transpose(x: Data, shape: readonly number[], perm: readonly numb
     }
   }
   return out;
-}
-
-/**
- * Batched matmul: a [...A, m, k] @ b [...B, k, n], batch axes broadcast into `batch`. Each B is
- * transposed once so that every output entry is a dot product of two contiguous rows; entries are
- * computed in 2×4 blocks held in eight local accumulators (six loads per eight multiply-adds).
- * Sums run over k in ascending order. No zero is skipped, so 0 · ∞ gives NaN as IEEE arithmetic
- * (and numpy) does.
- */
-export function matmul(
-  a: Data,
-  aShape: readonly number[],
-  b: Data,
-  bShape: readonly number[],
-  batch: readonly number[],
-): Data {
-  const m = aShape[aShape.length - 2];
-  const k = aShape[aShape.length - 1];
-  const n = bShape[bShape.length - 1];
-  const count = sizeOf(batch);
-  const out: Data = alloc(count * m * n);
-  const aOffsets = batchOffsets(aShape.slice(0, -2), batch, m * k);
-  const bOffsets = batchOffsets(bShape.slice(0, -2), batch, k * n);
-  const bt: Data = new Float64Array(k * n);
-  let transposedAt = -1;
-  for (let t = 0; t < count; t++) {
-    if (bOffsets[t] !== transposedAt) {
-      transposedAt = bOffsets[t];
-      transposeInto(bt, b, transposedAt, k, n);
-    }
-    matmulOne(out, t * m * n, a, aOffsets[t], bt, m, k, n);
-  }
-  return out;
-}
-
-/** bt[j, p] = b[offset + p·n + j]: the k×n matrix at `offset`, transposed. */
-function transposeInto(bt: Data, b: Data, offset: number, k: number, n: number): void {
-  for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) bt[j * k + p] = b[offset + p * n + j];
-}
-
-/** out[oo..] = A (m×k at ao) · B, given Bᵀ (n×k): 2×4 blocks, then the edge rows and columns. */
-function matmulOne(
-  out: Data,
-  oo: number,
-  a: Data,
-  ao: number,
-  bt: Data,
-  m: number,
-  k: number,
-  n: number,
-): void {
-  const m2 = m - (m % 2);
-  const n4 = n - (n % 4);
-  for (let i = 0; i < m2; i += 2)
-    for (let j = 0; j < n4; j += 4)
-      matmulBlock(out, oo + i * n + j, a, ao + i * k, bt, j * k, k, n);
-  for (let i = 0; i < m; i++) {
-    for (let j = i < m2 ? n4 : 0; j < n; j++) {
-      let sum = 0;
-      for (let p = 0; p < k; p++) sum += a[ao + i * k + p] * bt[j * k + p];
-      out[oo + i * n + j] = sum;
-    }
-  }
-}
-
-/**
- * The 2×4 block of the output at offset `o` (rows i, i + 1; columns j..j + 3): rows of A at `ar`
- * and `ar + k`, rows of Bᵀ at `bc`, `bc + k`, `bc + 2k`, `bc + 3k`. The accumulators fit registers.
- */
-function matmulBlock(
-  out: Data,
-  o: number,
-  a: Data,
-  ar: number,
-  bt: Data,
-  bc: number,
-  k: number,
-  n: number,
-): void {
-  let s00 = 0;
-  let s01 = 0;
-  let s02 = 0;
-  let s03 = 0;
-  let s10 = 0;
-  let s11 = 0;
-  let s12 = 0;
-  let s13 = 0;
-  for (let p = 0; p < k; p++) {
-    const b0 = bt[bc + p];
-    const b1 = bt[bc + k + p];
-    const b2 = bt[bc + 2 * k + p];
-    const b3 = bt[bc + 3 * k + p];
-    const a0 = a[ar + p];
-    s00 += a0 * b0;
-    s01 += a0 * b1;
-    s02 += a0 * b2;
-    s03 += a0 * b3;
-    const a1 = a[ar + k + p];
-    s10 += a1 * b0;
-    s11 += a1 * b1;
-    s12 += a1 * b2;
-    s13 += a1 * b3;
-  }
-  out[o] = s00;
-  out[o + 1] = s01;
-  out[o + 2] = s02;
-  out[o + 3] = s03;
-  out[o + n] = s10;
-  out[o + n + 1] = s11;
-  out[o + n + 2] = s12;
-  out[o + n + 3] = s13;
-}
-
-/** For each index of `batch`, the offset of the matching matrix of an array with `shape` batch axes. */
-function batchOffsets(
-  shape: readonly number[],
-  batch: readonly number[],
-  matrixSize: number,
-): Int32Array {
-  const count = sizeOf(batch);
-  const offsets = new Int32Array(count);
-  if (count === 0) return offsets;
-  const idx: Data = new Float64Array(count);
-  const matrices = new Float64Array(sizeOf(shape));
-  for (let i = 0; i < matrices.length; i++) matrices[i] = i;
-  const spread = shape.length === 0 ? idx.fill(0) : broadcastTo(matrices, shape, batch);
-  for (let t = 0; t < count; t++) offsets[t] = spread[t] * matrixSize;
-  return offsets;
 }
 
 /** Strided window: per axis start, step, with `outShape` entries. */
@@ -469,12 +380,26 @@ export function take(x: Data, shape: readonly number[], axis: number, indices: I
   const inner = sizeOf(shape.slice(axis + 1));
   const dim = shape[axis];
   const out: Data = alloc(outer * indices.length * inner);
+  const count = indices.length;
   let at = 0;
   for (let o = 0; o < outer; o++) {
-    for (let t = 0; t < indices.length; t++) {
-      const from = (o * dim + indices[t]) * inner;
-      out.set(x.subarray(from, from + inner), at);
-      at += inner;
+    const base = o * dim;
+    if (inner === 1) {
+      // one entry per index: a plain gather (a subarray per entry would cost an object each)
+      for (let t = 0; t < count; t++) out[at + t] = x[base + indices[t]];
+      at += count;
+    } else if (inner < 16) {
+      for (let t = 0; t < count; t++) {
+        const from = (base + indices[t]) * inner;
+        for (let j = 0; j < inner; j++) out[at + j] = x[from + j];
+        at += inner;
+      }
+    } else {
+      for (let t = 0; t < count; t++) {
+        const from = (base + indices[t]) * inner;
+        out.set(x.subarray(from, from + inner), at);
+        at += inner;
+      }
     }
   }
   return out;
@@ -490,8 +415,15 @@ export function scatterAdd(
 ): Data {
   const out: Data = alloc(outer * size * inner);
   let at = 0;
+  const count = indices.length;
   for (let o = 0; o < outer; o++) {
-    for (let t = 0; t < indices.length; t++) {
+    if (inner === 1) {
+      const base = o * size;
+      for (let t = 0; t < count; t++) out[base + indices[t]] += x[at + t];
+      at += count;
+      continue;
+    }
+    for (let t = 0; t < count; t++) {
       const to = (o * size + indices[t]) * inner;
       for (let j = 0; j < inner; j++) out[to + j] += x[at + j];
       at += inner;

@@ -12,24 +12,41 @@ function inferShape(value: NestedArray, where: string): number[] {
   return [items.length, ...inferShape(items[0], `${where}[0]`)];
 }
 
+/** `where` of an entry from its index path: values[0][3]. */
+function pathText(path: readonly number[]): string {
+  return `values${path.map((k) => `[${k}]`).join("")}`;
+}
+
+/** Copies nested `value` (of `shape` from `axis` on) into `out` from `at`; returns the next index. */
 function fill(
   value: NestedArray,
-  shape: number[],
+  shape: readonly number[],
   axis: number,
   out: Float64Array,
-  at: { i: number },
-  where: string,
-): void {
-  if (axis === shape.length) {
-    if (typeof value !== "number") throw new Error(`tensor: ragged nested array at ${where}`);
-    out[at.i++] = value;
-    return;
-  }
+  at: number,
+  path: number[],
+): number {
   if (!Array.isArray(value) || value.length !== shape[axis]) {
-    throw new Error(`tensor: ragged nested array at ${where} (expected length ${shape[axis]})`);
+    const expected = `expected length ${shape[axis]}`;
+    throw new Error(`tensor: ragged nested array at ${pathText(path)} (${expected})`);
   }
   const items = value as readonly NestedArray[];
-  for (let k = 0; k < items.length; k++) fill(items[k], shape, axis + 1, out, at, `${where}[${k}]`);
+  const n = items.length;
+  if (axis === shape.length - 1) {
+    for (let k = 0; k < n; k++) {
+      const v = items[k];
+      if (typeof v !== "number")
+        throw new Error(`tensor: ragged nested array at ${pathText([...path, k])}`);
+      out[at + k] = v;
+    }
+    return at + n;
+  }
+  for (let k = 0; k < n; k++) {
+    path.push(k);
+    at = fill(items[k], shape, axis + 1, out, at, path);
+    path.pop();
+  }
+  return at;
 }
 
 function checkShape(op: string, shape: readonly number[]): void {
@@ -73,7 +90,7 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
   else {
     const inferred = inferShape(values, "values");
     const data: Float64Array = new Float64Array(sizeOf(inferred));
-    fill(values, inferred, 0, data, { i: 0 }, "values");
+    if (inferred.length > 0 && inferred[0] > 0) fill(values, inferred, 0, data, 0, []);
     t = new Tensor(data, inferred);
   }
   if (shape === undefined) return t;

@@ -1,6 +1,6 @@
 /** Shape arithmetic shared by the kernels, the rules and the ops. */
 
-import { checkEntries } from "./memory.js";
+import { checkEntries, exceedsLimit } from "./memory.js";
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
@@ -62,9 +62,13 @@ export function broadcastShapes(
     }
     out[i] = da === 1 ? db : da;
   }
-  // The settable per-tensor limit first (it says how much memory was asked), then what V8 holds.
-  checkEntries(`${op} of ${fmtShape(shown[0])} and ${fmtShape(shown[1])}`, sizeOf(out));
-  checkSize(op, out, `broadcasting ${fmtShape(shown[0])} and ${fmtShape(shown[1])}`);
+  // The settable per-tensor limit first (it says how much memory was asked), then what V8 holds;
+  // the messages are built only when one is exceeded (this runs on every broadcasting op).
+  const size = sizeOf(out);
+  if (exceedsLimit(size))
+    checkEntries(`${op} of ${fmtShape(shown[0])} and ${fmtShape(shown[1])}`, size);
+  if (size > MAX_ENTRIES)
+    checkSize(op, out, `broadcasting ${fmtShape(shown[0])} and ${fmtShape(shown[1])}`);
   return out;
 }
 

@@ -68,18 +68,7 @@ export class Tensor {
     const data = this.data;
     const shape = this.shape;
     if (shape.length === 0) return data[0];
-    const build = (offset: number, axis: number): NestedArray => {
-      const n = shape[axis];
-      let stride = 1;
-      for (let k = axis + 1; k < shape.length; k++) stride *= shape[k];
-      const out: NestedArray[] = new Array<NestedArray>(n);
-      for (let i = 0; i < n; i++) {
-        out[i] =
-          axis === shape.length - 1 ? data[offset + i] : build(offset + i * stride, axis + 1);
-      }
-      return out;
-    };
-    return build(0, 0);
+    return nested(data, shape, 0, 0);
   }
 
   /** The single value of a tensor of size 1. */
@@ -235,9 +224,28 @@ export class Tensor {
   slice(...specs: SliceSpec[]): Tensor {
     return op().slice(this, ...specs);
   }
-  take(indices: TensorLike | readonly number[], axis = 0): Tensor {
+  take(indices: TensorLike | readonly number[] | Int32Array, axis = 0): Tensor {
     return op().take(this, indices, axis);
   }
+}
+
+/** The nested arrays of `data` (row-major, `shape`) from `axis` on, starting at `offset`. */
+function nested(
+  data: Float64Array,
+  shape: readonly number[],
+  axis: number,
+  offset: number,
+): NestedArray[] {
+  const n = shape[axis];
+  const out: NestedArray[] = [];
+  if (axis === shape.length - 1) {
+    for (let i = 0; i < n; i++) out.push(data[offset + i]);
+    return out;
+  }
+  let stride = 1;
+  for (let k = axis + 1; k < shape.length; k++) stride *= shape[k];
+  for (let i = 0; i < n; i++) out.push(nested(data, shape, axis + 1, offset + i * stride));
+  return out;
 }
 
 export { EMPTY as EMPTY_DATA };

@@ -11,6 +11,7 @@ import type { VjpRule } from "./vjp-rules.js";
 import { vjpRules } from "./vjp-rules.js";
 import { addMaybe, mul, sumToShape } from "./rule-helpers.js";
 import { add } from "../ops.js";
+import { sameShape } from "../tensor/shape.js";
 
 /** A custom backward function: output cotangent → one cotangent per input (null = zero). */
 export type CustomBackward = (ct: Tensor) => (Tensor | null)[];
@@ -107,6 +108,7 @@ export class VJPTrace extends Trace {
     wanted: readonly number[],
   ): (Tensor | null)[] {
     const cts: (Tensor | null)[] = new Array<Tensor | null>(this.tape.length).fill(null);
+    const owned = new Array<boolean>(this.tape.length).fill(false);
     outNodes.forEach((n, i) => {
       if (n >= 0) cts[n] = addMaybe(cts[n] ?? null, outCts[i]);
     });
@@ -119,7 +121,7 @@ export class VJPTrace extends Trace {
         const inCts = backward(ct);
         inputs.forEach((n, j) => {
           const c = inCts[j];
-          if (n >= 0 && c !== null && c !== undefined) this.accumulate(cts, n, c);
+          if (n >= 0 && c !== null && c !== undefined) this.accumulate(cts, owned, n, c);
         });
         if (!keep.has(i)) cts[i] = null;
       }
@@ -127,8 +129,28 @@ export class VJPTrace extends Trace {
     return wanted.map((n) => (n >= 0 ? (cts[n] ?? null) : null));
   }
 
-  /** Adds a cotangent into node n's, first summing broadcast axes back to the node's shape. */
-  private accumulate(cts: (Tensor | null)[], n: number, ct: Tensor): void {
-    cts[n] = addMaybe(cts[n] ?? null, sumToShape(ct, this.tape[n].out.shape));
+  /**
+   * Adds a cotangent into node n's, first summing broadcast axes back to the node's shape. The
+   * first sum is a new tensor that only `cts[n]` references until node n's step runs (every
+   * contribution to n comes from a later node, so before it), so further contributions are
+   * added into its buffer in place instead of allocating one per addition — when the values are
+   * concrete and no primitive observer is watching the results. `owned[n]`: cts[n] is such a sum.
+   */
+  private accumulate(cts: (Tensor | null)[], owned: boolean[], n: number, ct: Tensor): void {
+    const c = sumToShape(ct, this.tape[n].out.shape);
+    const previous = cts[n] ?? null;
+    if (previous !== null && owned[n] && addInPlace(previous, c)) return;
+    cts[n] = addMaybe(previous, c);
+    owned[n] = previous !== null;
   }
+}
+
+/** target += c entrywise when both are concrete tensors of one shape (and nobody observes). */
+function addInPlace(target: Tensor, c: Tensor): boolean {
+  if (target instanceof Tracer || c instanceof Tracer || isObserving()) return false;
+  if (!sameShape(target.shape, c.shape)) return false;
+  const t = target.data;
+  const d = c.data;
+  for (let i = 0; i < t.length; i++) t[i] += d[i];
+  return true;
 }
