@@ -12,6 +12,7 @@ import {
   type ColorScale,
 } from "../../kernel/shared/colorscale.js";
 import { formatNumber, formatShape } from "../../kernel/shared/format.js";
+import { derivativeName, noFiniteEntries } from "../../kernel/shared/describe.js";
 import { MIME, type JacobianPayload } from "../../kernel/shared/payloads.js";
 import { barChart } from "./bar-chart.js";
 import { button, copyText, el, toggle } from "./dom.js";
@@ -50,19 +51,26 @@ function summary(model: JacobianModel): HTMLElement {
   const s = payload.stats;
   const item = (name: string, value: string): HTMLElement =>
     el("span", {}, el("b", {}, name), " ", value);
+  const { noun, symbol } = derivativeName(payload);
+  const entries = model.fullRows * model.fullCols;
+  const none = noFiniteEntries(s, entries);
   const items = [
     item(
-      "shape",
-      `${model.fullRows}×${model.fullCols} (f: ${formatShape(payload.outShape)}, x: ${formatShape(payload.inShape)})`,
+      noun,
+      `${model.fullRows}×${model.fullCols} ${symbol} (f: ${formatShape(payload.outShape)}, x: ${formatShape(payload.inShape)})`,
     ),
-    item("‖J‖F", formatNumber(s.frobenius, 6)),
-    item("max |J|", formatNumber(s.maxAbs, 6)),
-    item("nnz", `${s.nnz} of ${model.fullRows * model.fullCols}`),
   ];
+  if (none !== undefined) items.push(el("span", { class: "ct-warning" }, el("b", {}, none)));
+  else
+    items.push(
+      item("‖J‖F", formatNumber(s.frobenius, 6)),
+      item("max |J|", formatNumber(s.maxAbs, 6)),
+    );
+  items.push(item("nnz", `${s.nnz} of ${entries}`));
   if (s.rank !== undefined) items.push(item("rank", String(s.rank)));
   if (s.cond !== undefined) items.push(item("cond", formatNumber(s.cond, 4)));
   else if (s.singularValues) items.push(item("cond", "∞"));
-  if (s.nonFinite) items.push(item("NaN/∞", `${s.nonFinite} entries`));
+  if (s.nonFinite && none === undefined) items.push(item("NaN/∞", `${s.nonFinite} entries`));
   if (s.singularValues && s.singularValues.length > 0) {
     const shown = s.singularValues.slice(0, 6).map((v) => formatNumber(v, 4));
     items.push(item("σ", `${shown.join(", ")}${s.singularValues.length > 6 ? ", …" : ""}`));
@@ -121,31 +129,56 @@ function colorBar(scale: ColorScale, height: number): HTMLElement {
   return el("div", { class: "ct-colorbar" }, bar, ticks);
 }
 
+/** Width of a label's text in the 11 px monospace label font (≈ 6.7 px per character). */
+const LABEL_CHAR_PX = 7;
+
+/** The label text shown for a name (long names end in "…"; the full name is the tooltip). */
+function shownLabel(name: string): string {
+  return name.length > 18 ? `${name.slice(0, 17)}…` : name;
+}
+
+/**
+ * Column labels stand upright when every shown label fits in the width its column slot gives
+ * (cell width × label step, less a small gap); otherwise they all turn, reading bottom to top.
+ * Upright is the default so short names (θ, ω, x[0]) read as written.
+ */
+export function columnLabelsUpright(names: readonly string[], slotPx: number): boolean {
+  const widest = names.reduce((w, name) => Math.max(w, shownLabel(name).length), 0);
+  return widest * LABEL_CHAR_PX + 4 <= slotPx;
+}
+
 function labelStrip(
   state: State,
   axis: "row" | "col",
   onPick: (index: number) => void,
 ): HTMLElement {
   const { layout, model } = state;
-  const strip = el("div", { class: axis === "row" ? "ct-rowlabels" : "ct-collabels" });
   const count = axis === "row" ? model.rows : model.cols;
   const step = axis === "row" ? layout.rowLabelStep : layout.colLabelStep;
   const cell = axis === "row" ? layout.cellHeight : layout.cellWidth;
+  const indices: number[] = [];
+  for (let k = 0; k < count; k += step) indices.push(k);
+  const names = indices.map((k) => (axis === "row" ? rowName(model, k) : colName(model, k)));
+  const upright = axis === "col" && columnLabelsUpright(names, cell * step);
+  const strip = el("div", {
+    class: axis === "row" ? "ct-rowlabels" : `ct-collabels${upright ? " ct-upright" : ""}`,
+  });
   if (axis === "row") strip.style.height = `${layout.height}px`;
   else strip.style.width = `${layout.width}px`;
   let longest = 0;
-  for (let k = 0; k < count; k += step) {
-    const name = axis === "row" ? rowName(model, k) : colName(model, k);
-    const shown = name.length > 18 ? `${name.slice(0, 17)}…` : name;
+  indices.forEach((k, n) => {
+    const name = names[n]!;
+    const shown = shownLabel(name);
     longest = Math.max(longest, shown.length);
     const label = el("span", { class: "ct-label", "data-index": k, title: name }, shown);
     const position = k * cell + cell / 2;
     if (axis === "row") label.style.top = `${position - 7}px`;
+    else if (upright) label.style.left = `${position - (shown.length * LABEL_CHAR_PX) / 2}px`;
     else label.style.left = `${position - 7}px`;
     label.addEventListener("click", () => onPick(k));
     strip.append(label);
-  }
-  const extent = Math.min(140, longest * 7 + 6);
+  });
+  const extent = upright ? 16 : Math.min(140, longest * LABEL_CHAR_PX + 6);
   if (axis === "row") strip.style.width = `${extent}px`;
   else strip.style.height = `${extent}px`;
   return strip;

@@ -30,6 +30,8 @@ const CSS = `
   color: var(--vscode-descriptionForeground, #616161); cursor: pointer; overflow: hidden; text-overflow: ellipsis; }
 .ct-label.ct-selected { color: var(--vscode-foreground, #000); font-weight: 700; }
 .ct-collabels .ct-label { writing-mode: vertical-rl; transform: rotate(180deg); bottom: 0; }
+.ct-collabels.ct-upright .ct-label { writing-mode: horizontal-tb; transform: none; text-align: center; }
+.ct-warning { color: var(--vscode-errorForeground, #a1260d); }
 .ct-rowlabels .ct-label { right: 0; text-align: right; }
 .ct-canvas-wrap { position: relative; grid-column: 2; line-height: 0; }
 .ct-canvas-wrap canvas { display: block; }

@@ -104,6 +104,7 @@ export function jacobianInputOf(value: JacobianLike): { input: JacobianInput; te
   const input = denseJacobianInput(inner.data, outShape, inShape, {
     ...labels,
     singularValues: summarySingularValues,
+    derivative: inner instanceof Jacobian && inner.derivative === "hessian" ? "hessian" : undefined,
   });
   return { input, text: inner.toString() };
 }

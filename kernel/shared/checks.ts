@@ -88,6 +88,8 @@ export function size(shape: number[]): number {
 export function checkJacobian(value: unknown, where = "payload"): JacobianPayload {
   const p = checkHeader(value, "jacobian");
   checkString(p["title"], `${where}.title`, true);
+  if (p["derivative"] !== undefined && p["derivative"] !== "hessian")
+    fail(`${where}.derivative`, `must be "hessian" when given`);
   const outShape = checkShape(p["outShape"], `${where}.outShape`);
   const inShape = checkShape(p["inShape"], `${where}.inShape`);
   const rows = size(outShape);
@@ -126,7 +128,7 @@ export function checkJacobian(value: unknown, where = "payload"): JacobianPayloa
   for (const key of ["frobenius", "maxAbs", "nnz"]) {
     if (typeof stats[key] !== "number") fail(`${where}.stats.${key}`, "must be a number");
   }
-  for (const key of ["nonFinite", "rank", "cond"]) {
+  for (const key of ["nonFinite", "nan", "rank", "cond"]) {
     if (stats[key] !== undefined && typeof stats[key] !== "number")
       fail(`${where}.stats.${key}`, "must be a number");
   }

@@ -68,6 +68,8 @@ export interface JacobianStats {
   nnz: number;
   /** Number of NaN or ±∞ entries, when there are any (JSON cannot carry them in a number). */
   nonFinite?: number;
+  /** How many of the non-finite entries are NaN, when there are any. */
+  nan?: number;
   /** Singular values in decreasing order (matrices up to 500×500 only). */
   singularValues?: number[];
   /**
@@ -86,6 +88,8 @@ export interface JacobianPayload {
   version: typeof PAYLOAD_VERSION;
   kind: "jacobian";
   title?: string;
+  /** Set for `hessian(f)`: the matrix is ∂²f/∂xᵢ∂xⱼ (labelled so instead of ∂f/∂x). */
+  derivative?: "hessian";
   /** Shapes of the output y and the input x; rows = prod(outShape), cols = prod(inShape). */
   outShape: number[];
   inShape: number[];

@@ -15,11 +15,22 @@ import { fmtShape, sizeOf } from "./shape.js";
 export class Jacobian extends Tensor {
   readonly outShape: number[];
   readonly inShape: number[];
+  /**
+   * Display metadata: "hessian" for the results of `hessian(f)` (the views label them
+   * ∂²f/∂xᵢ∂xⱼ), "jacobian" otherwise. Ops on a Jacobian return plain tensors.
+   */
+  readonly derivative: "jacobian" | "hessian";
 
-  constructor(data: Float64Array, outShape: readonly number[], inShape: readonly number[]) {
+  constructor(
+    data: Float64Array,
+    outShape: readonly number[],
+    inShape: readonly number[],
+    derivative: "jacobian" | "hessian" = "jacobian",
+  ) {
     super(data, [...outShape, ...inShape]);
     this.outShape = outShape.slice();
     this.inShape = inShape.slice();
+    this.derivative = derivative;
   }
 
   /** Rows (flattened outputs) and columns (flattened inputs). */
@@ -36,7 +47,9 @@ export class Jacobian extends Tensor {
   }
 
   override toString(): string {
-    return `${super.toString()} (outShape ${fmtShape(this.outShape)}, inShape ${fmtShape(this.inShape)})`;
+    const text = super.toString();
+    const named = this.derivative === "hessian" ? text.replace(/^Jacobian\(/, "Hessian(") : text;
+    return `${named} (outShape ${fmtShape(this.outShape)}, inShape ${fmtShape(this.inShape)})`;
   }
 }
 
@@ -44,6 +57,7 @@ export class Jacobian extends Tensor {
 export interface JacobianShapes {
   outShape: number[];
   inShape: number[];
+  derivative?: "hessian";
 }
 
 const tracedJacobians = new WeakMap<Tensor, JacobianShapes>();
@@ -68,4 +82,12 @@ export function asJacobian(
     return shaped;
   }
   return new Jacobian(shaped.data, outShape, inShape);
+}
+
+/** The same Jacobian marked as a Hessian (concrete or traced); other tensors are returned as is. */
+export function asHessian(t: Tensor): Tensor {
+  if (t instanceof Jacobian) return new Jacobian(t.data, t.outShape, t.inShape, "hessian");
+  const shapes = tracedJacobians.get(t);
+  if (shapes) tracedJacobians.set(t, { ...shapes, derivative: "hessian" });
+  return t;
 }

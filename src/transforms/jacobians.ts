@@ -5,7 +5,7 @@
  * structure outside, the input structure inside, a `Jacobian` at each leaf pair.
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.js";
-import { asJacobian, type Jacobian } from "../tensor/jacobian.js";
+import { asHessian, asJacobian, type Jacobian } from "../tensor/jacobian.js";
 import { sparseJacobian, type SparseJacobian } from "../extras/sparse.js";
 import { eye, zeros } from "../tensor/creation.js";
 import * as ops from "../ops.js";
@@ -196,7 +196,13 @@ export function hessian<P extends unknown[] = Tensor[], N extends number = 0>(
   options: { argnums?: N } = {},
 ): <A extends ArgsOf<P>>(...args: A) => JacobianOf<A[N], A[N]> {
   const inner = jacrev(f as Fn, options as JacobianOptions) as unknown as Fn;
-  return jacfwd(inner, options as JacobianOptions) as unknown as <A extends ArgsOf<P>>(
-    ...args: A
-  ) => JacobianOf<A[N], A[N]>;
+  const outer = jacfwd(inner, options as JacobianOptions) as unknown as (
+    ...a: unknown[]
+  ) => unknown;
+  // the blocks are Jacobians of the gradient; mark them so the views say ∂²f/∂xᵢ∂xⱼ
+  const marked = (...args: unknown[]): unknown => {
+    const { leaves, def } = flatten(outer(...args), "hessian: the result");
+    return unflatten(def, leaves.map(asHessian));
+  };
+  return marked as unknown as <A extends ArgsOf<P>>(...args: A) => JacobianOf<A[N], A[N]>;
 }

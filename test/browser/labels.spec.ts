@@ -1,0 +1,94 @@
+/**
+ * Labels that read as written, in a real browser: short column labels (θ, ω) stand upright,
+ * labels too long for their column turn; a Hessian and an all-NaN Jacobian say what they are.
+ * Screenshots in test-results/views.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { MIME, type JacobianPayload } from "../../kernel/shared/payloads.js";
+import { denseJacobianInput, jacobianPayload } from "../../kernel/display/jacobian.js";
+import { RESULTS, launch, openPage, render } from "./page.js";
+
+let browser: Browser;
+let page: Page;
+beforeAll(async () => {
+  browser = await launch();
+  page = await openPage(browser, "light");
+});
+afterAll(async () => {
+  await page?.close();
+  await browser?.close();
+});
+
+function labelled(inputs: string[], extra: { derivative?: "hessian" } = {}): JacobianPayload {
+  const n = inputs.length;
+  const data = Float64Array.from({ length: 2 * n }, (_, k) => Math.sin(k + 1));
+  return jacobianPayload(
+    denseJacobianInput(data, [2], [n], { inputs, outputs: ["E", "L"], ...extra }),
+  );
+}
+
+/** writing-mode and box of each column label. */
+async function columnLabels(): Promise<{ mode: string; width: number; height: number }[]> {
+  return page.$$eval("#out .ct-collabels .ct-label", (labels) =>
+    labels.map((l) => {
+      const box = l.getBoundingClientRect();
+      return { mode: getComputedStyle(l).writingMode, width: box.width, height: box.height };
+    }),
+  );
+}
+
+describe("column labels", () => {
+  it("θ and ω stand upright, centred over their columns", async () => {
+    expect((await render(page, MIME.jacobian, labelled(["θ", "ω"]))).ok).toBe(true);
+    const labels = await columnLabels();
+    expect(labels).toHaveLength(2);
+    for (const label of labels) {
+      expect(label.mode).toBe("horizontal-tb");
+      expect(label.height).toBeLessThan(20);
+    }
+    // each label's centre lies over its column's centre
+    const centres = await page.$$eval("#out .ct-collabels .ct-label", (ls) =>
+      ls.map((l) => {
+        const b = l.getBoundingClientRect();
+        return b.left + b.width / 2;
+      }),
+    );
+    const canvas = (await page.locator("#out .ct-canvas-wrap canvas").boundingBox())!;
+    const cell = canvas.width / 2;
+    centres.forEach((c, j) => expect(Math.abs(c - (canvas.x + cell * (j + 0.5)))).toBeLessThan(8));
+    await page.screenshot({ path: `${RESULTS}/labels-upright.png` });
+  });
+
+  it("labels too long for their columns turn, reading bottom to top", async () => {
+    const names = Array.from({ length: 24 }, (_, j) => `angular_velocity_${j}`);
+    expect((await render(page, MIME.jacobian, labelled(names))).ok).toBe(true);
+    const labels = await columnLabels();
+    expect(labels.length).toBeGreaterThan(0);
+    for (const label of labels) {
+      expect(label.mode).toBe("vertical-rl");
+      expect(label.height).toBeGreaterThan(label.width);
+    }
+    await page.screenshot({ path: `${RESULTS}/labels-rotated.png` });
+  });
+});
+
+describe("summaries", () => {
+  it("a Hessian says ∂²f/∂xᵢ∂xⱼ", async () => {
+    const H = labelled(["θ", "ω"], { derivative: "hessian" });
+    expect((await render(page, MIME.jacobian, H)).ok).toBe(true);
+    const summary = await page.textContent("#out .ct-summary");
+    expect(summary).toContain("Hessian 2×2 ∂²f/∂xᵢ∂xⱼ");
+    expect(summary).not.toContain("∂f/∂x ");
+    await page.screenshot({ path: `${RESULTS}/hessian-summary.png` });
+  });
+
+  it("an all-NaN Jacobian says all entries NaN, not ‖J‖F 0", async () => {
+    const payload = jacobianPayload(denseJacobianInput(new Float64Array(6).fill(NaN), [2], [3]));
+    expect((await render(page, MIME.jacobian, payload)).ok).toBe(true);
+    const summary = (await page.textContent("#out .ct-summary")) ?? "";
+    expect(summary).toContain("all entries NaN");
+    expect(summary).not.toContain("‖J‖F");
+    await page.screenshot({ path: `${RESULTS}/jacobian-all-nan.png` });
+  });
+});
