@@ -118,3 +118,21 @@ export function selectionCaption(model: JacobianModel, axis: "row" | "col", inde
   const name = colName(model, index);
   return `Column ${index} of J = jvp(f, e${index}): how every output moves along ${name}${blocks}.`;
 }
+
+/** Width of a label's text in the 11 px monospace label font (≈ 6.7 px per character). */
+export const LABEL_CHAR_PX = 7;
+
+/** The label text shown for a name (long names end in "…"; the full name is the tooltip). */
+export function shownLabel(name: string): string {
+  return name.length > 18 ? `${name.slice(0, 17)}…` : name;
+}
+
+/**
+ * Column labels stand upright when every shown label fits in the width its column slot gives
+ * (cell width × label step, less a small gap); otherwise they all turn, reading bottom to top.
+ * Upright is the default so short names (θ, ω, x[0]) read as written.
+ */
+export function columnLabelsUpright(names: readonly string[], slotPx: number): boolean {
+  const widest = names.reduce((w, name) => Math.max(w, shownLabel(name).length), 0);
+  return widest * LABEL_CHAR_PX + 4 <= slotPx;
+}

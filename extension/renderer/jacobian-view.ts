@@ -19,12 +19,15 @@ import { button, copyText, el, toggle } from "./dom.js";
 import { toCsv, toJson, toLatex } from "./exports.js";
 import { drawHeatmap, heatmapLayout, hitTest, type HeatmapLayout } from "./heatmap.js";
 import {
+  LABEL_CHAR_PX,
   colName,
+  columnLabelsUpright,
   decodeJacobian,
   exportOf,
   readout,
   rowName,
   selectionCaption,
+  shownLabel,
   slice,
   type JacobianModel,
 } from "./jacobian-model.js";
@@ -129,24 +132,6 @@ function colorBar(scale: ColorScale, height: number): HTMLElement {
   return el("div", { class: "ct-colorbar" }, bar, ticks);
 }
 
-/** Width of a label's text in the 11 px monospace label font (≈ 6.7 px per character). */
-const LABEL_CHAR_PX = 7;
-
-/** The label text shown for a name (long names end in "…"; the full name is the tooltip). */
-function shownLabel(name: string): string {
-  return name.length > 18 ? `${name.slice(0, 17)}…` : name;
-}
-
-/**
- * Column labels stand upright when every shown label fits in the width its column slot gives
- * (cell width × label step, less a small gap); otherwise they all turn, reading bottom to top.
- * Upright is the default so short names (θ, ω, x[0]) read as written.
- */
-export function columnLabelsUpright(names: readonly string[], slotPx: number): boolean {
-  const widest = names.reduce((w, name) => Math.max(w, shownLabel(name).length), 0);
-  return widest * LABEL_CHAR_PX + 4 <= slotPx;
-}
-
 function labelStrip(
   state: State,
   axis: "row" | "col",
@@ -167,7 +152,7 @@ function labelStrip(
   else strip.style.width = `${layout.width}px`;
   let longest = 0;
   indices.forEach((k, n) => {
-    const name = names[n]!;
+    const name = names[n];
     const shown = shownLabel(name);
     longest = Math.max(longest, shown.length);
     const label = el("span", { class: "ct-label", "data-index": k, title: name }, shown);

@@ -10,7 +10,7 @@ import { jacobianSvg } from "../../kernel/display/svg.js";
 import { denseJacobianInput, jacobianBundle } from "../../kernel/display/jacobian.js";
 import { MIME, type JacobianPayload } from "../../kernel/shared/payloads.js";
 import { validatePayload } from "../../kernel/shared/validate.js";
-import { columnLabelsUpright } from "../../extension/renderer/jacobian-view.js";
+import { columnLabelsUpright } from "../../extension/renderer/jacobian-model.js";
 
 const cube = (x: Tensor): Tensor => sum(mul(x, mul(x, x)));
 
