@@ -25,6 +25,11 @@ import { createSurfaceView } from "./surface-view.js";
 /** The way to the extension host (VS Code: ctx.postMessage); null when there is none. */
 export interface ExploreChannel {
   post(message: ExploreRendererMessage): void;
+  /**
+   * The host answers `exploreAttach` (VS Code): the view mounts with its inputs disabled and
+   * comes alive on `exploreAttached`. Without it, a channel's view starts live.
+   */
+  attach?: boolean;
 }
 
 export interface ExploreHandle {
@@ -33,6 +38,8 @@ export interface ExploreHandle {
   readonly flow: ExploreFlow<ExploreFrame>;
   /** The frame drawn last (the first frame until a move is answered). */
   readonly frame: ExploreFrame;
+  /** Every state the view has shown, from its first (tests check a stale view never was live). */
+  readonly states: readonly FlowState[];
   /** A message from the host (checked here: a bad one shows in the status line). */
   receive(message: unknown): void;
   /** The output is gone: tell the host once. */
@@ -82,6 +89,7 @@ function slider(input: ExploreInput, value: number): Slider {
 
 function statusText(state: FlowState, detail: string): string {
   if (state === "static") return STATIC_TEXT;
+  if (state === "attaching") return "Connecting to the kernel…";
   if (state === "waiting") return "Waiting for the running cell…";
   if (state === "error") return `Error: ${detail}`;
   if (state === "closed") {
@@ -90,6 +98,11 @@ function statusText(state: FlowState, detail: string): string {
     return `This view is closed: ${reason}.${/run the cell/i.test(reason) ? "" : ` ${STATIC_TEXT}`}`;
   }
   return "";
+}
+
+/** Inputs move only in a view the kernel knows (not before it answered, not once closed). */
+function inputsEnabled(state: FlowState): boolean {
+  return state !== "static" && state !== "closed" && state !== "attaching";
 }
 
 class ExploreShell implements ExploreHandle {
@@ -104,6 +117,7 @@ class ExploreShell implements ExploreHandle {
   private readonly view: FrameView<ExploreFrame>;
   private current: number[];
   frame: ExploreFrame;
+  readonly states: FlowState[] = [];
 
   constructor(
     private readonly payload: ExplorePayload,
@@ -116,6 +130,7 @@ class ExploreShell implements ExploreHandle {
       send: (m: ExploreRendererMessage) => channel.post(m),
       schedule: (callback: () => void) => void requestAnimationFrame(() => callback()),
       now: () => performance.now(),
+      attach: channel.attach === true,
     };
     this.flow = createExploreFlow<ExploreFrame>(payload.viewId, payload.x0, messaging, {
       draw: (frame, seq) => this.drawFrame(frame, seq),
@@ -172,7 +187,7 @@ class ExploreShell implements ExploreHandle {
   }
 
   private moveTo(x: number[], final: boolean): void {
-    if (this.flow.state === "static" || this.flow.state === "closed") return;
+    if (!inputsEnabled(this.flow.state)) return;
     this.current = [...x];
     for (const s of this.sliders) {
       const v = x[s.input.index] ?? NaN;
@@ -190,11 +205,12 @@ class ExploreShell implements ExploreHandle {
   }
 
   private showState(state: FlowState, detail: string): void {
+    if (this.states.at(-1) !== state) this.states.push(state);
     this.element.dataset["state"] = state;
     this.status.textContent = statusText(state, detail);
     this.status.classList.toggle("ct-error", state === "error");
     this.status.hidden = state === "live";
-    const enabled = state !== "static" && state !== "closed";
+    const enabled = inputsEnabled(state);
     for (const s of this.sliders) s.range.disabled = !enabled;
     this.view.setEnabled(enabled);
   }

@@ -7,7 +7,9 @@
  *
  * Explore views talk to the extension host through the same messaging: moves go out with
  * `ctx.postMessage`, frames come back through `ctx.onDidReceiveMessage`, addressed by `viewId`;
- * a view is released when its output is disposed.
+ * a view mounts with its inputs disabled and asks whether the kernel knows it (`exploreAttach`),
+ * so a view of a reopened notebook says "run the cell" from the start; it is released when its
+ * output is disposed.
  *
  * Standalone (the HTML report, test pages): `renderInto(element, mime, payload)` draws one
  * payload into an element (an explore view statically, unless a channel is given). When the bundle is loaded as a plain script (inlined), the same
@@ -180,7 +182,13 @@ export function describePayload(payload: CotangentPayload): Description {
   return viewOf(payload).describe(payload);
 }
 
-const HOST_TYPES = new Set(["exploreFrame", "exploreError", "exploreWaiting", "exploreClosed"]);
+const HOST_TYPES = new Set([
+  "exploreAttached",
+  "exploreFrame",
+  "exploreError",
+  "exploreWaiting",
+  "exploreClosed",
+]);
 
 /** Hand a host message to the explore views it is addressed to (by its viewId). */
 export function deliverToExplorers(message: unknown): void {
@@ -198,12 +206,14 @@ export function exploreTimings(viewId: string): MoveTiming[] {
 /** What a live explore view shows: its state, the moves sent and the frame drawn last. */
 export function exploreState(
   viewId: string,
-): { state: string; sent: number; frame: ExploreFrame; views: number } | undefined {
+):
+  | { state: string; sent: number; frame: ExploreFrame; views: number; states: string[] }
+  | undefined {
   const handles = [...(explorers.get(viewId) ?? [])];
   const handle = handles.at(-1);
   if (!handle) return undefined;
   const { state, sent } = handle.flow;
-  return { state, sent, frame: handle.frame, views: handles.length };
+  return { state, sent, frame: handle.frame, views: handles.length, states: [...handle.states] };
 }
 
 function showError(element: HTMLElement, message: string): void {
@@ -273,7 +283,7 @@ export const activate = ((
   const owner = new WeakMap<HTMLElement, string>();
   const post = (message: Record<string, unknown>): void => ctx.postMessage?.(message);
   const channel: ExploreChannel | null = ctx.postMessage
-    ? { post: (message) => ctx.postMessage?.(message) }
+    ? { post: (message) => ctx.postMessage?.(message), attach: true }
     : null;
   ctx.onDidReceiveMessage?.(deliverToExplorers);
   return {

@@ -271,15 +271,20 @@ export type ExploreReply =
  * forwards moves to the executor as `exploreMove` requests (kernel/protocol.ts).
  */
 export type ExploreRendererMessage =
+  | { type: "exploreAttach"; viewId: string }
   | { type: "exploreMove"; viewId: string; seq: number; x: number[] }
   | { type: "exploreRelease"; viewId: string };
 
 /**
- * VS Code: extension host → the renderer that shows `viewId`. `exploreWaiting`: a cell is
+ * VS Code: extension host → the renderer that shows `viewId`. `exploreAttached` answers the
+ * `exploreAttach` a view sends when it mounts: the running kernel knows the view, its inputs
+ * come alive (the answer to a view it does not know, or when no kernel runs — a reopened
+ * notebook — is `exploreClosed`, so a stale view never looks live). `exploreWaiting`: a cell is
  * running, the move waits for it. `exploreClosed`: the view is gone in the kernel (released,
  * the kernel restarted, or never known): the view keeps its last frame with inputs disabled.
  */
 export type ExploreHostMessage =
+  | { type: "exploreAttached"; viewId: string }
   | {
       type: "exploreFrame";
       viewId: string;

@@ -200,6 +200,7 @@ export function checkHostMessage(value: unknown): ExploreHostMessage {
   if (!isRecord(value)) fail("message", "must be an object");
   checkString(value["viewId"], "message.viewId");
   const type = value["type"];
+  if (type === "exploreAttached") return value as unknown as ExploreHostMessage;
   if (type === "exploreClosed") checkString(value["reason"], "message.reason");
   else if (type === "exploreWaiting") checkSeq(value["seq"], "message.seq");
   else if (type === "exploreError") {
