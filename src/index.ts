@@ -48,6 +48,9 @@ export type {
   DisplaySink,
   JacobianViewOptions,
   MimeBundle,
+  PlotOptions,
+  SeriesData,
+  TraceOptions,
   TraceValues,
 } from "./display.js";
 // Runtime extras: debugging checks, chains of stages, sparse Jacobians.

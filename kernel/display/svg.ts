@@ -216,7 +216,7 @@ export function traceSvg(payload: TracePayload): string {
     `<text x="${W - R}" y="${H - B + 14}" text-anchor="end" ${FONT}>${escapeXml(formatNumber(xHi, 6))}</text>`,
   );
   parts.push(
-    `<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle" ${FONT}>step${log ? " (log y)" : ""}</text>`,
+    `<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle" ${FONT}>${escapeXml(payload.xLabel ?? "step")}${log ? " (log y)" : ""}</text>`,
   );
   series.forEach((s, k) => {
     const color = SERIES_COLORS[k % SERIES_COLORS.length];

@@ -140,11 +140,17 @@ export interface TraceSeriesPayload {
   values: EncodedArray;
 }
 
-/** A gradient trace: one or more series over a shared step axis. */
+/**
+ * A gradient trace: one or more series over a shared x axis (the step, or what `xLabel` names).
+ * `steps` is nondecreasing: the kernel sends the points in order of x (equal x in push order),
+ * so every view draws y as a function of x whatever order they were pushed in.
+ */
 export interface TracePayload {
   version: typeof PAYLOAD_VERSION;
   kind: "trace";
   title: string;
+  /** The x axis's name when it is not "step" (`trace(title, { x: "θ₀" })`, `display.plot`). */
+  xLabel?: string;
   steps: EncodedArray;
   series: TraceSeriesPayload[];
   /** False while the producing cell is still pushing values. */

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { MIME, type JacobianPayload } from "../../kernel/shared/payloads.js";
 import { denseJacobianInput, jacobianPayload } from "../../kernel/display/jacobian.js";
+import { tracePayload } from "../../kernel/display/trace.js";
 import { RESULTS, launch, openPage, render } from "./page.js";
 
 let browser: Browser;
@@ -90,5 +91,24 @@ describe("summaries", () => {
     expect(summary).toContain("all entries NaN");
     expect(summary).not.toContain("‖J‖F");
     await page.screenshot({ path: `${RESULTS}/jacobian-all-nan.png` });
+  });
+});
+
+describe("a trace against θ₀", () => {
+  it("names its x axis and draws points pushed out of order by x", async () => {
+    const xs = [0.8, -0.4, 0.2, -1, 1, 0, -0.6, 0.6];
+    const payload = tracePayload({
+      title: "det J_flow",
+      x: "θ₀",
+      steps: xs,
+      series: new Map([["det", xs.map((t) => Math.cos(2 * t))]]),
+      done: true,
+    });
+    expect((await render(page, MIME.trace, payload)).ok).toBe(true);
+    // the axis label is drawn on the canvas; the legend's first entry names the x column
+    const legend = await page.textContent("#out .u-legend .u-series:first-child .u-label");
+    expect(legend).toBe("θ₀");
+    expect(await page.textContent("#out .ct-trace .ct-toolbar")).toContain("8 points against θ₀");
+    await page.screenshot({ path: `${RESULTS}/trace-against-theta.png` });
   });
 });
