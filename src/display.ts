@@ -122,7 +122,7 @@ function plotTrace(xs: SeriesData, series: Record<string, SeriesData>, options: 
   if (names.length === 0) throw new Error("display.plot: give at least one series");
   t.steps.push(...x);
   for (const name of names) {
-    const values = seriesValues(series[name]!, `series "${name}"`);
+    const values = seriesValues(series[name], `series "${name}"`);
     if (values.length !== x.length) {
       throw new Error(
         `display.plot: series "${name}" has ${values.length} values for ${x.length} xs`,

@@ -60,12 +60,12 @@ function byX(trace: TraceInput): TraceInput {
   const xs = trace.steps;
   let ordered = true;
   for (let i = 0; i < xs.length && ordered; i++) {
-    if (!Number.isFinite(xs[i]) || (i > 0 && xs[i]! < xs[i - 1]!)) ordered = false;
+    if (!Number.isFinite(xs[i]) || (i > 0 && xs[i] < xs[i - 1])) ordered = false;
   }
   if (ordered) return trace;
   const order = [...xs.keys()].filter((i) => Number.isFinite(xs[i]));
-  order.sort((a, b) => xs[a]! - xs[b]! || a - b);
-  const pick = (values: readonly number[]): number[] => order.map((i) => values[i]!);
+  order.sort((a, b) => xs[a] - xs[b] || a - b);
+  const pick = (values: readonly number[]): number[] => order.map((i) => values[i]);
   const series = new Map([...trace.series].map(([name, v]) => [name, pick(v)] as const));
   return { ...trace, steps: pick(xs), series };
 }

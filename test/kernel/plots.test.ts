@@ -33,7 +33,7 @@ describe("plots in cells", () => {
     expect(r.displays).toHaveLength(1);
     const payload = r.displays[0]?.data[MIME.trace] as TracePayload;
     expect(payload).toMatchObject({ xLabel: "h", done: true });
-    expect([...decodeArray(payload.series[0]!.values)]).toEqual([0, 1, 4, 9]);
+    expect([...decodeArray(payload.series[0].values)]).toEqual([0, 1, 4, 9]);
   });
 
   it("a wrong series length is an error naming display.plot", async () => {

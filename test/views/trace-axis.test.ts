@@ -81,8 +81,8 @@ describe("display.plot", () => {
     const payload = payloadOf(t);
     expect(payload).toMatchObject({ title: "det J", xLabel: "θ₀", done: true });
     expect([...decodeArray(payload.steps)]).toEqual([0, 0.5, 1]);
-    expect([...decodeArray(payload.series[0]!.values)]).toEqual([0, 1, 2]);
-    expect([...decodeArray(payload.series[1]!.values)]).toEqual([4, 5, 3]);
+    expect([...decodeArray(payload.series[0].values)]).toEqual([0, 1, 2]);
+    expect([...decodeArray(payload.series[1].values)]).toEqual([4, 5, 3]);
   });
 
   it("names the series whose length does not match xs", () => {
