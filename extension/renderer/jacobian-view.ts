@@ -169,6 +169,40 @@ function labelStrip(
   return strip;
 }
 
+/**
+ * A pytree Jacobian's block grid over the heatmap: a line where each output leaf's rows and each
+ * input leaf's columns begin (in drawn cells, so also when downsampled).
+ */
+function blockLines(model: JacobianModel, layout: HeatmapLayout): HTMLElement[] {
+  const blocks = model.payload.blocks;
+  if (!blocks) return [];
+  const per = model.block ?? { rows: 1, cols: 1 };
+  const lines: HTMLElement[] = [];
+  for (const part of blocks.rows.slice(1)) {
+    const line = el("div", { class: "ct-blockline ct-blockline-row", "data-path": part.path });
+    line.style.top = `${(part.start / per.rows) * layout.cellHeight}px`;
+    line.style.width = `${layout.width}px`;
+    lines.push(line);
+  }
+  for (const part of blocks.cols.slice(1)) {
+    const line = el("div", { class: "ct-blockline ct-blockline-col", "data-path": part.path });
+    line.style.left = `${(part.start / per.cols) * layout.cellWidth}px`;
+    line.style.height = `${layout.height}px`;
+    lines.push(line);
+  }
+  return lines;
+}
+
+/** "Blocks: rows f [3]; columns W [2, 2] · b [2]" — what each block row and column is. */
+function blockCaption(model: JacobianModel): HTMLElement | null {
+  const blocks = model.payload.blocks;
+  if (!blocks) return null;
+  const list = (parts: typeof blocks.rows, lone: string): string =>
+    parts.map((p) => `${p.path === "" ? lone : p.path} ${formatShape(p.shape)}`).join(" · ");
+  const text = `Blocks ${blocks.rows.length}×${blocks.cols.length}: rows ${list(blocks.rows, "f")}; columns ${list(blocks.cols, "x")}`;
+  return el("div", { class: "ct-note ct-blocks", role: "note" }, text);
+}
+
 function numericTable(model: JacobianModel): HTMLElement {
   const rows = Math.min(model.rows, TABLE_LIMIT);
   const cols = Math.min(model.cols, TABLE_LIMIT);
@@ -255,6 +289,8 @@ class JacobianViewer {
       this.view.append(el("div", { class: "ct-title" }, model.payload.title));
     this.summaryHost.append(summary(model));
     this.view.append(this.summaryHost);
+    const blocks = blockCaption(model);
+    if (blocks) this.view.append(blocks);
     if (model.block) {
       const note = `Downsampled: ${model.fullRows}×${model.fullCols} shown as ${model.rows}×${model.cols} blocks of ${model.block.rows}×${model.block.cols} (signed max |·| per block; hover for the mean).`;
       this.view.append(el("div", { class: "ct-note", role: "note" }, note));
@@ -323,7 +359,14 @@ class JacobianViewer {
       labelStrip(state, "col", (j) => this.select("col", j)),
       el("div"),
       labelStrip(state, "row", (i) => this.select("row", i)),
-      el("div", { class: "ct-canvas-wrap" }, this.canvas, this.band, this.highlight),
+      el(
+        "div",
+        { class: "ct-canvas-wrap" },
+        this.canvas,
+        ...blockLines(this.model, state.layout),
+        this.band,
+        this.highlight,
+      ),
       colorBar(state.scale, state.layout.height),
     );
     if (state.selection) this.select(state.selection.axis, state.selection.index);

@@ -15,11 +15,13 @@ import {
   isJacobianLike,
   isTensor,
   jacobianInputOf,
+  pytreeJacobianBlocks,
   summarySingularValues,
   tensorParts,
 } from "./runtime.js";
 import { tensorHtml } from "./tensor.js";
 import { traceBundle } from "./trace.js";
+import { blockJacobianInput, type BlockInput } from "./blocks.js";
 
 export { LIMITS, MIME, PAYLOAD_VERSION } from "../shared/payloads.js";
 export type { MimeBundle } from "../shared/payloads.js";
@@ -48,5 +50,22 @@ export function toMimeBundle(value: unknown): MimeBundle | undefined {
     return jacobianBundle(input, text);
   }
   if (isTensor(value)) return tensorBundle(value);
+  const blocks = pytreeJacobianBlocks(value);
+  if (blocks)
+    return jacobianBundle(
+      blockJacobianInput(blocks, undefined, summarySingularValues),
+      blockText(blocks),
+    );
   return undefined;
+}
+
+/** The text of a pytree Jacobian's blocks: one line per block, ∂output/∂input and its shapes. */
+function blockText(blocks: readonly BlockInput[]): string {
+  const name = (path: string, lone: string): string => (path === "" ? lone : path);
+  return blocks
+    .map(
+      (b) =>
+        `  ∂${name(b.output, "f")}/∂${name(b.input, "x")}: [${b.outShape.join(", ")}] × [${b.inShape.join(", ")}]`,
+    )
+    .join("\n");
 }

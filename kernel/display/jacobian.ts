@@ -31,6 +31,8 @@ export interface JacobianInput {
   inputs?: string[] | undefined;
   /** Number of colours of a sparse Jacobian's detection, when it came from one. */
   colors?: number | undefined;
+  /** The block layout of a pytree Jacobian (see blocks.ts). */
+  blocks?: JacobianPayload["blocks"] | undefined;
   /** "hessian" for the results of `hessian(f)`. */
   derivative?: "hessian" | undefined;
   /** Dense data when at hand (enables singular values up to 500×500). */
@@ -116,6 +118,7 @@ export function jacobianPayload(input: JacobianInput): JacobianPayload {
   if (input.inputs) payload.inputs = [...input.inputs];
   if (input.colors !== undefined) payload.sparse = { colors: input.colors };
   if (input.derivative !== undefined) payload.derivative = input.derivative;
+  if (input.blocks !== undefined) payload.blocks = input.blocks;
   const entries = source.rows * source.cols;
   if (entries <= LIMITS.float32Entries) {
     payload.values = encodeGrid(input.dense ?? collect(source), [source.rows, source.cols]);

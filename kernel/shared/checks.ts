@@ -123,6 +123,7 @@ export function checkJacobian(value: unknown, where = "payload"): JacobianPayloa
       fail(`${where}.values.shape`, `is not the ${gr}×${gc} block grid`);
     checkArray(d["mean"], `${where}.downsampled.mean`, values.shape);
   }
+  checkBlocks(p["blocks"], rows, cols, `${where}.blocks`);
   const stats = p["stats"];
   if (!isRecord(stats)) fail(`${where}.stats`, "must be an object");
   for (const key of ["frobenius", "maxAbs", "nnz"]) {
@@ -137,4 +138,28 @@ export function checkJacobian(value: unknown, where = "payload"): JacobianPayloa
     fail(`${where}.stats.singularValues`, "must be an array of numbers");
   }
   return p as unknown as JacobianPayload;
+}
+
+/** A pytree Jacobian's block axes: leaves in order, each covering the next `size` rows/columns. */
+function checkBlocks(value: unknown, rows: number, cols: number, where: string): void {
+  if (value === undefined) return;
+  if (!isRecord(value)) fail(where, "must be an object");
+  for (const [key, total] of [
+    ["rows", rows],
+    ["cols", cols],
+  ] as const) {
+    const parts = value[key];
+    if (!Array.isArray(parts)) fail(`${where}.${key}`, "must be an array");
+    let at = 0;
+    parts.forEach((part: unknown, k) => {
+      const w = `${where}.${key}[${k}]`;
+      if (!isRecord(part)) fail(w, "must be an object");
+      checkString(part["path"], `${w}.path`);
+      const shape = checkShape(part["shape"], `${w}.shape`);
+      if (part["start"] !== at || part["size"] !== size(shape))
+        fail(w, `must cover ${size(shape)} entries from ${at}`);
+      at += size(shape);
+    });
+    if (at !== total) fail(`${where}.${key}`, `cover ${at} of ${total}`);
+  }
 }

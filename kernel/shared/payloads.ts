@@ -105,6 +105,20 @@ export interface JacobianPayload {
   stats: JacobianStats;
   /** Set when the Jacobian came from sparse detection: the number of colours (passes) used. */
   sparse?: { colors: number };
+  /**
+   * A pytree Jacobian (`jacobian(net)(p, x)` with p = { W, b }): the matrix is its blocks laid
+   * out by output leaf (rows) and input leaf (columns); each axis lists its leaves in order.
+   */
+  blocks?: { rows: JacobianBlockAxis[]; cols: JacobianBlockAxis[] };
+}
+
+/** One leaf along a block axis: its path, shape, and the rows (or columns) it covers. */
+export interface JacobianBlockAxis {
+  /** The leaf path ("" for a lone tensor). */
+  path: string;
+  shape: number[];
+  start: number;
+  size: number;
 }
 
 /** One stage of a chain f = f_k ∘ … ∘ f_1, with the cotangent that flows through it. */

@@ -20,17 +20,25 @@ export class Jacobian extends Tensor {
    * ∂²f/∂xᵢ∂xⱼ), "jacobian" otherwise. Ops on a Jacobian return plain tensors.
    */
   readonly derivative: "jacobian" | "hessian";
+  /**
+   * Display metadata of one block of a pytree Jacobian (`jacobian(net)(p, x)` with p = { W, b }):
+   * the paths of its output leaf and input leaf ("" for a lone tensor), so a view of the whole
+   * result can lay the blocks out and label them. Undefined for a Jacobian of tensor → tensor.
+   */
+  readonly block: JacobianBlock | undefined;
 
   constructor(
     data: Float64Array,
     outShape: readonly number[],
     inShape: readonly number[],
     derivative: "jacobian" | "hessian" = "jacobian",
+    block?: JacobianBlock,
   ) {
     super(data, [...outShape, ...inShape]);
     this.outShape = outShape.slice();
     this.inShape = inShape.slice();
     this.derivative = derivative;
+    this.block = block;
   }
 
   /** Rows (flattened outputs) and columns (flattened inputs). */
@@ -51,6 +59,18 @@ export class Jacobian extends Tensor {
     const named = this.derivative === "hessian" ? text.replace(/^Jacobian\(/, "Hessian(") : text;
     return `${named} (outShape ${fmtShape(this.outShape)}, inShape ${fmtShape(this.inShape)})`;
   }
+}
+
+/** Where a block sits in a pytree Jacobian: the paths of its output and input leaves. */
+export interface JacobianBlock {
+  output: string;
+  input: string;
+}
+
+/** The same concrete Jacobian with its block's paths; traced tensors are returned as is. */
+export function withBlock(t: Tensor, block: JacobianBlock): Tensor {
+  if (!(t instanceof Jacobian)) return t;
+  return new Jacobian(t.data, t.outShape, t.inShape, t.derivative, block);
 }
 
 /** The row and column shapes of a Jacobian computed under a transformation (see jit). */
@@ -86,7 +106,7 @@ export function asJacobian(
 
 /** The same Jacobian marked as a Hessian (concrete or traced); other tensors are returned as is. */
 export function asHessian(t: Tensor): Tensor {
-  if (t instanceof Jacobian) return new Jacobian(t.data, t.outShape, t.inShape, "hessian");
+  if (t instanceof Jacobian) return new Jacobian(t.data, t.outShape, t.inShape, "hessian", t.block);
   const shapes = tracedJacobians.get(t);
   if (shapes) tracedJacobians.set(t, { ...shapes, derivative: "hessian" });
   return t;

@@ -8,6 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { MIME, type JacobianPayload } from "../../kernel/shared/payloads.js";
 import { denseJacobianInput, jacobianPayload } from "../../kernel/display/jacobian.js";
 import { tracePayload } from "../../kernel/display/trace.js";
+import { blockJacobianInput } from "../../kernel/display/blocks.js";
 import { RESULTS, launch, openPage, render } from "./page.js";
 
 let browser: Browser;
@@ -110,5 +111,38 @@ describe("a trace against θ₀", () => {
     expect(legend).toBe("θ₀");
     expect(await page.textContent("#out .ct-trace .ct-toolbar")).toContain("8 points against θ₀");
     await page.screenshot({ path: `${RESULTS}/trace-against-theta.png` });
+  });
+});
+
+describe("a pytree Jacobian (jacobian(net)(p, x) with p = { W, b })", () => {
+  it("draws one view with a line between the W and b blocks, labelled with leaf paths", async () => {
+    const W = Float64Array.from({ length: 18 }, (_, k) => Math.sin(k));
+    const b = Float64Array.from({ length: 9 }, (_, k) => (k % 4 === 0 ? 1 - k / 10 : 0));
+    const payload = jacobianPayload(
+      blockJacobianInput(
+        [
+          { output: "", input: "W", outShape: [3], inShape: [3, 2], data: W },
+          { output: "", input: "b", outShape: [3], inShape: [3], data: b },
+        ],
+        "∂net/∂p",
+      ),
+    );
+    expect((await render(page, MIME.jacobian, payload)).ok).toBe(true);
+    expect(await page.textContent("#out .ct-blocks")).toBe(
+      "Blocks 1×2: rows f 3; columns W 3×2 · b 3",
+    );
+    const lines = await page.$$eval("#out .ct-blockline-col", (ls) =>
+      ls.map((l) => ({ path: l.getAttribute("data-path"), left: parseFloat(l.style.left) })),
+    );
+    const canvas = (await page.locator("#out .ct-canvas-wrap canvas").boundingBox())!;
+    expect(lines).toHaveLength(1);
+    expect(lines[0].path).toBe("b");
+    expect(Math.abs(lines[0].left - (canvas.width * 6) / 9)).toBeLessThan(1);
+    const titles = await page.$$eval("#out .ct-collabels .ct-label", (ls) =>
+      ls.map((l) => l.getAttribute("title")),
+    );
+    expect(titles).toContain("W[1,0]");
+    expect(titles).toContain("b[2]");
+    await page.screenshot({ path: `${RESULTS}/jacobian-pytree.png` });
   });
 });
