@@ -25,7 +25,7 @@ export { grad, jvp, valueAndGrad, vjp } from "./transforms/api.js";
 export { jit, inspectJit, type JitReport } from "./jit/jit.js";
 export { linearize } from "./jit/linearize.js";
 export type { ArgOf, ArgsOf, GradOf, GradOptions } from "./transforms/api.js";
-export { Jacobian } from "./tensor/jacobian.js";
+export { BatchedJacobian, Jacobian } from "./tensor/jacobian.js";
 export { hessian, jacfwd, jacobian, jacrev } from "./transforms/jacobians.js";
 export { vmap } from "./transforms/batch.js";
 export type {

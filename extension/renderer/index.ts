@@ -31,6 +31,7 @@ import {
 } from "../../kernel/shared/payloads.js";
 import { validatePayload } from "../../kernel/shared/validate.js";
 import { renderChain } from "./chain-view.js";
+import { renderBatchedJacobian } from "./batch-view.js";
 import { el } from "./dom.js";
 import type { MoveTiming } from "./explore-flow.js";
 import { mountExplore, type ExploreChannel, type ExploreHandle } from "./explore-view.js";
@@ -129,11 +130,15 @@ function drawnOnce<P extends CotangentPayload>(
 /** MIME type → its view; every MIME type of kernel/shared/payloads.ts has a row. */
 const VIEWS: { [M in CotangentMime]: View<PayloadOf<M>> } = {
   [MIME.jacobian]: {
-    draw: drawnOnce(renderJacobian),
+    draw: drawnOnce((element, payload, hooks) =>
+      payload.batch
+        ? renderBatchedJacobian(element, payload, hooks)
+        : renderJacobian(element, payload, hooks),
+    ),
     describe: (payload) => {
       const d = payload.downsampled;
       return {
-        view: "jacobian",
+        view: payload.batch ? "jacobian-batch" : "jacobian",
         rows: d?.fullRows ?? payload.values.shape[0] ?? 0,
         cols: d?.fullCols ?? payload.values.shape[1] ?? 0,
         downsampled: d !== undefined,

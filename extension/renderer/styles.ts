@@ -31,6 +31,7 @@ const CSS = `
 .ct-label.ct-selected { color: var(--vscode-foreground, #000); font-weight: 700; }
 .ct-collabels .ct-label { writing-mode: vertical-rl; transform: rotate(180deg); bottom: 0; }
 .ct-collabels.ct-upright .ct-label { writing-mode: horizontal-tb; transform: none; text-align: center; }
+.ct-batch-range { width: 200px; vertical-align: middle; }
 .ct-blockline { position: absolute; pointer-events: none; box-shadow: 0 0 0 1px var(--vscode-editor-background, #fff); }
 .ct-blockline-row { left: 0; height: 0; border-top: 1.5px solid var(--vscode-foreground, #333); }
 .ct-blockline-col { top: 0; width: 0; border-left: 1.5px solid var(--vscode-foreground, #333); }

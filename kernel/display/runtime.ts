@@ -3,6 +3,7 @@
  * them into the plain inputs of the payload builders (jacobian.ts, chain.ts, tensor.ts).
  */
 import {
+  BatchedJacobian,
   ChainTrace,
   Jacobian,
   JacobianView,
@@ -163,4 +164,8 @@ export function pytreeJacobianBlocks(value: unknown): BlockInput[] | undefined {
     return children.length > 0 && children.every((c) => walk(c, depth + 1));
   };
   return walk(value, 0) && blocks.length > 0 ? blocks : undefined;
+}
+
+export function isBatchedJacobian(value: unknown): value is BatchedJacobian {
+  return value instanceof BatchedJacobian;
 }

@@ -124,6 +124,7 @@ export function checkJacobian(value: unknown, where = "payload"): JacobianPayloa
     checkArray(d["mean"], `${where}.downsampled.mean`, values.shape);
   }
   checkBlocks(p["blocks"], rows, cols, `${where}.blocks`);
+  checkBatch(p["batch"], outShape, inShape, `${where}.batch`);
   const stats = p["stats"];
   if (!isRecord(stats)) fail(`${where}.stats`, "must be an object");
   for (const key of ["frobenius", "maxAbs", "nnz"]) {
@@ -162,4 +163,25 @@ function checkBlocks(value: unknown, rows: number, cols: number, where: string):
     });
     if (at !== total) fail(`${where}.${key}`, `cover ${at} of ${total}`);
   }
+}
+
+/** A batch: its length, and items that are Jacobians of the same shapes as the top level. */
+function checkBatch(value: unknown, outShape: number[], inShape: number[], where: string): void {
+  if (value === undefined) return;
+  if (!isRecord(value)) fail(where, "must be an object");
+  const items = value["items"];
+  if (!Array.isArray(items) || items.length === 0)
+    fail(`${where}.items`, "must be a non-empty array");
+  if (!Number.isInteger(value["size"]) || (value["size"] as number) < items.length)
+    fail(`${where}.size`, `must be an integer of at least ${items.length}`);
+  items.forEach((item: unknown, k) => {
+    const w = `${where}.items[${k}]`;
+    if (isRecord(item) && item["batch"] !== undefined) fail(`${w}.batch`, "must be left out");
+    const checked = checkJacobian(item, w);
+    if (
+      checked.outShape.join(",") !== outShape.join(",") ||
+      checked.inShape.join(",") !== inShape.join(",")
+    )
+      fail(w, "must have the shapes of the batch's first item");
+  });
 }

@@ -110,6 +110,12 @@ export interface JacobianPayload {
    * out by output leaf (rows) and input leaf (columns); each axis lists its leaves in order.
    */
   blocks?: { rows: JacobianBlockAxis[]; cols: JacobianBlockAxis[] };
+  /**
+   * Batched Jacobians (`vmap(jacobian(f))(xs)`): the top level is item 0; `items` holds the
+   * first items of the batch (each a Jacobian payload of the same shapes), `size` the batch's
+   * length. The view shows one item at a time with a batch selector.
+   */
+  batch?: { size: number; items: JacobianPayload[] };
 }
 
 /** One leaf along a block axis: its path, shape, and the rows (or columns) it covers. */

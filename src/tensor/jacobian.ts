@@ -61,6 +61,47 @@ export class Jacobian extends Tensor {
   }
 }
 
+/**
+ * Jacobians batched by `vmap(jacobian(f))(xs)`: item k is the Jacobian of f at xs[k]. As a
+ * Jacobian it stacks the items' rows (outShape [batch, ...item outShape]); `at(k)` gives one
+ * item, and the views show one item at a time with a batch selector.
+ */
+export class BatchedJacobian extends Jacobian {
+  /** The number of items (the vmapped axis). */
+  readonly batchSize: number;
+  /** The outShape of each item's Jacobian. */
+  readonly itemOutShape: number[];
+
+  constructor(
+    data: Float64Array,
+    batchSize: number,
+    itemOutShape: readonly number[],
+    inShape: readonly number[],
+    derivative: "jacobian" | "hessian" = "jacobian",
+  ) {
+    super(data, [batchSize, ...itemOutShape], inShape, derivative);
+    this.batchSize = batchSize;
+    this.itemOutShape = itemOutShape.slice();
+  }
+
+  /** Item k: the Jacobian of f at the k-th batch entry. */
+  at(k: number): Jacobian {
+    if (!Number.isInteger(k) || k < 0 || k >= this.batchSize) {
+      throw new Error(`BatchedJacobian.at: index ${k} is outside 0…${this.batchSize - 1}`);
+    }
+    const size = sizeOf(this.itemOutShape) * sizeOf(this.inShape);
+    const data = this.data.slice(k * size, (k + 1) * size);
+    return new Jacobian(data, this.itemOutShape, this.inShape, this.derivative);
+  }
+}
+
+/** Batched Jacobians again where vmap's f returned a Jacobian (recorded while batching). */
+export function asBatchedJacobian(t: Tensor, traced: Tensor, size: number): Tensor {
+  const shapes = tracedJacobians.get(traced);
+  if (shapes === undefined || t instanceof Tracer) return t;
+  return new BatchedJacobian(t.data, size, shapes.outShape, shapes.inShape, shapes.derivative);
+}
+
 /** Where a block sits in a pytree Jacobian: the paths of its output and input leaves. */
 export interface JacobianBlock {
   output: string;

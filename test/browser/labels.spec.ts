@@ -9,6 +9,7 @@ import { MIME, type JacobianPayload } from "../../kernel/shared/payloads.js";
 import { denseJacobianInput, jacobianPayload } from "../../kernel/display/jacobian.js";
 import { tracePayload } from "../../kernel/display/trace.js";
 import { blockJacobianInput } from "../../kernel/display/blocks.js";
+import { batchedJacobianPayload } from "../../kernel/display/batched.js";
 import { RESULTS, launch, openPage, render } from "./page.js";
 
 let browser: Browser;
@@ -144,5 +145,32 @@ describe("a pytree Jacobian (jacobian(net)(p, x) with p = { W, b })", () => {
     expect(titles).toContain("W[1,0]");
     expect(titles).toContain("b[2]");
     await page.screenshot({ path: `${RESULTS}/jacobian-pytree.png` });
+  });
+});
+
+describe("batched Jacobians (vmap(jacobian(f)))", () => {
+  it("show one item at a time; the selector moves through the batch on one colour scale", async () => {
+    const items = [1, 2, 3].map((s) => Float64Array.from([s, 0, 0, -s]));
+    const data = new Float64Array(12);
+    items.forEach((item, k) => data.set(item, k * 4));
+    const payload = batchedJacobianPayload({ data, size: 3, itemOutShape: [2], inShape: [2] });
+    expect((await render(page, MIME.jacobian, payload)).ok).toBe(true);
+    expect(await page.textContent("#out .ct-batch-index")).toBe("item 0 (0…2)");
+    const pixel = (): Promise<number[]> =>
+      page.$eval("#out .ct-canvas-wrap canvas", (c) =>
+        Array.from((c as HTMLCanvasElement).getContext("2d")!.getImageData(0, 0, 1, 1).data),
+      );
+    const first = await pixel();
+    await page.click('#out button[aria-label="Next item"]');
+    await page.click('#out button[aria-label="Next item"]');
+    expect(await page.textContent("#out .ct-batch-index")).toBe("item 2 (0…2)");
+    expect(await page.textContent("#out .ct-summary")).toContain("max |J| 3");
+    const last = await pixel();
+    // one scale for the batch: entry 1 of item 0 is lighter than entry 3 of item 2
+    expect(last).not.toEqual(first);
+    expect(first.slice(0, 3).reduce((a, b) => a + b)).toBeGreaterThan(
+      last.slice(0, 3).reduce((a, b) => a + b),
+    );
+    await page.screenshot({ path: `${RESULTS}/jacobian-batched.png` });
   });
 });
