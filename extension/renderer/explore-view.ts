@@ -44,6 +44,10 @@ export interface ExploreHandle {
   receive(message: unknown): void;
   /** The output is gone: tell the host once. */
   release(): void;
+  /** The `traceId` of the live trace drawn as the path (surface view), if any. */
+  readonly pathTrace: string | undefined;
+  /** Draw a newer state of that path. */
+  setPath(path: [number, number][]): void;
 }
 
 export const STATIC_TEXT = "Run the cell to explore.";
@@ -154,6 +158,15 @@ class ExploreShell implements ExploreHandle {
 
   get viewId(): string {
     return this.payload.viewId;
+  }
+
+  get pathTrace(): string | undefined {
+    const data = this.payload.static;
+    return data?.kind === "surface" ? data.pathTrace : undefined;
+  }
+
+  setPath(path: [number, number][]): void {
+    this.view.setPath?.(path);
   }
 
   private assemble(): void {

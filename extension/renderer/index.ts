@@ -28,6 +28,8 @@ import {
   type CotangentPayload,
   type ExploreFrame,
   type ExplorePayload,
+  type TracePayload,
+  decodeArray,
 } from "../../kernel/shared/payloads.js";
 import { validatePayload } from "../../kernel/shared/validate.js";
 import { renderChain } from "./chain-view.js";
@@ -58,6 +60,42 @@ interface Mounted {
 }
 
 const mounted = new WeakMap<HTMLElement, Mounted>();
+/** Surface views whose path is a live trace, by the trace's id; the latest path of each trace. */
+const pathViews = new Map<string, Set<ExploreHandle>>();
+const latestPaths = new Map<string, [number, number][]>();
+
+/** The [x, y] points of a trace's series named x and y (in step order), or undefined. */
+export function tracePath(payload: TracePayload): [number, number][] | undefined {
+  const xs = payload.series.find((s) => s.name === "x");
+  const ys = payload.series.find((s) => s.name === "y");
+  if (!xs || !ys) return undefined;
+  const [x, y] = [decodeArray(xs.values), decodeArray(ys.values)];
+  const points: [number, number][] = [];
+  for (let i = 0; i < Math.min(x.length, y.length); i++)
+    if (Number.isFinite(x[i]) && Number.isFinite(y[i])) points.push([x[i], y[i]]);
+  return points;
+}
+
+/** A trace was drawn: the surface views that follow it draw its newest path. */
+function followTrace(payload: TracePayload): void {
+  if (payload.traceId === undefined) return;
+  const path = tracePath(payload);
+  if (!path) return;
+  latestPaths.set(payload.traceId, path);
+  for (const handle of pathViews.get(payload.traceId) ?? []) handle.setPath(path);
+}
+
+/** A surface view whose path is a live trace: follow it, from its newest state seen so far. */
+function followPath(handle: ExploreHandle): void {
+  const id = handle.pathTrace;
+  if (id === undefined) return;
+  const set = pathViews.get(id) ?? new Set<ExploreHandle>();
+  set.add(handle);
+  pathViews.set(id, set);
+  const latest = latestPaths.get(id);
+  if (latest) handle.setPath(latest);
+}
+
 /** Live explore views by viewId (a view may show in more than one element). */
 const explorers = new Map<string, Set<ExploreHandle>>();
 
@@ -67,6 +105,7 @@ function forget(element: HTMLElement): void {
   const handle = previous?.explore;
   if (handle) {
     handle.release();
+    if (handle.pathTrace !== undefined) pathViews.get(handle.pathTrace)?.delete(handle);
     explorers.get(handle.viewId)?.delete(handle);
     if (explorers.get(handle.viewId)?.size === 0) explorers.delete(handle.viewId);
   }
@@ -97,6 +136,7 @@ function drawExplore(
   forget(element);
   const handle = mountExplore(element, payload, hooks, channel);
   mounted.set(element, { mime: MIME.explore, explore: handle });
+  followPath(handle);
   if (!channel) return;
   const set = explorers.get(payload.viewId) ?? new Set<ExploreHandle>();
   set.add(handle);
@@ -152,6 +192,7 @@ const VIEWS: { [M in CotangentMime]: View<PayloadOf<M>> } = {
   [MIME.trace]: {
     // a trace drawn again into its element updates in place
     draw: (element, payload, hooks) => {
+      followTrace(payload);
       const previous = mounted.get(element);
       if (previous?.trace && element.contains(previous.trace.element)) {
         previous.trace.update(payload);

@@ -23,6 +23,8 @@ export interface TraceInput {
   done: boolean;
   /** The x axis's name ("step" when left out). */
   x?: string;
+  /** The display id the trace updates under (the runtime's `LiveTrace.displayId`). */
+  displayId?: string;
   /** Set by the kernel when the trace's cell ended before `finish()` (an error, an interrupt). */
   interrupted?: boolean;
 }
@@ -89,6 +91,7 @@ export function tracePayload(input: TraceInput): TracePayload {
     kind: "trace",
     title: trace.title,
     ...xLabelOf(input),
+    ...(input.displayId !== undefined ? { traceId: input.displayId } : {}),
     steps: encodeSeries(strided(trace.steps, stride)),
     series,
     done: trace.done,

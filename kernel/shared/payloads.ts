@@ -171,6 +171,8 @@ export interface TracePayload {
   title: string;
   /** The x axis's name when it is not "step" (`trace(title, { x: "θ₀" })`, `display.plot`). */
   xLabel?: string;
+  /** The trace's display id: an explore surface view whose `pathTrace` names it follows it. */
+  traceId?: string;
   steps: EncodedArray;
   series: TraceSeriesPayload[];
   /** False while the producing cell is still pushing values. */
@@ -253,6 +255,11 @@ export type ExploreStatic =
       values: EncodedArray;
       /** An optional path drawn on top ([x, y] points). */
       path?: [number, number][];
+      /**
+       * When the path is a live trace (series `x` and `y`): its `traceId`. The view redraws the
+       * path from every newer state of that trace it sees (the trace's output updating).
+       */
+      pathTrace?: string;
     };
 
 /** The explore MIME type's payload: the view, its inputs, and the first frame. */

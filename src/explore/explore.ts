@@ -202,6 +202,11 @@ export class Explorer<X = unknown, Y = unknown> {
     return this.staticData;
   }
 
+  /** The display id of the live trace given as `path` (its growth redraws the path), if any. */
+  pathTraceId(): string | undefined {
+    return this.pathOption instanceof LiveTrace ? this.pathOption.displayId : undefined;
+  }
+
   /** The surface view's path: the given points, or the live trace's x and y series as they are now. */
   path(): [number, number][] | undefined {
     const path = this.pathOption;

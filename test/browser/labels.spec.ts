@@ -5,12 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { MIME, type JacobianPayload } from "../../kernel/shared/payloads.js";
+import { readFileSync } from "node:fs";
+import { MIME, type JacobianPayload, type TracePayload } from "../../kernel/shared/payloads.js";
+import { surfaceExplore } from "./explore-fixtures.js";
 import { denseJacobianInput, jacobianPayload } from "../../kernel/display/jacobian.js";
 import { tracePayload } from "../../kernel/display/trace.js";
 import { blockJacobianInput } from "../../kernel/display/blocks.js";
 import { batchedJacobianPayload } from "../../kernel/display/batched.js";
-import { RESULTS, launch, openPage, render } from "./page.js";
+import { RESULTS, launch, openPage, render, type RendererGlobal } from "./page.js";
 
 let browser: Browser;
 let page: Page;
@@ -172,5 +174,52 @@ describe("batched Jacobians (vmap(jacobian(f)))", () => {
       last.slice(0, 3).reduce((a, b) => a + b),
     );
     await page.screenshot({ path: `${RESULTS}/jacobian-batched.png` });
+  });
+});
+
+describe("a live trace as the surface view's path", () => {
+  it("the path on the contour map grows with the trace", async () => {
+    const view = surfaceExplore("s-live-path");
+    if (view.static?.kind !== "surface") throw new Error("fixture");
+    view.static.pathTrace = "path-trace";
+    const walk: [number, number][] = [[-1.2, 1]];
+    for (let k = 1; k <= 12; k++) walk.push([-1.2 + 0.18 * k, 1 - 0.05 * k + 0.02 * k * k * 0.1]);
+    const traceAt = (n: number): TracePayload =>
+      tracePayload({
+        title: "path",
+        steps: walk.slice(0, n).map((_, k) => k),
+        series: new Map([
+          ["x", walk.slice(0, n).map((p) => p[0])],
+          ["y", walk.slice(0, n).map((p) => p[1])],
+        ]),
+        done: false,
+        displayId: "path-trace",
+      });
+    await page.setContent(
+      '<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:12px"><div id="surface" style="width:940px"></div><div id="trace" style="width:940px"></div></body></html>',
+    );
+    await page.addScriptTag({
+      content: readFileSync("dist/renderer/index.js", "utf8"),
+      type: "module",
+    });
+    await page.waitForFunction(() => "CotangentRenderer" in globalThis);
+    const draw = (id: string, mime: string, payload: unknown) =>
+      page.evaluate(
+        ([i, m, p]) =>
+          (globalThis as unknown as RendererGlobal).CotangentRenderer.renderInto(
+            document.getElementById(i)!,
+            m,
+            p,
+          ),
+        [id, mime, payload] as const,
+      );
+    expect((await draw("surface", MIME.explore, view)).ok).toBe(true);
+    expect((await draw("trace", MIME.trace, traceAt(3))).ok).toBe(true);
+    const count = () =>
+      page.$eval("#surface .ct-surface", (e) => (e as HTMLElement).dataset["pathPoints"]);
+    expect(await count()).toBe("3");
+    await draw("trace", MIME.trace, traceAt(13));
+    expect(await count()).toBe("13");
+    await page.locator("#surface").screenshot({ path: `${RESULTS}/surface-live-path.png` });
   });
 });
