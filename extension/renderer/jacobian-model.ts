@@ -60,12 +60,16 @@ function rangeName(prefix: string, from: number, to: number, shape: number[]): s
   return `${prefix}[${unravelIndex(from, shape)} … ${unravelIndex(to, shape)}]`;
 }
 
-/** Name of drawn row i: an output label, f[i] (multi-index for higher rank), or a block range. */
+/**
+ * Name of drawn row i: an output label, f[i] (multi-index for higher rank), or a block range. A
+ * Hessian's rows are the gradient's entries ∂f/∂xᵢ, so they are named by x.
+ */
 export function rowName(model: JacobianModel, i: number): string {
   const { payload, block } = model;
-  if (!block) return indexName("f", i, payload.outShape, payload.outputs);
+  const prefix = payload.derivative === "hessian" ? "x" : "f";
+  if (!block) return indexName(prefix, i, payload.outShape, payload.outputs);
   const from = i * block.rows;
-  return rangeName("f", from, Math.min(from + block.rows, model.fullRows) - 1, payload.outShape);
+  return rangeName(prefix, from, Math.min(from + block.rows, model.fullRows) - 1, payload.outShape);
 }
 
 /** Name of drawn column j: an input label, x[j], or a block range. */
@@ -83,6 +87,8 @@ export function readout(model: JacobianModel, i: number, j: number): string {
   if (model.block && model.mean) {
     return `block ${rowName(model, i)} × ${colName(model, j)}: max |·| ${valueText(model, v)}, mean ${formatNumber(model.mean[k], 6)}`;
   }
+  if (model.payload.derivative === "hessian")
+    return `∂²f/∂${rowName(model, i)}∂${colName(model, j)} = ${valueText(model, v)}`;
   return `∂${rowName(model, i)}/∂${colName(model, j)} = ${valueText(model, v)}`;
 }
 

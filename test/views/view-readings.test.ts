@@ -10,7 +10,12 @@ import { jacobianSvg } from "../../kernel/display/svg.js";
 import { denseJacobianInput, jacobianBundle } from "../../kernel/display/jacobian.js";
 import { MIME, type JacobianPayload } from "../../kernel/shared/payloads.js";
 import { validatePayload } from "../../kernel/shared/validate.js";
-import { columnLabelsUpright } from "../../extension/renderer/jacobian-model.js";
+import {
+  columnLabelsUpright,
+  decodeJacobian,
+  readout,
+  rowName,
+} from "../../extension/renderer/jacobian-model.js";
 
 const cube = (x: Tensor): Tensor => sum(mul(x, mul(x, x)));
 
@@ -76,6 +81,17 @@ describe("a Hessian", () => {
     const payload = toMimeBundle(J)![MIME.jacobian] as JacobianPayload;
     expect(payload.derivative).toBeUndefined();
     expect(toMimeBundle(J)!["text/plain"]).toContain("Jacobian 2×2 (∂f/∂x");
+  });
+
+  it("reads out a Hessian's entry as ∂²f/∂xᵢ∂xⱼ, its rows named by x", () => {
+    const payload = toMimeBundle(hessian(cube)(tensor([1, 2])))![MIME.jacobian] as JacobianPayload;
+    const model = decodeJacobian(payload);
+    expect(rowName(model, 1)).toBe("x[1]");
+    expect(readout(model, 1, 1)).toBe("∂²f/∂x[1]∂x[1] = 12");
+    const J = toMimeBundle(jacobian((x: Tensor) => mul(x, x))(tensor([1, 2])))!;
+    expect(readout(decodeJacobian(J[MIME.jacobian] as JacobianPayload), 1, 1)).toBe(
+      "∂f[1]/∂x[1] = 4",
+    );
   });
 
   it("rejects an unknown derivative in a payload", () => {
