@@ -1,6 +1,8 @@
 /**
- * Explore views in VS Code, on the extension host: a renderer's `exploreMove`/`exploreRelease`
- * (ExploreRendererMessage) goes to the notebook's kernel client, and the executor's frames,
+ * Explore views in VS Code, on the extension host: a renderer's `exploreAttach` is answered at
+ * once — `exploreAttached` when the notebook's running kernel shows the view (the client keeps
+ * the viewIds of its executor's outputs), else `exploreClosed` — and its
+ * `exploreMove`/`exploreRelease` (ExploreRendererMessage) go to the notebook's kernel client; the executor's frames,
  * errors and closes go back to the editor that shows the view (ExploreHostMessage), with
  * `exploreWaiting` while a cell runs and `exploreClosed` when the kernel restarts or stops.
  * I/O is passed in: testable with a fake kernel and plain editors.
@@ -33,6 +35,8 @@ interface View<E> {
 }
 
 export const NO_KERNEL_REASON = "the kernel is not running: run the cell to explore";
+export const STALE_VIEW_REASON =
+  "the running kernel did not show this view (it restarted, or the view was released): run the cell again to explore";
 
 /** A well-formed explore message from a renderer, or undefined. */
 export function exploreRendererMessage(message: unknown): ExploreRendererMessage | undefined {
@@ -40,6 +44,7 @@ export function exploreRendererMessage(message: unknown): ExploreRendererMessage
   const m = message as Record<string, unknown>;
   if (typeof m["viewId"] !== "string") return undefined;
   if (m["type"] === "exploreRelease") return { type: "exploreRelease", viewId: m["viewId"] };
+  if (m["type"] === "exploreAttach") return { type: "exploreAttach", viewId: m["viewId"] };
   if (m["type"] !== "exploreMove" || typeof m["seq"] !== "number") return undefined;
   const x = m["x"];
   if (!Array.isArray(x) || !x.every((v) => typeof v === "number" && Number.isFinite(v))) {
@@ -88,6 +93,17 @@ export function createExploreBridge<E>(options: ExploreBridgeOptions<E>): Explor
     client.exploreMove(m.viewId, m.seq, m.x);
   }
 
+  /** A view mounted: alive when the notebook's kernel shows it, closed otherwise. */
+  function attach(viewId: string, key: string, editor: E, client: KernelClient): void {
+    if (!client.exploreKnows(viewId)) {
+      options.post({ type: "exploreClosed", viewId, reason: STALE_VIEW_REASON }, editor);
+      return;
+    }
+    views.set(viewId, { notebook: key, editor });
+    if (!listening.has(client)) listening.set(client, client.onExplore(answer));
+    options.post({ type: "exploreAttached", viewId }, editor);
+  }
+
   function closeNotebook(key: string, reason: string): void {
     for (const [viewId, view] of [...views]) {
       if (view.notebook !== key) continue;
@@ -110,7 +126,8 @@ export function createExploreBridge<E>(options: ExploreBridgeOptions<E>): Explor
         options.post({ type: "exploreClosed", viewId: m.viewId, reason: NO_KERNEL_REASON }, editor);
         return;
       }
-      move(m, notebook.toString(), editor, client);
+      if (m.type === "exploreAttach") attach(m.viewId, notebook.toString(), editor, client);
+      else move(m, notebook.toString(), editor, client);
     },
     kernelChanged(notebook, state) {
       if (state === "idle" || state === "busy") return;

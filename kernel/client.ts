@@ -29,6 +29,7 @@ import type {
   StreamEvent,
 } from "./protocol.js";
 import { attachChannel, CHANNEL_FD, type Channel } from "./transport.js";
+import { MIME, type MimeBundle } from "./shared/payloads.js";
 
 /** The parts of a child process the client uses (Node's ChildProcess has them all). */
 export interface ChildLike {
@@ -123,6 +124,11 @@ export interface KernelClient {
   exploreMove(viewId: string, seq: number, x: number[]): string;
   /** The front end no longer shows the view. */
   exploreRelease(viewId: string): void;
+  /**
+   * True when the running executor showed the view (an explore bundle in a display or result
+   * of this session) and has not closed or released it since: what answers a view that mounts.
+   */
+  exploreKnows(viewId: string): boolean;
   onExplore(listener: (event: ExploreEvent) => void): () => void;
   onStateChange(listener: (state: KernelState) => void): () => void;
 }
@@ -193,6 +199,8 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
   const exitListeners = new Set<(info: ExitInfo) => void>();
   const stateListeners = new Set<(state: KernelState) => void>();
   const exploreListeners = new Set<(event: ExploreEvent) => void>();
+  /** The explore views the current session's outputs showed (cleared by every new session). */
+  const liveViews = new Set<string>();
   let session: Session | undefined;
   let state: KernelState = "dead";
   let ready: ReadyEvent | undefined;
@@ -217,6 +225,7 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
   }
 
   function launch(): Session {
+    liveViews.clear();
     const current = startSession(options, spawn, {
       onEvent(event) {
         if (event.type === "ready") {
@@ -278,6 +287,11 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
     }
   }
 
+  function noteViews(data: MimeBundle): void {
+    const payload = data[MIME.explore] as { viewId?: unknown } | undefined;
+    if (typeof payload?.viewId === "string") liveViews.add(payload.viewId);
+  }
+
   function explored(event: ExploreEvent): void {
     for (const listener of exploreListeners) listener(event);
   }
@@ -285,7 +299,11 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
   function dispatch(event: ExecutorEvent): void {
     if (event.type === "ready") return;
     if (event.type === "exploreFrame" || event.type === "exploreError") return explored(event);
-    if (event.type === "exploreClosed") return explored(event);
+    if (event.type === "exploreClosed") {
+      liveViews.delete(event.viewId);
+      return explored(event);
+    }
+    if (event.type === "display" || event.type === "result") noteViews(event.data);
     const target = pending.get(event.id);
     if (!target) return;
     if (target.kind === "reply") {
@@ -441,7 +459,11 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
       return id;
     },
     exploreRelease(viewId) {
+      liveViews.delete(viewId);
       session?.channel.send({ type: "exploreRelease", viewId });
+    },
+    exploreKnows(viewId) {
+      return session !== undefined && state !== "dead" && liveViews.has(viewId);
     },
     onExplore(listener) {
       exploreListeners.add(listener);

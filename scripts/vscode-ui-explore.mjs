@@ -5,6 +5,10 @@
 // last must be the one of the final position and equal an independent computation with the
 // runtime (jacobian, grad, hessian at that point). Prints move → redraw p50/p95 from the
 // renderer's timestamps and the frames per 100 ms while dragging; screenshots to test-results/.
+// First, a saved notebook with explore outputs (written by `cotangent run`) is opened with no
+// kernel running, as a reopened notebook is: each view must be disabled from the start (its
+// states never "live", its sliders disabled) and say "run the cell to explore".
+import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,9 +18,10 @@ const RUN_TIMEOUT_MS = 150_000;
 const SETTLE_TIMEOUT_MS = 30_000;
 
 /** The webview frame that shows the three explore views (they share the notebook's webview). */
-async function exploreFrame(page, deadline) {
+async function exploreFrame(page, deadline, skip = null) {
   for (;;) {
     for (const frame of page.frames()) {
+      if (frame === skip || frame.isDetached()) continue;
       const count = await frame
         .evaluate(() => document.querySelectorAll(".ct-explore").length)
         .catch(() => 0);
@@ -179,6 +184,50 @@ async function checkSurface(page, frame, viewId, runtime, log) {
   return diff <= 1e-9;
 }
 
+/** Every explore view's renderer state in `frame`: states shown so far, sliders, status line. */
+async function staleViews(frame) {
+  return frame.evaluate(() =>
+    [...document.querySelectorAll(".ct-explore")].map((view) => {
+      const id = view.getAttribute("data-view-id");
+      const state = globalThis.CotangentRenderer.exploreState(id);
+      return {
+        id,
+        states: state?.states ?? [],
+        disabled: [...view.querySelectorAll(".ct-slider")].every((s) => s.disabled),
+        status: view.querySelector(".ct-explore-status")?.textContent ?? "",
+      };
+    }),
+  );
+}
+
+/** A reopened notebook's explore views: disabled from the start, "run the cell to explore". */
+async function checkStale(page, log) {
+  await openNotebook(page, "stale.ipynb", log);
+  const opened = Date.now();
+  const frame = await exploreFrame(page, opened + RUN_TIMEOUT_MS);
+  let views = await staleViews(frame);
+  const seenLive = new Set();
+  const until = Date.now() + SETTLE_TIMEOUT_MS;
+  // poll from the first sight: the sliders must never be enabled, the states never live
+  while (views.some((v) => !v.states.includes("closed")) && Date.now() < until) {
+    for (const v of views) if (!v.disabled || v.states.includes("live")) seenLive.add(v.id);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    views = await staleViews(frame);
+  }
+  for (const v of views) if (!v.disabled || v.states.includes("live")) seenLive.add(v.id);
+  await page.screenshot({ path: path.join(RESULTS_DIR.value, "vscode-ui-explore-stale.png") });
+  for (const v of views) log(`stale view ${v.id}: states ${v.states.join(" → ")}; "${v.status}"`);
+  const ok =
+    views.length === 3 &&
+    seenLive.size === 0 &&
+    views.every((v) => v.states.at(-1) === "closed" && /run the cell/i.test(v.status));
+  log(`${ok ? "ok" : "FAIL"}: a reopened notebook's explore views are disabled from the start`);
+  // close it, so the explore views found next are those of the notebook that runs
+  await page.keyboard.press("Control+K");
+  await page.keyboard.press("Control+W");
+  return { ok, frame };
+}
+
 const RESULTS_DIR = { value: "" };
 
 export async function runExploreUiTest(codeServer, tools) {
@@ -190,6 +239,14 @@ export async function runExploreUiTest(codeServer, tools) {
     path.join(ROOT, "test/integration/fixtures/explore.ipynb"),
     path.join(workspace, "explore.ipynb"),
   );
+  // a saved notebook with the views' first frames, as `cotangent run` writes it
+  execFileSync(process.execPath, [
+    path.join(ROOT, "dist/cli/cotangent.js"),
+    "run",
+    path.join(ROOT, "test/integration/fixtures/explore.ipynb"),
+    "--out",
+    path.join(workspace, "stale.ipynb"),
+  ]);
   mkdirSync(RESULTS, { recursive: true });
   const server = await startServer(codeServer, { workspace, trust: false, env: {} });
   let browser;
@@ -198,10 +255,11 @@ export async function runExploreUiTest(codeServer, tools) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 2600 } });
     await page.goto(await workbenchUrl(server.base, workspace, false));
     await page.locator(".monaco-workbench").waitFor({ timeout: 90_000 });
+    const { ok: stale, frame: staleFrame } = await checkStale(page, log);
     const runAll = await openNotebook(page, "explore.ipynb", log);
     const clicked = Date.now();
     await runAll.click();
-    const frame = await exploreFrame(page, clicked + RUN_TIMEOUT_MS);
+    const frame = await exploreFrame(page, clicked + RUN_TIMEOUT_MS, staleFrame);
     log(`measure: Run All → three explore views drawn ${Date.now() - clicked} ms`);
     const [jacobianId, curveId, surfaceId] = await viewIds(frame);
     if (!jacobianId || !curveId || !surfaceId) throw new Error("an explore view has no viewId");
@@ -214,6 +272,10 @@ export async function runExploreUiTest(codeServer, tools) {
     ];
     await page.screenshot({ path: path.join(RESULTS, "vscode-ui-explore.png") });
     log(`screenshots: ${path.relative(process.cwd(), RESULTS)}/vscode-ui-explore*.png`);
+    if (!stale) {
+      log("FAIL: a reopened notebook's explore views looked live");
+      return 1;
+    }
     if (results.every(Boolean)) {
       log("PASS: each drag ends on the frame of its final point, equal to the runtime's own");
       return 0;

@@ -78,6 +78,15 @@ export interface Display {
   raw(bundle: MimeBundle): void;
   /** A Jacobian heatmap with optional row/column labels and a title. */
   jacobian(jacobian: Tensor, options?: JacobianViewOptions): void;
+  /**
+   * A chart of data already computed: one or more series against `xs` (a finished trace).
+   * Points are drawn in order of x, as a trace is.
+   *
+   * @example
+   * const theta = [0, 0.5, 1, 1.5];
+   * display.plot(theta, { det: theta.map(Math.cos) }, { x: "θ₀", title: "det J" });
+   */
+  plot(xs: SeriesData, series: Record<string, SeriesData>, options?: PlotOptions): void;
   /** Clear the cell's output; with `wait`, only when the next output arrives. */
   clear(wait?: boolean): void;
 }
@@ -87,6 +96,43 @@ function pngBase64(png: string | Uint8Array): string {
   let binary = "";
   for (let i = 0; i < png.length; i++) binary += String.fromCharCode(png[i]);
   return btoa(binary);
+}
+
+/** Numbers of one series: an array or a 1-D tensor. */
+export type SeriesData = readonly number[] | Tensor;
+
+/** The x axis's name and the chart's title. */
+export interface PlotOptions extends TraceOptions {
+  title?: string;
+}
+
+function seriesValues(data: SeriesData, what: string): number[] {
+  if (Array.isArray(data)) return data.map(Number);
+  const tensor = data as Tensor;
+  if (tensor.shape === undefined || tensor.shape.length !== 1) {
+    throw new Error(`display.plot: ${what} must be an array of numbers or a 1-D tensor`);
+  }
+  return Array.from(tensor.data);
+}
+
+/** The finished trace `display.plot` shows. */
+function plotTrace(xs: SeriesData, series: Record<string, SeriesData>, options: PlotOptions) {
+  const x = seriesValues(xs, "xs");
+  const t = new LiveTrace(options.title ?? "plot", { x: options.x ?? "x" });
+  const names = Object.keys(series);
+  if (names.length === 0) throw new Error("display.plot: give at least one series");
+  t.steps.push(...x);
+  for (const name of names) {
+    const values = seriesValues(series[name], `series "${name}"`);
+    if (values.length !== x.length) {
+      throw new Error(
+        `display.plot: series "${name}" has ${values.length} values for ${x.length} xs`,
+      );
+    }
+    t.series.set(name, values);
+  }
+  t.done = true;
+  return t;
 }
 
 export const display: Display = Object.assign((value: unknown): void => sink.show(value), {
@@ -100,15 +146,27 @@ export const display: Display = Object.assign((value: unknown): void => sink.sho
   raw: (bundle: MimeBundle): void => sink.showBundle(bundle),
   jacobian: (jacobian: Tensor, options: JacobianViewOptions = {}): void =>
     sink.show(new JacobianView(jacobian, options)),
+  plot: (xs: SeriesData, series: Record<string, SeriesData>, options: PlotOptions = {}): void => {
+    const t = plotTrace(xs, series, options);
+    sink.show(t, t.displayId);
+  },
   clear: (wait = false): void => sink.clear(wait),
 });
 
 /** Values pushed at one step: a number or a 0-d tensor per series. */
 export type TraceValues = Record<string, number | Tensor>;
 
+/** Options of a trace: what its x axis is (default "step"). */
+export interface TraceOptions {
+  /** The name of the x axis, e.g. "θ₀" when `push(θ₀, values)` plots against θ₀. */
+  x?: string;
+}
+
 /**
- * A live gradient trace: series of numbers over steps, shown as a chart that updates in place
- * while the cell runs (the sink throttles the updates).
+ * A live gradient trace: series of numbers over steps (or any x, named by `x`), shown as a chart
+ * that updates in place while the cell runs (the sink throttles the updates). The chart draws
+ * y as a function of x: points in order of x (equal x in push order), whatever order they were
+ * pushed in — for a curve in push order (a phase portrait), push the step and plot both series.
  */
 export class LiveTrace {
   readonly steps: number[] = [];
@@ -116,8 +174,15 @@ export class LiveTrace {
   readonly series = new Map<string, number[]>();
   readonly displayId: string = freshDisplayId();
   done = false;
+  /** The x axis's name ("step" unless given). */
+  readonly x: string;
 
-  constructor(readonly title: string) {}
+  constructor(
+    readonly title: string,
+    options: TraceOptions = {},
+  ) {
+    this.x = options.x ?? "step";
+  }
 
   /** Record the values of one step and refresh the view. */
   push(step: number, values: TraceValues): this {
@@ -145,9 +210,12 @@ export class LiveTrace {
   }
 }
 
-/** Start a live trace and show it in the current cell: `const t = trace("loss")`. */
-export function trace(title = "trace"): LiveTrace {
-  const t = new LiveTrace(title);
+/**
+ * Start a live trace and show it in the current cell: `const t = trace("loss")`; against
+ * something other than the step: `trace("det J", { x: "θ₀" })`, then `t.push(θ₀, { det })`.
+ */
+export function trace(title = "trace", options: TraceOptions = {}): LiveTrace {
+  const t = new LiveTrace(title, options);
   sink.show(t, t.displayId);
   return t;
 }

@@ -25,7 +25,7 @@ export { grad, jvp, valueAndGrad, vjp } from "./transforms/api.js";
 export { jit, inspectJit, type JitReport } from "./jit/jit.js";
 export { linearize } from "./jit/linearize.js";
 export type { ArgOf, ArgsOf, GradOf, GradOptions } from "./transforms/api.js";
-export { Jacobian } from "./tensor/jacobian.js";
+export { BatchedJacobian, Jacobian } from "./tensor/jacobian.js";
 export { hessian, jacfwd, jacobian, jacrev } from "./transforms/jacobians.js";
 export { vmap } from "./transforms/batch.js";
 export type {
@@ -48,6 +48,9 @@ export type {
   DisplaySink,
   JacobianViewOptions,
   MimeBundle,
+  PlotOptions,
+  SeriesData,
+  TraceOptions,
   TraceValues,
 } from "./display.js";
 // Runtime extras: debugging checks, chains of stages, sparse Jacobians.

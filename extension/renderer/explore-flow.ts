@@ -10,10 +10,13 @@
  *   latest, so while it waits the next move may be sent in its place (still one per frame).
  * - A frame is drawn when it is newer than the last drawn; frames answer moves in order.
  * - `exploreClosed`: the view is gone in the kernel; the flow stops sending.
+ * - With `attach` (VS Code), the flow starts "attaching": it sends `exploreAttach` at once and
+ *   sends no move until `exploreAttached`; `exploreClosed` instead (a reopened notebook, a
+ *   restarted kernel) closes it before any input could look live.
  */
 import type { ExploreHostMessage, ExploreRendererMessage } from "../../kernel/shared/payloads.js";
 
-export type FlowState = "live" | "waiting" | "error" | "closed" | "static";
+export type FlowState = "attaching" | "live" | "waiting" | "error" | "closed" | "static";
 
 /** What the flow needs from its surroundings: sending, scheduling and the clock. */
 export interface FlowMessaging {
@@ -21,6 +24,8 @@ export interface FlowMessaging {
   /** Run `callback` before the next repaint (requestAnimationFrame in a page). */
   schedule(callback: () => void): void;
   now(): number;
+  /** Ask the host whether the kernel knows the view before going live (see above). */
+  attach?: boolean;
 }
 
 /** Where the flow reports: a frame to draw, a state to show. */
@@ -82,7 +87,8 @@ export function createExploreFlow<F extends { x: number[] }>(
   messaging: FlowMessaging | null,
   sink: FlowSink<F>,
 ): ExploreFlow<F> {
-  let state: FlowState = messaging ? "live" : "static";
+  const attaching = messaging?.attach === true;
+  let state: FlowState = messaging ? (attaching ? "attaching" : "live") : "static";
   let seq = 0;
   let pending: Pending | null = null;
   let inFlight: InFlight | null = null;
@@ -103,7 +109,7 @@ export function createExploreFlow<F extends { x: number[] }>(
 
   const tick = (): void => {
     scheduled = false;
-    if (!messaging || state === "closed" || !pending) return;
+    if (!messaging || state === "closed" || state === "attaching" || !pending) return;
     if (inFlight && !parked) return; // sent when the answer comes
     const move = pending;
     pending = null;
@@ -144,6 +150,8 @@ export function createExploreFlow<F extends { x: number[] }>(
     }
   };
 
+  if (attaching) messaging.send({ type: "exploreAttach", viewId });
+
   return {
     move(x, final = false) {
       if (!messaging || state === "closed") return;
@@ -165,6 +173,11 @@ export function createExploreFlow<F extends { x: number[] }>(
         pending = null;
         inFlight = null;
         setState("closed", message.reason);
+        return;
+      }
+      if (message.type === "exploreAttached") {
+        if (state === "attaching") setState("live", "");
+        schedule();
         return;
       }
       if (message.type === "exploreWaiting") {

@@ -25,6 +25,11 @@ import { createSurfaceView } from "./surface-view.js";
 /** The way to the extension host (VS Code: ctx.postMessage); null when there is none. */
 export interface ExploreChannel {
   post(message: ExploreRendererMessage): void;
+  /**
+   * The host answers `exploreAttach` (VS Code): the view mounts with its inputs disabled and
+   * comes alive on `exploreAttached`. Without it, a channel's view starts live.
+   */
+  attach?: boolean;
 }
 
 export interface ExploreHandle {
@@ -33,10 +38,16 @@ export interface ExploreHandle {
   readonly flow: ExploreFlow<ExploreFrame>;
   /** The frame drawn last (the first frame until a move is answered). */
   readonly frame: ExploreFrame;
+  /** Every state the view has shown, from its first (tests check a stale view never was live). */
+  readonly states: readonly FlowState[];
   /** A message from the host (checked here: a bad one shows in the status line). */
   receive(message: unknown): void;
   /** The output is gone: tell the host once. */
   release(): void;
+  /** The `traceId` of the live trace drawn as the path (surface view), if any. */
+  readonly pathTrace: string | undefined;
+  /** Draw a newer state of that path. */
+  setPath(path: [number, number][]): void;
 }
 
 export const STATIC_TEXT = "Run the cell to explore.";
@@ -82,6 +93,7 @@ function slider(input: ExploreInput, value: number): Slider {
 
 function statusText(state: FlowState, detail: string): string {
   if (state === "static") return STATIC_TEXT;
+  if (state === "attaching") return "Connecting to the kernel…";
   if (state === "waiting") return "Waiting for the running cell…";
   if (state === "error") return `Error: ${detail}`;
   if (state === "closed") {
@@ -90,6 +102,11 @@ function statusText(state: FlowState, detail: string): string {
     return `This view is closed: ${reason}.${/run the cell/i.test(reason) ? "" : ` ${STATIC_TEXT}`}`;
   }
   return "";
+}
+
+/** Inputs move only in a view the kernel knows (not before it answered, not once closed). */
+function inputsEnabled(state: FlowState): boolean {
+  return state !== "static" && state !== "closed" && state !== "attaching";
 }
 
 class ExploreShell implements ExploreHandle {
@@ -104,6 +121,7 @@ class ExploreShell implements ExploreHandle {
   private readonly view: FrameView<ExploreFrame>;
   private current: number[];
   frame: ExploreFrame;
+  readonly states: FlowState[] = [];
 
   constructor(
     private readonly payload: ExplorePayload,
@@ -116,6 +134,7 @@ class ExploreShell implements ExploreHandle {
       send: (m: ExploreRendererMessage) => channel.post(m),
       schedule: (callback: () => void) => void requestAnimationFrame(() => callback()),
       now: () => performance.now(),
+      attach: channel.attach === true,
     };
     this.flow = createExploreFlow<ExploreFrame>(payload.viewId, payload.x0, messaging, {
       draw: (frame, seq) => this.drawFrame(frame, seq),
@@ -139,6 +158,15 @@ class ExploreShell implements ExploreHandle {
 
   get viewId(): string {
     return this.payload.viewId;
+  }
+
+  get pathTrace(): string | undefined {
+    const data = this.payload.static;
+    return data?.kind === "surface" ? data.pathTrace : undefined;
+  }
+
+  setPath(path: [number, number][]): void {
+    this.view.setPath?.(path);
   }
 
   private assemble(): void {
@@ -172,7 +200,7 @@ class ExploreShell implements ExploreHandle {
   }
 
   private moveTo(x: number[], final: boolean): void {
-    if (this.flow.state === "static" || this.flow.state === "closed") return;
+    if (!inputsEnabled(this.flow.state)) return;
     this.current = [...x];
     for (const s of this.sliders) {
       const v = x[s.input.index] ?? NaN;
@@ -190,11 +218,12 @@ class ExploreShell implements ExploreHandle {
   }
 
   private showState(state: FlowState, detail: string): void {
+    if (this.states.at(-1) !== state) this.states.push(state);
     this.element.dataset["state"] = state;
     this.status.textContent = statusText(state, detail);
     this.status.classList.toggle("ct-error", state === "error");
     this.status.hidden = state === "live";
-    const enabled = state !== "static" && state !== "closed";
+    const enabled = inputsEnabled(state);
     for (const s of this.sliders) s.range.disabled = !enabled;
     this.view.setEnabled(enabled);
   }

@@ -13,6 +13,8 @@ export interface FrameView<F> {
   draw(frame: F): void;
   /** Inputs enabled (live) or not (static, closed). */
   setEnabled(enabled: boolean): void;
+  /** A newer path to draw on top (the surface view's live-trace path). */
+  setPath?(path: [number, number][]): void;
 }
 
 /** The slider of coordinate `index`, if there is one. */

@@ -7,7 +7,9 @@
  *
  * Explore views talk to the extension host through the same messaging: moves go out with
  * `ctx.postMessage`, frames come back through `ctx.onDidReceiveMessage`, addressed by `viewId`;
- * a view is released when its output is disposed.
+ * a view mounts with its inputs disabled and asks whether the kernel knows it (`exploreAttach`),
+ * so a view of a reopened notebook says "run the cell" from the start; it is released when its
+ * output is disposed.
  *
  * Standalone (the HTML report, test pages): `renderInto(element, mime, payload)` draws one
  * payload into an element (an explore view statically, unless a channel is given). When the bundle is loaded as a plain script (inlined), the same
@@ -26,9 +28,12 @@ import {
   type CotangentPayload,
   type ExploreFrame,
   type ExplorePayload,
+  type TracePayload,
+  decodeArray,
 } from "../../kernel/shared/payloads.js";
 import { validatePayload } from "../../kernel/shared/validate.js";
 import { renderChain } from "./chain-view.js";
+import { renderBatchedJacobian } from "./batch-view.js";
 import { el } from "./dom.js";
 import type { MoveTiming } from "./explore-flow.js";
 import { mountExplore, type ExploreChannel, type ExploreHandle } from "./explore-view.js";
@@ -55,6 +60,42 @@ interface Mounted {
 }
 
 const mounted = new WeakMap<HTMLElement, Mounted>();
+/** Surface views whose path is a live trace, by the trace's id; the latest path of each trace. */
+const pathViews = new Map<string, Set<ExploreHandle>>();
+const latestPaths = new Map<string, [number, number][]>();
+
+/** The [x, y] points of a trace's series named x and y (in step order), or undefined. */
+export function tracePath(payload: TracePayload): [number, number][] | undefined {
+  const xs = payload.series.find((s) => s.name === "x");
+  const ys = payload.series.find((s) => s.name === "y");
+  if (!xs || !ys) return undefined;
+  const [x, y] = [decodeArray(xs.values), decodeArray(ys.values)];
+  const points: [number, number][] = [];
+  for (let i = 0; i < Math.min(x.length, y.length); i++)
+    if (Number.isFinite(x[i]) && Number.isFinite(y[i])) points.push([x[i], y[i]]);
+  return points;
+}
+
+/** A trace was drawn: the surface views that follow it draw its newest path. */
+function followTrace(payload: TracePayload): void {
+  if (payload.traceId === undefined) return;
+  const path = tracePath(payload);
+  if (!path) return;
+  latestPaths.set(payload.traceId, path);
+  for (const handle of pathViews.get(payload.traceId) ?? []) handle.setPath(path);
+}
+
+/** A surface view whose path is a live trace: follow it, from its newest state seen so far. */
+function followPath(handle: ExploreHandle): void {
+  const id = handle.pathTrace;
+  if (id === undefined) return;
+  const set = pathViews.get(id) ?? new Set<ExploreHandle>();
+  set.add(handle);
+  pathViews.set(id, set);
+  const latest = latestPaths.get(id);
+  if (latest) handle.setPath(latest);
+}
+
 /** Live explore views by viewId (a view may show in more than one element). */
 const explorers = new Map<string, Set<ExploreHandle>>();
 
@@ -64,6 +105,7 @@ function forget(element: HTMLElement): void {
   const handle = previous?.explore;
   if (handle) {
     handle.release();
+    if (handle.pathTrace !== undefined) pathViews.get(handle.pathTrace)?.delete(handle);
     explorers.get(handle.viewId)?.delete(handle);
     if (explorers.get(handle.viewId)?.size === 0) explorers.delete(handle.viewId);
   }
@@ -94,6 +136,7 @@ function drawExplore(
   forget(element);
   const handle = mountExplore(element, payload, hooks, channel);
   mounted.set(element, { mime: MIME.explore, explore: handle });
+  followPath(handle);
   if (!channel) return;
   const set = explorers.get(payload.viewId) ?? new Set<ExploreHandle>();
   set.add(handle);
@@ -127,11 +170,15 @@ function drawnOnce<P extends CotangentPayload>(
 /** MIME type → its view; every MIME type of kernel/shared/payloads.ts has a row. */
 const VIEWS: { [M in CotangentMime]: View<PayloadOf<M>> } = {
   [MIME.jacobian]: {
-    draw: drawnOnce(renderJacobian),
+    draw: drawnOnce((element, payload, hooks) =>
+      payload.batch
+        ? renderBatchedJacobian(element, payload, hooks)
+        : renderJacobian(element, payload, hooks),
+    ),
     describe: (payload) => {
       const d = payload.downsampled;
       return {
-        view: "jacobian",
+        view: payload.batch ? "jacobian-batch" : "jacobian",
         rows: d?.fullRows ?? payload.values.shape[0] ?? 0,
         cols: d?.fullCols ?? payload.values.shape[1] ?? 0,
         downsampled: d !== undefined,
@@ -145,6 +192,7 @@ const VIEWS: { [M in CotangentMime]: View<PayloadOf<M>> } = {
   [MIME.trace]: {
     // a trace drawn again into its element updates in place
     draw: (element, payload, hooks) => {
+      followTrace(payload);
       const previous = mounted.get(element);
       if (previous?.trace && element.contains(previous.trace.element)) {
         previous.trace.update(payload);
@@ -180,7 +228,13 @@ export function describePayload(payload: CotangentPayload): Description {
   return viewOf(payload).describe(payload);
 }
 
-const HOST_TYPES = new Set(["exploreFrame", "exploreError", "exploreWaiting", "exploreClosed"]);
+const HOST_TYPES = new Set([
+  "exploreAttached",
+  "exploreFrame",
+  "exploreError",
+  "exploreWaiting",
+  "exploreClosed",
+]);
 
 /** Hand a host message to the explore views it is addressed to (by its viewId). */
 export function deliverToExplorers(message: unknown): void {
@@ -206,12 +260,14 @@ export function exploreTimings(viewId: string): MoveTiming[] {
 /** What a live explore view shows: its state, the moves sent and the frame drawn last. */
 export function exploreState(
   viewId: string,
-): { state: string; sent: number; frame: ExploreFrame; views: number } | undefined {
+):
+  | { state: string; sent: number; frame: ExploreFrame; views: number; states: string[] }
+  | undefined {
   const handles = [...(explorers.get(viewId) ?? [])];
   const handle = handles.at(-1);
   if (!handle) return undefined;
   const { state, sent } = handle.flow;
-  return { state, sent, frame: handle.frame, views: handles.length };
+  return { state, sent, frame: handle.frame, views: handles.length, states: [...handle.states] };
 }
 
 function showError(element: HTMLElement, message: string): void {
@@ -281,7 +337,7 @@ export const activate = ((
   const owner = new WeakMap<HTMLElement, string>();
   const post = (message: Record<string, unknown>): void => ctx.postMessage?.(message);
   const channel: ExploreChannel | null = ctx.postMessage
-    ? { post: (message) => ctx.postMessage?.(message) }
+    ? { post: (message) => ctx.postMessage?.(message), attach: true }
     : null;
   ctx.onDidReceiveMessage?.(deliverToExplorers);
   return {

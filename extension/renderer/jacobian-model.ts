@@ -60,12 +60,16 @@ function rangeName(prefix: string, from: number, to: number, shape: number[]): s
   return `${prefix}[${unravelIndex(from, shape)} … ${unravelIndex(to, shape)}]`;
 }
 
-/** Name of drawn row i: an output label, f[i] (multi-index for higher rank), or a block range. */
+/**
+ * Name of drawn row i: an output label, f[i] (multi-index for higher rank), or a block range. A
+ * Hessian's rows are the gradient's entries ∂f/∂xᵢ, so they are named by x.
+ */
 export function rowName(model: JacobianModel, i: number): string {
   const { payload, block } = model;
-  if (!block) return indexName("f", i, payload.outShape, payload.outputs);
+  const prefix = payload.derivative === "hessian" ? "x" : "f";
+  if (!block) return indexName(prefix, i, payload.outShape, payload.outputs);
   const from = i * block.rows;
-  return rangeName("f", from, Math.min(from + block.rows, model.fullRows) - 1, payload.outShape);
+  return rangeName(prefix, from, Math.min(from + block.rows, model.fullRows) - 1, payload.outShape);
 }
 
 /** Name of drawn column j: an input label, x[j], or a block range. */
@@ -83,6 +87,8 @@ export function readout(model: JacobianModel, i: number, j: number): string {
   if (model.block && model.mean) {
     return `block ${rowName(model, i)} × ${colName(model, j)}: max |·| ${valueText(model, v)}, mean ${formatNumber(model.mean[k], 6)}`;
   }
+  if (model.payload.derivative === "hessian")
+    return `∂²f/∂${rowName(model, i)}∂${colName(model, j)} = ${valueText(model, v)}`;
   return `∂${rowName(model, i)}/∂${colName(model, j)} = ${valueText(model, v)}`;
 }
 
@@ -117,4 +123,22 @@ export function selectionCaption(model: JacobianModel, axis: "row" | "col", inde
   }
   const name = colName(model, index);
   return `Column ${index} of J = jvp(f, e${index}): how every output moves along ${name}${blocks}.`;
+}
+
+/** Width of a label's text in the 11 px monospace label font (≈ 6.7 px per character). */
+export const LABEL_CHAR_PX = 7;
+
+/** The label text shown for a name (long names end in "…"; the full name is the tooltip). */
+export function shownLabel(name: string): string {
+  return name.length > 18 ? `${name.slice(0, 17)}…` : name;
+}
+
+/**
+ * Column labels stand upright when every shown label fits in the width its column slot gives
+ * (cell width × label step, less a small gap); otherwise they all turn, reading bottom to top.
+ * Upright is the default so short names (θ, ω, x[0]) read as written.
+ */
+export function columnLabelsUpright(names: readonly string[], slotPx: number): boolean {
+  const widest = names.reduce((w, name) => Math.max(w, shownLabel(name).length), 0);
+  return widest * LABEL_CHAR_PX + 4 <= slotPx;
 }

@@ -12,18 +12,22 @@ import {
   type ColorScale,
 } from "../../kernel/shared/colorscale.js";
 import { formatNumber, formatShape } from "../../kernel/shared/format.js";
+import { derivativeName, noFiniteEntries } from "../../kernel/shared/describe.js";
 import { MIME, type JacobianPayload } from "../../kernel/shared/payloads.js";
 import { barChart } from "./bar-chart.js";
 import { button, copyText, el, toggle } from "./dom.js";
 import { toCsv, toJson, toLatex } from "./exports.js";
 import { drawHeatmap, heatmapLayout, hitTest, type HeatmapLayout } from "./heatmap.js";
 import {
+  LABEL_CHAR_PX,
   colName,
+  columnLabelsUpright,
   decodeJacobian,
   exportOf,
   readout,
   rowName,
   selectionCaption,
+  shownLabel,
   slice,
   type JacobianModel,
 } from "./jacobian-model.js";
@@ -50,19 +54,26 @@ function summary(model: JacobianModel): HTMLElement {
   const s = payload.stats;
   const item = (name: string, value: string): HTMLElement =>
     el("span", {}, el("b", {}, name), " ", value);
+  const { noun, symbol } = derivativeName(payload);
+  const entries = model.fullRows * model.fullCols;
+  const none = noFiniteEntries(s, entries);
   const items = [
     item(
-      "shape",
-      `${model.fullRows}×${model.fullCols} (f: ${formatShape(payload.outShape)}, x: ${formatShape(payload.inShape)})`,
+      noun,
+      `${model.fullRows}×${model.fullCols} ${symbol} (f: ${formatShape(payload.outShape)}, x: ${formatShape(payload.inShape)})`,
     ),
-    item("‖J‖F", formatNumber(s.frobenius, 6)),
-    item("max |J|", formatNumber(s.maxAbs, 6)),
-    item("nnz", `${s.nnz} of ${model.fullRows * model.fullCols}`),
   ];
+  if (none !== undefined) items.push(el("span", { class: "ct-warning" }, el("b", {}, none)));
+  else
+    items.push(
+      item("‖J‖F", formatNumber(s.frobenius, 6)),
+      item("max |J|", formatNumber(s.maxAbs, 6)),
+    );
+  items.push(item("nnz", `${s.nnz} of ${entries}`));
   if (s.rank !== undefined) items.push(item("rank", String(s.rank)));
   if (s.cond !== undefined) items.push(item("cond", formatNumber(s.cond, 4)));
   else if (s.singularValues) items.push(item("cond", "∞"));
-  if (s.nonFinite) items.push(item("NaN/∞", `${s.nonFinite} entries`));
+  if (s.nonFinite && none === undefined) items.push(item("NaN/∞", `${s.nonFinite} entries`));
   if (s.singularValues && s.singularValues.length > 0) {
     const shown = s.singularValues.slice(0, 6).map((v) => formatNumber(v, 4));
     items.push(item("σ", `${shown.join(", ")}${s.singularValues.length > 6 ? ", …" : ""}`));
@@ -127,28 +138,69 @@ function labelStrip(
   onPick: (index: number) => void,
 ): HTMLElement {
   const { layout, model } = state;
-  const strip = el("div", { class: axis === "row" ? "ct-rowlabels" : "ct-collabels" });
   const count = axis === "row" ? model.rows : model.cols;
   const step = axis === "row" ? layout.rowLabelStep : layout.colLabelStep;
   const cell = axis === "row" ? layout.cellHeight : layout.cellWidth;
+  const indices: number[] = [];
+  for (let k = 0; k < count; k += step) indices.push(k);
+  const names = indices.map((k) => (axis === "row" ? rowName(model, k) : colName(model, k)));
+  const upright = axis === "col" && columnLabelsUpright(names, cell * step);
+  const strip = el("div", {
+    class: axis === "row" ? "ct-rowlabels" : `ct-collabels${upright ? " ct-upright" : ""}`,
+  });
   if (axis === "row") strip.style.height = `${layout.height}px`;
   else strip.style.width = `${layout.width}px`;
   let longest = 0;
-  for (let k = 0; k < count; k += step) {
-    const name = axis === "row" ? rowName(model, k) : colName(model, k);
-    const shown = name.length > 18 ? `${name.slice(0, 17)}…` : name;
+  indices.forEach((k, n) => {
+    const name = names[n];
+    const shown = shownLabel(name);
     longest = Math.max(longest, shown.length);
     const label = el("span", { class: "ct-label", "data-index": k, title: name }, shown);
     const position = k * cell + cell / 2;
     if (axis === "row") label.style.top = `${position - 7}px`;
+    else if (upright) label.style.left = `${position - (shown.length * LABEL_CHAR_PX) / 2}px`;
     else label.style.left = `${position - 7}px`;
     label.addEventListener("click", () => onPick(k));
     strip.append(label);
-  }
-  const extent = Math.min(140, longest * 7 + 6);
+  });
+  const extent = upright ? 16 : Math.min(140, longest * LABEL_CHAR_PX + 6);
   if (axis === "row") strip.style.width = `${extent}px`;
   else strip.style.height = `${extent}px`;
   return strip;
+}
+
+/**
+ * A pytree Jacobian's block grid over the heatmap: a line where each output leaf's rows and each
+ * input leaf's columns begin (in drawn cells, so also when downsampled).
+ */
+function blockLines(model: JacobianModel, layout: HeatmapLayout): HTMLElement[] {
+  const blocks = model.payload.blocks;
+  if (!blocks) return [];
+  const per = model.block ?? { rows: 1, cols: 1 };
+  const lines: HTMLElement[] = [];
+  for (const part of blocks.rows.slice(1)) {
+    const line = el("div", { class: "ct-blockline ct-blockline-row", "data-path": part.path });
+    line.style.top = `${(part.start / per.rows) * layout.cellHeight}px`;
+    line.style.width = `${layout.width}px`;
+    lines.push(line);
+  }
+  for (const part of blocks.cols.slice(1)) {
+    const line = el("div", { class: "ct-blockline ct-blockline-col", "data-path": part.path });
+    line.style.left = `${(part.start / per.cols) * layout.cellWidth}px`;
+    line.style.height = `${layout.height}px`;
+    lines.push(line);
+  }
+  return lines;
+}
+
+/** "Blocks: rows f [3]; columns W [2, 2] · b [2]" — what each block row and column is. */
+function blockCaption(model: JacobianModel): HTMLElement | null {
+  const blocks = model.payload.blocks;
+  if (!blocks) return null;
+  const list = (parts: typeof blocks.rows, lone: string): string =>
+    parts.map((p) => `${p.path === "" ? lone : p.path} ${formatShape(p.shape)}`).join(" · ");
+  const text = `Blocks ${blocks.rows.length}×${blocks.cols.length}: rows ${list(blocks.rows, "f")}; columns ${list(blocks.cols, "x")}`;
+  return el("div", { class: "ct-note ct-blocks", role: "note" }, text);
 }
 
 function numericTable(model: JacobianModel): HTMLElement {
@@ -237,6 +289,8 @@ class JacobianViewer {
       this.view.append(el("div", { class: "ct-title" }, model.payload.title));
     this.summaryHost.append(summary(model));
     this.view.append(this.summaryHost);
+    const blocks = blockCaption(model);
+    if (blocks) this.view.append(blocks);
     if (model.block) {
       const note = `Downsampled: ${model.fullRows}×${model.fullCols} shown as ${model.rows}×${model.cols} blocks of ${model.block.rows}×${model.block.cols} (signed max |·| per block; hover for the mean).`;
       this.view.append(el("div", { class: "ct-note", role: "note" }, note));
@@ -305,7 +359,14 @@ class JacobianViewer {
       labelStrip(state, "col", (j) => this.select("col", j)),
       el("div"),
       labelStrip(state, "row", (i) => this.select("row", i)),
-      el("div", { class: "ct-canvas-wrap" }, this.canvas, this.band, this.highlight),
+      el(
+        "div",
+        { class: "ct-canvas-wrap" },
+        this.canvas,
+        ...blockLines(this.model, state.layout),
+        this.band,
+        this.highlight,
+      ),
       colorBar(state.scale, state.layout.height),
     );
     if (state.selection) this.select(state.selection.axis, state.selection.index);

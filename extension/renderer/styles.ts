@@ -30,6 +30,12 @@ const CSS = `
   color: var(--vscode-descriptionForeground, #616161); cursor: pointer; overflow: hidden; text-overflow: ellipsis; }
 .ct-label.ct-selected { color: var(--vscode-foreground, #000); font-weight: 700; }
 .ct-collabels .ct-label { writing-mode: vertical-rl; transform: rotate(180deg); bottom: 0; }
+.ct-collabels.ct-upright .ct-label { writing-mode: horizontal-tb; transform: none; text-align: center; }
+.ct-batch-range { width: 200px; vertical-align: middle; }
+.ct-blockline { position: absolute; pointer-events: none; box-shadow: 0 0 0 1px var(--vscode-editor-background, #fff); }
+.ct-blockline-row { left: 0; height: 0; border-top: 1.5px solid var(--vscode-foreground, #333); }
+.ct-blockline-col { top: 0; width: 0; border-left: 1.5px solid var(--vscode-foreground, #333); }
+.ct-warning { color: var(--vscode-errorForeground, #a1260d); }
 .ct-rowlabels .ct-label { right: 0; text-align: right; }
 .ct-canvas-wrap { position: relative; grid-column: 2; line-height: 0; }
 .ct-canvas-wrap canvas { display: block; }

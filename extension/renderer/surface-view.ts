@@ -76,6 +76,8 @@ class SurfaceView implements FrameView<ExploreSurfaceFrame> {
   private background: HTMLCanvasElement | null = null;
   private enabled = true;
   private dragging = false;
+  private path: [number, number][] | undefined;
+  private lastFrame: ExploreSurfaceFrame | undefined;
 
   constructor(
     private readonly data: SurfaceStatic,
@@ -83,6 +85,7 @@ class SurfaceView implements FrameView<ExploreSurfaceFrame> {
     private readonly onMove: MoveHandler,
     private readonly position: () => readonly number[],
   ) {
+    this.path = data.path;
     const values = decodeArray(data.values);
     this.grid = {
       xs: decodeArray(data.xs),
@@ -126,7 +129,9 @@ class SurfaceView implements FrameView<ExploreSurfaceFrame> {
       legendItem(cssColor("blue"), "Newton step −H⁻¹∇f"),
       legendItem(cssColor("green"), "eigen-directions of H, λ > 0"),
       legendItem(cssColor("orange"), "λ < 0", true),
-      ...(this.data.path ? [legendItem("currentColor", "path", true)] : []),
+      ...(this.data.path || this.data.pathTrace !== undefined
+        ? [legendItem("currentColor", "path", true)]
+        : []),
     );
   }
 
@@ -172,7 +177,15 @@ class SurfaceView implements FrameView<ExploreSurfaceFrame> {
     return background;
   }
 
+  /** The live trace given as the path grew: draw its points over the last frame. */
+  setPath(path: [number, number][]): void {
+    this.path = path;
+    this.element.dataset["pathPoints"] = String(path.length);
+    if (this.lastFrame) this.draw(this.lastFrame);
+  }
+
   draw(frame: ExploreSurfaceFrame): void {
+    this.lastFrame = frame;
     this.element.dataset["x"] = JSON.stringify(frame.x);
     this.readoutLine.textContent = surfaceReadout(frame);
     const plot = this.plotArea;
@@ -195,7 +208,7 @@ class SurfaceView implements FrameView<ExploreSurfaceFrame> {
   }
 
   private drawPath(context: CanvasRenderingContext2D, colors: ThemeColors): void {
-    const path = this.data.path;
+    const path = this.path;
     if (!path || path.length === 0) return;
     const plot = this.plotArea;
     const trace = (): void => {

@@ -53,19 +53,20 @@ export function plotOptions(
   foreground: string,
 ): uPlot.Options {
   const grid = { stroke: "rgba(128,128,128,0.25)", width: 1 };
+  const xLabel = payload.xLabel ?? "step";
   const axis = { stroke: foreground, grid, ticks: grid };
   return {
     width,
     height: HEIGHT,
     scales: { x: { time: false }, y: log ? { distr: 3 } : { distr: 1 } },
     axes: [
-      { ...axis, label: "step" },
+      { ...axis, label: xLabel },
       { ...axis, size: 64, values: (_u, ticks) => ticks.map((t) => tickLabel(t, log)) },
     ],
     legend: { live: true },
     cursor: { drag: { x: true, y: false } },
     series: [
-      { label: "step", value: (_u, v) => (v === null ? "—" : formatNumber(v, 8)) },
+      { label: xLabel, value: (_u, v) => (v === null ? "—" : formatNumber(v, 8)) },
       ...payload.series.map((s, i) => ({
         label: s.name,
         stroke: SERIES_COLORS[i % SERIES_COLORS.length],
@@ -124,7 +125,8 @@ class TraceViewer implements TraceView {
       : this.payload.done
         ? ""
         : " · running";
-    this.status.textContent = `${n} steps${state}`;
+    const { xLabel } = this.payload;
+    this.status.textContent = `${n} ${xLabel === undefined ? "steps" : `points against ${xLabel}`}${state}`;
   }
 
   private setLog(on: boolean): void {

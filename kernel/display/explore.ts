@@ -22,7 +22,7 @@ import { jacobianSvg } from "./svg.js";
 export type ExplorerLike = Pick<
   Explorer,
   "view" | "n" | "m" | "inputs" | "x0" | "labels" | "title" | "notes" | "static" | "first"
-> & { path(): [number, number][] | undefined };
+> & { path(): [number, number][] | undefined; pathTraceId?(): string | undefined };
 
 const f64 = (values: ArrayLike<number>): ReturnType<typeof encodeArray> =>
   encodeArray(values, [values.length], "float64");
@@ -47,7 +47,11 @@ export function exploreFrame(
   };
 }
 
-function staticPayload(data: ExplorerStatic, path: [number, number][] | undefined): ExploreStatic {
+function staticPayload(
+  data: ExplorerStatic,
+  path: [number, number][] | undefined,
+  pathTrace: string | undefined,
+): ExploreStatic {
   if (data.kind === "curve") {
     return {
       kind: "curve",
@@ -66,6 +70,7 @@ function staticPayload(data: ExplorerStatic, path: [number, number][] | undefine
     ys: f64(data.ys),
     values: grid,
     ...(path !== undefined ? { path } : {}),
+    ...(pathTrace !== undefined ? { pathTrace } : {}),
   };
 }
 
@@ -87,7 +92,9 @@ export function explorePayload(
     m: explorer.m,
     inputs: explorer.inputs.map((i) => ({ ...i })),
     x0: [...explorer.x0],
-    ...(data !== undefined ? { static: staticPayload(data, explorer.path()) } : {}),
+    ...(data !== undefined
+      ? { static: staticPayload(data, explorer.path(), explorer.pathTraceId?.()) }
+      : {}),
     frame: exploreFrame(explorer, explorer.first, svd),
     ...(notes.length > 0 ? { notes } : {}),
   };

@@ -8,19 +8,25 @@
 import { JacobianView, LeastSquaresResult, LiveTrace, RootResult } from "../../src/index.js";
 import type { Jacobian, SparseJacobian } from "../../src/index.js";
 import type { MimeBundle } from "../shared/payloads.js";
-import { jacobianBundle } from "./jacobian.js";
+import { denseJacobianInput, jacobianBundle } from "./jacobian.js";
 import { chainBundle } from "./chain.js";
 import {
   chainInputOf,
+  isBatchedJacobian,
   isChain,
   isJacobianLike,
   isTensor,
   jacobianInputOf,
+  pytreeJacobianBlocks,
   summarySingularValues,
   tensorParts,
 } from "./runtime.js";
 import { tensorHtml } from "./tensor.js";
 import { traceBundle } from "./trace.js";
+import { blockJacobianInput, type BlockInput } from "./blocks.js";
+import { batchedJacobianPayload } from "./batched.js";
+import type { BatchedJacobian } from "../../src/index.js";
+import { MIME } from "../shared/payloads.js";
 
 export { LIMITS, MIME, PAYLOAD_VERSION } from "../shared/payloads.js";
 export type { MimeBundle } from "../shared/payloads.js";
@@ -51,10 +57,50 @@ export function toMimeBundle(value: unknown): MimeBundle | undefined {
     return jacobianBundle(input, String(value));
   }
   if (isChain(value)) return chainBundle(chainInputOf(value), summarySingularValues);
+  if (isBatchedJacobian(value)) return batchedBundle(value);
   if (isJacobianLike(value)) {
     const { input, text } = jacobianInputOf(value);
     return jacobianBundle(input, text);
   }
   if (isTensor(value)) return tensorBundle(value);
+  const blocks = pytreeJacobianBlocks(value);
+  if (blocks)
+    return jacobianBundle(
+      blockJacobianInput(blocks, undefined, summarySingularValues),
+      blockText(blocks),
+    );
   return undefined;
+}
+
+/** The text of a pytree Jacobian's blocks: one line per block, ∂output/∂input and its shapes. */
+function blockText(blocks: readonly BlockInput[]): string {
+  const name = (path: string, lone: string): string => (path === "" ? lone : path);
+  return blocks
+    .map(
+      (b) =>
+        `  ∂${name(b.output, "f")}/∂${name(b.input, "x")}: [${b.outShape.join(", ")}] × [${b.inShape.join(", ")}]`,
+    )
+    .join("\n");
+}
+
+/** Batched Jacobians: the batch payload, item 0's SVG and PNG, and a text naming the batch. */
+function batchedBundle(value: BatchedJacobian): MimeBundle {
+  const payload = batchedJacobianPayload({
+    data: value.data,
+    size: value.batchSize,
+    itemOutShape: value.itemOutShape,
+    inShape: value.inShape,
+    derivative: value.derivative === "hessian" ? "hessian" : undefined,
+    singularValues: summarySingularValues,
+  });
+  const shown = payload.batch?.items.length ?? 1;
+  const first = jacobianBundle(
+    denseJacobianInput(value.at(0).data, value.itemOutShape, value.inShape, {
+      derivative: payload.derivative,
+    }),
+  );
+  const count =
+    shown < value.batchSize ? `${shown} of ${value.batchSize} items shown` : `${shown} items`;
+  const text = `Batched: ${value.batchSize} × ${first["text/plain"] as string} (item 0; ${count})`;
+  return { ...first, [MIME.jacobian]: payload, "text/plain": text };
 }

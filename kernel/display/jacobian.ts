@@ -14,6 +14,7 @@ import {
   type MimeBundle,
 } from "../shared/payloads.js";
 import { formatNumber, formatShape, shapeSize } from "../shared/format.js";
+import { derivativeName, noFiniteEntries } from "../shared/describe.js";
 import { denseSource, downsample, matrixStats, type MatrixSource } from "./matrix.js";
 import { jacobianSvg } from "./svg.js";
 import { jacobianPng } from "./png-views.js";
@@ -30,6 +31,10 @@ export interface JacobianInput {
   inputs?: string[] | undefined;
   /** Number of colours of a sparse Jacobian's detection, when it came from one. */
   colors?: number | undefined;
+  /** The block layout of a pytree Jacobian (see blocks.ts). */
+  blocks?: JacobianPayload["blocks"] | undefined;
+  /** "hessian" for the results of `hessian(f)`. */
+  derivative?: "hessian" | undefined;
   /** Dense data when at hand (enables singular values up to 500×500). */
   dense?: Float64Array | undefined;
   singularValues?: SingularValuesFn | undefined;
@@ -112,6 +117,8 @@ export function jacobianPayload(input: JacobianInput): JacobianPayload {
   if (input.outputs) payload.outputs = [...input.outputs];
   if (input.inputs) payload.inputs = [...input.inputs];
   if (input.colors !== undefined) payload.sparse = { colors: input.colors };
+  if (input.derivative !== undefined) payload.derivative = input.derivative;
+  if (input.blocks !== undefined) payload.blocks = input.blocks;
   const entries = source.rows * source.cols;
   if (entries <= LIMITS.float32Entries) {
     payload.values = encodeGrid(input.dense ?? collect(source), [source.rows, source.cols]);
@@ -135,17 +142,19 @@ export function jacobianText(payload: JacobianPayload, matrixText?: string): str
   const { stats } = payload;
   const rows = payload.downsampled?.fullRows ?? payload.values.shape[0] ?? 0;
   const cols = payload.downsampled?.fullCols ?? payload.values.shape[1] ?? 0;
+  const { noun, symbol } = derivativeName(payload);
   const parts = [
-    `Jacobian${payload.title ? ` "${payload.title}"` : ""} ${rows}×${cols}`,
-    `(∂f/∂x, f: ${formatShape(payload.outShape)}, x: ${formatShape(payload.inShape)})`,
-    `‖J‖F=${formatNumber(stats.frobenius)}`,
-    `max|J|=${formatNumber(stats.maxAbs)}`,
-    `nnz=${stats.nnz}`,
+    `${noun}${payload.title ? ` "${payload.title}"` : ""} ${rows}×${cols}`,
+    `(${symbol}, f: ${formatShape(payload.outShape)}, x: ${formatShape(payload.inShape)})`,
   ];
+  const none = noFiniteEntries(stats, rows * cols);
+  if (none !== undefined) parts.push(none);
+  else parts.push(`‖J‖F=${formatNumber(stats.frobenius)}`, `max|J|=${formatNumber(stats.maxAbs)}`);
+  parts.push(`nnz=${stats.nnz}`);
   if (stats.rank !== undefined) parts.push(`rank=${stats.rank}`);
   if (stats.cond !== undefined) parts.push(`cond=${formatNumber(stats.cond)}`);
   else if (stats.singularValues) parts.push("cond=inf");
-  if (stats.nonFinite) parts.push(`non-finite=${stats.nonFinite}`);
+  if (stats.nonFinite && none === undefined) parts.push(`non-finite=${stats.nonFinite}`);
   if (payload.sparse) parts.push(`colors=${payload.sparse.colors}`);
   const d = payload.downsampled;
   if (d) parts.push(`[shown in ${d.blockRows}×${d.blockCols} blocks]`);

@@ -28,6 +28,8 @@ export interface MatrixStats {
   maxAbs: number;
   nnz: number;
   nonFinite?: number;
+  /** How many of the non-finite entries are NaN (left out when none). */
+  nan?: number;
 }
 
 /** Frobenius norm, max |entry|, exact nonzeros (NaN counts as one) and non-finite entries. */
@@ -36,6 +38,7 @@ export function matrixStats(source: MatrixSource): MatrixStats {
   let maxAbs = 0;
   let nnz = 0;
   let nonFinite = 0;
+  let nan = 0;
   for (let i = 0; i < source.rows; i++) {
     const row = source.row(i);
     for (let j = 0; j < source.cols; j++) {
@@ -44,6 +47,7 @@ export function matrixStats(source: MatrixSource): MatrixStats {
       const m = Math.abs(v);
       if (!Number.isFinite(m)) {
         nonFinite++;
+        if (Number.isNaN(m)) nan++;
         continue;
       }
       sumSquares += m * m;
@@ -52,6 +56,7 @@ export function matrixStats(source: MatrixSource): MatrixStats {
   }
   const stats: MatrixStats = { frobenius: Math.sqrt(sumSquares), maxAbs, nnz };
   if (nonFinite > 0) stats.nonFinite = nonFinite;
+  if (nan > 0) stats.nan = nan;
   return stats;
 }
 

@@ -3,6 +3,7 @@
  * them into the plain inputs of the payload builders (jacobian.ts, chain.ts, tensor.ts).
  */
 import {
+  BatchedJacobian,
   ChainTrace,
   Jacobian,
   JacobianView,
@@ -11,6 +12,7 @@ import {
   singularValues,
 } from "../../src/index.js";
 import type { ChainInput } from "./chain.js";
+import type { BlockInput } from "./blocks.js";
 import {
   SVD_MAX_SIDE,
   denseJacobianInput,
@@ -104,6 +106,7 @@ export function jacobianInputOf(value: JacobianLike): { input: JacobianInput; te
   const input = denseJacobianInput(inner.data, outShape, inShape, {
     ...labels,
     singularValues: summarySingularValues,
+    derivative: inner instanceof Jacobian && inner.derivative === "hessian" ? "hessian" : undefined,
   });
   return { input, text: inner.toString() };
 }
@@ -127,4 +130,42 @@ export function chainInputOf(chain: ChainTrace): ChainInput {
     v: plain(chain.v),
     result: plain(chain.result),
   };
+}
+
+function isContainer(value: unknown): value is Record<string, unknown> | unknown[] {
+  if (Array.isArray(value)) return true;
+  if (value === null || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The blocks of a pytree Jacobian — an object or array whose every leaf is a Jacobian the
+ * runtime marked with its leaf paths — or undefined for any other value.
+ */
+export function pytreeJacobianBlocks(value: unknown): BlockInput[] | undefined {
+  if (!isContainer(value)) return undefined;
+  const blocks: BlockInput[] = [];
+  const walk = (x: unknown, depth: number): boolean => {
+    if (x instanceof Jacobian) {
+      if (x.block === undefined) return false;
+      const { output, input } = x.block;
+      blocks.push({
+        output,
+        input,
+        outShape: [...x.outShape],
+        inShape: [...x.inShape],
+        data: x.data,
+      });
+      return true;
+    }
+    if (!isContainer(x) || depth > 32) return false;
+    const children = Array.isArray(x) ? x : Object.values(x);
+    return children.length > 0 && children.every((c) => walk(c, depth + 1));
+  };
+  return walk(value, 0) && blocks.length > 0 ? blocks : undefined;
+}
+
+export function isBatchedJacobian(value: unknown): value is BatchedJacobian {
+  return value instanceof BatchedJacobian;
 }

@@ -11,6 +11,7 @@ import {
   toHex,
 } from "../shared/colorscale.js";
 import { escapeXml, formatNumber, formatShape } from "../shared/format.js";
+import { derivativeName, noFiniteEntries } from "../shared/describe.js";
 import { denseSource, downsample } from "./matrix.js";
 
 /** The SVG heatmap shows at most this many cells per side (further block max-|·| beyond it). */
@@ -46,6 +47,30 @@ function colorBar(x: number, y: number, height: number, limit: number): string {
   ].join("");
 }
 
+/** Column labels stand upright when each fits its cell (≈ 6.2 px per character at 11 px). */
+function uprightFits(labels: readonly string[], cell: number): boolean {
+  return Math.max(...labels.map((l) => l.length), 0) * 6.2 + 2 <= cell;
+}
+
+/** Column labels above the map: upright and centred, or turned to read bottom to top. */
+function columnLabels(
+  labels: readonly string[],
+  left: number,
+  top: number,
+  cell: number,
+  upright: boolean,
+): string[] {
+  return labels.map((label, j) => {
+    const text = escapeXml(label);
+    if (upright) {
+      const x = left + j * cell + cell / 2;
+      return `<text x="${x}" y="${top - 4}" text-anchor="middle" ${FONT}>${text}</text>`;
+    }
+    const x = left + j * cell + cell / 2 + 4;
+    return `<text transform="translate(${x},${top - 4}) rotate(-90)" ${FONT}>${text}</text>`;
+  });
+}
+
 /** The heatmap of a Jacobian payload as an SVG document. */
 export function jacobianSvg(payload: JacobianPayload): string {
   const rows = payload.values.shape[0] ?? 0;
@@ -64,9 +89,9 @@ export function jacobianSvg(payload: JacobianPayload): string {
   const rowLabels = payload.downsampled ? null : labelsFor(payload.outputs, rows, small.gridRows);
   const colLabels = payload.downsampled ? null : labelsFor(payload.inputs, cols, small.gridCols);
   const left = rowLabels ? 8 + 6.5 * Math.max(...rowLabels.map((l) => l.length), 1) : 12;
-  const top =
-    (payload.title ? 24 : 8) +
-    (colLabels ? 6 * Math.max(...colLabels.map((l) => l.length), 1) + 8 : 4);
+  const upright = colLabels !== null && uprightFits(colLabels, cell);
+  const colExtent = colLabels ? 6 * Math.max(...colLabels.map((l) => l.length), 1) + 8 : 4;
+  const top = (payload.title ? 24 : 8) + (upright ? 16 : colExtent);
   const width = left + small.gridCols * cell + 80;
   const mapHeight = small.gridRows * cell;
   const height = top + mapHeight + 40;
@@ -92,12 +117,7 @@ export function jacobianSvg(payload: JacobianPayload): string {
       `<text x="${left - 4}" y="${y}" text-anchor="end" ${FONT}>${escapeXml(label)}</text>`,
     );
   });
-  colLabels?.forEach((label, j) => {
-    const x = left + j * cell + cell / 2 + 4;
-    parts.push(
-      `<text transform="translate(${x},${top - 4}) rotate(-90)" ${FONT}>${escapeXml(label)}</text>`,
-    );
-  });
+  if (colLabels) parts.push(...columnLabels(colLabels, left, top, cell, upright));
   parts.push(colorBar(left + small.gridCols * cell + 12, top, Math.max(mapHeight, 60), limit));
   const text = caption(payload, small.blockRows, small.blockCols);
   parts.push(
@@ -118,7 +138,9 @@ function caption(payload: JacobianPayload, svgBlockRows: number, svgBlockCols: n
   const shapes = `f: ${formatShape(payload.outShape)}, x: ${formatShape(payload.inShape)}`;
   const blocks =
     blockRows > 1 || blockCols > 1 ? `, blocks of ${blockRows}×${blockCols} (max |·|)` : "";
-  return `∂f/∂x ${rows}×${cols} (${shapes})${blocks}; ‖J‖F = ${formatNumber(payload.stats.frobenius)}, nnz = ${payload.stats.nnz}`;
+  const none = noFiniteEntries(payload.stats, rows * cols);
+  const norm = none ?? `‖J‖F = ${formatNumber(payload.stats.frobenius)}`;
+  return `${derivativeName(payload).symbol} ${rows}×${cols} (${shapes})${blocks}; ${norm}, nnz = ${payload.stats.nnz}`;
 }
 
 /** At most ~2·buckets points of (x, y): per bucket the min and the max (NaNs dropped). */
@@ -194,7 +216,7 @@ export function traceSvg(payload: TracePayload): string {
     `<text x="${W - R}" y="${H - B + 14}" text-anchor="end" ${FONT}>${escapeXml(formatNumber(xHi, 6))}</text>`,
   );
   parts.push(
-    `<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle" ${FONT}>step${log ? " (log y)" : ""}</text>`,
+    `<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle" ${FONT}>${escapeXml(payload.xLabel ?? "step")}${log ? " (log y)" : ""}</text>`,
   );
   series.forEach((s, k) => {
     const color = SERIES_COLORS[k % SERIES_COLORS.length];

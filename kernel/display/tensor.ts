@@ -33,6 +33,20 @@ function matrixTable(data: ArrayLike<number>, offset: number, rows: number, cols
   return `<table style="border-collapse:collapse"><thead><tr><th></th>${head}</tr></thead><tbody>${body.join("")}</tbody></table>`;
 }
 
+/**
+ * A vector as one row of entries under their indices — no row header, so it never reads as a
+ * 1×n matrix.
+ */
+function vectorTable(data: ArrayLike<number>, n: number): string {
+  const idx = visibleIndices(n, TABLE_MAX_COLS);
+  const head = idx.map((j) => `<th style="${HEAD}">${j < 0 ? "…" : j}</th>`).join("");
+  const cells = idx.map((j) => {
+    const text = j < 0 ? "…" : formatNumber(data[j], 6);
+    return `<td style="${CELL}">${escapeXml(text)}</td>`;
+  });
+  return `<table style="border-collapse:collapse" data-rank="1"><thead><tr>${head}</tr></thead><tbody><tr>${cells.join("")}</tr></tbody></table>`;
+}
+
 /** An HTML rendering of a tensor's values with its shape as caption. */
 export function tensorHtml(
   data: ArrayLike<number>,
@@ -47,10 +61,9 @@ export function tensorHtml(
   if (shape.length === 0) {
     return `<div>${caption}<code>${escapeXml(formatNumber(data[0], 8))}</code></div>`;
   }
-  if (shape.length <= 2) {
-    const rows = shape.length === 1 ? 1 : shape[0];
-    const cols = shape[shape.length - 1];
-    return `<div>${caption}${matrixTable(data, 0, rows, cols)}</div>`;
+  if (shape.length === 1) return `<div>${caption}${vectorTable(data, shape[0])}</div>`;
+  if (shape.length === 2) {
+    return `<div>${caption}${matrixTable(data, 0, shape[0], shape[1])}</div>`;
   }
   // rank ≥ 3: one table per leading index, over the last two axes
   const rows = shape[shape.length - 2];

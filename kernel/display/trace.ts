@@ -21,6 +21,10 @@ export interface TraceInput {
   steps: readonly number[];
   series: ReadonlyMap<string, readonly number[]>;
   done: boolean;
+  /** The x axis's name ("step" when left out). */
+  x?: string;
+  /** The display id the trace updates under (the runtime's `LiveTrace.displayId`). */
+  displayId?: string;
   /** Set by the kernel when the trace's cell ended before `finish()` (an error, an interrupt). */
   interrupted?: boolean;
 }
@@ -50,9 +54,32 @@ function complete(trace: TraceInput): TraceInput {
   return { ...trace, steps: trace.steps.slice(0, n), series };
 }
 
+/**
+ * The points in order of x (a stable sort: equal x keep their push order), without those whose
+ * x is not finite (they have no place on the axis). Already ordered traces are returned as is.
+ */
+function byX(trace: TraceInput): TraceInput {
+  const xs = trace.steps;
+  let ordered = true;
+  for (let i = 0; i < xs.length && ordered; i++) {
+    if (!Number.isFinite(xs[i]) || (i > 0 && xs[i] < xs[i - 1])) ordered = false;
+  }
+  if (ordered) return trace;
+  const order = [...xs.keys()].filter((i) => Number.isFinite(xs[i]));
+  order.sort((a, b) => xs[a] - xs[b] || a - b);
+  const pick = (values: readonly number[]): number[] => order.map((i) => values[i]);
+  const series = new Map([...trace.series].map(([name, v]) => [name, pick(v)] as const));
+  return { ...trace, steps: pick(xs), series };
+}
+
+/** The x axis's name, when it is not the step. */
+function xLabelOf(input: TraceInput): { xLabel?: string } {
+  return input.x !== undefined && input.x !== "step" ? { xLabel: input.x } : {};
+}
+
 /** Build the versioned trace payload; beyond the float32 limit the points are evenly thinned. */
 export function tracePayload(input: TraceInput): TracePayload {
-  const trace = complete(input);
+  const trace = byX(complete(input));
   const n = trace.steps.length;
   const stride = Math.max(1, Math.ceil(n / LIMITS.float32Entries));
   const series = [...trace.series].map(([name, values]) => ({
@@ -63,6 +90,8 @@ export function tracePayload(input: TraceInput): TracePayload {
     version: PAYLOAD_VERSION,
     kind: "trace",
     title: trace.title,
+    ...xLabelOf(input),
+    ...(input.displayId !== undefined ? { traceId: input.displayId } : {}),
     steps: encodeSeries(strided(trace.steps, stride)),
     series,
     done: trace.done,
@@ -80,8 +109,11 @@ export function traceText(input: TraceInput): string {
     return `${name}=${k >= 0 ? formatNumber(values[k], 6) : "—"}`;
   });
   const state = trace.interrupted === true ? " (interrupted)" : trace.done ? "" : " (running)";
-  const at = n > 0 ? ` at step ${formatNumber(trace.steps[n - 1], 8)}` : "";
-  return `trace "${trace.title}": ${n} steps${state}${last.length ? `; last${at}: ${last.join(" ")}` : ""}`;
+  const axis = input.x ?? "step";
+  const sep = axis === "step" ? " " : " = ";
+  const at = n > 0 ? ` at ${axis}${sep}${formatNumber(trace.steps[n - 1], 8)}` : "";
+  const count = axis === "step" ? `${n} steps` : `${n} points against ${axis}`;
+  return `trace "${trace.title}": ${count}${state}${last.length ? `; last${at}: ${last.join(" ")}` : ""}`;
 }
 
 /** The MIME bundle of a trace: payload, SVG line chart, text. */

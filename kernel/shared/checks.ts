@@ -88,6 +88,8 @@ export function size(shape: number[]): number {
 export function checkJacobian(value: unknown, where = "payload"): JacobianPayload {
   const p = checkHeader(value, "jacobian");
   checkString(p["title"], `${where}.title`, true);
+  if (p["derivative"] !== undefined && p["derivative"] !== "hessian")
+    fail(`${where}.derivative`, `must be "hessian" when given`);
   const outShape = checkShape(p["outShape"], `${where}.outShape`);
   const inShape = checkShape(p["inShape"], `${where}.inShape`);
   const rows = size(outShape);
@@ -121,12 +123,14 @@ export function checkJacobian(value: unknown, where = "payload"): JacobianPayloa
       fail(`${where}.values.shape`, `is not the ${gr}×${gc} block grid`);
     checkArray(d["mean"], `${where}.downsampled.mean`, values.shape);
   }
+  checkBlocks(p["blocks"], rows, cols, `${where}.blocks`);
+  checkBatch(p["batch"], outShape, inShape, `${where}.batch`);
   const stats = p["stats"];
   if (!isRecord(stats)) fail(`${where}.stats`, "must be an object");
   for (const key of ["frobenius", "maxAbs", "nnz"]) {
     if (typeof stats[key] !== "number") fail(`${where}.stats.${key}`, "must be a number");
   }
-  for (const key of ["nonFinite", "rank", "cond"]) {
+  for (const key of ["nonFinite", "nan", "rank", "cond"]) {
     if (stats[key] !== undefined && typeof stats[key] !== "number")
       fail(`${where}.stats.${key}`, "must be a number");
   }
@@ -135,4 +139,49 @@ export function checkJacobian(value: unknown, where = "payload"): JacobianPayloa
     fail(`${where}.stats.singularValues`, "must be an array of numbers");
   }
   return p as unknown as JacobianPayload;
+}
+
+/** A pytree Jacobian's block axes: leaves in order, each covering the next `size` rows/columns. */
+function checkBlocks(value: unknown, rows: number, cols: number, where: string): void {
+  if (value === undefined) return;
+  if (!isRecord(value)) fail(where, "must be an object");
+  for (const [key, total] of [
+    ["rows", rows],
+    ["cols", cols],
+  ] as const) {
+    const parts = value[key];
+    if (!Array.isArray(parts)) fail(`${where}.${key}`, "must be an array");
+    let at = 0;
+    parts.forEach((part: unknown, k) => {
+      const w = `${where}.${key}[${k}]`;
+      if (!isRecord(part)) fail(w, "must be an object");
+      checkString(part["path"], `${w}.path`);
+      const shape = checkShape(part["shape"], `${w}.shape`);
+      if (part["start"] !== at || part["size"] !== size(shape))
+        fail(w, `must cover ${size(shape)} entries from ${at}`);
+      at += size(shape);
+    });
+    if (at !== total) fail(`${where}.${key}`, `cover ${at} of ${total}`);
+  }
+}
+
+/** A batch: its length, and items that are Jacobians of the same shapes as the top level. */
+function checkBatch(value: unknown, outShape: number[], inShape: number[], where: string): void {
+  if (value === undefined) return;
+  if (!isRecord(value)) fail(where, "must be an object");
+  const items = value["items"];
+  if (!Array.isArray(items) || items.length === 0)
+    fail(`${where}.items`, "must be a non-empty array");
+  if (!Number.isInteger(value["size"]) || (value["size"] as number) < items.length)
+    fail(`${where}.size`, `must be an integer of at least ${items.length}`);
+  items.forEach((item: unknown, k) => {
+    const w = `${where}.items[${k}]`;
+    if (isRecord(item) && item["batch"] !== undefined) fail(`${w}.batch`, "must be left out");
+    const checked = checkJacobian(item, w);
+    if (
+      checked.outShape.join(",") !== outShape.join(",") ||
+      checked.inShape.join(",") !== inShape.join(",")
+    )
+      fail(w, "must have the shapes of the batch's first item");
+  });
 }

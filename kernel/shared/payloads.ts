@@ -68,6 +68,8 @@ export interface JacobianStats {
   nnz: number;
   /** Number of NaN or ±∞ entries, when there are any (JSON cannot carry them in a number). */
   nonFinite?: number;
+  /** How many of the non-finite entries are NaN, when there are any. */
+  nan?: number;
   /** Singular values in decreasing order (matrices up to 500×500 only). */
   singularValues?: number[];
   /**
@@ -86,6 +88,8 @@ export interface JacobianPayload {
   version: typeof PAYLOAD_VERSION;
   kind: "jacobian";
   title?: string;
+  /** Set for `hessian(f)`: the matrix is ∂²f/∂xᵢ∂xⱼ (labelled so instead of ∂f/∂x). */
+  derivative?: "hessian";
   /** Shapes of the output y and the input x; rows = prod(outShape), cols = prod(inShape). */
   outShape: number[];
   inShape: number[];
@@ -101,6 +105,26 @@ export interface JacobianPayload {
   stats: JacobianStats;
   /** Set when the Jacobian came from sparse detection: the number of colours (passes) used. */
   sparse?: { colors: number };
+  /**
+   * A pytree Jacobian (`jacobian(net)(p, x)` with p = { W, b }): the matrix is its blocks laid
+   * out by output leaf (rows) and input leaf (columns); each axis lists its leaves in order.
+   */
+  blocks?: { rows: JacobianBlockAxis[]; cols: JacobianBlockAxis[] };
+  /**
+   * Batched Jacobians (`vmap(jacobian(f))(xs)`): the top level is item 0; `items` holds the
+   * first items of the batch (each a Jacobian payload of the same shapes), `size` the batch's
+   * length. The view shows one item at a time with a batch selector.
+   */
+  batch?: { size: number; items: JacobianPayload[] };
+}
+
+/** One leaf along a block axis: its path, shape, and the rows (or columns) it covers. */
+export interface JacobianBlockAxis {
+  /** The leaf path ("" for a lone tensor). */
+  path: string;
+  shape: number[];
+  start: number;
+  size: number;
 }
 
 /** One stage of a chain f = f_k ∘ … ∘ f_1, with the cotangent that flows through it. */
@@ -136,11 +160,19 @@ export interface TraceSeriesPayload {
   values: EncodedArray;
 }
 
-/** A gradient trace: one or more series over a shared step axis. */
+/**
+ * A gradient trace: one or more series over a shared x axis (the step, or what `xLabel` names).
+ * `steps` is nondecreasing: the kernel sends the points in order of x (equal x in push order),
+ * so every view draws y as a function of x whatever order they were pushed in.
+ */
 export interface TracePayload {
   version: typeof PAYLOAD_VERSION;
   kind: "trace";
   title: string;
+  /** The x axis's name when it is not "step" (`trace(title, { x: "θ₀" })`, `display.plot`). */
+  xLabel?: string;
+  /** The trace's display id: an explore surface view whose `pathTrace` names it follows it. */
+  traceId?: string;
   steps: EncodedArray;
   series: TraceSeriesPayload[];
   /** False while the producing cell is still pushing values. */
@@ -223,6 +255,11 @@ export type ExploreStatic =
       values: EncodedArray;
       /** An optional path drawn on top ([x, y] points). */
       path?: [number, number][];
+      /**
+       * When the path is a live trace (series `x` and `y`): its `traceId`. The view redraws the
+       * path from every newer state of that trace it sees (the trace's output updating).
+       */
+      pathTrace?: string;
     };
 
 /** The explore MIME type's payload: the view, its inputs, and the first frame. */
@@ -267,15 +304,20 @@ export type ExploreReply =
  * forwards moves to the executor as `exploreMove` requests (kernel/protocol.ts).
  */
 export type ExploreRendererMessage =
+  | { type: "exploreAttach"; viewId: string }
   | { type: "exploreMove"; viewId: string; seq: number; x: number[] }
   | { type: "exploreRelease"; viewId: string };
 
 /**
- * VS Code: extension host → the renderer that shows `viewId`. `exploreWaiting`: a cell is
+ * VS Code: extension host → the renderer that shows `viewId`. `exploreAttached` answers the
+ * `exploreAttach` a view sends when it mounts: the running kernel knows the view, its inputs
+ * come alive (the answer to a view it does not know, or when no kernel runs — a reopened
+ * notebook — is `exploreClosed`, so a stale view never looks live). `exploreWaiting`: a cell is
  * running, the move waits for it. `exploreClosed`: the view is gone in the kernel (released,
  * the kernel restarted, or never known): the view keeps its last frame with inputs disabled.
  */
 export type ExploreHostMessage =
+  | { type: "exploreAttached"; viewId: string }
   | {
       type: "exploreFrame";
       viewId: string;

@@ -97,6 +97,7 @@ function checkSurfaceStatic(s: Record<string, unknown>, where: string): void {
       fail(`${where}.${axis}.shape`, "must be one dimension of at least 2 points");
   }
   checkArray(s["values"], `${where}.values`, [ys.shape[0] ?? 0, xs.shape[0] ?? 0]);
+  checkString(s["pathTrace"], `${where}.pathTrace`, true);
   const path = s["path"];
   if (path === undefined) return;
   if (!Array.isArray(path)) fail(`${where}.path`, "must be an array of [x, y] points");
@@ -200,6 +201,7 @@ export function checkHostMessage(value: unknown): ExploreHostMessage {
   if (!isRecord(value)) fail("message", "must be an object");
   checkString(value["viewId"], "message.viewId");
   const type = value["type"];
+  if (type === "exploreAttached") return value as unknown as ExploreHostMessage;
   if (type === "exploreClosed") checkString(value["reason"], "message.reason");
   else if (type === "exploreWaiting") checkSeq(value["seq"], "message.seq");
   else if (type === "exploreError") {

@@ -54,6 +54,8 @@ function checkChain(value: unknown): ChainPayload {
 function checkTrace(value: unknown): TracePayload {
   const p = checkHeader(value, "trace");
   checkString(p["title"], "payload.title");
+  checkString(p["xLabel"], "payload.xLabel", true);
+  checkString(p["traceId"], "payload.traceId", true);
   const steps = checkArray(p["steps"], "payload.steps");
   if (steps.shape.length !== 1) fail("payload.steps.shape", "must have one dimension");
   const series = p["series"];

@@ -127,7 +127,7 @@ type Point = ReturnType<typeof pointFunctions>;
  * @example
  * const e = explore((x) => mul(sin(x), x), tensor([0.5, -1, 2]));
  * e.frameAt([1, 2, 3]); // what the view shows after a move: f(x) and J(x)
- * e.x; // tensor([1, 2, 3])
+ * e.x; // → tensor([1, 2, 3])
  */
 export class Explorer<X = unknown, Y = unknown> {
   readonly view: ExploreViewKind;
@@ -200,6 +200,11 @@ export class Explorer<X = unknown, Y = unknown> {
   /** The curve or contour grid over the domain (computed once), or undefined for the Jacobian. */
   get static(): ExplorerStatic | undefined {
     return this.staticData;
+  }
+
+  /** The display id of the live trace given as `path` (its growth redraws the path), if any. */
+  pathTraceId(): string | undefined {
+    return this.pathOption instanceof LiveTrace ? this.pathOption.displayId : undefined;
   }
 
   /** The surface view's path: the given points, or the live trace's x and y series as they are now. */
@@ -381,9 +386,13 @@ function namedSliders(inputs: Record<string, Slider>, input: FlatInput): Map<num
  * shows it; `explorer.x` is where the user dragged to.
  *
  * @example
- * explore((t) => mul(sin(t), square(t)), 0.5, { domain: [-3, 3] }); // the curve view
+ * explore((t) => mul(sin(t), square(t)), 0.5, { domain: [-3, 3] }).view; // → "curve"
+ * const rosenbrock = (p: Tensor) =>
+ *   add(square(sub(1, p.slice(0))), mul(100, square(sub(p.slice(1), square(p.slice(0))))));
  * const e = explore(rosenbrock, tensor([-1.2, 1]), { domain: [[-2, 2], [-1, 3]] });
- * e.x; // the point last shown
+ * e.view; // → "surface"
+ * // the point last shown, where a later cell can continue from
+ * e.x; // → tensor([-1.2, 1])
  */
 export function explore<X, Y>(
   f: (x: ExploreArg<X>) => Y,

@@ -87,7 +87,8 @@ function compile(
 
 /** A Jacobian again where f returned one (jacobian/hessian under jit), else the tensor. */
 function restoreJacobian(t: Tensor, shapes: JacobianShapes | null): Tensor {
-  return shapes === null ? t : new Jacobian(t.data, shapes.outShape, shapes.inShape);
+  if (shapes === null) return t;
+  return new Jacobian(t.data, shapes.outShape, shapes.inShape, shapes.derivative ?? "jacobian");
 }
 
 function execute(c: Compiled, leaves: readonly Tensor[]): unknown {

@@ -50,8 +50,8 @@ function scanLength(op: string, xs: readonly Tensor[], length: number | undefine
  *
  * @example
  * const [total, partial] = scan((c: Tensor, x: Tensor) => [add(c, x), add(c, x)], tensor(0), tensor([1, 2, 3]));
- * total; // tensor(6)
- * partial; // tensor([1, 3, 6])
+ * total; // → tensor(6)
+ * partial; // → tensor([1, 3, 6])
  * // a time integrator: 1,000 steps, compiled once
  * const [s] = scan((s: Tensor) => [add(s, mul(s, 0.001)), null], tensor([1, 0]), null, { length: 1000 });
  */
@@ -99,7 +99,7 @@ export function scan<C, X, Y>(
  * over the steps, so it compiles to one loop under `jit` and is differentiable both ways.
  *
  * @example
- * foriLoop(0, 10, (i: Tensor, acc: Tensor) => add(acc, i), tensor(0)); // tensor(45)
+ * foriLoop(0, 10, (i: Tensor, acc: Tensor) => add(acc, i), tensor(0)); // → tensor(45)
  */
 export function foriLoop<C>(lo: number, hi: number, body: (i: Tensor, carry: C) => C, init: C): C {
   if (!Number.isInteger(lo) || !Number.isInteger(hi))
@@ -119,7 +119,7 @@ export function foriLoop<C>(lo: number, hi: number, body: (i: Tensor, carry: C) 
  * (each example stops on its own); reverse mode is refused, as in JAX: use foriLoop or scan.
  *
  * @example
- * whileLoop((x: Tensor) => less(x, 100), (x: Tensor) => mul(x, 2), tensor(3)); // tensor(192)
+ * whileLoop((x: Tensor) => less(x, 100), (x: Tensor) => mul(x, 2), tensor(3)); // → tensor(192)
  */
 export function whileLoop<C>(
   cond: (carry: C) => Tensor | number | boolean,

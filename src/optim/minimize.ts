@@ -171,7 +171,8 @@ function iterate(
  * const rosen = (p: Tensor) =>
  *   add(square(sub(1, p.slice(0))), mul(100, square(sub(p.slice(1), square(p.slice(0))))));
  * const r = minimize(rosen, [-1.2, 1], { method: "bfgs", tol: 1e-8 });
- * [r.converged, r.x.toArray()]; // [true, ≈ [1, 1]]
+ * r.converged; // → true
+ * r.x; // ≈ tensor([1, 1])
  */
 export function minimize(
   f: ScalarFn,

@@ -33,7 +33,7 @@ export interface SgdOptions {
  * @example
  * const opt = optim.sgd(0.1);
  * const [u] = opt.update(tensor([1, 2]), opt.init(tensor([0, 0])));
- * u; // tensor([-0.1, -0.2])
+ * u; // → tensor([-0.1, -0.2])
  */
 export function sgd(
   learningRate: ScalarOrSchedule,
@@ -190,7 +190,7 @@ export interface AdagradOptions {
  *
  * @example
  * const opt = optim.adagrad(1, { initialAccumulatorValue: 0, eps: 0 });
- * opt.update(tensor([3]), opt.init(tensor([0])))[0]; // tensor([-1])
+ * opt.update(tensor([3]), opt.init(tensor([0])))[0]; // → tensor([-1])
  */
 export function adagrad(
   learningRate: ScalarOrSchedule,
@@ -226,7 +226,7 @@ export interface LionOptions {
  *
  * @example
  * const opt = optim.lion(0.1, { weightDecay: 0 });
- * opt.update(tensor([2, -3]), opt.init(tensor([0, 0])), tensor([0, 0]))[0]; // tensor([-0.1, 0.1])
+ * opt.update(tensor([2, -3]), opt.init(tensor([0, 0])), tensor([0, 0]))[0]; // → tensor([-0.1, 0.1])
  */
 export function lion(
   learningRate: ScalarOrSchedule,

@@ -46,7 +46,7 @@ function floor(x: Tensor): Tensor {
  * The same value at every step: η(t) = value.
  *
  * @example
- * optim.constant(0.1)(5); // tensor(0.1)
+ * optim.constant(0.1)(5); // → tensor(0.1)
  */
 export function constant(value: number): Schedule {
   return () => asTensor(value);
@@ -63,7 +63,7 @@ export interface LinearScheduleOptions {
  * η(t) = init + (end − init) · min(max(t − begin, 0), steps) / steps.
  *
  * @example
- * optim.linearSchedule(0, 1, 10)(5); // tensor(0.5)
+ * optim.linearSchedule(0, 1, 10)(5); // → tensor(0.5)
  */
 export function linearSchedule(
   init: number,
@@ -94,7 +94,7 @@ export interface ExponentialDecayOptions {
  * `endValue` when given.
  *
  * @example
- * optim.exponentialDecay(1, 10, 0.5)(20); // tensor(0.25)
+ * optim.exponentialDecay(1, 10, 0.5)(20); // → tensor(0.25)
  */
 export function exponentialDecay(
   init: number,
@@ -130,7 +130,7 @@ export interface CosineDecayOptions {
  * with τ = min(t, decaySteps) / decaySteps, η(t) = init · ((1 − α) · (½ (1 + cos πτ))^exponent + α).
  *
  * @example
- * optim.cosineDecay(1, 100)(50); // tensor(0.5)
+ * optim.cosineDecay(1, 100)(50); // → tensor(0.5)
  */
 export function cosineDecay(
   init: number,
@@ -153,7 +153,7 @@ export function cosineDecay(
  * boundary k and sees the count relative to it, η(t) = s_{k+1}(t − b_k) for b_k ≤ t < b_{k+1}.
  *
  * @example
- * optim.joinSchedules([optim.constant(1), optim.constant(2)], [10])(12); // tensor(2)
+ * optim.joinSchedules([optim.constant(1), optim.constant(2)], [10])(12); // → tensor(2)
  */
 export function joinSchedules(
   schedules: readonly Schedule[],
@@ -188,7 +188,7 @@ export interface WarmupCosineDecayOptions {
  *
  * @example
  * const s = optim.warmupCosineDecay(0, 1, 10, 110);
- * [s(5).item(), s(10).item(), s(60).item()]; // [0.5, 1, 0.5]
+ * [s(5).item(), s(10).item(), s(60).item()]; // → [0.5, 1, 0.5]
  */
 export function warmupCosineDecay(
   init: number,
@@ -217,7 +217,7 @@ export function warmupCosineDecay(
  *
  * @example
  * const s = optim.piecewiseConstant(1, { 10: 0.1, 20: 0.5 });
- * [s(5).item(), s(10).item(), s(25).item()]; // [1, 0.1, 0.05]
+ * [s(5).item(), s(10).item(), s(25).item()]; // → [1, 0.1, 0.05]
  */
 export function piecewiseConstant(
   init: number,

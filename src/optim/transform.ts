@@ -26,7 +26,7 @@ export interface GradientTransformation<S extends OptState = OptState> {
  * The parameters moved by the updates: pᵢ + uᵢ leaf by leaf (number leaves stay numbers).
  *
  * @example
- * optim.applyUpdates({ w: tensor([1, 2]) }, { w: tensor([0.5, -1]) }); // { w: tensor([1.5, 1]) }
+ * optim.applyUpdates({ w: tensor([1, 2]) }, { w: tensor([0.5, -1]) }); // → { w: tensor([1.5, 1]) }
  */
 export function applyUpdates<T>(params: T, updates: unknown): T {
   return map((p, u) => add(p, u), params, updates);
@@ -38,7 +38,7 @@ export function applyUpdates<T>(params: T, updates: unknown): T {
  * @example
  * const opt = optim.chain(optim.clipByGlobalNorm(1), optim.scaleByLearningRate(0.1));
  * const [u] = opt.update(tensor([3, 4]), opt.init(tensor([0, 0])));
- * u; // tensor([-0.06, -0.08])
+ * u; // → tensor([-0.06, -0.08])
  */
 export function chain(...transforms: GradientTransformation[]): GradientTransformation<OptState[]> {
   return {
@@ -81,7 +81,7 @@ function stateless(
  * Multiplies every update by a constant: u ← s · u.
  *
  * @example
- * optim.scale(-2).update(tensor([1, 2]), {})[0]; // tensor([-2, -4])
+ * optim.scale(-2).update(tensor([1, 2]), {})[0]; // → tensor([-2, -4])
  */
 export function scale(factor: number): GradientTransformation<Record<string, never>> {
   return stateless((u) => mul(u, factor));
@@ -101,7 +101,7 @@ export interface CountState {
  * const s = optim.scaleBySchedule(optim.exponentialDecay(1, 1, 0.5));
  * let st = s.init(0);
  * st = s.update(tensor(1), st)[1];
- * s.update(tensor(1), st)[0]; // tensor(0.5)
+ * s.update(tensor(1), st)[0]; // → tensor(0.5)
  */
 export function scaleBySchedule(schedule: Schedule): GradientTransformation<CountState> {
   return {
@@ -117,8 +117,8 @@ export function scaleBySchedule(schedule: Schedule): GradientTransformation<Coun
  * Scales by minus the learning rate (a number or a schedule): u ← −η(t) · u, a descent step.
  *
  * @example
- * optim.scaleByLearningRate(0.1).update(tensor([1, 2]), { count: tensor(0) })[0];
- * // tensor([-0.1, -0.2])
+ * const [u] = optim.scaleByLearningRate(0.1).update(tensor([1, 2]), { count: tensor(0) });
+ * u; // → tensor([-0.1, -0.2])
  */
 export function scaleByLearningRate(
   learningRate: ScalarOrSchedule,
@@ -131,7 +131,7 @@ export function scaleByLearningRate(
  * The global norm of a tree: ‖u‖ = √(Σ over every leaf of Σ uᵢ²).
  *
  * @example
- * optim.globalNorm({ a: tensor([3]), b: 4 }); // tensor(5)
+ * optim.globalNorm({ a: tensor([3]), b: 4 }); // → tensor(5)
  */
 export function globalNorm(updates: unknown): Tensor {
   return sqrt(leaves(updates).reduce<Tensor>((acc, l) => add(acc, sum(mul(l, l))), zeros([])));
@@ -141,7 +141,7 @@ export function globalNorm(updates: unknown): Tensor {
  * Clips the updates to a global norm: u ← u when ‖u‖ < maxNorm, else u · maxNorm / ‖u‖.
  *
  * @example
- * optim.clipByGlobalNorm(1).update(tensor([3, 4]), {})[0]; // tensor([0.6, 0.8])
+ * optim.clipByGlobalNorm(1).update(tensor([3, 4]), {})[0]; // → tensor([0.6, 0.8])
  */
 export function clipByGlobalNorm(maxNorm: number): GradientTransformation<Record<string, never>> {
   return {
@@ -159,7 +159,7 @@ export function clipByGlobalNorm(maxNorm: number): GradientTransformation<Record
  * Adds decoupled weight decay (Loshchilov & Hutter): u ← u + λ · p. Needs the parameters.
  *
  * @example
- * optim.addDecayedWeights(0.1).update(tensor([1]), {}, tensor([10]))[0]; // tensor([2])
+ * optim.addDecayedWeights(0.1).update(tensor([1]), {}, tensor([10]))[0]; // → tensor([2])
  */
 export function addDecayedWeights(
   weightDecay: number,
@@ -180,7 +180,7 @@ export interface MomentumOptions {
  * @example
  * const m = optim.momentum(0.9);
  * const [u] = m.update(tensor([1]), m.init(tensor([0])));
- * u; // tensor([1])
+ * u; // → tensor([1])
  */
 export function momentum(
   decay: number,

@@ -50,7 +50,7 @@ const scalarNumber = (t: Tensor): boolean => !(t instanceof Tracer) && t.ndim ==
  * (a number leaf becomes a 0-d tensor).
  *
  * @example
- * tree.leaves({ w: tensor([1, 2]), b: 3 }); // [tensor([1, 2]), tensor(3)]
+ * tree.leaves({ w: tensor([1, 2]), b: 3 }); // → [tensor([1, 2]), tensor(3)]
  */
 export function leaves(x: unknown): Tensor[] {
   return flattenTree(x, "tree.leaves").leaves;
@@ -60,7 +60,7 @@ export function leaves(x: unknown): Tensor[] {
  * The structure of a tree, to compare trees or to rebuild one with `unflatten`.
  *
  * @example
- * tree.structure({ w: tensor([1, 2]), b: 3 }).toString(); // "TreeStructure({w: tensor, b: number})"
+ * tree.structure({ w: tensor([1, 2]), b: 3 }).toString(); // → "TreeStructure({w: tensor, b: number})"
  */
 export function structure(x: unknown): TreeStructure {
   return new TreeStructure(flattenTree(x, "tree.structure").def);
@@ -71,8 +71,8 @@ export function structure(x: unknown): TreeStructure {
  *
  * @example
  * const [xs, def] = tree.flatten([1, { a: tensor([2, 3]) }]);
- * xs.length; // 2
- * tree.unflatten(def, xs); // [1, { a: tensor([2, 3]) }]
+ * xs.length; // → 2
+ * tree.unflatten(def, xs); // → [1, { a: tensor([2, 3]) }]
  */
 export function flatten(x: unknown): [Tensor[], TreeStructure] {
   const flat = flattenTree(x, "tree.flatten");
@@ -85,7 +85,7 @@ export function flatten(x: unknown): [Tensor[], TreeStructure] {
  *
  * @example
  * const def = tree.structure({ a: 0, b: [0, 0] });
- * tree.unflatten(def, [1, 2, 3]); // { a: 1, b: [2, 3] }
+ * tree.unflatten(def, [1, 2, 3]); // → { a: 1, b: [2, 3] }
  */
 export function unflatten<T = Pytree>(def: TreeStructure, leaves: readonly (Tensor | number)[]): T {
   const expected = def.leafCount;
@@ -99,8 +99,8 @@ export function unflatten<T = Pytree>(def: TreeStructure, leaves: readonly (Tens
  * returns the leaf of the result; every tree must have the structure of the first.
  *
  * @example
- * tree.map((p, g) => sub(p, mul(0.1, g)), { w: tensor([1, 2]) }, { w: tensor([10, 20]) });
- * // { w: tensor([0, 0]) }
+ * const step = tree.map((p, g) => sub(p, mul(0.1, g)), { w: tensor([1, 2]) }, { w: tensor([10, 20]) });
+ * step; // → { w: tensor([0, 0]) }
  */
 export function map<T>(
   f: (...leaves: Tensor[]) => Tensor | number,
@@ -125,7 +125,7 @@ export function map<T>(
  * A tree like x with every leaf zero (numbers stay numbers, tensors keep their shape).
  *
  * @example
- * zerosLike({ w: tensor([1, 2]), b: 3 }); // { w: tensor([0, 0]), b: 0 }
+ * zerosLike({ w: tensor([1, 2]), b: 3 }); // → { w: tensor([0, 0]), b: 0 }
  */
 export function zerosLike<T>(x: T): T {
   return map((leaf) => zeros(leaf.shape), x);
@@ -135,7 +135,7 @@ export function zerosLike<T>(x: T): T {
  * A tree like x with every leaf one (numbers stay numbers, tensors keep their shape).
  *
  * @example
- * onesLike([tensor([5, 6]), 7]); // [tensor([1, 1]), 1]
+ * onesLike([tensor([5, 6]), 7]); // → [tensor([1, 1]), 1]
  */
 export function onesLike<T>(x: T): T {
   return map((leaf) => ones(leaf.shape), x);

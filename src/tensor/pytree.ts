@@ -106,3 +106,18 @@ export function describe(def: TreeDef, leaves?: readonly Tensor[]): string {
   };
   return go(def);
 }
+
+/**
+ * The path of each leaf of a structure, in leaf order: "" for a lone leaf, then `W`, `b`,
+ * `layers[0].W`, `[1]` (object keys joined by ".", array indices in brackets).
+ */
+export function leafPaths(def: TreeDef): string[] {
+  const out: string[] = [];
+  const walk = (d: TreeDef, path: string): void => {
+    if (d.kind === "tensor" || d.kind === "number") out.push(path);
+    else if (d.kind === "array") d.children.forEach((c, i) => walk(c, `${path}[${i}]`));
+    else d.children.forEach((c, j) => walk(c, path === "" ? d.keys[j] : `${path}.${d.keys[j]}`));
+  };
+  walk(def, "");
+  return out;
+}

@@ -12,6 +12,7 @@ import { batchScan, batchWhile } from "../loops/rules.js";
 import { fmtShape } from "../tensor/shape.js";
 import type { TreeDef } from "../tensor/pytree.js";
 import { flatten, unflatten } from "../tensor/pytree.js";
+import { asBatchedJacobian } from "../tensor/jacobian.js";
 import type { ArgsOf } from "./api.js";
 
 /** A batching rule: values (batched ones have the batch on axis 0) → a value batched on axis 0. */
@@ -210,6 +211,7 @@ export function vmap<P extends unknown[] = Tensor[], R = Tensor>(
     if (leaves.length === 0) throw new Error("vmap: needs at least one tensor argument");
     const size = leaves[0].shape[0] ?? -1;
     let outDef: TreeDef = { kind: "tensor" };
+    let traced: Tensor[] = [];
     const outs = vmapFlat(
       (xs) => {
         const res = flatten(
@@ -217,11 +219,16 @@ export function vmap<P extends unknown[] = Tensor[], R = Tensor>(
           "vmap: the output of f",
         );
         outDef = res.def;
+        traced = res.leaves;
         return res.leaves;
       },
       leaves,
       size,
     );
-    return unflatten(outDef, outs) as R;
+    // vmap(jacobian(f)): the per-example Jacobians come back as batched Jacobians
+    return unflatten(
+      outDef,
+      outs.map((y, i) => asBatchedJacobian(y, traced[i], size)),
+    ) as R;
   };
 }

@@ -5,13 +5,13 @@
  * structure outside, the input structure inside, a `Jacobian` at each leaf pair.
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.js";
-import { asJacobian, type Jacobian } from "../tensor/jacobian.js";
+import { asHessian, asJacobian, withBlock, type Jacobian } from "../tensor/jacobian.js";
 import { sparseJacobian, type SparseJacobian } from "../extras/sparse.js";
 import { eye, zeros } from "../tensor/creation.js";
 import * as ops from "../ops.js";
 import { vmapFlat } from "./batch.js";
 import type { TreeDef } from "../tensor/pytree.js";
-import { flatten, unflatten } from "../tensor/pytree.js";
+import { flatten, leafPaths, unflatten } from "../tensor/pytree.js";
 import { jvpFlat, partial, selectArgs, traceSelected, type traceReverse } from "./api.js";
 import type { ArgsOf } from "./api.js";
 import { sizeOf } from "../tensor/shape.js";
@@ -62,6 +62,14 @@ function offsets(leaves: readonly Tensor[]): number[] {
 
 /** Nests blocks[i][j] (output leaf i, input leaf j) as output structure ∘ input structure. */
 function nest(outDef: TreeDef, inDef: TreeDef, blocks: Tensor[][], single: boolean): unknown {
+  const outPaths = leafPaths(outDef);
+  // the selected arguments are an array; with one argnum its "[0]" is no part of the path
+  const inPaths = leafPaths(inDef).map((p) => (single ? p.replace(/^\[0\]\.?/, "") : p));
+  if (outPaths.length > 1 || inPaths.length > 1 || outPaths[0] !== "" || inPaths[0] !== "") {
+    blocks = blocks.map((row, i) =>
+      row.map((t, j) => withBlock(t, { output: outPaths[i], input: inPaths[j] })),
+    );
+  }
   const perOut = blocks.map((row) => {
     const tree = unflatten(inDef, row) as unknown[];
     return single ? tree[0] : tree;
@@ -196,7 +204,13 @@ export function hessian<P extends unknown[] = Tensor[], N extends number = 0>(
   options: { argnums?: N } = {},
 ): <A extends ArgsOf<P>>(...args: A) => JacobianOf<A[N], A[N]> {
   const inner = jacrev(f as Fn, options as JacobianOptions) as unknown as Fn;
-  return jacfwd(inner, options as JacobianOptions) as unknown as <A extends ArgsOf<P>>(
-    ...args: A
-  ) => JacobianOf<A[N], A[N]>;
+  const outer = jacfwd(inner, options as JacobianOptions) as unknown as (
+    ...a: unknown[]
+  ) => unknown;
+  // the blocks are Jacobians of the gradient; mark them so the views say ∂²f/∂xᵢ∂xⱼ
+  const marked = (...args: unknown[]): unknown => {
+    const { leaves, def } = flatten(outer(...args), "hessian: the result");
+    return unflatten(def, leaves.map(asHessian));
+  };
+  return marked as unknown as <A extends ArgsOf<P>>(...args: A) => JacobianOf<A[N], A[N]>;
 }

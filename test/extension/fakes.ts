@@ -163,6 +163,13 @@ export class FakeKernel implements KernelClient {
     this.moves.push({ type: "exploreMove", id, viewId, seq, x });
     return id;
   }
+  /** The viewIds this fake kernel's executor showed (set by tests). */
+  readonly shownViews = new Set<string>();
+
+  exploreKnows(viewId: string): boolean {
+    return this.shownViews.has(viewId);
+  }
+
   exploreRelease(viewId: string): void {
     this.releases.push(viewId);
   }

@@ -51,7 +51,15 @@ interface Harness {
   out: HTMLElement;
 }
 
-function harness(payload: ExplorePayload, id = "out-1"): Harness {
+/**
+ * The renderer through `activate`, with a host that answers each view's `exploreAttach` as the
+ * extension host does for a view its kernel showed ("attached"), or leaves it unanswered.
+ */
+function harness(
+  payload: ExplorePayload,
+  id = "out-1",
+  attach: "attached" | "none" = "attached",
+): Harness {
   const posted: Record<string, unknown>[] = [];
   let listener: (message: unknown) => void = () => undefined;
   const api = activate({
@@ -67,6 +75,10 @@ function harness(payload: ExplorePayload, id = "out-1"): Harness {
     { id, mime: MIME.explore, json: () => payload, text: () => JSON.stringify(payload) },
     out,
   );
+  if (attach === "attached") {
+    for (const m of posted.filter((m) => m["type"] === "exploreAttach"))
+      listener({ type: "exploreAttached", viewId: m["viewId"] });
+  }
   return { api, posted, host: (m) => listener(m), out };
 }
 
@@ -85,6 +97,30 @@ beforeEach(() => {
 });
 
 describe("explore views (happy-dom)", () => {
+  it("mount with inputs disabled and ask the host whether the kernel knows the view", () => {
+    const h = harness(curveExplore(), "out-a", "none");
+    const viewId = curveExplore().viewId;
+    expect(h.posted).toContainEqual({ type: "exploreAttach", viewId });
+    const sliders = [...h.out.querySelectorAll<HTMLInputElement>(".ct-slider")];
+    expect(sliders.every((s) => s.disabled)).toBe(true);
+    expect(status(h.out)).toBe("Connecting to the kernel…");
+    h.host({ type: "exploreAttached", viewId });
+    expect(sliders.every((s) => !s.disabled)).toBe(true);
+    expect(h.out.querySelector(".ct-explore")!.getAttribute("data-state")).toBe("live");
+  });
+
+  it("a stale view (a reopened notebook) is disabled from the start and says run the cell", () => {
+    const h = harness(surfaceExplore(), "out-b", "none");
+    const viewId = surfaceExplore().viewId;
+    const reason = "the kernel is not running: run the cell to explore";
+    h.host({ type: "exploreClosed", viewId, reason });
+    const sliders = [...h.out.querySelectorAll<HTMLInputElement>(".ct-slider")];
+    expect(sliders.every((s) => s.disabled)).toBe(true);
+    expect(status(h.out)).toMatch(/run the cell to explore/i);
+    expect(h.out.querySelector(".ct-explore")!.getAttribute("data-state")).toBe("closed");
+    expect(h.posted.filter((m) => m["type"] === "exploreMove")).toEqual([]);
+  });
+
   it("draw statically without messaging: inputs disabled, 'Run the cell to explore.'", () => {
     for (const payload of [jacobianExplore(), curveExplore(), surfaceExplore()]) {
       const out = document.createElement("div");
