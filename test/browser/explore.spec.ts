@@ -68,7 +68,7 @@ async function livePage(
   };
   await page.exposeFunction("__hostPost", async (message: ExploreRendererMessage) => {
     if (message.type === "exploreRelease") host.released.push(message.viewId);
-    else {
+    else if (message.type === "exploreMove") {
       host.moves.push({ seq: message.seq, x: message.x });
       await host.answer(message);
     }
