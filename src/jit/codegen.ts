@@ -22,7 +22,11 @@ interface Affine {
   k: number[];
 }
 
-const constant = (c: number, depth: number): Affine => ({ c, k: new Array<number>(depth).fill(0) });
+function constant(c: number, depth: number): Affine {
+  const k: number[] = [];
+  for (let s = 0; s < depth; s++) k.push(0);
+  return { c, k };
+}
 const unit = (s: number, depth: number): Affine => {
   const a = constant(0, depth);
   a.k[s] = 1;
@@ -32,13 +36,16 @@ const shift = (a: Affine, c: number): Affine => ({ c: a.c + c, k: a.k });
 const scale = (a: Affine, f: number): Affine => ({ c: a.c * f, k: a.k.map((v) => v * f) });
 
 function flatIndex(map: readonly Affine[], shape: readonly number[], depth: number): Affine {
-  const strides = stridesOf(shape);
   const out = constant(0, depth);
-  map.forEach((a, d) => {
-    if (shape[d] === 1) return;
-    out.c += a.c * strides[d];
-    a.k.forEach((v, s) => (out.k[s] += v * strides[d]));
-  });
+  let stride = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1) {
+      const a = map[d];
+      out.c += a.c * stride;
+      for (let s = 0; s < a.k.length; s++) out.k[s] += a.k[s] * stride;
+    }
+    stride *= shape[d];
+  }
   return out;
 }
 

@@ -37,6 +37,11 @@ function formatBytes(bytes: number): string {
   return `${v.toFixed(digits).replace(/\.0$/, "")} ${units[u]}`;
 }
 
+/** Whether `entries` float64 values fit under the limit (to build an error message only when not). */
+export function withinLimit(entries: number): boolean {
+  return entries * 8 <= limitBytes;
+}
+
 /** Throws TensorSizeError when `entries` float64 values exceed the limit. */
 export function checkEntries(what: string, entries: number): void {
   if (entries * 8 > limitBytes) throw new TensorSizeError(what, entries);

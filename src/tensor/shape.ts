@@ -1,6 +1,6 @@
 /** Shape arithmetic shared by the kernels, the rules and the ops. */
 
-import { checkEntries } from "./memory.js";
+import { checkEntries, withinLimit } from "./memory.js";
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
@@ -62,8 +62,11 @@ export function broadcastShapes(
     }
     out[i] = da === 1 ? db : da;
   }
-  // The settable per-tensor limit first (it says how much memory was asked), then what V8 holds.
-  checkEntries(`${op} of ${fmtShape(shown[0])} and ${fmtShape(shown[1])}`, sizeOf(out));
+  // The messages are built only when a check fails (this runs for every traced binary op): the
+  // settable per-tensor limit first (it says how much memory was asked), then what V8 holds.
+  const entries = sizeOf(out);
+  if (withinLimit(entries) && entries <= MAX_ENTRIES) return out;
+  checkEntries(`${op} of ${fmtShape(shown[0])} and ${fmtShape(shown[1])}`, entries);
   checkSize(op, out, `broadcasting ${fmtShape(shown[0])} and ${fmtShape(shown[1])}`);
   return out;
 }
