@@ -9,6 +9,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { Trace, Tracer, bind, withNewLevel } from "../core.js";
 import * as ops from "../ops.js";
 import { batchScan, batchWhile } from "../loops/rules.js";
+import { inBatches } from "../progress.js";
 import { fmtShape } from "../tensor/shape.js";
 import type { TreeDef } from "../tensor/pytree.js";
 import { flatten, unflatten } from "../tensor/pytree.js";
@@ -193,33 +194,69 @@ export function vmapFlat(
   });
 }
 
+/** Options of vmap. */
+export interface VmapOptions {
+  /**
+   * Map at most this many entries per batched pass (bounded memory; each batch is reported to
+   * the progress hook, so a long vmap shows a progress bar in a notebook). Concrete inputs only:
+   * under jit or another transformation the map stays one pass.
+   */
+  chunkSize?: number;
+}
+
 /**
  * Maps f over axis 0 of every argument (pytrees of tensors, all with the same leading length);
  * outputs get that axis first. The per-example code sees tensors without the batch axis.
  *
  * @example
  * vmap((row: Tensor) => sum(row))(tensor([[1, 2], [3, 4]])); // → tensor([3, 7])
+ * vmap((row: Tensor) => sum(row), { chunkSize: 1 })(tensor([[1, 2], [3, 4]])); // two passes
  */
 export function vmap<P extends unknown[] = Tensor[], R = Tensor>(
   f: (...args: P) => R,
+  options: VmapOptions = {},
 ): (...args: ArgsOf<P>) => R {
+  const { chunkSize } = options;
+  if (chunkSize !== undefined && !(Number.isInteger(chunkSize) && chunkSize > 0))
+    throw new Error(`vmap: chunkSize must be a positive integer, got ${chunkSize}`);
   return (...args: ArgsOf<P>) => {
     const { leaves, def } = flatten(args, "vmap arguments");
     if (leaves.length === 0) throw new Error("vmap: needs at least one tensor argument");
     const size = leaves[0].shape[0] ?? -1;
     let outDef: TreeDef = { kind: "tensor" };
-    const outs = vmapFlat(
-      (xs) => {
-        const res = flatten(
-          (f as (...a: unknown[]) => unknown)(...(unflatten(def, xs) as unknown[])),
-          "vmap: the output of f",
-        );
-        outDef = res.def;
-        return res.leaves;
-      },
-      leaves,
-      size,
-    );
-    return unflatten(outDef, outs) as R;
+    const pass = (xs: Tensor[], n: number): Tensor[] =>
+      vmapFlat(
+        (ts) => {
+          const res = flatten(
+            (f as (...a: unknown[]) => unknown)(...(unflatten(def, ts) as unknown[])),
+            "vmap: the output of f",
+          );
+          outDef = res.def;
+          return res.leaves;
+        },
+        xs,
+        n,
+      );
+    const chunked =
+      chunkSize !== undefined && size > chunkSize && leaves.every((x) => !(x instanceof Tracer));
+    if (!chunked) return unflatten(outDef, pass(leaves, size)) as R;
+    const parts: Tensor[][] = [];
+    inBatches("vmap", "entries", size, chunkSize, (start, n) => {
+      parts.push(
+        pass(
+          leaves.map((x) => ops.slice(x, [start, start + n])),
+          n,
+        ),
+      );
+    });
+    return unflatten(
+      outDef,
+      parts[0].map((_y, i) =>
+        ops.concat(
+          parts.map((p) => p[i]),
+          0,
+        ),
+      ),
+    ) as R;
   };
 }
