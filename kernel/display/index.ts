@@ -20,6 +20,7 @@ import {
 } from "./runtime.js";
 import { tensorHtml } from "./tensor.js";
 import { traceBundle } from "./trace.js";
+import { ProgressView, progressBundle } from "./progress.js";
 
 export { LIMITS, MIME, PAYLOAD_VERSION } from "../shared/payloads.js";
 export type { MimeBundle } from "../shared/payloads.js";
@@ -36,6 +37,7 @@ function tensorBundle(value: Parameters<typeof tensorParts>[0]): MimeBundle {
 /** The rich MIME bundle of a runtime value, or undefined when the value is not one of ours. */
 export function toMimeBundle(value: unknown): MimeBundle | undefined {
   if (value instanceof LiveTrace) return traceBundle(value);
+  if (value instanceof ProgressView) return progressBundle(value);
   if (value instanceof LeastSquaresResult || value instanceof RootResult) {
     // a solver's result: its final Jacobian as the view, its summary as the text
     const title = `${value.method}: the Jacobian at the last iterate`;

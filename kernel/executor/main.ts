@@ -17,6 +17,7 @@ import { createCellInput, type CellInput } from "./input.js";
 import { createCellRunner, type CellRunner } from "./evaluate.js";
 import { createExecutorSink, type ExecutorSink } from "./sink.js";
 import { createExploreHost, type ExploreHost } from "./explore.js";
+import { createProgressHook, progressDelay } from "./progress.js";
 import { summarySingularValues } from "../display/runtime.js";
 
 declare const COTANGENT_VERSION: string;
@@ -174,6 +175,14 @@ function main(): void {
     refreshed: (value) => sink.refresh(value),
   });
   runtime.setDisplaySink(sink);
+  const prefix = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+  runtime.setProgressHook(
+    createProgressHook({
+      sink,
+      displayId: (task) => `cotangent-progress-${prefix}-${task}`,
+      delayMs: progressDelay(),
+    }),
+  );
   Object.assign(globalThis, globals);
   captureOutput(() => runner.currentId, emit);
   keepAliveOnStrayErrors((what, error) => {
