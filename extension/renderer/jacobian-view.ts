@@ -238,7 +238,7 @@ class JacobianViewer {
     this.summaryHost.append(summary(model));
     this.view.append(this.summaryHost);
     if (model.block) {
-      const note = `Downsampled: ${model.fullRows}×${model.fullCols} shown as ${model.rows}×${model.cols} blocks of ${model.block.rows}×${model.block.cols} (signed max |·| per block; hover for the mean).`;
+      const note = `Downsampled: ${model.fullRows}×${model.fullCols} shown as ${model.rows}×${model.cols} blocks of ${model.block.rows}×${model.block.cols} (signed max |·| per block${model.mean ? "; hover for the mean" : ""}).`;
       this.view.append(el("div", { class: "ct-note", role: "note" }, note));
     }
     this.view.append(
