@@ -10,7 +10,7 @@ import { Trace, Tracer, bind, withNewLevel } from "../core.js";
 import * as ops from "../ops.js";
 import { batchScan, batchWhile } from "../loops/rules.js";
 import { inBatches } from "../progress.js";
-import { fmtShape } from "../tensor/shape.js";
+import { fmtShape, sizeOf } from "../tensor/shape.js";
 import type { TreeDef } from "../tensor/pytree.js";
 import { flatten, unflatten } from "../tensor/pytree.js";
 import type { ArgsOf } from "./api.js";
@@ -95,6 +95,30 @@ function shifted<P extends Primitive>(
 
 const axesUp = (p: { axes: number[] }): { axes: number[] } => ({ axes: p.axes.map((a) => a + 1) });
 
+/**
+ * Matmul with one operand a plain matrix: one large product instead of a batch of small ones
+ * (jacrev's rows or jacfwd's columns against a weight matrix are then one matrix product).
+ * A[B…, m, k] · W[k, n] = (A as [B…·m, k] · W) as [B…, m, n];
+ * W[m, k] · X[B, k, n] = (W · (Xᵀ as [k, B·n])) as [m, B, n], batch axis moved first.
+ */
+function matmulBatch(values: Tensor[], batched: boolean[]): Tensor {
+  const [a, b] = values;
+  if (batched[0] && !batched[1] && b.ndim === 2 && a.ndim >= 3) {
+    const [k, n] = b.shape;
+    const lead = a.shape.slice(0, -1);
+    const flat = ops.reshape(a, [sizeOf(lead), k]);
+    return ops.reshape(bind(Primitive.MatMul, [flat, b], NO_PARAMS), [...lead, n]);
+  }
+  if (!batched[0] && batched[1] && a.ndim === 2 && b.ndim === 3) {
+    const [size, k, n] = b.shape;
+    const m = a.shape[0];
+    const cols = ops.reshape(ops.transpose(b, [1, 0, 2]), [k, size * n]);
+    const out = ops.reshape(bind(Primitive.MatMul, [a, cols], NO_PARAMS), [m, size, n]);
+    return ops.transpose(out, [1, 0, 2]);
+  }
+  return bind(Primitive.MatMul, alignRanks(values, batched, 2), NO_PARAMS);
+}
+
 /** Ops on the trailing matrices with equal leading axes: give every operand the batch axis. */
 function matrixOp<P extends Primitive>(prim: P): BatchRule<P> {
   return (values, batched, params, size) => bind(prim, materialise(values, batched, size), params);
@@ -131,8 +155,7 @@ export const batchRules: { [P in Primitive]: BatchRule<P> } = {
   [Primitive.ReduceMin]: shifted(Primitive.ReduceMin, axesUp),
   [Primitive.Prod]: shifted(Primitive.Prod, axesUp),
   // leading axes broadcast in matmul: ranks aligned so that the batch axis leads
-  [Primitive.MatMul]: (values, batched) =>
-    bind(Primitive.MatMul, alignRanks(values, batched, 2), NO_PARAMS),
+  [Primitive.MatMul]: matmulBatch,
   [Primitive.Solve]: matrixOp(Primitive.Solve),
   [Primitive.Det]: matrixOp(Primitive.Det),
   [Primitive.Svd]: matrixOp(Primitive.Svd),

@@ -15,9 +15,11 @@ import {
   mul,
   setProgressHook,
   sin,
+  slice,
   sparseJacobian,
   sum,
   tensor,
+  transpose,
   vmap,
 } from "cotangent";
 import { chunkSize } from "../../src/progress.js";
@@ -107,6 +109,28 @@ describe("batched Jacobians", () => {
     listen();
     expect(() => jacfwd(bad, { chunkSize: 2 })(x0)).toThrow("boom in batch 2");
     expect(reports.at(-1)).toMatchObject({ finished: true, failed: true, done: 2 });
+  });
+
+  it("vmap of a product with a plain matrix equals the product per example", () => {
+    const X = tensor(
+      Array.from({ length: 3 }, (_b, b) => [0, 1, 2, 3, 4].map((k) => [k + b, k * b - 1])),
+    );
+    const left = vmap((x: Tensor) => matmul(W, x))(X); // W[7,5] · x[5,2]
+    const right = vmap((x: Tensor) => matmul(transpose(x), transpose(W)))(X); // x[2,5]ᵀ… · Wᵀ[5,7]
+    for (let b = 0; b < 3; b++) {
+      const x = tensor(Array.from({ length: 5 }, (_k, k) => [k + b, k * b - 1]));
+      expect(slice(left, [b, b + 1]).reshape([7, 2])).toBeAllclose(matmul(W, x), {
+        rtol: 1e-15,
+        atol: 1e-15,
+      });
+      expect(slice(right, [b, b + 1]).reshape([2, 7])).toBeAllclose(
+        matmul(transpose(x), transpose(W)),
+        {
+          rtol: 1e-15,
+          atol: 1e-15,
+        },
+      );
+    }
   });
 
   it("the default chunk keeps [chunk, side] within 2^21 entries", () => {
