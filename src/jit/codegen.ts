@@ -10,6 +10,7 @@ import type { BufferPlan, Plan } from "./fuse.js";
 import { rootKind, squeezeEquivalent } from "./fuse.js";
 import { HELPERS, jitRules, type MapTemplate, type ReduceKind } from "./rules.js";
 import { assembleSource } from "./assemble.js";
+import { inlineSingleUse } from "./inline.js";
 import { evalRules } from "../primitives/eval-rules.js";
 import { alloc } from "../primitives/kernels.js";
 import { Primitive } from "../primitives/primitive.js";
@@ -353,13 +354,13 @@ class Emitter {
   }
 
   /** Runs `build` with a fresh loop body; returns the body's statements. */
-  private inBody(depth: number, build: () => string): string[] {
+  private inBody(depth: number, build: () => string, keep?: () => string): string[] {
     this.body = [];
     this.memo = new Map();
     this.readIndices = [];
     this.depth = depth;
     const last = build();
-    return [...this.body, last];
+    return inlineSingleUse([...this.body, last], new Set(keep ? [keep()] : []));
   }
 
   private loops(axes: { size: number; v: number }[], inner: string[]): string[] {
@@ -465,13 +466,17 @@ class Emitter {
     const pos = new Array<number>(depth);
     order.forEach((d, s) => (pos[d] = s));
     let value = "";
-    const body = this.inBody(depth, () => {
-      value = this.gen(
-        x,
-        xShape.map((_d, d) => unit(pos[d], depth)),
-      );
-      return "";
-    });
+    const body = this.inBody(
+      depth,
+      () => {
+        value = this.gen(
+          x,
+          xShape.map((_d, d) => unit(pos[d], depth)),
+        );
+        return "";
+      },
+      () => value,
+    );
     const axesOf = order.map((d, s) => ({ size: xShape[d], v: s }));
     const kept = axesOf.slice(0, depth - axes.length);
     const reduced = axesOf.slice(depth - axes.length);
