@@ -262,7 +262,10 @@ export function vmap<P extends unknown[] = Tensor[], R = Tensor>(
       );
     const chunked =
       chunkSize !== undefined && size > chunkSize && leaves.every((x) => !(x instanceof Tracer));
-    if (!chunked) return unflatten(outDef, pass(leaves, size)) as R;
+    if (!chunked) {
+      const outs = pass(leaves, size); // sets outDef
+      return unflatten(outDef, outs) as R;
+    }
     const parts: Tensor[][] = [];
     inBatches("vmap", "entries", size, chunkSize, (start, n) => {
       parts.push(
@@ -272,14 +275,12 @@ export function vmap<P extends unknown[] = Tensor[], R = Tensor>(
         ),
       );
     });
-    return unflatten(
-      outDef,
-      parts[0].map((_y, i) =>
-        ops.concat(
-          parts.map((p) => p[i]),
-          0,
-        ),
+    const outs = parts[0].map((_y, i) =>
+      ops.concat(
+        parts.map((p) => p[i]),
+        0,
       ),
-    ) as R;
+    );
+    return unflatten(outDef, outs) as R;
   };
 }

@@ -139,3 +139,15 @@ describe("batched Jacobians", () => {
     expect(chunkSize(10, 1e9)).toBe(1);
   });
 });
+
+describe("vmap's output structure", () => {
+  it("keeps f's pytree, in one pass and in chunks", () => {
+    const xs = tensor([1, 2, 3]);
+    const pair = (x: Tensor): [Tensor, Tensor] => [mul(x, 2), sin(x)];
+    for (const options of [{}, { chunkSize: 2 }]) {
+      const [a, b] = vmap(pair, options)(xs);
+      expect(a).toBeAllclose(tensor([2, 4, 6]), { rtol: 0, atol: 0 });
+      expect(b).toBeAllclose(sin(xs), { rtol: 0, atol: 0 });
+    }
+  });
+});
