@@ -159,6 +159,10 @@ export function classifyExit(
   } else if (fatal || signal === "SIGSEGV" || signal === "SIGABRT" || signal === "SIGBUS") {
     reason = "crash";
     message = `The kernel crashed (${signal ?? `exit code ${String(code)}`}).`;
+  } else if (signal === "SIGKILL") {
+    // what the system's out-of-memory killer sends (the executor stops cells before its own limit)
+    reason = "signal";
+    message = "The kernel was killed by SIGKILL (probably out of memory).";
   } else if (signal !== null) {
     reason = "signal";
     message = `The kernel was killed by ${signal}.`;

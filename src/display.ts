@@ -17,6 +17,11 @@ export interface JacobianViewOptions {
   /** One label per flattened output (row). */
   outputs?: string[];
   title?: string;
+  /**
+   * The most characters of encoded values the view writes into the notebook (default 1 MB): a
+   * larger matrix is shown block-downsampled; ask for more to keep full resolution.
+   */
+  maxBytes?: number;
 }
 
 /** A request to show a Jacobian with labels: what `display.jacobian` hands to the sink. */

@@ -28,6 +28,7 @@ export type { ArgOf, ArgsOf, GradOf, GradOptions } from "./transforms/api.js";
 export { BatchedJacobian, Jacobian } from "./tensor/jacobian.js";
 export { hessian, jacfwd, jacobian, jacrev } from "./transforms/jacobians.js";
 export { vmap } from "./transforms/batch.js";
+export type { VmapOptions } from "./transforms/batch.js";
 export type {
   JacobianFn,
   JacobianOf,
@@ -43,6 +44,8 @@ export { setPrimitiveObserver } from "./core.js";
 export { TensorSizeError, setTensorLimit } from "./tensor/memory.js";
 export type { Phase, PrimitiveObserver } from "./core.js";
 export { JacobianView, LiveTrace, display, setDisplaySink, trace } from "./display.js";
+export { setProgressHook } from "./progress.js";
+export type { ProgressHook, ProgressReport } from "./progress.js";
 export type {
   Display,
   DisplaySink,

@@ -30,7 +30,7 @@ export function decodeJacobian(payload: JacobianPayload): JacobianModel {
     rows,
     cols,
     values: decodeArray(payload.values),
-    mean: d ? decodeArray(d.mean) : undefined,
+    mean: d?.mean ? decodeArray(d.mean) : undefined,
     block: d ? { rows: d.blockRows, cols: d.blockCols } : undefined,
     fullRows: d?.fullRows ?? rows,
     fullCols: d?.fullCols ?? cols,
@@ -84,8 +84,9 @@ export function colName(model: JacobianModel, j: number): string {
 export function readout(model: JacobianModel, i: number, j: number): string {
   const k = i * model.cols + j;
   const v = model.values[k];
-  if (model.block && model.mean) {
-    return `block ${rowName(model, i)} × ${colName(model, j)}: max |·| ${valueText(model, v)}, mean ${formatNumber(model.mean[k], 6)}`;
+  if (model.block) {
+    const mean = model.mean ? `, mean ${formatNumber(model.mean[k], 6)}` : "";
+    return `block ${rowName(model, i)} × ${colName(model, j)}: max |·| ${valueText(model, v)}${mean}`;
   }
   if (model.payload.derivative === "hessian")
     return `∂²f/∂${rowName(model, i)}∂${colName(model, j)} = ${valueText(model, v)}`;

@@ -292,7 +292,7 @@ class JacobianViewer {
     const blocks = blockCaption(model);
     if (blocks) this.view.append(blocks);
     if (model.block) {
-      const note = `Downsampled: ${model.fullRows}×${model.fullCols} shown as ${model.rows}×${model.cols} blocks of ${model.block.rows}×${model.block.cols} (signed max |·| per block; hover for the mean).`;
+      const note = `Downsampled: ${model.fullRows}×${model.fullCols} shown as ${model.rows}×${model.cols} blocks of ${model.block.rows}×${model.block.cols} (signed max |·| per block${model.mean ? "; hover for the mean" : ""}).`;
       this.view.append(el("div", { class: "ct-note", role: "note" }, note));
     }
     this.view.append(

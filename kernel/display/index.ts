@@ -27,6 +27,7 @@ import { blockJacobianInput, type BlockInput } from "./blocks.js";
 import { batchedJacobianPayload } from "./batched.js";
 import type { BatchedJacobian } from "../../src/index.js";
 import { MIME } from "../shared/payloads.js";
+import { ProgressView, progressBundle } from "./progress.js";
 
 export { LIMITS, MIME, PAYLOAD_VERSION } from "../shared/payloads.js";
 export type { MimeBundle } from "../shared/payloads.js";
@@ -50,6 +51,7 @@ function isSolverResult(
 /** The rich MIME bundle of a runtime value, or undefined when the value is not one of ours. */
 export function toMimeBundle(value: unknown): MimeBundle | undefined {
   if (value instanceof LiveTrace) return traceBundle(value);
+  if (value instanceof ProgressView) return progressBundle(value);
   if (isSolverResult(value)) {
     // a solver's result: its final Jacobian as the view, its summary as the text
     const title = `${value.method}: the Jacobian at the last iterate`;

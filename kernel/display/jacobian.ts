@@ -35,6 +35,8 @@ export interface JacobianInput {
   blocks?: JacobianPayload["blocks"] | undefined;
   /** "hessian" for the results of `hessian(f)`. */
   derivative?: "hessian" | undefined;
+  /** The most characters of encoded arrays the view writes (default LIMITS.viewBytes). */
+  maxBytes?: number | undefined;
   /** Dense data when at hand (enables singular values up to 500×500). */
   dense?: Float64Array | undefined;
   singularValues?: SingularValuesFn | undefined;
@@ -81,9 +83,22 @@ function spectralStats(
 }
 
 /** Encode a grid with the dtype the payload limits allow for its size. */
-function encodeGrid(values: Float64Array, shape: number[]): EncodedArray {
-  const dtype = values.length <= LIMITS.float64Entries ? "float64" : "float32";
-  return encodeArray(values, shape, dtype);
+function encodeGrid(values: Float64Array, shape: number[], maxBytes: number): EncodedArray {
+  const float64 =
+    values.length <= LIMITS.float64Entries && encodedChars(values.length, 8) <= maxBytes;
+  return encodeArray(values, shape, float64 ? "float64" : "float32");
+}
+
+/** Characters of base64 for `entries` values of `bytes` each. */
+const encodedChars = (entries: number, bytes: number): number =>
+  4 * Math.ceil((entries * bytes) / 3);
+
+/**
+ * The largest block grid side within the view's budget: float32 cells, at most `maxBytes`
+ * characters in all (side² · 4 bytes · 4/3), and never over LIMITS.maxSide.
+ */
+function budgetSide(maxBytes: number): number {
+  return Math.max(1, Math.min(LIMITS.maxSide, Math.floor(Math.sqrt((maxBytes * 3) / 16))));
 }
 
 /** The full dense values of a source (only called within the float32 limit). */
@@ -120,19 +135,24 @@ export function jacobianPayload(input: JacobianInput): JacobianPayload {
   if (input.derivative !== undefined) payload.derivative = input.derivative;
   if (input.blocks !== undefined) payload.blocks = input.blocks;
   const entries = source.rows * source.cols;
-  if (entries <= LIMITS.float32Entries) {
-    payload.values = encodeGrid(input.dense ?? collect(source), [source.rows, source.cols]);
+  const maxBytes = input.maxBytes ?? LIMITS.viewBytes;
+  if (!(typeof maxBytes === "number" && maxBytes > 0))
+    throw new Error(
+      `display.jacobian: maxBytes must be a positive number of characters, got ${String(maxBytes)}`,
+    );
+  if (entries <= LIMITS.float32Entries && encodedChars(entries, 4) <= maxBytes) {
+    const values = input.dense ?? collect(source);
+    payload.values = encodeGrid(values, [source.rows, source.cols], maxBytes);
     return payload;
   }
-  const small = downsample(source, LIMITS.maxSide);
-  const gridShape = [small.gridRows, small.gridCols];
-  payload.values = encodeGrid(small.maxAbs, gridShape);
+  // one array per drawn matrix: the signed max |·| of each block (the hover reads it)
+  const small = downsample(source, budgetSide(maxBytes));
+  payload.values = encodeGrid(small.maxAbs, [small.gridRows, small.gridCols], maxBytes);
   payload.downsampled = {
     fullRows: source.rows,
     fullCols: source.cols,
     blockRows: small.blockRows,
     blockCols: small.blockCols,
-    mean: encodeGrid(small.mean, gridShape),
   };
   return payload;
 }

@@ -92,7 +92,12 @@ function splitShape(t: Tensor): { outShape: number[]; inShape: number[] } {
 export function jacobianInputOf(value: JacobianLike): { input: JacobianInput; text: string } {
   if (value instanceof SparseJacobian) return { input: sparseInput(value), text: value.toString() };
   const options = value instanceof JacobianView ? value.options : {};
-  const labels = { title: options.title, outputs: options.outputs, inputs: options.inputs };
+  const labels = {
+    title: options.title,
+    outputs: options.outputs,
+    inputs: options.inputs,
+    maxBytes: options.maxBytes,
+  };
   const inner: unknown = value instanceof JacobianView ? value.jacobian : value;
   if (inner instanceof SparseJacobian) {
     return { input: { ...sparseInput(inner), ...labels }, text: inner.toString() };

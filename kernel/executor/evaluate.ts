@@ -49,6 +49,11 @@ export interface CellRunner {
   run(request: RunRequest): void;
   /** Drop what the cell still does; answers the top-level names it had bound. */
   abandon(id: string): string[];
+  /**
+   * Unbind names the last cell bound (it was stopped for memory): each is what it was before
+   * that cell, or gone, so the values the cell made can be collected.
+   */
+  drop(names: readonly string[]): void;
   readonly locals: Record<string, unknown>;
   /**
    * Show a stray error (a timer's throw, an unhandled rejection) on the running cell's stderr,
@@ -72,6 +77,8 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
   let strays: string[] = [];
   /** The top-level names the latest cell has bound so far (kept if it stops early). */
   let reached: { id: string; names: string[] } = { id: "", names: [] };
+  /** What the latest cell's names were bound to before it (undefined: not bound). */
+  let before = new Map<string, PropertyDescriptor | undefined>();
 
   function exposeGlobal(name: string): void {
     if (ourGlobals.has(name) || name in globalThis) return;
@@ -88,6 +95,7 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
 
   /** Bind a cell's top-level name into the state as a live accessor onto the cell's variable. */
   function bind(name: string, get: () => unknown, set: (value: unknown) => void): void {
+    if (!before.has(name)) before.set(name, Object.getOwnPropertyDescriptor(locals, name));
     Object.defineProperty(locals, name, { configurable: true, enumerable: true, get, set });
     exposeGlobal(name);
     reached.names.push(name);
@@ -184,6 +192,7 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
     currentId = request.id;
     flushStrays(request.id);
     reached = { id: request.id, names: [] };
+    before = new Map();
     modules.update(request.sideModules);
     let loading: Promise<void> | undefined;
     try {
@@ -243,6 +252,13 @@ export function createCellRunner(options: RunnerOptions): CellRunner {
       abandoned.add(id);
       if (currentId === id) currentId = undefined;
       return reached.id === id ? [...reached.names] : [];
+    },
+    drop(names) {
+      for (const name of names) {
+        const previous = before.get(name);
+        if (previous === undefined) delete locals[name];
+        else Object.defineProperty(locals, name, previous);
+      }
     },
     locals,
   };

@@ -22,6 +22,7 @@ import { PROTOCOL_VERSION } from "../protocol.js";
 import { attachChannel, CHANNEL_FD } from "../transport.js";
 import { compileErrorEvent } from "./errors.js";
 import { createMoveQueue } from "./moves.js";
+import { createMemoryWatch, memoryLimit, outOfMemoryText, type MemoryLimit } from "./memory.js";
 import { checkRequest } from "./requests.js";
 import { createStreamCoalescer } from "./streams.js";
 import type {
@@ -99,6 +100,11 @@ let computing: ExploreMoveRequest | undefined;
 let terminating = false;
 let executionCount = 0;
 let nextSeq = 0;
+/** The memory guard: the process's resident memory, sampled while a cell runs (memory.ts). */
+const memoryWatch = createMemoryWatch({
+  sample: () => process.memoryUsage.rss(),
+  onOver: outOfMemory,
+});
 
 // Every event goes out through the coalescer: a cell's stdout/stderr writes leave as one
 // `stream` event per ~16 ms, in order with everything else. It runs on this thread, whose timers
@@ -126,6 +132,7 @@ checker.on("message", (reply: CheckerReply) => {
 });
 
 function finish(status: "ok" | "error" | "interrupted"): void {
+  memoryWatch.stop();
   if (!running) return;
   emit({ type: "done", id: running.request.id, status, executionCount: running.executionCount });
   running = undefined;
@@ -160,7 +167,9 @@ function commit(seq: number, reached?: string[]): void {
 }
 
 /** An interrupted cell whose bound names the main thread is about to tell. */
-let awaitingAbandoned: { id: string; seq: number; commit: boolean } | undefined;
+let awaitingAbandoned:
+  | { id: string; seq: number; commit: boolean; oom?: { used: number; limit: MemoryLimit } }
+  | undefined;
 
 /** Between cells, the pending explore moves first (one per view), then the next cell. */
 function pump(): void {
@@ -204,6 +213,7 @@ function start(current: Running, result: OkConversion): void {
     return finish("ok");
   }
   current.phase = "running";
+  memoryWatch.start(memoryLimit(process.env["COTANGENT_MEMORY_LIMIT"]));
   const run: MainRequest = {
     kind: "run",
     id: request.id,
@@ -278,6 +288,31 @@ function interrupt(): void {
     return;
   }
   endInterrupted(id);
+}
+
+/**
+ * The running cell went over the memory limit: stop it as an interrupt does, then ask the main
+ * thread to drop the names it had bound (their memory is freed) and end it with the error.
+ */
+function outOfMemory(used: number, limit: MemoryLimit): void {
+  const current = running;
+  if (current?.phase !== "running" || abandoned.has(current.request.id) || terminating) return;
+  const id = current.request.id;
+  abandoned.add(id);
+  const abandon = (): void => main?.postMessage({ kind: "abandon", id } satisfies MainRequest);
+  terminating = true;
+  const { seq, commit: keeps } = current;
+  terminateMain(abandon, () => {
+    awaitingAbandoned = { id, seq, commit: keeps, oom: { used, limit } };
+    main?.postMessage({ kind: "abandon", id, final: true, drop: true } satisfies MainRequest);
+  });
+}
+
+function endOutOfMemory(id: string, used: number, limit: MemoryLimit, dropped: string[]): void {
+  silenced.add(id);
+  const evalue = outOfMemoryText(used, limit, dropped);
+  emit({ type: "error", id, ename: "OutOfMemory", evalue, traceback: [`OutOfMemory: ${evalue}`] });
+  finish("error");
 }
 
 /** End the running cell `id` as interrupted; whatever it still sends is dropped. */
@@ -426,10 +461,13 @@ main.on("message", (message: MainReply) => {
       const waited = awaitingAbandoned;
       if (waited?.id !== message.id) return;
       awaitingAbandoned = undefined;
-      if (waited.commit) commit(waited.seq, message.reached);
+      // a cell stopped for memory keeps none of its declarations (its names were dropped)
+      if (waited.commit) commit(waited.seq, waited.oom ? [] : message.reached);
       terminating = false;
-      if (running?.request.id === message.id) return endInterrupted(message.id);
-      return pump();
+      if (running?.request.id !== message.id) return pump();
+      if (waited.oom === undefined) return endInterrupted(message.id);
+      const { used, limit } = waited.oom;
+      return endOutOfMemory(message.id, used, limit, message.dropped ?? []);
     }
   }
 });

@@ -7,7 +7,8 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
-import { MessageChannel, Worker } from "node:worker_threads";
+import { runInNewContext } from "node:vm";
+import { MessageChannel, SHARE_ENV, Worker } from "node:worker_threads";
 import * as runtime from "../../src/index.js";
 import { toMimeBundle } from "../display/index.js";
 import type { ExecutorEvent } from "../protocol.js";
@@ -17,6 +18,7 @@ import { createCellInput, type CellInput } from "./input.js";
 import { createCellRunner, type CellRunner } from "./evaluate.js";
 import { createExecutorSink, type ExecutorSink } from "./sink.js";
 import { createExploreHost, type ExploreHost } from "./explore.js";
+import { createProgressHook, progressDelay } from "./progress.js";
 import { summarySingularValues } from "../display/runtime.js";
 
 declare const COTANGENT_VERSION: string;
@@ -106,7 +108,7 @@ function serve(request: MainRequest, { runner, cellInput, explore, post, sink }:
       // The cell's live displays end as interrupted (their last pushes are sent) before the I/O
       // thread ends the cell.
       sink.endCell("interrupted");
-      return post({ kind: "abandoned", id: request.id, reached: runner.abandon(request.id) });
+      return post(abandoned(request.id, request.drop === true, runner));
     case "input":
       return cellInput.answer(request.reply);
     case "exploreMove":
@@ -120,6 +122,21 @@ function serve(request: MainRequest, { runner, cellInput, explore, post, sink }:
       process.exit(0);
   }
 }
+
+/** The answer to a final abandon; over the memory limit the cell's names are dropped first. */
+function abandoned(id: string, drop: boolean, runner: CellRunner): MainReply {
+  const reached = runner.abandon(id);
+  if (!drop) return { kind: "abandoned", id, reached };
+  runner.drop(reached);
+  collectGarbage(); // free what the dropped names held before the next cell runs
+  return { kind: "abandoned", id, reached: [], dropped: reached };
+}
+
+/** A full garbage collection (V8's gc function, exposed to one context for the executor). */
+const collectGarbage: () => void = (() => {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+})();
 
 function main(): void {
   const where = paths();
@@ -138,6 +155,8 @@ function main(): void {
   const link = new MessageChannel();
   checker.postMessage({ kind: "port", port: link.port2 }, [link.port2]);
   const io = new Worker(where.io, {
+    // shared, so that a cell's process.env.COTANGENT_MEMORY_LIMIT reaches the memory guard
+    env: SHARE_ENV,
     workerData: { checkerPort: link.port1 },
     transferList: [link.port1],
   });
@@ -174,6 +193,14 @@ function main(): void {
     refreshed: (value) => sink.refresh(value),
   });
   runtime.setDisplaySink(sink);
+  const prefix = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+  runtime.setProgressHook(
+    createProgressHook({
+      sink,
+      displayId: (task) => `cotangent-progress-${prefix}-${task}`,
+      delayMs: progressDelay(),
+    }),
+  );
   Object.assign(globalThis, globals);
   captureOutput(() => runner.currentId, emit);
   keepAliveOnStrayErrors((what, error) => {

@@ -110,8 +110,9 @@ export type MainRequest =
   /**
    * The cell was interrupted: whatever it still does must not reach the front end. `final` is
    * the abandon sent once the termination has happened: the main thread answers `abandoned`.
+   * `drop` (the cell went over the memory limit): the names it bound are dropped, not kept.
    */
-  | { kind: "abandon"; id: string; final?: boolean }
+  | { kind: "abandon"; id: string; final?: boolean; drop?: boolean }
   /** The front end's answer to the running cell's `input()`. */
   | { kind: "input"; reply: InputReply }
   /** Compute an explore view's frame (the I/O thread sends one at a time, between cells). */
@@ -125,8 +126,11 @@ export type MainReply =
   | { kind: "event"; event: ExecutorEvent }
   /** A cell ended; `reached` are the top-level names it bound before an error. */
   | { kind: "finished"; id: string; status: "ok" | "error"; reached?: string[] }
-  /** The answer to a final abandon: the top-level names the interrupted cell had bound. */
-  | { kind: "abandoned"; id: string; reached: string[] }
+  /**
+   * The answer to a final abandon: the top-level names the interrupted cell had bound (kept), or
+   * with `drop` none kept and `dropped` those it had bound.
+   */
+  | { kind: "abandoned"; id: string; reached: string[]; dropped?: string[] }
   /** The move `id` was answered (its frame, error or closed event went out before this). */
   | { kind: "exploreDone"; id: string }
   | { kind: "loaded"; cotangent: string; typescript: string };

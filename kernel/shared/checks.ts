@@ -121,7 +121,7 @@ export function checkJacobian(value: unknown, where = "payload"): JacobianPayloa
     const gc = Math.ceil(cols / (d["blockCols"] as number));
     if (values.shape[0] !== gr || values.shape[1] !== gc)
       fail(`${where}.values.shape`, `is not the ${gr}×${gc} block grid`);
-    checkArray(d["mean"], `${where}.downsampled.mean`, values.shape);
+    if (d["mean"] !== undefined) checkArray(d["mean"], `${where}.downsampled.mean`, values.shape);
   }
   checkBlocks(p["blocks"], rows, cols, `${where}.blocks`);
   checkBatch(p["batch"], outShape, inShape, `${where}.batch`);

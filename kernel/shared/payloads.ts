@@ -36,6 +36,12 @@ export const LIMITS = {
   float32Entries: 1_000_000,
   /** Beyond that, a matrix is block-downsampled to at most this many rows and columns. */
   maxSide: 1_000,
+  /**
+   * The default cap on the encoded arrays of one view (characters of base64, as written into a
+   * saved notebook): a larger matrix is block-downsampled to fit (`display.jacobian(J,
+   * { maxBytes })` asks for more, up to the limits above).
+   */
+  viewBytes: 1_000_000,
 } as const;
 
 /** A dense array of numbers, base64 of the little-endian bytes of a typed array. */
@@ -55,8 +61,11 @@ export interface Downsampling {
   /** Each drawn cell summarises a block of this many rows × columns of the full matrix. */
   blockRows: number;
   blockCols: number;
-  /** Per block, the mean of its entries (same shape as the payload's `values`). */
-  mean: EncodedArray;
+  /**
+   * Per block, the mean of its entries (same shape as the payload's `values`). Left out by
+   * default (one array per drawn matrix keeps the saved notebook small).
+   */
+  mean?: EncodedArray;
 }
 
 export interface JacobianStats {

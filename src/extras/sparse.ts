@@ -10,6 +10,7 @@
 import { asTensor } from "../tensor/creation.js";
 import { Jacobian } from "../tensor/jacobian.js";
 import { vmap } from "../transforms/batch.js";
+import { chunkSize, inBatches } from "../progress.js";
 import { fmtShape, sizeOf } from "../tensor/shape.js";
 import { detectPattern, type IndexSets } from "./sparse-pattern.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
@@ -143,11 +144,22 @@ export function colorColumns(rows: IndexSets, cols: number): { colors: Int32Arra
   return { colors, count: rows.idx.length === 0 ? 0 : count };
 }
 
-/** One tangent per colour, stacked: seeds[k, ...inShape] = 1 where the column has colour k. */
-function colorSeeds(colors: Int32Array, count: number, inShape: readonly number[]): Tensor {
+/**
+ * One tangent per colour of [first, first + count), stacked: seeds[k, ...inShape] = 1 where the
+ * column has colour first + k.
+ */
+function colorSeeds(
+  colors: Int32Array,
+  first: number,
+  count: number,
+  inShape: readonly number[],
+): Tensor {
   const n = colors.length;
   const data = new Float64Array(count * n);
-  for (let j = 0; j < n; j++) data[colors[j] * n + j] = 1;
+  for (let j = 0; j < n; j++) {
+    const k = colors[j] - first;
+    if (k >= 0 && k < count) data[k * n + j] = 1;
+  }
   return new Tensor(data, [count, ...inShape]);
 }
 
@@ -170,12 +182,16 @@ export function sparseJacobian(f: (x: Tensor) => Tensor, x: TensorLike): SparseJ
   const values = new Float64Array(pattern.idx.length);
   if (count > 0) {
     const pushForward = vmap((t: Tensor) => jvp(f, [input], [t])[1]);
-    const compressed = pushForward(colorSeeds(colors, count, input.shape)).data; // [count, ...outShape]
-    for (let i = 0; i < m; i++) {
-      for (let p = pattern.ptr[i]; p < pattern.ptr[i + 1]; p++) {
-        values[p] = compressed[colors[pattern.idx[p]] * m + i];
+    // the colours in batches (bounded memory, progress reported): each gives its columns' values
+    inBatches("sparseJacobian", "colours", count, chunkSize(count, Math.max(n, m)), (first, k) => {
+      const compressed = pushForward(colorSeeds(colors, first, k, input.shape)).data; // [k, ...outShape]
+      for (let i = 0; i < m; i++) {
+        for (let p = pattern.ptr[i]; p < pattern.ptr[i + 1]; p++) {
+          const c = colors[pattern.idx[p]] - first;
+          if (c >= 0 && c < k) values[p] = compressed[c * m + i];
+        }
       }
-    }
+    });
   }
   return new SparseJacobian(
     output.shape,

@@ -10,6 +10,7 @@ import type { BufferPlan, Plan } from "./fuse.js";
 import { rootKind, squeezeEquivalent } from "./fuse.js";
 import { HELPERS, jitRules, type MapTemplate, type ReduceKind } from "./rules.js";
 import { assembleSource } from "./assemble.js";
+import { inlineSingleUse } from "./inline.js";
 import { evalRules } from "../primitives/eval-rules.js";
 import { alloc } from "../primitives/kernels.js";
 import { Primitive } from "../primitives/primitive.js";
@@ -22,7 +23,11 @@ interface Affine {
   k: number[];
 }
 
-const constant = (c: number, depth: number): Affine => ({ c, k: new Array<number>(depth).fill(0) });
+function constant(c: number, depth: number): Affine {
+  const k: number[] = [];
+  for (let s = 0; s < depth; s++) k.push(0);
+  return { c, k };
+}
 const unit = (s: number, depth: number): Affine => {
   const a = constant(0, depth);
   a.k[s] = 1;
@@ -32,13 +37,16 @@ const shift = (a: Affine, c: number): Affine => ({ c: a.c + c, k: a.k });
 const scale = (a: Affine, f: number): Affine => ({ c: a.c * f, k: a.k.map((v) => v * f) });
 
 function flatIndex(map: readonly Affine[], shape: readonly number[], depth: number): Affine {
-  const strides = stridesOf(shape);
   const out = constant(0, depth);
-  map.forEach((a, d) => {
-    if (shape[d] === 1) return;
-    out.c += a.c * strides[d];
-    a.k.forEach((v, s) => (out.k[s] += v * strides[d]));
-  });
+  let stride = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1) {
+      const a = map[d];
+      out.c += a.c * stride;
+      for (let s = 0; s < a.k.length; s++) out.k[s] += a.k[s] * stride;
+    }
+    stride *= shape[d];
+  }
   return out;
 }
 
@@ -346,13 +354,13 @@ class Emitter {
   }
 
   /** Runs `build` with a fresh loop body; returns the body's statements. */
-  private inBody(depth: number, build: () => string): string[] {
+  private inBody(depth: number, build: () => string, keep?: () => string): string[] {
     this.body = [];
     this.memo = new Map();
     this.readIndices = [];
     this.depth = depth;
     const last = build();
-    return [...this.body, last];
+    return inlineSingleUse([...this.body, last], new Set(keep ? [keep()] : []));
   }
 
   private loops(axes: { size: number; v: number }[], inner: string[]): string[] {
@@ -458,13 +466,17 @@ class Emitter {
     const pos = new Array<number>(depth);
     order.forEach((d, s) => (pos[d] = s));
     let value = "";
-    const body = this.inBody(depth, () => {
-      value = this.gen(
-        x,
-        xShape.map((_d, d) => unit(pos[d], depth)),
-      );
-      return "";
-    });
+    const body = this.inBody(
+      depth,
+      () => {
+        value = this.gen(
+          x,
+          xShape.map((_d, d) => unit(pos[d], depth)),
+        );
+        return "";
+      },
+      () => value,
+    );
     const axesOf = order.map((d, s) => ({ size: xShape[d], v: s }));
     const kept = axesOf.slice(0, depth - axes.length);
     const reduced = axesOf.slice(depth - axes.length);

@@ -108,8 +108,23 @@ export function scalarKey(v: number): string {
 const graphIds = new WeakMap<object, number>();
 let nextGraphId = 0;
 
+/** Params whose fields are numbers, strings, booleans or arrays of numbers, written directly. */
+function flatParamsKey(params: object): string | null {
+  let key = "";
+  for (const [k, v] of Object.entries(params)) {
+    if (typeof v === "number") key += `${k}:${Object.is(v, -0) ? "-0" : v};`;
+    else if (typeof v === "string" || typeof v === "boolean") key += `${k}:${JSON.stringify(v)};`;
+    else if (Array.isArray(v) && v.every((x) => typeof x === "number"))
+      key += `${k}:[${v.join()}];`;
+    else return null;
+  }
+  return key;
+}
+
 export function paramsKey(params: unknown): string {
   if (params === NO_PARAMS) return "";
+  const flat = typeof params === "object" && params !== null ? flatParamsKey(params) : null;
+  if (flat !== null) return flat;
   return JSON.stringify(params, (_k, v: unknown) => {
     if (v instanceof Int32Array) return Array.from(v).join(",");
     if (typeof v === "object" && v !== null && "nodes" in v && "outputs" in v) {

@@ -18,6 +18,21 @@ export interface ScanOptions {
   length?: number;
   /** Run the steps from last to first (ys still line up with xs). */
   reverse?: boolean;
+  /**
+   * Rematerialisation for reverse mode: store the carry only at the start of segments of about
+   * √length steps and recompute each segment's carries when its pullback runs — √length × carry
+   * size floats stored instead of length × carry size, for one more forward pass.
+   */
+  checkpoint?: boolean;
+}
+
+/** The segment length for checkpointing: the divisor of `length` closest to √length. */
+export function checkpointSegment(length: number): number {
+  const root = Math.sqrt(length);
+  let best = 1;
+  for (let d = 1; d <= length; d++)
+    if (length % d === 0 && Math.abs(d - root) < Math.abs(best - root)) best = d;
+  return best;
 }
 
 /** The leaves of a tree with an empty tree for null or undefined. */
@@ -46,7 +61,8 @@ function scanLength(op: string, xs: readonly Tensor[], length: number | undefine
  * axis of xs (pytrees), and stacks the ys: `[finalCarry, ys]`. The carry keeps its structure and
  * shapes. f is traced once, so under `jit` this is a real loop with the body compiled once;
  * eagerly it runs that compiled body at each step. Differentiable both ways (reverse mode stores
- * every step's carry: length × carry size floats) and batched by vmap.
+ * every step's carry: length × carry size floats; with `{ checkpoint: true }` about √length of
+ * them, recomputing the rest) and batched by vmap.
  *
  * @example
  * const [total, partial] = scan((c: Tensor, x: Tensor) => [add(c, x), add(c, x)], tensor(0), tensor([1, 2, 3]));
@@ -54,6 +70,8 @@ function scanLength(op: string, xs: readonly Tensor[], length: number | undefine
  * partial; // → tensor([1, 3, 6])
  * // a time integrator: 1,000 steps, compiled once
  * const [s] = scan((s: Tensor) => [add(s, mul(s, 0.001)), null], tensor([1, 0]), null, { length: 1000 });
+ * // its gradient storing 40 carries instead of 1,000 (segments of 25 steps, recomputed)
+ * grad((s0: Tensor) => sum(scan((s: Tensor) => [mul(s, 0.99), null], s0, null, { length: 1000, checkpoint: true })[0]));
  */
 export function scan<C, X, Y>(
   f: (carry: C, x: X) => readonly [C, Y],
@@ -87,6 +105,7 @@ export function scan<C, X, Y>(
     nCarry: c.leaves.length,
     nXs: x.leaves.length,
     reverse: options.reverse ?? false,
+    ...(options.checkpoint === true && length > 3 ? { checkpoint: checkpointSegment(length) } : {}),
   };
   const packed = bind(Primitive.Scan, [...c.leaves, ...x.leaves, ...captured], params);
   const leaves = unpack(packed, graph, c.leaves.length, length);

@@ -134,19 +134,13 @@ export function jvpScan(primals: Tensor[], tangents: (Tensor | null)[], p: ScanP
   return ops.concat(parts.map((range) => ops.slice(packed, range)));
 }
 
-/** Cotangents: a forward scan storing each step's carry, then the body's pullback in reverse. */
-export function vjpScan(ct: Tensor, primals: Tensor[], p: ScanParams): Tensor[] {
-  const { nCarry: n, nXs: m, length, body } = p;
-  const q = primals.length - n - m;
-  const [c0, xs, k] = split(primals, [n, m, q]);
+/** The two bodies of reverse mode: a step that also outputs its input carry, and its pullback. */
+function reverseBodies(body: Graph, n: number, m: number, q: number) {
   const r = outputShapes(body).length - n;
   const storing = (ins: Tensor[]): Tensor[] => [
     ...interpret(body, ins).slice(0, n),
     ...ins.slice(0, n),
   ];
-  const fwd = scanOf(storing, { carry: c0, xs, consts: k }, length, p.reverse);
-  const stored = unpack(fwd.packed, fwd.body, n, length).slice(n);
-  const [ctC, ctY] = split(unpack(ct, body, n, length), [n, r]);
   const back = (ins: Tensor[]): Tensor[] => {
     const [gc, gk, cs, xx, cty, kk] = split(ins, [n, q, n, m, r, q]);
     const [, pull] = vjp((...a: Tensor[]) => interpret(body, a), ...cs, ...xx, ...kk);
@@ -154,6 +148,19 @@ export function vjpScan(ct: Tensor, primals: Tensor[], p: ScanParams): Tensor[] 
     const [dc, dx, dk] = split(grads, [n, m, q]);
     return [...dc, ...gk.map((g, i) => ops.add(g, dk[i])), ...dx];
   };
+  return { r, storing, back };
+}
+
+/** Cotangents: a forward scan storing each step's carry, then the body's pullback in reverse. */
+export function vjpScan(ct: Tensor, primals: Tensor[], p: ScanParams): Tensor[] {
+  const { nCarry: n, nXs: m, length, body } = p;
+  if (p.checkpoint !== undefined && !p.reverse) return vjpScanCheckpointed(ct, primals, p);
+  const q = primals.length - n - m;
+  const [c0, xs, k] = split(primals, [n, m, q]);
+  const { r, storing, back } = reverseBodies(body, n, m, q);
+  const fwd = scanOf(storing, { carry: c0, xs, consts: k }, length, p.reverse);
+  const stored = unpack(fwd.packed, fwd.body, n, length).slice(n);
+  const [ctC, ctY] = split(unpack(ct, body, n, length), [n, r]);
   const groups = {
     carry: [...ctC, ...k.map((x) => zeros(x.shape))],
     xs: [...stored, ...xs, ...ctY],
@@ -162,6 +169,46 @@ export function vjpScan(ct: Tensor, primals: Tensor[], p: ScanParams): Tensor[] 
   const res = scanOf(back, groups, length, !p.reverse);
   const [dc0, dk, dxs] = split(unpack(res.packed, res.body, n + q, length), [n, q, m]);
   return [...dc0, ...dxs, ...dk];
+}
+
+/**
+ * Reverse mode with rematerialisation over S segments of K steps (length = S·K): a forward scan
+ * over the segments stores only each segment's first carry; the backward scan over the segments
+ * recomputes the K carries of a segment from it, then runs that segment's pullbacks in reverse.
+ */
+function vjpScanCheckpointed(ct: Tensor, primals: Tensor[], p: ScanParams): Tensor[] {
+  const { nCarry: n, nXs: m, length, body } = p;
+  const K = p.checkpoint ?? length;
+  const S = length / K;
+  const q = primals.length - n - m;
+  const [c0, xs, k] = split(primals, [n, m, q]);
+  const { r, storing, back } = reverseBodies(body, n, m, q);
+  const bySegment = (x: Tensor): Tensor => ops.reshape(x, [S, K, ...x.shape.slice(1)]);
+  const segmentStep = (ins: Tensor[]): Tensor[] => {
+    const [cc, xx, kk] = split(ins, [n, m, q]);
+    const steps = (a: Tensor[]): Tensor[] => interpret(body, a).slice(0, n);
+    const inner = scanOf(steps, { carry: cc, xs: xx, consts: kk }, K, false);
+    return [...unpack(inner.packed, inner.body, n, K), ...cc];
+  };
+  const fwd = scanOf(segmentStep, { carry: c0, xs: xs.map(bySegment), consts: k }, S, false);
+  const starts = unpack(fwd.packed, fwd.body, n, S).slice(n);
+  const [ctC, ctY] = split(unpack(ct, body, n, length), [n, r]);
+  const segmentBack = (ins: Tensor[]): Tensor[] => {
+    const [gc, gk, cs, xx, cty, kk] = split(ins, [n, q, n, m, r, q]);
+    const again = scanOf(storing, { carry: cs, xs: xx, consts: kk }, K, false);
+    const stored = unpack(again.packed, again.body, n, K).slice(n);
+    const groups = { carry: [...gc, ...gk], xs: [...stored, ...xx, ...cty], consts: kk };
+    const res = scanOf(back, groups, K, true);
+    return unpack(res.packed, res.body, n + q, K);
+  };
+  const groups = {
+    carry: [...ctC, ...k.map((x) => zeros(x.shape))],
+    xs: [...starts, ...xs.map(bySegment), ...ctY.map(bySegment)],
+    consts: k,
+  };
+  const res = scanOf(segmentBack, groups, S, true);
+  const [dc0, dk, dxs] = split(unpack(res.packed, res.body, n + q, S), [n, q, m]);
+  return [...dc0, ...dxs.map((d, i) => ops.reshape(d, xs[i].shape)), ...dk];
 }
 
 /** Every input batched (axis 0), per-step inputs time-major: a scan of the batched body. */

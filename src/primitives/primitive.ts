@@ -135,7 +135,15 @@ export interface PrimitiveParams {
   };
   [Primitive.StopGradient]: NoParams;
   /** Inputs: nCarry carries, nXs stacked per-step inputs ([length, ...]), then the body's consts. */
-  [Primitive.Scan]: { body: Graph; length: number; nCarry: number; nXs: number; reverse: boolean };
+  /** `checkpoint`: reverse mode stores the carry every this many steps and recomputes the rest. */
+  [Primitive.Scan]: {
+    body: Graph;
+    length: number;
+    nCarry: number;
+    nXs: number;
+    reverse: boolean;
+    checkpoint?: number;
+  };
   /** Inputs: nCarry carries, nBodyConsts consts of the body, then the consts of cond. */
   [Primitive.While]: { cond: Graph; body: Graph; nCarry: number; nBodyConsts: number };
   [Primitive.Threefry2x32]: NoParams;

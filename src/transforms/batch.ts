@@ -9,7 +9,8 @@ import type { Tensor } from "../tensor/tensor.js";
 import { Trace, Tracer, bind, withNewLevel } from "../core.js";
 import * as ops from "../ops.js";
 import { batchScan, batchWhile } from "../loops/rules.js";
-import { fmtShape } from "../tensor/shape.js";
+import { inBatches } from "../progress.js";
+import { fmtShape, sizeOf } from "../tensor/shape.js";
 import type { TreeDef } from "../tensor/pytree.js";
 import { flatten, unflatten } from "../tensor/pytree.js";
 import { asBatchedJacobian } from "../tensor/jacobian.js";
@@ -95,6 +96,30 @@ function shifted<P extends Primitive>(
 
 const axesUp = (p: { axes: number[] }): { axes: number[] } => ({ axes: p.axes.map((a) => a + 1) });
 
+/**
+ * Matmul with one operand a plain matrix: one large product instead of a batch of small ones
+ * (jacrev's rows or jacfwd's columns against a weight matrix are then one matrix product).
+ * A[B…, m, k] · W[k, n] = (A as [B…·m, k] · W) as [B…, m, n];
+ * W[m, k] · X[B, k, n] = (W · (Xᵀ as [k, B·n])) as [m, B, n], batch axis moved first.
+ */
+function matmulBatch(values: Tensor[], batched: boolean[]): Tensor {
+  const [a, b] = values;
+  if (batched[0] && !batched[1] && b.ndim === 2 && a.ndim >= 3) {
+    const [k, n] = b.shape;
+    const lead = a.shape.slice(0, -1);
+    const flat = ops.reshape(a, [sizeOf(lead), k]);
+    return ops.reshape(bind(Primitive.MatMul, [flat, b], NO_PARAMS), [...lead, n]);
+  }
+  if (!batched[0] && batched[1] && a.ndim === 2 && b.ndim === 3) {
+    const [size, k, n] = b.shape;
+    const m = a.shape[0];
+    const cols = ops.reshape(ops.transpose(b, [1, 0, 2]), [k, size * n]);
+    const out = ops.reshape(bind(Primitive.MatMul, [a, cols], NO_PARAMS), [m, size, n]);
+    return ops.transpose(out, [1, 0, 2]);
+  }
+  return bind(Primitive.MatMul, alignRanks(values, batched, 2), NO_PARAMS);
+}
+
 /** Ops on the trailing matrices with equal leading axes: give every operand the batch axis. */
 function matrixOp<P extends Primitive>(prim: P): BatchRule<P> {
   return (values, batched, params, size) => bind(prim, materialise(values, batched, size), params);
@@ -131,8 +156,7 @@ export const batchRules: { [P in Primitive]: BatchRule<P> } = {
   [Primitive.ReduceMin]: shifted(Primitive.ReduceMin, axesUp),
   [Primitive.Prod]: shifted(Primitive.Prod, axesUp),
   // leading axes broadcast in matmul: ranks aligned so that the batch axis leads
-  [Primitive.MatMul]: (values, batched) =>
-    bind(Primitive.MatMul, alignRanks(values, batched, 2), NO_PARAMS),
+  [Primitive.MatMul]: matmulBatch,
   [Primitive.Solve]: matrixOp(Primitive.Solve),
   [Primitive.Det]: matrixOp(Primitive.Det),
   [Primitive.Svd]: matrixOp(Primitive.Svd),
@@ -196,39 +220,82 @@ export function vmapFlat(
   });
 }
 
+/** Options of vmap. */
+export interface VmapOptions {
+  /**
+   * Map at most this many entries per batched pass (bounded memory; each batch is reported to
+   * the progress hook, so a long vmap shows a progress bar in a notebook). Concrete inputs only:
+   * under jit or another transformation the map stays one pass.
+   */
+  chunkSize?: number;
+}
+
 /**
  * Maps f over axis 0 of every argument (pytrees of tensors, all with the same leading length);
  * outputs get that axis first. The per-example code sees tensors without the batch axis.
  *
  * @example
  * vmap((row: Tensor) => sum(row))(tensor([[1, 2], [3, 4]])); // → tensor([3, 7])
+ * vmap((row: Tensor) => sum(row), { chunkSize: 1 })(tensor([[1, 2], [3, 4]])); // two passes
  */
 export function vmap<P extends unknown[] = Tensor[], R = Tensor>(
   f: (...args: P) => R,
+  options: VmapOptions = {},
 ): (...args: ArgsOf<P>) => R {
+  const { chunkSize } = options;
+  if (chunkSize !== undefined && !(Number.isInteger(chunkSize) && chunkSize > 0))
+    throw new Error(`vmap: chunkSize must be a positive integer, got ${chunkSize}`);
   return (...args: ArgsOf<P>) => {
     const { leaves, def } = flatten(args, "vmap arguments");
     if (leaves.length === 0) throw new Error("vmap: needs at least one tensor argument");
     const size = leaves[0].shape[0] ?? -1;
     let outDef: TreeDef = { kind: "tensor" };
     let traced: Tensor[] = [];
-    const outs = vmapFlat(
-      (xs) => {
-        const res = flatten(
-          (f as (...a: unknown[]) => unknown)(...(unflatten(def, xs) as unknown[])),
-          "vmap: the output of f",
-        );
-        outDef = res.def;
-        traced = res.leaves;
-        return res.leaves;
-      },
-      leaves,
-      size,
-    );
+    const pass = (xs: Tensor[], n: number): Tensor[] =>
+      vmapFlat(
+        (ts) => {
+          const res = flatten(
+            (f as (...a: unknown[]) => unknown)(...(unflatten(def, ts) as unknown[])),
+            "vmap: the output of f",
+          );
+          outDef = res.def;
+          traced = res.leaves;
+          return res.leaves;
+        },
+        xs,
+        n,
+      );
+    const chunked =
+      chunkSize !== undefined && size > chunkSize && leaves.every((x) => !(x instanceof Tracer));
+    const outs = chunked ? passInChunks(pass, leaves, size, chunkSize) : pass(leaves, size);
     // vmap(jacobian(f)): the per-example Jacobians come back as batched Jacobians
     return unflatten(
       outDef,
       outs.map((y, i) => asBatchedJacobian(y, traced[i], size)),
     ) as R;
   };
+}
+
+/** One batched pass per chunk of `chunkSize` examples (reported as progress), joined on axis 0. */
+function passInChunks(
+  pass: (xs: Tensor[], n: number) => Tensor[],
+  leaves: Tensor[],
+  size: number,
+  chunkSize: number,
+): Tensor[] {
+  const parts: Tensor[][] = [];
+  inBatches("vmap", "entries", size, chunkSize, (start, n) => {
+    parts.push(
+      pass(
+        leaves.map((x) => ops.slice(x, [start, start + n])),
+        n,
+      ),
+    );
+  });
+  return parts[0].map((_y, i) =>
+    ops.concat(
+      parts.map((p) => p[i]),
+      0,
+    ),
+  );
 }

@@ -4,10 +4,13 @@
  * J[i…, j…] = ∂yᵢ/∂xⱼ, shape [...y.shape, ...x.shape]; pytrees nest as in JAX: the output
  * structure outside, the input structure inside, a `Jacobian` at each leaf pair.
  */
-import type { Tensor, TensorLike } from "../tensor/tensor.js";
+import type { TensorLike } from "../tensor/tensor.js";
 import { asHessian, asJacobian, withBlock, type Jacobian } from "../tensor/jacobian.js";
 import { sparseJacobian, type SparseJacobian } from "../extras/sparse.js";
-import { eye, zeros } from "../tensor/creation.js";
+import { zeros } from "../tensor/creation.js";
+import { Tensor } from "../tensor/tensor.js";
+import { Tracer } from "../core.js";
+import { chunkSize, inBatches } from "../progress.js";
 import * as ops from "../ops.js";
 import { vmapFlat } from "./batch.js";
 import type { TreeDef } from "../tensor/pytree.js";
@@ -20,6 +23,11 @@ import { sizeOf } from "../tensor/shape.js";
 export interface JacobianOptions {
   /** Which argument(s) to differentiate: a number (default 0) or an array (results nest in an array). */
   argnums?: number | readonly number[];
+  /**
+   * Basis vectors per batched pass on concrete values (default: as many as keep a tensor of
+   * [chunk, max(inputs, outputs)] within 2²¹ entries, 16 MB; all of them when that is more).
+   */
+  chunkSize?: number;
 }
 
 type Fn = (...args: never[]) => unknown;
@@ -41,13 +49,66 @@ export type JacobianTransform = <
   N extends number | readonly number[] = 0,
 >(
   f: (...args: P) => R,
-  options?: { argnums?: N },
+  options?: { argnums?: N; chunkSize?: number },
 ) => JacobianFn<P, R, N>;
 
-/** Columns [offset, offset + n) of an identity of size total, as [total, ...shape]. */
-function basisBlock(total: number, offset: number, shape: readonly number[]): Tensor {
-  const cols = ops.slice(eye(total), null, [offset, offset + sizeOf(shape)]);
-  return ops.reshape(cols, [total, ...shape]);
+/**
+ * Rows [start, start + count) of the identity of the whole basis, restricted to the columns
+ * [offset, offset + size) of one leaf, as [count, ...shape]: one batch of basis vectors.
+ */
+function basisRows(start: number, count: number, offset: number, shape: readonly number[]): Tensor {
+  const size = sizeOf(shape);
+  const data = new Float64Array(count * size);
+  for (let r = 0; r < count; r++) {
+    const col = start + r - offset;
+    if (col >= 0 && col < size) data[r * size + col] = 1;
+  }
+  return new Tensor(data, [count, ...shape]);
+}
+
+/**
+ * Pushes the basis of `total` vectors (split over leaves of `shapes` at `starts`) through the
+ * batched `pass`; the outputs have the basis on axis 0. On concrete values the basis is cut into
+ * batches of `chunk` (bounded memory: a batched pass holds [chunk, …] per intermediate), each
+ * reported to the progress hook. Traced (under jit or another transform) it is one pass, so the program stays one batch.
+ */
+function basisPass(
+  label: string,
+  unit: string,
+  shapes: readonly (readonly number[])[],
+  concrete: boolean,
+  chunk: number,
+  pass: (seeds: Tensor[], count: number) => Tensor[],
+): Tensor[] {
+  const starts = offsetsOf(shapes);
+  const total = shapes.reduce((n, sh) => n + sizeOf(sh), 0);
+  const seeds = (start: number, count: number): Tensor[] =>
+    shapes.map((sh, j) => basisRows(start, count, starts[j], sh));
+  if (!concrete || total === 0) return pass(seeds(0, total), total);
+  const parts: Tensor[][] = [];
+  inBatches(label, unit, total, chunk, (start, count) => {
+    parts.push(pass(seeds(start, count), count));
+  });
+  if (parts.length === 1) return parts[0];
+  return parts[0].map((_y, i) =>
+    ops.concat(
+      parts.map((p) => p[i]),
+      0,
+    ),
+  );
+}
+
+/** Whether every value is concrete (no tracer of jit or another transformation). */
+const allConcrete = (xs: readonly Tensor[]): boolean => xs.every((x) => !(x instanceof Tracer));
+
+function offsetsOf(shapes: readonly (readonly number[])[]): number[] {
+  const out: number[] = [];
+  let at = 0;
+  for (const sh of shapes) {
+    out.push(at);
+    at += sizeOf(sh);
+  }
+  return out;
 }
 
 function offsets(leaves: readonly Tensor[]): number[] {
@@ -87,22 +148,44 @@ export const jacrev: JacobianTransform = ((f: Fn, options: JacobianOptions = {})
   return (...args: unknown[]) => {
     const argnums = options.argnums ?? 0;
     const traced = traceSelected(f, args, argnums, false, "jacrev");
-    return finishReverse(traced, typeof argnums === "number");
+    return finishReverse(traced, typeof argnums === "number", options);
   };
 }) as JacobianTransform;
 
-function finishReverse(traced: ReturnType<typeof traceReverse>, single: boolean): unknown {
+/** The chunk size: the option's, checked, else progress.ts's default for tensors of `side`. */
+function chunkOf(options: JacobianOptions, total: number, side: number, op: string): number {
+  const c = options.chunkSize;
+  if (c === undefined) return chunkSize(total, side);
+  if (!(Number.isInteger(c) && c > 0))
+    throw new Error(`${op}: chunkSize must be a positive integer, got ${String(c)}`);
+  return c;
+}
+
+function finishReverse(
+  traced: ReturnType<typeof traceReverse>,
+  single: boolean,
+  options: JacobianOptions,
+): unknown {
   const { trace, inNodes, inLeaves, inDef, out } = traced;
   const outOffsets = offsets(out.outPrimals);
   const total = out.outPrimals.reduce((n, y) => n + y.size, 0);
-  const seedsIn = out.outPrimals.map((y, i) => basisBlock(total, outOffsets[i], y.shape));
-  const grads = vmapFlat(
-    (cts) => {
-      const back = trace.backward(out.outNodes, cts, inNodes);
-      return back.map((g, j) => g ?? zeros(inLeaves[j].shape));
-    },
-    seedsIn,
-    total,
+  const inSize = inLeaves.reduce((n, x) => n + x.size, 0);
+  const concrete = allConcrete(out.outPrimals) && allConcrete(inLeaves);
+  const grads = basisPass(
+    "jacrev",
+    "rows",
+    out.outPrimals.map((y) => y.shape),
+    concrete,
+    chunkOf(options, total, Math.max(total, inSize), "jacrev"),
+    (seeds, count) =>
+      vmapFlat(
+        (cts) => {
+          const back = trace.backward(out.outNodes, cts, inNodes);
+          return back.map((g, j) => g ?? zeros(inLeaves[j].shape));
+        },
+        seeds,
+        count,
+      ),
   );
   const blocks = out.outPrimals.map((y, i) =>
     grads.map((g, j) => {
@@ -132,15 +215,23 @@ export const jacfwd: JacobianTransform = ((f: Fn, options: JacobianOptions = {})
     const total = leaves.reduce((n, x) => n + x.size, 0);
     let outDef: TreeDef = { kind: "tensor" };
     let outShapes: number[][] = [];
-    const tangents = vmapFlat(
-      (ts) => {
-        const res = jvpFlat(g, def, leaves, ts);
-        outDef = res.def;
-        outShapes = res.primals.map((y) => y.shape);
-        return res.tangents;
-      },
-      leaves.map((x, j) => basisBlock(total, inOffsets[j], x.shape)),
-      total,
+    const tangents = basisPass(
+      "jacfwd",
+      "columns",
+      leaves.map((x) => x.shape),
+      allConcrete(leaves),
+      chunkOf(options, total, total, "jacfwd"),
+      (seeds, count) =>
+        vmapFlat(
+          (ts) => {
+            const res = jvpFlat(g, def, leaves, ts);
+            outDef = res.def;
+            outShapes = res.primals.map((y) => y.shape);
+            return res.tangents;
+          },
+          seeds,
+          count,
+        ),
     );
     const blocks = tangents.map((t, i) => {
       const o = outShapes[i];
@@ -185,7 +276,7 @@ export const jacobian: SparseJacobianTransform & JacobianTransform = ((
     const traced = traceSelected(f, args, argnums, false, "jacobian");
     const outSize = traced.out.outPrimals.reduce((n, y) => n + y.size, 0);
     const inSize = traced.inLeaves.reduce((n, x) => n + x.size, 0);
-    if (outSize <= inSize) return finishReverse(traced, typeof argnums === "number");
+    if (outSize <= inSize) return finishReverse(traced, typeof argnums === "number", options);
     return (jacfwd as (f: Fn, o: JacobianOptions) => (...a: unknown[]) => unknown)(
       f,
       options,
@@ -201,7 +292,7 @@ export const jacobian: SparseJacobianTransform & JacobianTransform = ((
  */
 export function hessian<P extends unknown[] = Tensor[], N extends number = 0>(
   f: (...args: P) => Tensor | number,
-  options: { argnums?: N } = {},
+  options: { argnums?: N; chunkSize?: number } = {},
 ): <A extends ArgsOf<P>>(...args: A) => JacobianOf<A[N], A[N]> {
   const inner = jacrev(f as Fn, options as JacobianOptions) as unknown as Fn;
   const outer = jacfwd(inner, options as JacobianOptions) as unknown as (

@@ -28,7 +28,8 @@ export function squareJacobian(n: number): JacobianPayload {
     for (let j = 0; j < n; j++)
       data[i * n + j] = Math.sin((i * 7) / n) * Math.cos((j * 5) / n) + (i === j ? 1 : 0);
   }
-  return jacobianPayload(denseJacobianInput(data, [n], [n]));
+  // in full up to 1,000×1,000 float32 (on request: a view writes 1 MB by default)
+  return jacobianPayload({ ...denseJacobianInput(data, [n], [n]), maxBytes: 6_000_000 });
 }
 
 /** n×n tridiagonal [-1, 2, -1] (a 1-D Laplacian), read row by row: downsampled beyond 1,000. */
@@ -45,7 +46,9 @@ export function downsampledJacobian(n: number): JacobianPayload {
       return row;
     },
   };
-  return jacobianPayload({ source, outShape: [n], inShape: [n], title: "1-D Laplacian" });
+  // the 1,000×1,000 grid on request (by default a view writes at most 1 MB: a 429×429 grid)
+  const maxBytes = 6_000_000;
+  return jacobianPayload({ source, outShape: [n], inShape: [n], title: "1-D Laplacian", maxBytes });
 }
 
 /** A three-stage chain x ↦ A x ↦ tanh ↦ sum of squares at a fixed point, with v = 1. */

@@ -514,6 +514,52 @@ class OutOfMemoryTests(unittest.TestCase):
         self.assertEqual(reply["content"]["status"], "ok")
 
 
+class ProgressTests(unittest.TestCase):
+    """A batched Jacobian's progress bar: display_data with a display_id, update_display_data
+    under that id, and a one-line summary last (the kernelspec sets the delay to 0)."""
+
+    @classmethod
+    def setUpClass(cls):
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+        cls.data_dir = tempfile.TemporaryDirectory()
+        eager = os.path.join(cls.data_dir.name, "kernels", "cotangent-progress-now")
+        os.makedirs(eager)
+        with open(os.path.join(eager, "kernel.json"), "w", encoding="utf-8") as handle:
+            json.dump({**spec.to_dict(), "env": {"COTANGENT_PROGRESS_DELAY_MS": "0"}}, handle)
+        cls.saved_path = os.environ.get("JUPYTER_PATH", "")
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (cls.data_dir.name, cls.saved_path) if p)
+        cls.km, cls.kc = start_kernel(kernel_name="cotangent-progress-now")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+        os.environ["JUPYTER_PATH"] = cls.saved_path
+        cls.data_dir.cleanup()
+
+    def test_a_chunked_jacobian_updates_one_display_in_place(self):
+        code = (
+            'import { jacobian, sin, tensor } from "cotangent";\n'
+            "const J = jacobian((v) => sin(v), { chunkSize: 2 })(tensor([1, 2, 3, 4, 5]));\n"
+            "J.shape"
+        )
+        msg_id = self.kc.execute(code)
+        reply = shell_reply(self.kc, msg_id, timeout=60)
+        self.assertEqual(reply["content"]["status"], "ok")
+        outputs = drain_until_idle(self.kc, msg_id)
+        shown = [m for m in outputs if m["msg_type"] == "display_data"]
+        updates = [m for m in outputs if m["msg_type"] == "update_display_data"]
+        self.assertEqual(len(shown), 1)
+        display_id = shown[0]["content"]["transient"]["display_id"]
+        self.assertTrue(display_id.startswith("cotangent-progress-"))
+        self.assertIn("<progress", shown[0]["content"]["data"]["text/html"])
+        self.assertGreaterEqual(len(updates), 1)
+        self.assertTrue(all(m["content"]["transient"]["display_id"] == display_id for m in updates))
+        summary = updates[-1]["content"]["data"]["text/plain"]
+        self.assertRegex(summary, r"^jacrev: 5 rows in 3 batches of 2 rows · \d+\.\d s$")
+        self.assertNotIn("<progress", updates[-1]["content"]["data"]["text/html"])
+
+
 class UserExpressionsTests(KernelPerClass):
     """user_expressions of execute_request: evaluated after a cell that ran, silently."""
 

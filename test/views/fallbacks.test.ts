@@ -144,7 +144,7 @@ describe("Jacobian fallbacks", () => {
     const p = jacobianBundle({ source, outShape: [n], inShape: [n] })[
       MIME.jacobian
     ] as JacobianPayload;
-    expect(p.downsampled?.blockRows).toBe(2);
+    expect(p.downsampled?.blockRows).toBe(5); // a 400×400 grid within 1 MB
     expect(jacobianSvg(p)).toContain("blocks of 50×50");
   });
 });

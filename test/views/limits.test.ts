@@ -78,7 +78,7 @@ describe("payload limits", () => {
   it.each([
     [256, 256, "float64"], // 65,536 entries
     [257, 256, "float32"],
-    [1000, 1000, "float32"], // 1,000,000 entries
+    [433, 433, "float32"], // 187,489 entries: 999,956 characters of base64, within 1 MB
   ])("%d×%d travels in full as %s", (rows, cols, dtype) => {
     const p = jacobianPayload(input(rows, cols));
     expect(p.values.dtype).toBe(dtype);
@@ -95,23 +95,45 @@ describe("payload limits", () => {
     expect(back[4]).toBe(Math.fround(Math.sin(4) * 1));
   });
 
-  it("a 10,000×10,000 Jacobian gives a 1,000×1,000 payload with block size, max-|·| and mean", () => {
+  it("a 1,000×1,000 Jacobian is downsampled to fit 1 MB by default, in full on request", () => {
+    const p = jacobianPayload(input(1000, 1000));
+    expect(p.values.shape).toEqual([334, 334]);
+    expect(p.downsampled).toEqual({ fullRows: 1000, fullCols: 1000, blockRows: 3, blockCols: 3 });
+    expect(p.values.data.length).toBeLessThanOrEqual(1_000_000);
+    expect(validatePayload(MIME.jacobian, p).ok).toBe(true);
+    const full = jacobianPayload({ ...input(1000, 1000), maxBytes: 6_000_000 });
+    expect(full.values).toMatchObject({ dtype: "float32", shape: [1000, 1000] });
+    expect(full.downsampled).toBeUndefined();
+    expect(() => jacobianPayload({ ...input(2, 2), maxBytes: -1 })).toThrow(
+      "display.jacobian: maxBytes must be a positive number of characters, got -1",
+    );
+  });
+
+  it("a 10,000×10,000 Jacobian gives one block grid of signed max-|·| (no second array)", () => {
     const n = 10_000;
     // diagonal band of 1s plus one large negative entry at (1234, 5678)
     const source = procedural(n, n, (i, j) => (i === 1234 && j === 5678 ? -7 : i === j ? 1 : 0));
-    const p = jacobianPayload({ source, outShape: [n], inShape: [n] });
+    const p = jacobianPayload({ source, outShape: [n], inShape: [n], maxBytes: 6_000_000 });
     expect(p.values.shape).toEqual([1000, 1000]);
-    expect(p.downsampled).toMatchObject({ fullRows: n, fullCols: n, blockRows: 10, blockCols: 10 });
+    expect(p.downsampled).toEqual({ fullRows: n, fullCols: n, blockRows: 10, blockCols: 10 });
     expect(p.stats).toEqual({ frobenius: Math.sqrt(n + 49), maxAbs: 7, nnz: n + 1 });
     const values = decodeArray(p.values);
-    const mean = decodeArray(p.downsampled!.mean);
     expect(values[123 * 1000 + 567]).toBe(-7);
     expect(values[5 * 1000 + 5]).toBe(1); // a diagonal block
     expect(values[5 * 1000 + 6]).toBe(0);
-    expect(mean[5 * 1000 + 5]).toBeCloseTo(0.1, 6); // 10 ones in a 10×10 block
-    // at most 1,000×1,000 float32 values (+ means): ~10.7 MB of base64, not 800 MB of floats
-    expect(p.values.data.length + p.downsampled!.mean.data.length).toBeLessThan(11_000_000);
+    // 1,000×1,000 float32 values: ~5.3 MB of base64 (asked for), not 800 MB of floats
+    expect(p.values.data.length).toBeLessThan(6_000_000);
     expect(validatePayload(MIME.jacobian, p).ok).toBe(true);
+  });
+
+  it("a 3,000×3,000 Jacobian is written within 1 MB by default (7×7 blocks)", () => {
+    const n = 3000;
+    const source = procedural(n, n, (i, j) => (i === 1234 && j === 2678 ? -7 : i === j ? 1 : 0));
+    const p = jacobianPayload({ source, outShape: [n], inShape: [n] });
+    expect(p.values.shape).toEqual([429, 429]);
+    expect(p.downsampled).toMatchObject({ blockRows: 7, blockCols: 7 });
+    expect(p.values.data.length).toBeLessThanOrEqual(1_000_000);
+    expect(decodeArray(p.values)[176 * 429 + 382]).toBe(-7); // block (1234 / 7, 2678 / 7)
   });
 
   it("computes Frobenius norm, max |entry| and exact nonzeros over the full matrix", () => {

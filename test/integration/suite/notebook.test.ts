@@ -279,6 +279,39 @@ suite("Cotangent notebook in a real VS Code", () => {
     );
   });
 
+  test("a Jacobian running past a second shows a progress bar in place, then a summary", async () => {
+    // jacfwd runs f once per batch: 12 batches of 150 ms (wall clock), so the bar must appear
+    const source = [
+      'import { jacfwd, sin, tensor } from "cotangent";',
+      "const slow = (v) => {",
+      "  const t = Date.now();",
+      "  while (Date.now() - t < 150) {}",
+      "  return sin(v);",
+      "};",
+      "const J12 = jacfwd(slow, { chunkSize: 1 })(tensor(Array.from({ length: 12 }, (_, i) => i)));",
+    ].join("\n");
+    const index = await appendCells(notebook, [source]);
+    const cell = notebook.cellAt(index);
+    const seen: string[] = [];
+    const listener = vscode.workspace.onDidChangeNotebookDocument((event) => {
+      for (const change of event.cellChanges)
+        if (change.cell === cell && change.outputs) seen.push(texts(cell, "text/html").join("\n"));
+    });
+    await runCells(notebook, index, index + 1).finally(() => {
+      listener.dispose();
+    });
+    assert.equal(cell.executionSummary?.success, true, describeOutputs(cell));
+    assert.ok(
+      seen.some((html) => html.includes("<progress")),
+      `no progress bar while it ran: ${JSON.stringify(seen)}`,
+    );
+    assert.equal(cell.outputs.length, 1, describeOutputs(cell));
+    assert.match(
+      texts(cell, "text/plain").join(""),
+      /^jacfwd: 12 columns in 12 batches of 1 columns · \d+\.\d s$/,
+    );
+  });
+
   test("interrupting `while (true) {}` keeps the kernel's state", async () => {
     const index = await appendCells(notebook, ["while (true) {}", "kept + 1"]);
     const since = Date.now();

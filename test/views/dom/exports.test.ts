@@ -182,10 +182,18 @@ describe("Jacobian model", () => {
     expect(rowName(rank2, 4)).toBe("f[1,1]");
     const n = 300_000; // 1.2 million entries: beyond the float32 limit, so blocks of 300×1
     const source = { rows: n, cols: 4, row: (i: number) => Float64Array.from([i, 0, 0, -i]) };
-    const big = decodeJacobian(jacobianPayload({ source, outShape: [n], inShape: [4] }));
+    const payload = jacobianPayload({ source, outShape: [n], inShape: [4], maxBytes: 6e6 });
+    const big = decodeJacobian(payload);
     expect(big.block).toEqual({ rows: 300, cols: 1 });
     expect(rowName(big, 1)).toBe("f[300 … 599]");
-    expect(readout(big, 1, 3)).toBe("block f[300 … 599] × x[3]: max |·| -599, mean -449.5");
+    expect(readout(big, 1, 3)).toBe("block f[300 … 599] × x[3]: max |·| -599");
+    // a payload that carries block means (older kernels wrote them) reads them out too
+    const means = new Float64Array(1000 * 4);
+    means[1 * 4 + 3] = -449.5;
+    const downsampled = { ...payload.downsampled!, mean: encodeArray(means, [1000, 4], "float64") };
+    expect(readout(decodeJacobian({ ...payload, downsampled }), 1, 3)).toBe(
+      "block f[300 … 599] × x[3]: max |·| -599, mean -449.5",
+    );
   });
 });
 
