@@ -309,7 +309,7 @@ export class Explorer<X = unknown, Y = unknown> {
     }
     const min = given?.min ?? range[0];
     const max = given?.max ?? range[1];
-    return { index, label, min, max, step: given?.step ?? (max - min) / 200 };
+    return { index, label, min, max, step: given?.step ?? niceStep(max - min) };
   }
 }
 
@@ -321,6 +321,18 @@ function chooseView(n: number, m: number): ExploreViewKind {
 
 function isRange(d: unknown): d is readonly [number, number] {
   return Array.isArray(d) && d.length === 2 && typeof d[0] === "number";
+}
+
+/**
+ * The default slider step: the largest 1, 2 or 5 × 10ᵏ giving at least 200 steps across the
+ * range, so round values such as -1 on `slider(-3, 3)` lie on the slider's grid (a range input
+ * snaps its value to min + k·step).
+ */
+function niceStep(range: number): number {
+  const most = range / 200;
+  const decade = 10 ** Math.floor(Math.log10(most));
+  for (const m of [5, 2, 1]) if (m * decade <= most * (1 + 1e-12)) return m * decade;
+  return decade;
 }
 
 function defaultRange(v: number): [number, number] {

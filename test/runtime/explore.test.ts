@@ -42,7 +42,7 @@ describe("explore: the Jacobian view", () => {
     expect(e.view).toBe("jacobian");
     expect([e.n, e.m]).toEqual([3, 3]);
     expect(e.inputs).toEqual([
-      { index: 0, label: "x[0]", min: -3, max: 3, step: 0.03 },
+      { index: 0, label: "x[0]", min: -3, max: 3, step: 0.02 },
       { index: 2, label: "x₂", min: 0, max: 4, step: 0.01 },
     ]);
     const x = [1.5, -1, 3.25];
@@ -53,6 +53,23 @@ describe("explore: the Jacobian view", () => {
     close(e.x.data, x);
     close(e.value.data, f(tensor(x)).data);
     expect(e.notes).toEqual([]);
+  });
+
+  it("steps default sliders by 1, 2 or 5 × 10ᵏ, so round starting points lie on their grid", () => {
+    const e = explore(f, tensor([0.5, -1, 2]), {
+      inputs: { 0: slider(-3, 3), 1: slider(-3, 3), 2: slider(-10, 7) },
+    });
+    const steps = e.inputs.map((input) => input.step);
+    expect(steps).toEqual([0.02, 0.02, 0.05]);
+    // a range input snaps its value to min + k·step: -1, 0.5 and 2 need k to be a whole number
+    for (const [input, x] of [
+      [e.inputs[0], 0.5],
+      [e.inputs[1], -1],
+      [e.inputs[2], 2],
+    ] as const) {
+      const k = (x - input.min) / input.step;
+      expect(Math.abs(k - Math.round(k))).toBeLessThan(1e-9);
+    }
   });
 
   it("labels pytree coordinates with leaf paths and accepts leaf-path keys", () => {
@@ -99,7 +116,7 @@ describe("explore: the curve view", () => {
   it("is chosen for ℝ → ℝ: value, slope and second derivative at the point", () => {
     const e = explore(f, 0.5, { domain: [-3, 3] });
     expect(e.view).toBe("curve");
-    expect(e.inputs).toEqual([{ index: 0, label: "x", min: -3, max: 3, step: 0.03 }]);
+    expect(e.inputs).toEqual([{ index: 0, label: "x", min: -3, max: 3, step: 0.02 }]);
     const frame = e.frameAt([1.25]);
     if (frame.kind !== "curve") throw new Error("expected a curve frame");
     const t = tensor(1.25);
