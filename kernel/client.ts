@@ -291,9 +291,13 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
     }
   }
 
-  function noteViews(data: MimeBundle): void {
-    const payload = data[MIME.explore] as { viewId?: unknown } | undefined;
-    if (typeof payload?.viewId === "string") liveViews.add(payload.viewId);
+  /** Records the explore views a display shows (the executor's events are not trusted here). */
+  function noteViews(data: MimeBundle | undefined): void {
+    if (typeof data !== "object" || data === null) return;
+    const payload = data[MIME.explore] as { viewId?: unknown } | null | undefined;
+    if (typeof payload === "object" && typeof payload?.viewId === "string") {
+      liveViews.add(payload.viewId);
+    }
   }
 
   function explored(event: ExploreEvent): void {
