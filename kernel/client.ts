@@ -10,6 +10,7 @@
  * I/O is passed in (`spawn`), so the client is testable with a fake child and no process.
  */
 import { spawn as nodeSpawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import type {
   ClearEvent,
@@ -143,6 +144,7 @@ export function classifyExit(
   signal: string | null,
   stderrTail: string,
   expected: boolean,
+  oomKilled?: boolean,
 ): ExitInfo {
   const oom = /heap out of memory|Reached heap limit|Allocation failed - JavaScript heap/i.test(
     stderrTail,
@@ -160,9 +162,10 @@ export function classifyExit(
     reason = "crash";
     message = `The kernel crashed (${signal ?? `exit code ${String(code)}`}).`;
   } else if (signal === "SIGKILL") {
-    // what the system's out-of-memory killer sends (the executor stops cells before its own limit)
+    // what the system's out-of-memory killer sends (the executor stops cells before its own
+    // limit); oomKilled says whether it acted meanwhile (undefined: this system cannot tell)
     reason = "signal";
-    message = "The kernel was killed by SIGKILL (probably out of memory).";
+    message = `The kernel was killed by SIGKILL${sigkillCause(oomKilled)}.`;
   } else if (signal !== null) {
     reason = "signal";
     message = `The kernel was killed by ${signal}.`;
@@ -171,6 +174,24 @@ export function classifyExit(
     message = `The kernel exited with code ${String(code)}.`;
   }
   return { reason, code, signal, expected, message, stderrTail };
+}
+
+function sigkillCause(oomKilled: boolean | undefined): string {
+  if (oomKilled === undefined) return " (by another process, or by the system when memory ran out)";
+  return oomKilled ? " (probably out of memory: the system's out-of-memory killer acted)" : "";
+}
+
+/**
+ * How many processes the system's out-of-memory killer has ended since boot (Linux's
+ * /proc/vmstat `oom_kill`, which counts container limits too), or undefined where it cannot be read.
+ */
+function oomKillCount(): number | undefined {
+  try {
+    const match = /^oom_kill (\d+)$/m.exec(readFileSync("/proc/vmstat", "utf8"));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface PendingCell {
@@ -519,6 +540,7 @@ function startSession(options: KernelClientOptions, spawn: SpawnFn, hooks: Sessi
     onError: (error) => options.onOutput?.("stderr", `${error.message}\n`),
   });
   const session: Session = { child, channel, ready, stderrTail: "", expectedExit: false, exited };
+  const oomKillsAtStart = oomKillCount();
   child.stdout?.on("data", (chunk: Buffer) => hooks.onRaw("stdout", chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => {
     const text = chunk.toString();
@@ -530,7 +552,12 @@ function startSession(options: KernelClientOptions, spawn: SpawnFn, hooks: Sessi
   });
   child.once("exit", (code, signal) => {
     channel.close();
-    const info = classifyExit(code, signal, session.stderrTail, session.expectedExit);
+    const oomKills = oomKillCount();
+    const oomKilled =
+      oomKillsAtStart === undefined || oomKills === undefined
+        ? undefined
+        : oomKills > oomKillsAtStart;
+    const info = classifyExit(code, signal, session.stderrTail, session.expectedExit, oomKilled);
     rejectReady(new Error(`${info.message}${tailHint(info.stderrTail)}`));
     hooks.onExit(info);
     resolveExited();

@@ -144,7 +144,7 @@ describe("cotangent run on a failing notebook", () => {
     expect(killed).toBe(true);
     expect(code).toBe(1);
     expect(errors.at(-1)).toMatch(
-      /\(cell 3 of the notebook\) failed: KernelDied: The kernel was killed by SIGKILL \(probably out of memory\) while running this cell/,
+      /\(cell 3 of the notebook\) failed: KernelDied: The kernel was killed by SIGKILL while running this cell/,
     );
     const cells = parseNotebook(readFileSync(out, "utf8"), out).cells;
     const outputs = (index: number): Output[] => {

@@ -291,4 +291,16 @@ describe("classifyExit", () => {
   ] as const)("code %s signal %s → %s", (code, signal, stderr, reason) => {
     expect(classifyExit(code, signal, stderr, false).reason).toBe(reason);
   });
+
+  it("says a SIGKILL was probably out of memory only when the system's out-of-memory killer acted", () => {
+    expect(classifyExit(null, "SIGKILL", "", false, true).message).toBe(
+      "The kernel was killed by SIGKILL (probably out of memory: the system's out-of-memory killer acted).",
+    );
+    expect(classifyExit(null, "SIGKILL", "", false, false).message).toBe(
+      "The kernel was killed by SIGKILL.",
+    );
+    expect(classifyExit(null, "SIGKILL", "", false, undefined).message).toMatch(
+      /SIGKILL \(by another process, or by the system when memory ran out\)/,
+    );
+  });
 });

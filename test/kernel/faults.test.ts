@@ -85,7 +85,7 @@ describe("kill -9", () => {
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]?.ename).toBe("KernelDied");
     expect(r.errors[0]?.evalue).toContain(
-      "The kernel was killed by SIGKILL (probably out of memory) while running this cell",
+      "The kernel was killed by SIGKILL while running this cell",
     );
     expect(exits.map((e) => e.reason)).toEqual(["signal"]);
     expect((await run(client, "before")).errors[0]?.evalue).toContain("Cannot find name 'before'");
