@@ -297,6 +297,14 @@ async function dragJacobianExplorer(page, host) {
     viewId,
   );
   const latency = timings.map((t) => t.drawnAt - t.movedAt);
+  // the split: sent → drawn is the round trip through the server; moved → sent is the wait
+  // for the move in flight (one at a time)
+  const trip = timings.map((t) => t.drawnAt - t.sentAt);
+  const compute = timings.map((t) => t.computeMs);
+  log(
+    `measure: ${host} explore round trip (sent → drawn) p50 ${percentile(trip, 50).toFixed(1)} ms, ` +
+      `p95 ${percentile(trip, 95).toFixed(1)} ms; kernel compute p50 ${percentile(compute, 50).toFixed(2)} ms`,
+  );
   log(
     `measure: ${host} explore move → redrawn p50 ${percentile(latency, 50).toFixed(1)} ms, p95 ${percentile(latency, 95).toFixed(1)} ms ` +
       `(${timings.length} frames for ${now.sent} moves over ${dragMs} ms of dragging)`,
