@@ -98,9 +98,16 @@ export function inBatches(
  * Entries one batched pass may hold per basis vector times the chunk: a batch of basis vectors
  * is sized so that a tensor of [chunk, larger side] stays within 2²¹ entries (16 MB of float64).
  */
-export const BATCH_ENTRIES = 2 ** 21;
+const BATCH_ENTRIES = 2 ** 21;
 
 /** The chunk size for a basis of `total` vectors whose passes touch tensors of `side` entries. */
 export function chunkSize(total: number, side: number): number {
   return Math.max(1, Math.min(total, Math.floor(BATCH_ENTRIES / Math.max(1, side))));
+}
+
+/** A `chunkSize` option, checked: a positive integer (the error names the op). */
+export function checkChunkSize(op: string, chunk: number): number {
+  if (!(Number.isInteger(chunk) && chunk > 0))
+    throw new Error(`${op}: chunkSize must be a positive integer, got ${String(chunk)}`);
+  return chunk;
 }

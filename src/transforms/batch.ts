@@ -9,7 +9,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { Trace, Tracer, bind, withNewLevel } from "../core.js";
 import * as ops from "../ops.js";
 import { batchScan, batchWhile } from "../loops/rules.js";
-import { inBatches } from "../progress.js";
+import { checkChunkSize, inBatches } from "../progress.js";
 import { fmtShape, sizeOf } from "../tensor/shape.js";
 import type { TreeDef } from "../tensor/pytree.js";
 import { flatten, unflatten } from "../tensor/pytree.js";
@@ -243,8 +243,7 @@ export function vmap<P extends unknown[] = Tensor[], R = Tensor>(
   options: VmapOptions = {},
 ): (...args: ArgsOf<P>) => R {
   const { chunkSize } = options;
-  if (chunkSize !== undefined && !(Number.isInteger(chunkSize) && chunkSize > 0))
-    throw new Error(`vmap: chunkSize must be a positive integer, got ${chunkSize}`);
+  if (chunkSize !== undefined) checkChunkSize("vmap", chunkSize);
   return (...args: ArgsOf<P>) => {
     const { leaves, def } = flatten(args, "vmap arguments");
     if (leaves.length === 0) throw new Error("vmap: needs at least one tensor argument");
@@ -265,9 +264,15 @@ export function vmap<P extends unknown[] = Tensor[], R = Tensor>(
         xs,
         n,
       );
-    const chunked =
-      chunkSize !== undefined && size > chunkSize && leaves.every((x) => !(x instanceof Tracer));
-    const outs = chunked ? passInChunks(pass, leaves, size, chunkSize) : pass(leaves, size);
+    const chunked = chunkSize !== undefined && size > chunkSize && allConcrete(leaves);
+    const outs = chunked
+      ? passInChunks("vmap", "entries", size, chunkSize, (start, n) =>
+          pass(
+            leaves.map((x) => ops.slice(x, [start, start + n])),
+            n,
+          ),
+        )
+      : pass(leaves, size);
     // vmap(jacobian(f)): the per-example Jacobians come back as batched Jacobians
     return unflatten(
       outDef,
@@ -276,22 +281,26 @@ export function vmap<P extends unknown[] = Tensor[], R = Tensor>(
   };
 }
 
-/** One batched pass per chunk of `chunkSize` examples (reported as progress), joined on axis 0. */
-function passInChunks(
-  pass: (xs: Tensor[], n: number) => Tensor[],
-  leaves: Tensor[],
-  size: number,
-  chunkSize: number,
+/** Whether every value is concrete (no tracer of jit or another transformation). */
+export const allConcrete = (xs: readonly Tensor[]): boolean =>
+  xs.every((x) => !(x instanceof Tracer));
+
+/**
+ * Runs `run(start, count)` over `total` entries in batches of at most `chunk` (each reported as
+ * progress by `inBatches`) and joins the batches' outputs on axis 0.
+ */
+export function passInChunks(
+  label: string,
+  unit: string,
+  total: number,
+  chunk: number,
+  run: (start: number, count: number) => Tensor[],
 ): Tensor[] {
   const parts: Tensor[][] = [];
-  inBatches("vmap", "entries", size, chunkSize, (start, n) => {
-    parts.push(
-      pass(
-        leaves.map((x) => ops.slice(x, [start, start + n])),
-        n,
-      ),
-    );
+  inBatches(label, unit, total, chunk, (start, count) => {
+    parts.push(run(start, count));
   });
+  if (parts.length === 1) return parts[0];
   return parts[0].map((_y, i) =>
     ops.concat(
       parts.map((p) => p[i]),

@@ -9,10 +9,9 @@ import { asHessian, asJacobian, withBlock, type Jacobian } from "../tensor/jacob
 import { sparseJacobian, type SparseJacobian } from "../extras/sparse.js";
 import { zeros } from "../tensor/creation.js";
 import { Tensor } from "../tensor/tensor.js";
-import { Tracer } from "../core.js";
-import { chunkSize, inBatches } from "../progress.js";
+import { checkChunkSize, chunkSize } from "../progress.js";
 import * as ops from "../ops.js";
-import { vmapFlat } from "./batch.js";
+import { allConcrete, passInChunks, vmapFlat } from "./batch.js";
 import type { TreeDef } from "../tensor/pytree.js";
 import { flatten, leafPaths, unflatten } from "../tensor/pytree.js";
 import { jvpFlat, partial, selectArgs, traceSelected, type traceReverse } from "./api.js";
@@ -67,7 +66,7 @@ function basisRows(start: number, count: number, offset: number, shape: readonly
 }
 
 /**
- * Pushes the basis of `total` vectors (split over leaves of `shapes` at `starts`) through the
+ * Pushes the basis of `total` vectors (split over `leaves` at their flat offsets) through the
  * batched `pass`; the outputs have the basis on axis 0. On concrete values the basis is cut into
  * batches of `chunk` (bounded memory: a batched pass holds [chunk, …] per intermediate), each
  * reported to the progress hook. Traced (under jit or another transform) it is one pass, so the program stays one batch.
@@ -75,40 +74,19 @@ function basisRows(start: number, count: number, offset: number, shape: readonly
 function basisPass(
   label: string,
   unit: string,
-  shapes: readonly (readonly number[])[],
+  leaves: readonly Tensor[],
+  total: number,
   concrete: boolean,
   chunk: number,
   pass: (seeds: Tensor[], count: number) => Tensor[],
 ): Tensor[] {
-  const starts = offsetsOf(shapes);
-  const total = shapes.reduce((n, sh) => n + sizeOf(sh), 0);
+  const starts = offsets(leaves);
   const seeds = (start: number, count: number): Tensor[] =>
-    shapes.map((sh, j) => basisRows(start, count, starts[j], sh));
+    leaves.map((x, j) => basisRows(start, count, starts[j], x.shape));
   if (!concrete || total === 0) return pass(seeds(0, total), total);
-  const parts: Tensor[][] = [];
-  inBatches(label, unit, total, chunk, (start, count) => {
-    parts.push(pass(seeds(start, count), count));
-  });
-  if (parts.length === 1) return parts[0];
-  return parts[0].map((_y, i) =>
-    ops.concat(
-      parts.map((p) => p[i]),
-      0,
-    ),
+  return passInChunks(label, unit, total, chunk, (start, count) =>
+    pass(seeds(start, count), count),
   );
-}
-
-/** Whether every value is concrete (no tracer of jit or another transformation). */
-const allConcrete = (xs: readonly Tensor[]): boolean => xs.every((x) => !(x instanceof Tracer));
-
-function offsetsOf(shapes: readonly (readonly number[])[]): number[] {
-  const out: number[] = [];
-  let at = 0;
-  for (const sh of shapes) {
-    out.push(at);
-    at += sizeOf(sh);
-  }
-  return out;
 }
 
 function offsets(leaves: readonly Tensor[]): number[] {
@@ -155,10 +133,7 @@ export const jacrev: JacobianTransform = ((f: Fn, options: JacobianOptions = {})
 /** The chunk size: the option's, checked, else progress.ts's default for tensors of `side`. */
 function chunkOf(options: JacobianOptions, total: number, side: number, op: string): number {
   const c = options.chunkSize;
-  if (c === undefined) return chunkSize(total, side);
-  if (!(Number.isInteger(c) && c > 0))
-    throw new Error(`${op}: chunkSize must be a positive integer, got ${String(c)}`);
-  return c;
+  return c === undefined ? chunkSize(total, side) : checkChunkSize(op, c);
 }
 
 function finishReverse(
@@ -174,7 +149,8 @@ function finishReverse(
   const grads = basisPass(
     "jacrev",
     "rows",
-    out.outPrimals.map((y) => y.shape),
+    out.outPrimals,
+    total,
     concrete,
     chunkOf(options, total, Math.max(total, inSize), "jacrev"),
     (seeds, count) =>
@@ -218,7 +194,8 @@ export const jacfwd: JacobianTransform = ((f: Fn, options: JacobianOptions = {})
     const tangents = basisPass(
       "jacfwd",
       "columns",
-      leaves.map((x) => x.shape),
+      leaves,
+      total,
       allConcrete(leaves),
       chunkOf(options, total, total, "jacfwd"),
       (seeds, count) =>
