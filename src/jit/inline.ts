@@ -41,19 +41,17 @@ const TOKEN = /\bv\d+\b/g;
 
 /**
  * Inlines single-use locals of `lines` (one loop body); names in `keep` are read elsewhere too
- * (a reduction's value) and stay. One pass over the tokens: uses are counted once, and an
- * inlined expression's own reads move with it to its reader's line.
+ * (a reduction's value) and stay. One pass over the tokens counts the uses; declarations are
+ * then decided in line order, so a local read by an inlined expression was decided before it.
  */
 export function inlineSingleUse(lines: string[], keep: ReadonlySet<string> = new Set()): string[] {
   const out = lines.slice();
   const count = new Map<string, number>();
   const useLine = new Map<string, number>();
-  const reads: string[][] = [];
   const boundaries = new Int32Array(out.length + 1);
   out.forEach((line, k) => {
     const declared = DECL.exec(line)?.[1];
     const tokens = (line.match(TOKEN) ?? []).filter((t, n) => !(n === 0 && t === declared));
-    reads.push(tokens);
     for (const t of tokens) {
       count.set(t, (count.get(t) ?? 0) + 1);
       useLine.set(t, k);
@@ -69,7 +67,6 @@ export function inlineSingleUse(lines: string[], keep: ReadonlySet<string> = new
     if (use <= i || boundaries[use] !== boundaries[i + 1] || isBoundary(out[use])) continue;
     const expr = ATOM.test(m[2]) || oneGroup(m[2]) ? m[2] : `(${m[2]})`;
     out[use] = replaceToken(out[use], m[1], expr);
-    for (const t of reads[i]) if (useLine.get(t) === i) useLine.set(t, use);
     dead[i] = 1;
   }
   return out.filter((_l, i) => dead[i] === 0);

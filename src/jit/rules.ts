@@ -8,7 +8,7 @@
  */
 import type { CompareOp, ParamsOf } from "../primitives/primitive.js";
 import { Primitive } from "../primitives/primitive.js";
-import { broadcastShapes, reducedShape, sizeOf } from "../tensor/shape.js";
+import { broadcastShapes, broadcastShapesOf, reducedShape, sizeOf } from "../tensor/shape.js";
 
 type Shapes = readonly (readonly number[])[];
 type ShapeRule<P extends Primitive> = (inputs: Shapes, params: ParamsOf<P>) => number[];
@@ -169,7 +169,7 @@ export const jitRules: { [P in Primitive]: JitRule<P> } = {
     emit: kernel,
   },
   [Primitive.Threefry2x32]: {
-    shape: (inputs) => [...inputs.reduce<number[]>((s, x) => broadcastShapes("jit", s, x), []), 2],
+    shape: (inputs) => [...broadcastShapesOf("jit", inputs), 2],
     emit: kernel,
   },
 };

@@ -15,7 +15,13 @@ import * as E from "./kernels-eigen.js";
 import { threefry2x32 } from "./kernels-random.js";
 import { loopKernel } from "../loops/kernels.js";
 import * as S from "./scalar.js";
-import { broadcastShapes, reducedShape, sameShape, sizeOf } from "../tensor/shape.js";
+import {
+  broadcastShapes,
+  broadcastShapesOf,
+  reducedShape,
+  sameShape,
+  sizeOf,
+} from "../tensor/shape.js";
 
 export type EvalRule<P extends Primitive> = (inputs: Tensor[], params: ParamsOf<P>) => Tensor;
 
@@ -177,9 +183,9 @@ export const evalRules: { [P in Primitive]: EvalRule<P> } = {
   [Primitive.Scan]: (inputs, params) => loopKernel("scan")(inputs, params),
   [Primitive.While]: (inputs, params) => loopKernel("while")(inputs, params),
   [Primitive.Threefry2x32]: (inputs) => {
-    const shape = inputs.reduce<number[]>(
-      (s, x) => broadcastShapes("threefry2x32", s, x.shape),
-      [],
+    const shape = broadcastShapesOf(
+      "threefry2x32",
+      inputs.map((x) => x.shape),
     );
     const words = inputs.map((x) =>
       sameShape(x.shape, shape) ? x.data : K.broadcastTo(x.data, x.shape, shape),

@@ -114,11 +114,8 @@ export function binary(
 ): Data {
   const out: Data = alloc(sizeOf(outShape));
   if (typeof code === "string" && fastBinary(code, a, b, out)) return out;
+  // (equal lengths and scalars of the function ops run earlier, as binaryFast loops)
   const f = typeof code === "string" ? ARITH[code] : code;
-  if (a.length === out.length && b.length === out.length) {
-    for (let i = 0; i < out.length; i++) out[i] = f(a[i], b[i]);
-    return out;
-  }
   walkBroadcast2(aShape, bShape, outShape, (start, ao, bo, n, as, bs) => {
     if (typeof code === "string") stridedArith(code, out, start, a, ao, as, b, bo, bs, n);
     else for (let j = 0; j < n; j++) out[start + j] = f(a[ao + j * as], b[bo + j * bs]);
@@ -176,12 +173,7 @@ export function reduce(
   const out: Data = alloc(sizeOf(outShape)).fill(REDUCE_INIT[kind]);
   const n = x.length;
   if (out.length === 1) {
-    let acc = REDUCE_INIT[kind];
-    if (kind === "sum") for (let i = 0; i < n; i++) acc += x[i];
-    else if (kind === "prod") for (let i = 0; i < n; i++) acc *= x[i];
-    else if (kind === "max") for (let i = 0; i < n; i++) acc = max(acc, x[i]);
-    else for (let i = 0; i < n; i++) acc = min(acc, x[i]);
-    out[0] = acc;
+    reduceBlock(kind, x, out, 1, n, 1);
     return out;
   }
   if (contiguous(axes)) {

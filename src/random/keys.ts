@@ -11,7 +11,7 @@ import { NO_PARAMS, Primitive } from "../primitives/primitive.js";
 import { bind } from "../core.js";
 import { arange, asTensor, tensor, zeros } from "../tensor/creation.js";
 import * as ops from "../ops.js";
-import { broadcastShapes, fmtShape, sizeOf } from "../tensor/shape.js";
+import { broadcastShapesOf, fmtShape, sizeOf } from "../tensor/shape.js";
 
 const WORD = 2 ** 32;
 
@@ -30,7 +30,10 @@ export function threefry2x32(
   count1: TensorLike,
 ): Tensor {
   const xs = [key0, key1, count0, count1].map((x) => asTensor(x));
-  xs.reduce<number[]>((s, x) => broadcastShapes("threefry2x32", s, x.shape), []);
+  broadcastShapesOf(
+    "threefry2x32",
+    xs.map((x) => x.shape),
+  );
   return bind(Primitive.Threefry2x32, xs, NO_PARAMS);
 }
 

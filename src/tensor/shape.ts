@@ -40,6 +40,11 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
+/** numpy broadcasting of any number of shapes (the error names the op). */
+export function broadcastShapesOf(op: string, shapes: readonly (readonly number[])[]): number[] {
+  return shapes.reduce<number[]>((s, x) => broadcastShapes(op, s, x), []);
+}
+
 /**
  * numpy broadcasting of two shapes; the error names the op and both shapes (or `shown`, the
  * operands' whole shapes when `a` and `b` are parts of them, e.g. matmul's batch axes).
