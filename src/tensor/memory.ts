@@ -44,14 +44,14 @@ export function exceedsLimit(entries: number): boolean {
 
 /** Throws TensorSizeError when `entries` float64 values exceed the limit. */
 export function checkEntries(what: string, entries: number): void {
-  if (entries * 8 > limitBytes) throw new TensorSizeError(what, entries);
+  if (exceedsLimit(entries)) throw new TensorSizeError(what, entries);
 }
 
 /** Checks a tensor of this shape for creation function `op` ("zeros: [100000, 100000]"). */
 export function checkShapeSize(op: string, shape: readonly number[]): void {
   let n = 1;
   for (const d of shape) n *= d;
-  checkEntries(`${op}: [${shape.join(", ")}]`, n);
+  if (exceedsLimit(n)) checkEntries(`${op}: [${shape.join(", ")}]`, n);
 }
 
 /**
