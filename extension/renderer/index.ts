@@ -65,7 +65,7 @@ const pathViews = new Map<string, Set<ExploreHandle>>();
 const latestPaths = new Map<string, [number, number][]>();
 
 /** The [x, y] points of a trace's series named x and y (in step order), or undefined. */
-export function tracePath(payload: TracePayload): [number, number][] | undefined {
+function tracePath(payload: TracePayload): [number, number][] | undefined {
   const xs = payload.series.find((s) => s.name === "x");
   const ys = payload.series.find((s) => s.name === "y");
   if (!xs || !ys) return undefined;

@@ -21,7 +21,7 @@ const escapeHtml = (s: string): string =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** The one-line text of a report: running, finished or stopped. */
-export function progressText(r: ProgressReport): string {
+function progressText(r: ProgressReport): string {
   const { label, unit, total, done, chunk, batches, elapsedMs } = r;
   const per = `batches of ${count(chunk)} ${unit}`;
   if (r.finished && r.failed)

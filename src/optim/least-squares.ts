@@ -65,12 +65,12 @@ export interface Model {
 export type ModelAt<M extends Model> = (x: Vec, r: Vec) => M;
 
 /** The dense model: JᵀJ and Jᵀr formed, the step by Cholesky. */
-export interface DenseModel extends Model {
+interface DenseModel extends Model {
   j: Vec;
   a: Vec;
 }
 
-export function denseModel(problem: Residuals): ModelAt<DenseModel> {
+function denseModel(problem: Residuals): ModelAt<DenseModel> {
   return (x, r) => {
     const j = problem.jacobian(x);
     const { a, g } = normalEquations(j, r, problem.m, problem.n);
@@ -108,7 +108,7 @@ export function dampedStep(a: Vec, g: Vec, mu: number): Vec | null {
   return h;
 }
 
-export interface Loop<M extends Model> {
+interface Loop<M extends Model> {
   s: M;
   iterations: number;
   converged: boolean;
@@ -136,7 +136,7 @@ const stopped = <M extends Model>(s: M, iterations: number, message: string): Lo
 });
 
 /** Levenberg–Marquardt with Nielsen's damping update, on any model. */
-export function levenbergMarquardt<M extends Model>(
+function levenbergMarquardt<M extends Model>(
   problem: Residuals,
   at: ModelAt<M>,
   s0: M,
@@ -176,7 +176,7 @@ export function levenbergMarquardt<M extends Model>(
 }
 
 /** Gauss–Newton (the undamped step) with a backtracking line search, on any model. */
-export function gaussNewton<M extends Model>(
+function gaussNewton<M extends Model>(
   problem: Residuals,
   at: ModelAt<M>,
   s0: M,

@@ -20,6 +20,7 @@ import {
   where,
 } from "../ops.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { floorNonNegative } from "../random/special.js";
 
 /** A schedule: the step count (a 0-d tensor, or a number) → the value at that step (0-d). */
 export type Schedule = (count: Tensor | number) => Tensor;
@@ -30,16 +31,6 @@ export type ScalarOrSchedule = number | Schedule;
 /** The schedule of a learning rate given as a number or a schedule. */
 export function asSchedule(value: ScalarOrSchedule): Schedule {
   return typeof value === "number" ? constant(value) : value;
-}
-
-/**
- * ⌊x⌋ for |x| < 2⁵¹ in traced ops: r = (x + 2⁵²) − 2⁵² rounds x to an integer (float64
- * addition), and r − [r > x] is the floor. No derivative flows through it.
- */
-function floor(x: Tensor): Tensor {
-  const big = 2 ** 52;
-  const r = sub(add(x, big), big);
-  return stopGradient(sub(r, less(x, r)));
 }
 
 /**
@@ -108,7 +99,8 @@ export function exponentialDecay(
   return (count) => {
     const c = asTensor(count);
     let p = div(sub(c, begin), transitionSteps);
-    if (options.staircase === true) p = floor(p);
+    // ⌊p⌋ (p < 0 only before transitionBegin, where the value is replaced by init); no derivative
+    if (options.staircase === true) p = stopGradient(floorNonNegative(p));
     let value = mul(init, pow(decayRate, p));
     if (begin > 0) value = where(lessEqual(c, begin), init, value);
     if (options.endValue !== undefined)

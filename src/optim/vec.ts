@@ -39,26 +39,6 @@ export function scaled(alpha: number, a: Vec): Vec {
   return out;
 }
 
-/** A row-major n×n matrix times a vector. */
-export function matVec(m: Vec, v: Vec): Vec {
-  const n = v.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    const row = i * n;
-    for (let j = 0; j < n; j++) s += m[row + j] * v[j];
-    out[i] = s;
-  }
-  return out;
-}
-
-/** The identity matrix of order n, scaled by s. */
-export function identity(n: number, s = 1): Vec {
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) out[i * n + i] = s;
-  return out;
-}
-
 /** The lower Cholesky factor of a symmetric n×n matrix plus τI, or null if it is not positive definite. */
 export function cholesky(a: Vec, n: number, tau = 0): Vec | null {
   const l = new Float64Array(n * n);

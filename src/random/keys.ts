@@ -61,7 +61,7 @@ export function key(seed: number): Tensor {
 }
 
 /** Checks that `k` is a key (shape [2]) and returns its two words as 0-d tensors. */
-export function keyWords(op: string, k: TensorLike): [Tensor, Tensor] {
+function keyWords(op: string, k: TensorLike): [Tensor, Tensor] {
   const t = asTensor(k);
   if (t.ndim !== 1 || t.shape[0] !== 2) {
     throw new Error(
