@@ -17,7 +17,7 @@ import { erf, erfinv, floorNonNegative, nextAfter } from "./special.js";
 const TINY = 2.2250738585072014e-308;
 
 /** The two words of the bits of a sample of shape S: hi and lo, each of shape S. */
-function words(_op: string, key: TensorLike, shape: readonly number[]): [Tensor, Tensor] {
+function words(key: TensorLike, shape: readonly number[]): [Tensor, Tensor] {
   const w = bits(key, shape);
   const lead = shape.map(() => null);
   return [ops.slice(w, ...lead, 0), ops.slice(w, ...lead, 1)];
@@ -45,8 +45,8 @@ export function uniform(
 ): Tensor {
   const minval = options.minval ?? 0;
   const maxval = options.maxval ?? 1;
-  checkBounds("random.uniform", shape, minval, maxval);
-  const [hi, lo] = words("random.uniform", key, shape);
+  checkFits("random.uniform", shape, "a bound", minval, maxval);
+  const [hi, lo] = words(key, shape);
   // m = hi·2²⁰ + ⌊lo / 2¹²⌋ (the 64-bit word shifted right by 12), u = m·2⁻⁵²
   const mantissa = ops.add(ops.mul(hi, 2 ** 20), floorNonNegative(ops.div(lo, 2 ** 12)));
   const u = ops.mul(mantissa, 2 ** -52);
@@ -55,13 +55,19 @@ export function uniform(
 }
 
 /** The bounds must broadcast to the sample's shape (not enlarge it). */
-function checkBounds(op: string, shape: readonly number[], ...bounds: TensorLike[]): void {
-  for (const b of bounds) {
+/** Each of `values` (a bound, a probability) must broadcast to the sample shape, not beyond it. */
+function checkFits(
+  op: string,
+  shape: readonly number[],
+  what: string,
+  ...values: TensorLike[]
+): void {
+  for (const b of values) {
     const bs = asTensor(b).shape;
     const joined = broadcastShapes(op, shape, bs);
     if (fmtShape(joined) !== fmtShape(shape)) {
       throw new Error(
-        `${op}: a bound of shape ${fmtShape(bs)} does not broadcast to the sample shape ${fmtShape(shape)}`,
+        `${op}: ${what} of shape ${fmtShape(bs)} does not broadcast to the sample shape ${fmtShape(shape)}`,
       );
     }
   }
@@ -88,7 +94,7 @@ export function normal(key: TensorLike, shape: readonly number[] = []): Tensor {
 export function bernoulli(key: TensorLike, p: TensorLike = 0.5, shape?: readonly number[]): Tensor {
   const tp = asTensor(p);
   const s = shape ?? tp.shape;
-  broadcastShapes("random.bernoulli", tp.shape, s);
+  checkFits("random.bernoulli", s, "p", tp);
   return ops.less(uniform(key, s), tp);
 }
 
@@ -197,7 +203,7 @@ export function permutation(
     throw new Error("random.permutation: x must be a count or have an axis to shuffle");
   const axis = normAxis("random.permutation", options.axis ?? 0, t.ndim);
   const n = t.shape[axis];
-  const [hi, lo] = words("random.permutation", key, [n]);
+  const [hi, lo] = words(key, [n]);
   if (!(hi instanceof Tracer) && !(lo instanceof Tracer))
     return ops.take(t, sortedOrder(hi, lo), axis);
   // rank_i = #{j : (hi_j, lo_j, j) < (hi_i, lo_i, i)}; y[r] = Σ_i [rank_i = r] x[i]

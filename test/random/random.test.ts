@@ -228,5 +228,10 @@ describe("errors", () => {
       /must end with the logits' shape/,
     );
     expect(() => random.split(random.key(0), -1)).toThrow(/random.split: n must be/);
+    // p may broadcast to the sample shape, never the sample to p's
+    expect(() => random.bernoulli(random.key(0), tensor([0.1, 0.5, 0.9]), [])).toThrow(
+      /random\.bernoulli: p of shape \[3\] does not broadcast to the sample shape \[\]/,
+    );
+    expect(random.bernoulli(random.key(0), tensor([0.1, 0.5, 0.9]), [2, 3]).shape).toEqual([2, 3]);
   });
 });
