@@ -90,6 +90,7 @@ function scanOf(
   groups: { carry: Tensor[]; xs: Tensor[]; consts: Tensor[] },
   length: number,
   reverse: boolean,
+  checkpoint?: number,
 ): { packed: Tensor; body: Graph } {
   const { carry, xs, consts } = groups;
   const { graph, captured } = traceBody(fn, [
@@ -97,7 +98,15 @@ function scanOf(
     ...stepShapes(xs),
     ...shapesOf(consts),
   ]);
-  const params = { body: graph, length, nCarry: carry.length, nXs: xs.length, reverse };
+  const params = {
+    body: graph,
+    length,
+    nCarry: carry.length,
+    nXs: xs.length,
+    reverse,
+    // a scan rebound by jvp or vmap keeps its checkpointing for a later reverse pass
+    ...(checkpoint === undefined ? {} : { checkpoint }),
+  };
   return {
     packed: bind(Primitive.Scan, [...carry, ...xs, ...consts, ...captured], params),
     body: graph,
@@ -121,7 +130,7 @@ export function jvpScan(primals: Tensor[], tangents: (Tensor | null)[], p: ScanP
     return [...outs.slice(0, n), ...touts.slice(0, n), ...outs.slice(n), ...touts.slice(n)];
   };
   const groups = { carry: [...c, ...ct], xs: [...xs, ...xts], consts: [...k, ...kt] };
-  const { packed } = scanOf(fn, groups, length, p.reverse);
+  const { packed } = scanOf(fn, groups, length, p.reverse, p.checkpoint);
   const { carrySize: C, total } = scanLayout(p.body, n, length);
   const Y = total - C;
   const parts = (
@@ -225,7 +234,7 @@ export function batchScan(
     ops.transpose(x, [1, 0, ...x.shape.slice(2).map((_d, i) => i + 2)]),
   );
   const fn = (ins: Tensor[]): Tensor[] => vmapFlat((a) => interpret(p.body, a), ins, size);
-  const res = scanOf(fn, { carry: c, xs: timeMajor, consts: k }, length, p.reverse);
+  const res = scanOf(fn, { carry: c, xs: timeMajor, consts: k }, length, p.reverse, p.checkpoint);
   const leaves = unpack(res.packed, res.body, n, length);
   const pieces = leaves.map((leaf, i) => {
     if (i < n) return ops.reshape(leaf, [size, -1]);

@@ -5,8 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Tensor } from "cotangent";
-import { add, cos, grad, jit, mul, scan, sin, sum, tensor } from "cotangent";
+import { add, cos, grad, jit, mul, scan, sin, sum, tensor, vmap } from "cotangent";
 import { checkpointSegment } from "../../src/loops/loops.js";
+import { setPrimitiveObserver } from "../../src/core.js";
+import { Primitive } from "../../src/primitives/primitive.js";
 
 const w = tensor([0.7, -0.3]);
 
@@ -37,6 +39,40 @@ describe("scan with checkpoint", () => {
     const compiled = jit(grad(loss(true, length), { argnums: [0, 1] }))(s0, xs);
     expect(compiled[0]).toBeAllclose(full[0], { rtol: 1e-12, atol: 1e-12 });
     expect(compiled[1]).toBeAllclose(full[1], { rtol: 1e-12, atol: 1e-12 });
+  });
+
+  it("is kept when the scan is batched: grad of vmap stores segment starts, not every carry", () => {
+    // the largest output of any scan run: the stored carries when every carry is kept
+    const largestScan = (checkpoint: boolean): { size: number; grads: Tensor } => {
+      let size = 0;
+      const previous = setPrimitiveObserver((prim, _inputs, output) => {
+        if (prim === Primitive.Scan) size = Math.max(size, output.size);
+      });
+      try {
+        const one = (s0: Tensor): Tensor =>
+          sum(
+            scan((s: Tensor) => [mul(sin(s), 0.9), null] as const, s0, null, {
+              length: 100,
+              checkpoint,
+            })[0],
+          );
+        const batch = tensor([
+          [0.4, -1.2],
+          [0.1, 0.3],
+          [1.0, 2.0],
+        ]);
+        const grads = grad((b: Tensor) => sum(vmap(one)(b)))(batch);
+        return { size, grads };
+      } finally {
+        setPrimitiveObserver(previous);
+      }
+    };
+    const full = largestScan(false);
+    const remat = largestScan(true);
+    expect(remat.grads).toBeAllclose(full.grads, { rtol: 1e-13, atol: 1e-13 });
+    // 100 steps × 3 examples × 2 entries stored, against 10 segment starts (and the carry)
+    expect(full.size).toBeGreaterThanOrEqual(100 * 3 * 2);
+    expect(remat.size).toBeLessThan(20 * 3 * 2);
   });
 
   it("segments are the divisor of the length closest to its square root", () => {
