@@ -163,21 +163,37 @@ function reverseBodies(body: Graph, n: number, m: number, q: number) {
 /** Cotangents: a forward scan storing each step's carry, then the body's pullback in reverse. */
 export function vjpScan(ct: Tensor, primals: Tensor[], p: ScanParams): Tensor[] {
   const { nCarry: n, nXs: m, length, body } = p;
-  if (p.checkpoint !== undefined && !p.reverse) return vjpScanCheckpointed(ct, primals, p);
+  if (p.checkpoint !== undefined && !p.reverse)
+    return vjpScanCheckpointed(ct, primals, p, p.checkpoint);
   const q = primals.length - n - m;
   const [c0, xs, k] = split(primals, [n, m, q]);
-  const { r, storing, back } = reverseBodies(body, n, m, q);
-  const fwd = scanOf(storing, { carry: c0, xs, consts: k }, length, p.reverse);
-  const stored = unpack(fwd.packed, fwd.body, n, length).slice(n);
-  const [ctC, ctY] = split(unpack(ct, body, n, length), [n, r]);
-  const groups = {
-    carry: [...ctC, ...k.map((x) => zeros(x.shape))],
-    xs: [...stored, ...xs, ...ctY],
-    consts: k,
-  };
-  const res = scanOf(back, groups, length, !p.reverse);
-  const [dc0, dk, dxs] = split(unpack(res.packed, res.body, n + q, length), [n, q, m]);
+  const bodies = reverseBodies(body, n, m, q);
+  const [ctC, ctY] = split(unpack(ct, body, n, length), [n, bodies.r]);
+  const zk = k.map((x) => zeros(x.shape));
+  const pulled = pullbackScan(bodies, { c: c0, xs, k }, [...ctC, ...zk], ctY, length, p.reverse);
+  const [dc0, dk, dxs] = split(pulled, [n, q, m]);
   return [...dc0, ...dxs, ...dk];
+}
+
+/**
+ * The pullback of `steps` steps from the carry c: a forward scan stores each step's carry, then
+ * the body's pullback runs over them in the other direction from the cotangents `g` of the carry
+ * and the constants; returns their cotangents at the start, then those of the xs, per step.
+ */
+function pullbackScan(
+  bodies: ReturnType<typeof reverseBodies>,
+  from: { c: Tensor[]; xs: Tensor[]; k: Tensor[] },
+  g: Tensor[],
+  ctY: Tensor[],
+  steps: number,
+  reverse: boolean,
+): Tensor[] {
+  const { c, xs, k } = from;
+  const fwd = scanOf(bodies.storing, { carry: c, xs, consts: k }, steps, reverse);
+  const stored = unpack(fwd.packed, fwd.body, c.length, steps).slice(c.length);
+  const groups = { carry: g, xs: [...stored, ...xs, ...ctY], consts: k };
+  const res = scanOf(bodies.back, groups, steps, !reverse);
+  return unpack(res.packed, res.body, c.length + k.length, steps);
 }
 
 /**
@@ -185,13 +201,13 @@ export function vjpScan(ct: Tensor, primals: Tensor[], p: ScanParams): Tensor[] 
  * over the segments stores only each segment's first carry; the backward scan over the segments
  * recomputes the K carries of a segment from it, then runs that segment's pullbacks in reverse.
  */
-function vjpScanCheckpointed(ct: Tensor, primals: Tensor[], p: ScanParams): Tensor[] {
+function vjpScanCheckpointed(ct: Tensor, primals: Tensor[], p: ScanParams, K: number): Tensor[] {
   const { nCarry: n, nXs: m, length, body } = p;
-  const K = p.checkpoint ?? length;
   const S = length / K;
   const q = primals.length - n - m;
   const [c0, xs, k] = split(primals, [n, m, q]);
-  const { r, storing, back } = reverseBodies(body, n, m, q);
+  const bodies = reverseBodies(body, n, m, q);
+  const r = bodies.r;
   const bySegment = (x: Tensor): Tensor => ops.reshape(x, [S, K, ...x.shape.slice(1)]);
   const segmentStep = (ins: Tensor[]): Tensor[] => {
     const [cc, xx, kk] = split(ins, [n, m, q]);
@@ -204,11 +220,7 @@ function vjpScanCheckpointed(ct: Tensor, primals: Tensor[], p: ScanParams): Tens
   const [ctC, ctY] = split(unpack(ct, body, n, length), [n, r]);
   const segmentBack = (ins: Tensor[]): Tensor[] => {
     const [gc, gk, cs, xx, cty, kk] = split(ins, [n, q, n, m, r, q]);
-    const again = scanOf(storing, { carry: cs, xs: xx, consts: kk }, K, false);
-    const stored = unpack(again.packed, again.body, n, K).slice(n);
-    const groups = { carry: [...gc, ...gk], xs: [...stored, ...xx, ...cty], consts: kk };
-    const res = scanOf(back, groups, K, true);
-    return unpack(res.packed, res.body, n + q, K);
+    return pullbackScan(bodies, { c: cs, xs: xx, k: kk }, [...gc, ...gk], cty, K, false);
   };
   const groups = {
     carry: [...ctC, ...k.map((x) => zeros(x.shape))],
