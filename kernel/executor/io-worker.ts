@@ -272,55 +272,57 @@ function interrupt(): void {
   if (abandoned.has(current.request.id) || terminating) return;
   const id = current.request.id;
   abandoned.add(id);
-  if (current.phase === "running") {
-    // The abandon may itself be the message the termination kills: it is sent again (it is
-    // idempotent) until the termination has happened, and once more after it, before any later
-    // cell's run (the main thread reads its messages in order).
-    const abandon = (): void => main?.postMessage({ kind: "abandon", id } satisfies MainRequest);
-    terminating = true;
-    // The final abandon asks which names the cell had bound: they are kept before the next cell.
-    const { seq, commit: keeps } = current;
-    terminateMain(abandon, () => {
-      awaitingAbandoned = { id, seq, commit: keeps };
-      main?.postMessage({ kind: "abandon", id, final: true } satisfies MainRequest);
-    });
-    // The cell ends when the main thread answers (after its live displays' last updates).
-    return;
-  }
+  // The cell ends when the main thread answers (after its live displays' last updates).
+  if (current.phase === "running") return stopRunningCell(current);
   endInterrupted(id);
 }
 
 /**
- * The running cell went over the memory limit: stop it as an interrupt does, then ask the main
- * thread to drop the names it had bound (their memory is freed) and end it with the error.
+ * Stops the running cell's JavaScript (an interrupt, or `oom` for the memory guard). The abandon
+ * may itself be the message the termination kills: it is sent again (it is idempotent) until the
+ * termination has happened, and once more after it, before any later cell's run (the main thread
+ * reads its messages in order). The final abandon asks which names the cell had bound: they are
+ * kept before the next cell — or, past the memory limit, dropped so their memory is freed.
  */
-function outOfMemory(used: number, limit: MemoryLimit): void {
-  const current = running;
-  if (current?.phase !== "running" || abandoned.has(current.request.id) || terminating) return;
+function stopRunningCell(current: Running, oom?: { used: number; limit: MemoryLimit }): void {
   const id = current.request.id;
-  abandoned.add(id);
   const abandon = (): void => main?.postMessage({ kind: "abandon", id } satisfies MainRequest);
   terminating = true;
   const { seq, commit: keeps } = current;
   terminateMain(abandon, () => {
-    awaitingAbandoned = { id, seq, commit: keeps, oom: { used, limit } };
-    main?.postMessage({ kind: "abandon", id, final: true, drop: true } satisfies MainRequest);
+    awaitingAbandoned = { id, seq, commit: keeps, ...(oom ? { oom } : {}) };
+    const final = { kind: "abandon", id, final: true, ...(oom ? { drop: true } : {}) } as const;
+    main?.postMessage(final satisfies MainRequest);
   });
 }
 
+/** The running cell went over the memory limit: stop it and end it with the error. */
+function outOfMemory(used: number, limit: MemoryLimit): void {
+  const current = running;
+  if (current?.phase !== "running" || abandoned.has(current.request.id) || terminating) return;
+  abandoned.add(current.request.id);
+  stopRunningCell(current, { used, limit });
+}
+
 function endOutOfMemory(id: string, used: number, limit: MemoryLimit, dropped: string[]): void {
-  silenced.add(id);
-  const evalue = outOfMemoryText(used, limit, dropped);
-  emit({ type: "error", id, ename: "OutOfMemory", evalue, traceback: [`OutOfMemory: ${evalue}`] });
-  finish("error");
+  endStopped(id, "OutOfMemory", outOfMemoryText(used, limit, dropped), "error");
 }
 
 /** End the running cell `id` as interrupted; whatever it still sends is dropped. */
 function endInterrupted(id: string): void {
+  endStopped(id, "Interrupted", "The cell was interrupted.", "interrupted");
+}
+
+/** End the stopped cell `id` with this error; whatever it still sends is dropped. */
+function endStopped(
+  id: string,
+  ename: string,
+  evalue: string,
+  status: "error" | "interrupted",
+): void {
   silenced.add(id);
-  const evalue = "The cell was interrupted.";
-  emit({ type: "error", id, ename: "Interrupted", evalue, traceback: [`Interrupted: ${evalue}`] });
-  finish("interrupted");
+  emit({ type: "error", id, ename, evalue, traceback: [`${ename}: ${evalue}`] });
+  finish(status);
 }
 
 async function reply(request: ExecutorRequest): Promise<void> {
