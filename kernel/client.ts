@@ -161,14 +161,12 @@ export function classifyExit(
   } else if (fatal || signal === "SIGSEGV" || signal === "SIGABRT" || signal === "SIGBUS") {
     reason = "crash";
     message = `The kernel crashed (${signal ?? `exit code ${String(code)}`}).`;
-  } else if (signal === "SIGKILL") {
-    // what the system's out-of-memory killer sends (the executor stops cells before its own
-    // limit); oomKilled says whether it acted meanwhile (undefined: this system cannot tell)
-    reason = "signal";
-    message = `The kernel was killed by SIGKILL${sigkillCause(oomKilled)}.`;
   } else if (signal !== null) {
+    // SIGKILL is what the system's out-of-memory killer sends (the executor stops cells before
+    // its own limit); oomKilled says whether it acted meanwhile (undefined: this system cannot tell)
     reason = "signal";
-    message = `The kernel was killed by ${signal}.`;
+    const cause = signal === "SIGKILL" ? sigkillCause(oomKilled) : "";
+    message = `The kernel was killed by ${signal}${cause}.`;
   } else {
     reason = "exit";
     message = `The kernel exited with code ${String(code)}.`;
