@@ -8,7 +8,7 @@
 import { JacobianView, LeastSquaresResult, LiveTrace, RootResult } from "../../src/index.js";
 import type { Jacobian, SparseJacobian } from "../../src/index.js";
 import type { MimeBundle } from "../shared/payloads.js";
-import { denseJacobianInput, jacobianBundle } from "./jacobian.js";
+import { jacobianBundle, payloadBundle } from "./jacobian.js";
 import { chainBundle } from "./chain.js";
 import {
   chainInputOf,
@@ -96,11 +96,8 @@ function batchedBundle(value: BatchedJacobian): MimeBundle {
     singularValues: summarySingularValues,
   });
   const shown = payload.batch?.items.length ?? 1;
-  const first = jacobianBundle(
-    denseJacobianInput(value.at(0).data, value.itemOutShape, value.inShape, {
-      derivative: payload.derivative,
-    }),
-  );
+  // item 0 is the payload's top level: its fallbacks and text are drawn from it
+  const first = payloadBundle(payload);
   const count =
     shown < value.batchSize ? `${shown} of ${value.batchSize} items shown` : `${shown} items`;
   const text = `Batched: ${value.batchSize} × ${first["text/plain"] as string} (item 0; ${count})`;

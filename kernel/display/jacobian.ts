@@ -90,7 +90,7 @@ function encodeGrid(values: Float64Array, shape: number[], maxBytes: number): En
 }
 
 /** Characters of base64 for `entries` values of `bytes` each. */
-const encodedChars = (entries: number, bytes: number): number =>
+export const encodedChars = (entries: number, bytes: number): number =>
   4 * Math.ceil((entries * bytes) / 3);
 
 /**
@@ -184,7 +184,11 @@ export function jacobianText(payload: JacobianPayload, matrixText?: string): str
 
 /** The MIME bundle of a Jacobian: our payload first, then the SVG heatmap and plain text. */
 export function jacobianBundle(input: JacobianInput, matrixText?: string): MimeBundle {
-  const payload = jacobianPayload(input);
+  return payloadBundle(jacobianPayload(input), matrixText);
+}
+
+/** The bundle of a finished payload: it, its SVG and PNG fallbacks and its text. */
+export function payloadBundle(payload: JacobianPayload, matrixText?: string): MimeBundle {
   return {
     [MIME.jacobian]: payload,
     "image/svg+xml": jacobianSvg(payload),
