@@ -1,12 +1,18 @@
 /**
  * Batched Jacobians (`vmap(jacobian(f))(xs)`): one Jacobian payload per batch item, the view
  * shows one at a time with a batch selector on a colour scale shared by the items (so colours
- * compare across the batch). At most BATCH_MAX_ITEMS items, and no more entries in all than a
- * single payload may carry; the payload says how many of the batch it holds.
+ * compare across the batch). At most BATCH_MAX_ITEMS items, no more entries in all than a single
+ * payload may carry, and within one view's byte budget (LIMITS.viewBytes) in all; the payload
+ * says how many of the batch it holds.
  */
 import { LIMITS, type JacobianPayload } from "../shared/payloads.js";
 import { shapeSize } from "../shared/format.js";
-import { denseJacobianInput, jacobianPayload, type SingularValuesFn } from "./jacobian.js";
+import {
+  denseJacobianInput,
+  encodedChars,
+  jacobianPayload,
+  type SingularValuesFn,
+} from "./jacobian.js";
 
 /** At most this many items of a batch travel in one output. */
 export const BATCH_MAX_ITEMS = 64;
@@ -31,11 +37,15 @@ export function batchedJacobianPayload(input: BatchInput): JacobianPayload {
     );
   }
   const byEntries = Math.max(1, Math.floor(LIMITS.float32Entries / Math.max(entries, 1)));
-  const shown = Math.min(size, BATCH_MAX_ITEMS, byEntries);
+  // the view's byte budget holds the items and item 0 again at the top level, at float32 or
+  // better; each item gets its share (an item larger than its share is drawn downsampled)
+  const byBytes = Math.max(1, Math.floor(LIMITS.viewBytes / encodedChars(entries, 4)) - 1);
+  const shown = Math.min(size, BATCH_MAX_ITEMS, byEntries, byBytes);
+  const maxBytes = Math.floor(LIMITS.viewBytes / (shown + 1));
   const items: JacobianPayload[] = [];
   for (let k = 0; k < shown; k++) {
     const item = data.slice(k * entries, (k + 1) * entries);
-    const extra = { derivative: input.derivative, singularValues: input.singularValues };
+    const extra = { derivative: input.derivative, singularValues: input.singularValues, maxBytes };
     items.push(jacobianPayload(denseJacobianInput(item, itemOutShape, inShape, extra)));
   }
   const first = items[0];

@@ -17,7 +17,7 @@ import {
 } from "cotangent";
 import { toMimeBundle } from "../../kernel/display/index.js";
 import { BATCH_MAX_ITEMS } from "../../kernel/display/batched.js";
-import { MIME, decodeArray, type JacobianPayload } from "../../kernel/shared/payloads.js";
+import { LIMITS, MIME, decodeArray, type JacobianPayload } from "../../kernel/shared/payloads.js";
 import { validatePayload } from "../../kernel/shared/validate.js";
 
 const f = (x: Tensor): Tensor => mul(sin(x), x);
@@ -70,6 +70,18 @@ describe("vmap(jacobian(f))", () => {
     expect(payload.batch).toMatchObject({ size: 100 });
     expect(payload.batch!.items).toHaveLength(BATCH_MAX_ITEMS);
     expect(bundle["text/plain"]).toContain(`${BATCH_MAX_ITEMS} of 100 items shown`);
+  });
+
+  it("keeps a batch of large items within one view's byte budget", () => {
+    // 64 items of 125×125: at float64 each is ~167 K characters, ~10.7 M in all
+    const wide = tensor(
+      Array.from({ length: 64 }, (_, k) => Array.from({ length: 125 }, (_v, i) => (k + i) / 100)),
+    );
+    const bundle = toMimeBundle(vmap(jacobian(f))(wide))!;
+    const payload = bundle[MIME.jacobian] as JacobianPayload;
+    expect(payload.batch!.items.length).toBeGreaterThan(1);
+    expect(JSON.stringify(payload).length).toBeLessThanOrEqual(LIMITS.viewBytes * 1.05);
+    expect(bundle["text/plain"]).toMatch(/of 64 items shown/);
   });
 
   it("rejects a batch item of other shapes", () => {
