@@ -33,12 +33,16 @@ export function renderBatchedJacobian(
   range.value = "0";
   const label = el("output", { class: "ct-mono ct-batch-index" });
   const element = el("div", { class: "ct-view ct-batch" });
-  const select = (k: number): void => {
+  let current = -1;
+  /** Show item k (clamped); an item already shown is not drawn again (‹ at 0, › at the end). */
+  const select = (k: number, draw = true): void => {
     const index = Math.max(0, Math.min(items.length - 1, k));
     range.value = String(index);
+    if (index === current) return;
+    current = index;
     label.textContent = `item ${index} (0…${size - 1})`;
     element.dataset["index"] = String(index);
-    view.update(items[index], limit);
+    if (draw) view.update(items[index], limit);
   };
   range.addEventListener("input", () => select(Number(range.value)));
   range.addEventListener("keydown", (event) => event.stopPropagation());
@@ -66,6 +70,6 @@ export function renderBatchedJacobian(
   );
   element.append(bar, view.element);
   root.replaceChildren(element);
-  select(0);
+  select(0, false); // createJacobianView drew item 0
   return element;
 }
