@@ -5,6 +5,7 @@
  */
 import type { ProgressReport } from "../../src/index.js";
 import type { MimeBundle } from "../shared/payloads.js";
+import { escapeXml } from "../shared/format.js";
 
 /** A task's latest report, as the display sink shows it (updated in place). */
 export class ProgressView {
@@ -16,9 +17,6 @@ const count = (n: number): string => n.toLocaleString("en-US");
 function seconds(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
-
-const escapeHtml = (s: string): string =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** The one-line text of a report: running, finished or stopped. */
 function progressText(r: ProgressReport): string {
@@ -51,7 +49,7 @@ export function progressBundle(view: ProgressView): MimeBundle {
   const text = progressText(r);
   if (r.finished) {
     return {
-      "text/html": `<div class="cotangent-progress">${escapeHtml(text)}</div>`,
+      "text/html": `<div class="cotangent-progress">${escapeXml(text)}</div>`,
       "text/plain": text,
     };
   }
@@ -59,7 +57,7 @@ export function progressBundle(view: ProgressView): MimeBundle {
   return {
     "text/html":
       `<div class="cotangent-progress"><progress value="${done}" max="${total}" ` +
-      `style="width: 16em; vertical-align: middle"></progress> ${escapeHtml(text)}</div>`,
+      `style="width: 16em; vertical-align: middle"></progress> ${escapeXml(text)}</div>`,
     "text/plain": `${textBar(done, total)} ${text}`,
   };
 }
