@@ -148,7 +148,7 @@ export function colorColumns(rows: IndexSets, cols: number): { colors: Int32Arra
  * One tangent per colour of [first, first + count), stacked: seeds[k, ...inShape] = 1 where the
  * column has colour first + k.
  */
-function colorSeeds(
+export function colorSeeds(
   colors: Int32Array,
   first: number,
   count: number,
@@ -161,6 +161,28 @@ function colorSeeds(
     if (k >= 0 && k < count) data[k * n + j] = 1;
   }
   return new Tensor(data, [count, ...inShape]);
+}
+
+/**
+ * The values of the colours first … first + k − 1 at the pattern's nonzeros: `compressed` is
+ * [k, m] (colour, row), entry (i, j) is row i of the colour of column j.
+ */
+export function scatterCompressed(
+  ptr: Int32Array,
+  idx: Int32Array,
+  colors: Int32Array,
+  first: number,
+  k: number,
+  compressed: ArrayLike<number>,
+  values: Float64Array,
+): void {
+  const m = ptr.length - 1;
+  for (let i = 0; i < m; i++) {
+    for (let p = ptr[i]; p < ptr[i + 1]; p++) {
+      const c = colors[idx[p]] - first;
+      if (c >= 0 && c < k) values[p] = compressed[c * m + i];
+    }
+  }
 }
 
 /**
@@ -185,12 +207,7 @@ export function sparseJacobian(f: (x: Tensor) => Tensor, x: TensorLike): SparseJ
     // the colours in batches (bounded memory, progress reported): each gives its columns' values
     inBatches("sparseJacobian", "colours", count, chunkSize(count, Math.max(n, m)), (first, k) => {
       const compressed = pushForward(colorSeeds(colors, first, k, input.shape)).data; // [k, ...outShape]
-      for (let i = 0; i < m; i++) {
-        for (let p = pattern.ptr[i]; p < pattern.ptr[i + 1]; p++) {
-          const c = colors[pattern.idx[p]] - first;
-          if (c >= 0 && c < k) values[p] = compressed[c * m + i];
-        }
-      }
+      scatterCompressed(pattern.ptr, pattern.idx, colors, first, k, compressed, values);
     });
   }
   return new SparseJacobian(

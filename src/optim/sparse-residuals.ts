@@ -4,11 +4,11 @@
  * nonzeros, from one compiled batched jvp with one tangent per colour
  * (`jit(x ↦ vmap(t ↦ jvp(r, x, t))(seeds))`), so memory stays O(nnz).
  */
-import { SparseJacobian, sparseJacobian } from "../extras/sparse.js";
+import { SparseJacobian, colorSeeds, scatterCompressed, sparseJacobian } from "../extras/sparse.js";
 import { jvp } from "../transforms/api.js";
 import { vmap } from "../transforms/batch.js";
 import { jit } from "../jit/jit.js";
-import { Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import type { Csr } from "./sparse-normal.js";
 import type { Vec } from "./vec.js";
 
@@ -22,10 +22,7 @@ export class SparseResidualJacobian {
     this.pattern = sparseJacobian(f, x0);
     this.x0 = Float64Array.from(x0.data);
     const { colors, columnColors } = this.pattern;
-    const n = x0.size;
-    const seedData = new Float64Array(colors * n);
-    for (let j = 0; j < n; j++) seedData[columnColors[j] * n + j] = 1;
-    const seeds = new Tensor(seedData, [colors, ...x0.shape]);
+    const seeds = colorSeeds(columnColors, 0, colors, x0.shape);
     const push = (x: Tensor): Tensor => vmap((t: Tensor) => jvp(f, [x], [t])[1])(seeds);
     this.compressed = useJit ? jit(push) : push;
   }
@@ -43,12 +40,9 @@ export class SparseResidualJacobian {
     if (x0 !== undefined && x.data.every((v, i) => v === x0[i]))
       return { m: rows, n: cols, rowPtr, colIdx, values: this.pattern.values };
     const values = new Float64Array(colIdx.length);
-    if (this.pattern.colors > 0) {
-      const c = this.compressed(x).data;
-      for (let i = 0; i < rows; i++)
-        for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++)
-          values[p] = c[columnColors[colIdx[p]] * rows + i];
-    }
+    const { colors } = this.pattern;
+    if (colors > 0)
+      scatterCompressed(rowPtr, colIdx, columnColors, 0, colors, this.compressed(x).data, values);
     return { m: rows, n: cols, rowPtr, colIdx, values };
   }
 
