@@ -11,33 +11,10 @@ import { explorePayload } from "../../../kernel/display/explore.js";
 import { MIME } from "../../../kernel/shared/payloads.js";
 import { renderInto } from "../../../extension/renderer/index.js";
 import { surfaceExplore } from "../../browser/explore-fixtures.js";
-
-class FakePath2D {
-  constructor() {
-    return new Proxy(this, { get: () => () => undefined });
-  }
-}
+import { installFakeCanvas } from "../../fuzz/dom/canvas.js";
 
 beforeEach(() => {
-  (globalThis as { Path2D?: unknown }).Path2D ??= FakePath2D;
-  HTMLCanvasElement.prototype.getContext = function () {
-    const image = (w: number, h: number) => ({
-      width: w,
-      height: h,
-      data: new Uint8ClampedArray(w * h * 4),
-    });
-    const known: Record<string, unknown> = {
-      createImageData: image,
-      getImageData: (_x: number, _y: number, w: number, h: number) => image(w, h),
-    };
-    return new Proxy(known, {
-      get: (target, name: string) => (name in target ? target[name] : () => ({ width: 0 })),
-      set: (target, name: string, value) => {
-        target[name] = value;
-        return true;
-      },
-    }) as unknown as CanvasRenderingContext2D;
-  } as unknown as typeof HTMLCanvasElement.prototype.getContext;
+  installFakeCanvas();
   document.body.replaceChildren();
 });
 
