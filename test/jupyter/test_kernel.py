@@ -478,20 +478,24 @@ async def last_result(kc, msg_id):
             return result
 
 
-class OutOfMemoryTests(unittest.TestCase):
-    """An executor that runs out of memory: the cell fails saying so, the next one runs."""
+class KernelWithEnvPerClass(unittest.TestCase):
+    """One kernel per class from a kernelspec SPEC: ours with the environment ENV added, in a
+    temporary data directory put first on JUPYTER_PATH."""
+
+    SPEC = ""
+    ENV: dict = {}
 
     @classmethod
     def setUpClass(cls):
         spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
         cls.data_dir = tempfile.TemporaryDirectory()
-        small = os.path.join(cls.data_dir.name, "kernels", "cotangent-small-heap")
-        os.makedirs(small)
-        with open(os.path.join(small, "kernel.json"), "w", encoding="utf-8") as handle:
-            json.dump({**spec.to_dict(), "env": {"NODE_OPTIONS": "--max-old-space-size=300"}}, handle)
+        folder = os.path.join(cls.data_dir.name, "kernels", cls.SPEC)
+        os.makedirs(folder)
+        with open(os.path.join(folder, "kernel.json"), "w", encoding="utf-8") as handle:
+            json.dump({**spec.to_dict(), "env": cls.ENV}, handle)
         cls.saved_path = os.environ.get("JUPYTER_PATH", "")
         os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (cls.data_dir.name, cls.saved_path) if p)
-        cls.km, cls.kc = start_kernel(kernel_name="cotangent-small-heap")
+        cls.km, cls.kc = start_kernel(kernel_name=cls.SPEC)
 
     @classmethod
     def tearDownClass(cls):
@@ -499,6 +503,13 @@ class OutOfMemoryTests(unittest.TestCase):
         cls.km.shutdown_kernel(now=True)
         os.environ["JUPYTER_PATH"] = cls.saved_path
         cls.data_dir.cleanup()
+
+
+class OutOfMemoryTests(KernelWithEnvPerClass):
+    """An executor that runs out of memory: the cell fails saying so, the next one runs."""
+
+    SPEC = "cotangent-small-heap"
+    ENV = {"NODE_OPTIONS": "--max-old-space-size=300"}
 
     def test_out_of_memory_is_an_error_and_the_kernel_recovers(self):
         hog = "const hog: number[][] = [];\nwhile (true) hog.push(new Array(1e6).fill(1));"
@@ -514,28 +525,12 @@ class OutOfMemoryTests(unittest.TestCase):
         self.assertEqual(reply["content"]["status"], "ok")
 
 
-class ProgressTests(unittest.TestCase):
+class ProgressTests(KernelWithEnvPerClass):
     """A batched Jacobian's progress bar: display_data with a display_id, update_display_data
     under that id, and a one-line summary last (the kernelspec sets the delay to 0)."""
 
-    @classmethod
-    def setUpClass(cls):
-        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-        cls.data_dir = tempfile.TemporaryDirectory()
-        eager = os.path.join(cls.data_dir.name, "kernels", "cotangent-progress-now")
-        os.makedirs(eager)
-        with open(os.path.join(eager, "kernel.json"), "w", encoding="utf-8") as handle:
-            json.dump({**spec.to_dict(), "env": {"COTANGENT_PROGRESS_DELAY_MS": "0"}}, handle)
-        cls.saved_path = os.environ.get("JUPYTER_PATH", "")
-        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (cls.data_dir.name, cls.saved_path) if p)
-        cls.km, cls.kc = start_kernel(kernel_name="cotangent-progress-now")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.kc.stop_channels()
-        cls.km.shutdown_kernel(now=True)
-        os.environ["JUPYTER_PATH"] = cls.saved_path
-        cls.data_dir.cleanup()
+    SPEC = "cotangent-progress-now"
+    ENV = {"COTANGENT_PROGRESS_DELAY_MS": "0"}
 
     def test_a_chunked_jacobian_updates_one_display_in_place(self):
         code = (
