@@ -11,7 +11,7 @@ import {
   type ColorMode,
   type ColorScale,
 } from "../../kernel/shared/colorscale.js";
-import { formatNumber, formatShape } from "../../kernel/shared/format.js";
+import { formatNumber, formatShape, leafName } from "../../kernel/shared/format.js";
 import { derivativeName, noFiniteEntries } from "../../kernel/shared/describe.js";
 import { MIME, type JacobianPayload } from "../../kernel/shared/payloads.js";
 import { barChart } from "./bar-chart.js";
@@ -198,7 +198,7 @@ function blockCaption(model: JacobianModel): HTMLElement | null {
   const blocks = model.payload.blocks;
   if (!blocks) return null;
   const list = (parts: typeof blocks.rows, lone: string): string =>
-    parts.map((p) => `${p.path === "" ? lone : p.path} ${formatShape(p.shape)}`).join(" · ");
+    parts.map((p) => `${leafName(p.path, lone)} ${formatShape(p.shape)}`).join(" · ");
   const text = `Blocks ${blocks.rows.length}×${blocks.cols.length}: rows ${list(blocks.rows, "f")}; columns ${list(blocks.cols, "x")}`;
   return el("div", { class: "ct-note ct-blocks", role: "note" }, text);
 }

@@ -6,7 +6,7 @@
  * indices, and whose payload says where each block starts (`blocks`), so the views draw the
  * grid and name the blocks. Pure over plain inputs; runtime.ts turns the runtime's value into them.
  */
-import { formatShape, shapeSize, unravelIndex } from "../shared/format.js";
+import { formatShape, leafName, shapeSize, unravelIndex } from "../shared/format.js";
 import type { JacobianBlockAxis } from "../shared/payloads.js";
 import { denseJacobianInput, type JacobianInput, type SingularValuesFn } from "./jacobian.js";
 
@@ -42,7 +42,7 @@ function axis(
 /** Row or column labels: `path[i,j]` (or `f[i]` / `x[j]` for a lone tensor's empty path). */
 function labels(parts: readonly { path: string; shape: number[] }[], lone: string): string[] {
   return parts.flatMap(({ path, shape }) => {
-    const name = path === "" ? lone : path;
+    const name = leafName(path, lone);
     const n = shapeSize(shape);
     if (shape.length === 0) return [name];
     return Array.from({ length: n }, (_, k) => `${name}[${unravelIndex(k, shape)}]`);

@@ -22,6 +22,7 @@ import {
   tensorParts,
 } from "./runtime.js";
 import { tensorHtml } from "./tensor.js";
+import { leafName } from "../shared/format.js";
 import { traceBundle } from "./trace.js";
 import { blockJacobianInput, type BlockInput } from "./blocks.js";
 import { batchedJacobianPayload } from "./batched.js";
@@ -76,11 +77,10 @@ export function toMimeBundle(value: unknown): MimeBundle | undefined {
 
 /** The text of a pytree Jacobian's blocks: one line per block, ∂output/∂input and its shapes. */
 function blockText(blocks: readonly BlockInput[]): string {
-  const name = (path: string, lone: string): string => (path === "" ? lone : path);
   return blocks
     .map(
       (b) =>
-        `  ∂${name(b.output, "f")}/∂${name(b.input, "x")}: [${b.outShape.join(", ")}] × [${b.inShape.join(", ")}]`,
+        `  ∂${leafName(b.output, "f")}/∂${leafName(b.input, "x")}: [${b.outShape.join(", ")}] × [${b.inShape.join(", ")}]`,
     )
     .join("\n");
 }

@@ -36,6 +36,11 @@ export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
+/** A pytree leaf's name in labels: its path, or `lone` (f, x) for a lone tensor's empty path. */
+export function leafName(path: string, lone: string): string {
+  return path === "" ? lone : path;
+}
+
 /** Product of a shape's dimensions (1 for a scalar). */
 export function shapeSize(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
