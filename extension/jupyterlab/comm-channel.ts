@@ -131,6 +131,8 @@ export function createCommChannel(options: CommChannelOptions): CommChannel {
   return {
     post(message) {
       if (message.type === "exploreMove") return move(message);
+      // the attach handshake is VS Code's (this channel opens its comm on the first move)
+      if (message.type !== "exploreRelease") return;
       const entry = open;
       open = undefined; // before close(), which calls onClose
       if (entry && !entry.comm.isDisposed) entry.comm.close();
